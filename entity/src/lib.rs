@@ -1,0 +1,34 @@
+//! sea-orm entities of clusterbridge. Tables and their relations only: business rules live in the
+//! service's `domain` module and GraphQL types in its `graphql` module, so renaming a column never
+//! renames an API field by accident.
+
+pub mod cluster;
+pub mod cluster_ecosystem;
+pub mod cluster_emerging_industry;
+pub mod cluster_technology;
+pub mod member;
+pub mod partner_organisation;
+pub mod partner_organisation_country;
+pub mod partnership;
+pub mod partnership_ecosystem;
+pub mod partnership_member;
+pub mod partnership_target_market;
+pub mod success_story;
+pub mod success_story_cluster;
+pub mod taxonomy;
+
+pub mod prelude {
+    pub use super::cluster::Entity as Cluster;
+    pub use super::cluster_ecosystem::Entity as ClusterEcosystem;
+    pub use super::cluster_emerging_industry::Entity as ClusterEmergingIndustry;
+    pub use super::cluster_technology::Entity as ClusterTechnology;
+    pub use super::member::Entity as Member;
+    pub use super::partner_organisation::Entity as PartnerOrganisation;
+    pub use super::partner_organisation_country::Entity as PartnerOrganisationCountry;
+    pub use super::partnership::Entity as Partnership;
+    pub use super::partnership_ecosystem::Entity as PartnershipEcosystem;
+    pub use super::partnership_member::Entity as PartnershipMember;
+    pub use super::partnership_target_market::Entity as PartnershipTargetMarket;
+    pub use super::success_story::Entity as SuccessStory;
+    pub use super::success_story_cluster::Entity as SuccessStoryCluster;
+}

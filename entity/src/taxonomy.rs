@@ -1,0 +1,158 @@
+//! Closed vocabularies stored as text codes, so that SQLite and PostgreSQL share one schema and a
+//! new value needs no type migration.
+
+use sea_orm::entity::prelude::*;
+use serde::{Deserialize, Serialize};
+
+macro_rules! text_enum {
+    ($(#[$meta:meta])* $name:ident { $($variant:ident = $code:literal),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, EnumIter, DeriveActiveEnum, Serialize, Deserialize)]
+        #[sea_orm(rs_type = "String", db_type = "String(StringLen::N(40))")]
+        pub enum $name {
+            $(#[sea_orm(string_value = $code)] $variant,)+
+        }
+    };
+}
+
+text_enum!(
+    /// What sort of organisation a cluster profile describes.
+    ClusterKind {
+        ClusterOrganisation = "CLUSTER_ORGANISATION",
+        NationalClusterOrganisation = "NATIONAL_CLUSTER_ORGANISATION",
+        IndustryAssociation = "INDUSTRY_ASSOCIATION",
+        University = "UNIVERSITY",
+        ResearchCentre = "RESEARCH_CENTRE",
+        ThinkTank = "THINK_TANK",
+        Project = "PROJECT",
+    }
+);
+
+text_enum!(
+    /// The 14 industrial ecosystems of the EU industrial strategy.
+    Ecosystem {
+        AerospaceDefence = "AEROSPACE_DEFENCE",
+        AgriFood = "AGRI_FOOD",
+        Construction = "CONSTRUCTION",
+        CulturalCreative = "CULTURAL_CREATIVE",
+        Digital = "DIGITAL",
+        Electronics = "ELECTRONICS",
+        EnergyIntensive = "ENERGY_INTENSIVE",
+        EnergyRenewables = "ENERGY_RENEWABLES",
+        Health = "HEALTH",
+        MobilityTransportAutomotive = "MOBILITY_TRANSPORT_AUTOMOTIVE",
+        ProximitySocialEconomy = "PROXIMITY_SOCIAL_ECONOMY",
+        Retail = "RETAIL",
+        Textiles = "TEXTILES",
+        Tourism = "TOURISM",
+    }
+);
+
+text_enum!(
+    /// The emerging industries of the European Cluster Collaboration Platform.
+    EmergingIndustry {
+        AdvancedPackaging = "ADVANCED_PACKAGING",
+        Biopharmaceuticals = "BIOPHARMACEUTICALS",
+        BlueGrowth = "BLUE_GROWTH",
+        CreativeIndustries = "CREATIVE_INDUSTRIES",
+        DigitalIndustries = "DIGITAL_INDUSTRIES",
+        EnvironmentalIndustries = "ENVIRONMENTAL_INDUSTRIES",
+        ExperienceIndustries = "EXPERIENCE_INDUSTRIES",
+        LogisticalServices = "LOGISTICAL_SERVICES",
+        MedicalDevices = "MEDICAL_DEVICES",
+        MobilityTechnologies = "MOBILITY_TECHNOLOGIES",
+    }
+);
+
+text_enum!(
+    /// Cluster management excellence label.
+    ClusterLabel {
+        None = "NONE",
+        Bronze = "BRONZE",
+        Silver = "SILVER",
+        Gold = "GOLD",
+    }
+);
+
+text_enum!(
+    /// Life cycle of a cluster profile.
+    ClusterStatus {
+        Draft = "DRAFT",
+        NeedsReview = "NEEDS_REVIEW",
+        Published = "PUBLISHED",
+        Archived = "ARCHIVED",
+    }
+);
+
+text_enum!(
+    /// Size of a cluster's management team.
+    StaffBand {
+        OneToTwo = "ONE_TO_TWO",
+        ThreeToFive = "THREE_TO_FIVE",
+        SixToTen = "SIX_TO_TEN",
+        MoreThanTen = "MORE_THAN_TEN",
+    }
+);
+
+text_enum!(
+    /// What sort of organisation a cluster member is.
+    MemberKind {
+        Sme = "SME",
+        StartUp = "START_UP",
+        LargeCompany = "LARGE_COMPANY",
+        University = "UNIVERSITY",
+        ResearchOrganisation = "RESEARCH_ORGANISATION",
+        PublicBody = "PUBLIC_BODY",
+        Other = "OTHER",
+    }
+);
+
+text_enum!(
+    /// Programme or instrument a partnership belongs to.
+    PartnershipKind {
+        Escp4i = "ESCP_4I",
+        EscpS3 = "ESCP_S3",
+        Escp4x = "ESCP_4X",
+        Eurocluster = "EUROCLUSTER",
+        CooperationAgreement = "COOPERATION_AGREEMENT",
+        Mou = "MOU",
+    }
+);
+
+text_enum!(
+    /// Life cycle of a partnership.
+    PartnershipStatus {
+        Proposed = "PROPOSED",
+        Active = "ACTIVE",
+        Completed = "COMPLETED",
+    }
+);
+
+text_enum!(
+    /// Part a cluster plays in a partnership.
+    PartnershipRole {
+        Coordinator = "COORDINATOR",
+        Partner = "PARTNER",
+    }
+);
+
+text_enum!(
+    /// Whether a cluster has taken up its place in a partnership.
+    InvitationState {
+        Invited = "INVITED",
+        Accepted = "ACCEPTED",
+        Declined = "DECLINED",
+    }
+);
+
+text_enum!(
+    /// What a cooperation led to.
+    StoryOutcome {
+        LetterOfInterest = "LETTER_OF_INTEREST",
+        Mou = "MOU",
+        JointRAndD = "JOINT_R_AND_D",
+        Investment = "INVESTMENT",
+        JointVenture = "JOINT_VENTURE",
+        Trade = "TRADE",
+    }
+);

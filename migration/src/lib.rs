@@ -1,0 +1,15 @@
+//! Schema migrations. Each file is one schema change and runs unchanged on SQLite and PostgreSQL:
+//! text codes instead of native enums, join tables instead of arrays.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261125_000001_create_directory;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261125_000001_create_directory::Migration)]
+    }
+}

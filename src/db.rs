@@ -1,0 +1,55 @@
+//! Connecting to the database and bringing its schema up to date.
+
+use std::time::Duration;
+
+use migration::{Migrator, MigratorTrait};
+use sea_orm::{ConnectOptions, Database, DatabaseConnection};
+
+use crate::error::{AppError, AppResult};
+
+pub async fn connect(url: &str, max_connections: u32) -> AppResult<DatabaseConnection> {
+    if let Some(path) = sqlite_file(url) {
+        // The embedded default lives under data/, which a fresh checkout does not have yet.
+        if let Some(dir) = std::path::Path::new(path)
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty())
+        {
+            std::fs::create_dir_all(dir).map_err(AppError::internal)?;
+        }
+    }
+    let mut options = ConnectOptions::new(url.to_owned());
+    options
+        .max_connections(max_connections)
+        .min_connections(1)
+        .connect_timeout(Duration::from_secs(5))
+        .acquire_timeout(Duration::from_secs(5))
+        .sqlx_logging(false);
+    Database::connect(options).await.map_err(|err| {
+        tracing::error!(%err, "cannot connect to the database");
+        AppError::Internal
+    })
+}
+
+pub async fn migrate(db: &DatabaseConnection) -> AppResult<()> {
+    Migrator::up(db, None).await.map_err(AppError::internal)
+}
+
+/// The file path of an SQLite URL, if it names a file.
+fn sqlite_file(url: &str) -> Option<&str> {
+    let rest = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:"))?;
+    let path = rest.split('?').next()?;
+    (!path.is_empty() && path != ":memory:").then_some(path)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn finds_the_sqlite_file() {
+        assert_eq!(
+            super::sqlite_file("sqlite://data/eccp.db?mode=rwc"),
+            Some("data/eccp.db")
+        );
+        assert_eq!(super::sqlite_file("sqlite::memory:"), None);
+        assert_eq!(super::sqlite_file("postgres://localhost/x"), None);
+    }
+}

@@ -1,0 +1,590 @@
+//! Cluster profiles: reading with filters, and writes that keep the profile and its taxonomy rows
+//! in one transaction under an optimistic lock.
+
+use chrono::{NaiveDate, Utc};
+use entity::{
+    cluster, cluster_ecosystem, cluster_emerging_industry, cluster_technology, partner_organisation,
+    taxonomy::{ClusterKind, ClusterLabel, ClusterStatus, Ecosystem, EmergingIndustry, StaffBand},
+};
+use sea_orm::{
+    sea_query::{Expr, Func, LikeExpr, Query},
+    ActiveValue::Set,
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, Select, TransactionSession,
+    TransactionTrait,
+};
+use uuid::Uuid;
+
+use super::{
+    pagination::{keyset_page, Keyset, Page, SortKey, Window},
+    policy::Visibility,
+    validation::{Checker, ACRONYM_MAX, NAME_MAX, SHORT_MAX, TEXT_MAX},
+};
+use crate::error::{AppError, AppResult};
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct MemberCounts {
+    pub total: i32,
+    pub sme: i32,
+    pub start_up: i32,
+    pub large_company: i32,
+    pub research: i32,
+    pub other: i32,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Contact {
+    pub person: Option<String>,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+}
+
+/// Everything a client may write on a cluster profile.
+#[derive(Debug, Clone)]
+pub struct ClusterProfile {
+    pub slug: Option<String>,
+    pub name: String,
+    pub local_name: Option<String>,
+    pub acronym: Option<String>,
+    pub kind: ClusterKind,
+    pub country: String,
+    pub region: Option<String>,
+    pub city: Option<String>,
+    pub website: Option<String>,
+    pub description: Option<String>,
+    pub founded_year: Option<i32>,
+    pub management_staff: Option<StaffBand>,
+    pub member_counts: MemberCounts,
+    pub ecosystems: Vec<Ecosystem>,
+    pub emerging_industries: Vec<EmergingIndustry>,
+    pub technologies: Vec<String>,
+    pub label: ClusterLabel,
+    pub label_expires_on: Option<NaiveDate>,
+    pub status: ClusterStatus,
+    pub represented_by_id: Option<Uuid>,
+    pub contact: Contact,
+    pub latitude: Option<f64>,
+    pub longitude: Option<f64>,
+}
+
+impl ClusterProfile {
+    /// A new profile with the required fields; everything else empty.
+    pub fn new(name: String, kind: ClusterKind, country: String) -> Self {
+        Self {
+            slug: None,
+            name,
+            local_name: None,
+            acronym: None,
+            kind,
+            country,
+            region: None,
+            city: None,
+            website: None,
+            description: None,
+            founded_year: None,
+            management_staff: None,
+            member_counts: MemberCounts::default(),
+            ecosystems: Vec::new(),
+            emerging_industries: Vec::new(),
+            technologies: Vec::new(),
+            label: ClusterLabel::None,
+            label_expires_on: None,
+            status: ClusterStatus::Draft,
+            represented_by_id: None,
+            contact: Contact::default(),
+            latitude: None,
+            longitude: None,
+        }
+    }
+
+    /// Checks and normalises the whole profile, naming every bad field.
+    pub fn validate(&mut self) -> AppResult<()> {
+        let mut check = Checker::new();
+        check.name("name", &mut self.name, NAME_MAX);
+        check.optional_name("localName", &mut self.local_name, NAME_MAX);
+        check.optional_name("acronym", &mut self.acronym, ACRONYM_MAX);
+        if let Some(slug) = &mut self.slug {
+            *slug = slug.trim().to_owned();
+            if !is_slug(slug) {
+                check.fail("slug", "must be 1–120 lower-case letters, digits and single hyphens");
+            }
+        }
+        check.country("country", &mut self.country);
+        check.optional_name("region", &mut self.region, SHORT_MAX);
+        check.optional_name("city", &mut self.city, SHORT_MAX);
+        check.optional_url("website", &mut self.website);
+        check.optional_text("description", &mut self.description, TEXT_MAX);
+        check.optional_year("foundedYear", self.founded_year);
+        let c = self.member_counts;
+        for (field, value) in [
+            ("memberCounts.total", c.total),
+            ("memberCounts.sme", c.sme),
+            ("memberCounts.startUp", c.start_up),
+            ("memberCounts.largeCompany", c.large_company),
+            ("memberCounts.research", c.research),
+            ("memberCounts.other", c.other),
+        ] {
+            check.count(field, value);
+        }
+        let parts = [c.sme, c.start_up, c.large_company, c.research, c.other]
+            .iter()
+            .map(|&n| i64::from(n.max(0)))
+            .sum::<i64>();
+        if c.total >= 0 && parts > i64::from(c.total) {
+            check.fail("memberCounts.total", "must be at least the sum of the member kinds");
+        }
+        self.ecosystems.sort();
+        self.ecosystems.dedup();
+        self.emerging_industries.sort();
+        self.emerging_industries.dedup();
+        check.keywords("technologies", &mut self.technologies);
+        if self.label == ClusterLabel::None && self.label_expires_on.is_some() {
+            check.fail("labelExpiresOn", "only a labelled cluster has a label expiry");
+        }
+        check.optional_name("contact.person", &mut self.contact.person, NAME_MAX);
+        check.optional_email("contact.email", &mut self.contact.email);
+        check.optional_name("contact.phone", &mut self.contact.phone, ACRONYM_MAX);
+        if self.latitude.is_some() != self.longitude.is_some() {
+            check.fail("location", "give both latitude and longitude, or neither");
+        }
+        if self.latitude.is_some_and(|v| !(-90.0..=90.0).contains(&v)) {
+            check.fail("location.latitude", "must be between -90 and 90");
+        }
+        if self.longitude.is_some_and(|v| !(-180.0..=180.0).contains(&v)) {
+            check.fail("location.longitude", "must be between -180 and 180");
+        }
+        check.finish()
+    }
+}
+
+fn is_slug(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= SHORT_MAX
+        && !s.starts_with('-')
+        && !s.ends_with('-')
+        && !s.contains("--")
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+}
+
+/// What a list of clusters is narrowed to. Within a field values are alternatives (OR); fields
+/// combine with AND. An empty list means "no restriction".
+#[derive(Debug, Clone, Default)]
+pub struct ClusterFilter {
+    pub query: Option<String>,
+    pub countries: Vec<String>,
+    pub ecosystems: Vec<Ecosystem>,
+    pub emerging_industries: Vec<EmergingIndustry>,
+    pub kinds: Vec<ClusterKind>,
+    pub labels: Vec<ClusterLabel>,
+    pub statuses: Vec<ClusterStatus>,
+}
+
+impl ClusterFilter {
+    pub fn validate(&mut self) -> AppResult<()> {
+        let mut check = Checker::new();
+        check.countries("filter.countries", &mut self.countries);
+        check.optional_name("filter.query", &mut self.query, NAME_MAX);
+        check.finish()
+    }
+
+    fn condition(&self, visibility: Visibility) -> Condition {
+        let mut cond = Condition::all();
+        if !self.countries.is_empty() {
+            cond = cond.add(cluster::Column::Country.is_in(self.countries.clone()));
+        }
+        if !self.kinds.is_empty() {
+            cond = cond.add(cluster::Column::Kind.is_in(self.kinds.clone()));
+        }
+        if !self.labels.is_empty() {
+            cond = cond.add(cluster::Column::Label.is_in(self.labels.clone()));
+        }
+        let statuses: Vec<ClusterStatus> = match visibility {
+            Visibility::Everything => self.statuses.clone(),
+            Visibility::PublishedOnly => vec![ClusterStatus::Published],
+        };
+        let statuses: Vec<ClusterStatus> = if self.statuses.is_empty() {
+            statuses
+        } else {
+            statuses.into_iter().filter(|s| self.statuses.contains(s)).collect()
+        };
+        if !statuses.is_empty() || !self.statuses.is_empty() {
+            cond = cond.add(cluster::Column::Status.is_in(statuses));
+        }
+        if !self.ecosystems.is_empty() {
+            cond = cond.add(
+                cluster::Column::Id.in_subquery(
+                    Query::select()
+                        .column(cluster_ecosystem::Column::ClusterId)
+                        .from(cluster_ecosystem::Entity)
+                        .and_where(cluster_ecosystem::Column::Ecosystem.is_in(self.ecosystems.clone()))
+                        .to_owned(),
+                ),
+            );
+        }
+        if !self.emerging_industries.is_empty() {
+            cond = cond.add(
+                cluster::Column::Id.in_subquery(
+                    Query::select()
+                        .column(cluster_emerging_industry::Column::ClusterId)
+                        .from(cluster_emerging_industry::Entity)
+                        .and_where(
+                            cluster_emerging_industry::Column::EmergingIndustry.is_in(self.emerging_industries.clone()),
+                        )
+                        .to_owned(),
+                ),
+            );
+        }
+        if let Some(query) = &self.query {
+            use sea_orm::sea_query::ExprTrait;
+            let pattern = format!("%{}%", escape_like(&query.to_lowercase()));
+            let mut any = Condition::any();
+            for column in [
+                cluster::Column::Name,
+                cluster::Column::LocalName,
+                cluster::Column::Acronym,
+            ] {
+                any = any
+                    .add(Expr::expr(Func::lower(Expr::col(column))).like(LikeExpr::new(pattern.clone()).escape('\\')));
+            }
+            cond = cond.add(any);
+        }
+        cond
+    }
+}
+
+fn escape_like(s: &str) -> String {
+    s.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ClusterOrderField {
+    Name,
+    CreatedAt,
+}
+
+pub fn keyset(field: ClusterOrderField, ascending: bool) -> Keyset<cluster::Entity> {
+    match field {
+        ClusterOrderField::Name => Keyset {
+            name: "NAME",
+            column: cluster::Column::Name,
+            id: cluster::Column::Id,
+            ascending,
+            key_of: |m| (SortKey::Text(m.name.clone()), m.id),
+        },
+        ClusterOrderField::CreatedAt => Keyset {
+            name: "CREATED_AT",
+            column: cluster::Column::CreatedAt,
+            id: cluster::Column::Id,
+            ascending,
+            key_of: |m| (SortKey::Time(m.created_at), m.id),
+        },
+    }
+}
+
+fn visible(visibility: Visibility) -> Select<cluster::Entity> {
+    let select = cluster::Entity::find();
+    match visibility {
+        Visibility::Everything => select,
+        Visibility::PublishedOnly => select.filter(cluster::Column::Status.eq(ClusterStatus::Published)),
+    }
+}
+
+pub async fn find<C: ConnectionTrait>(db: &C, visibility: Visibility, id: Uuid) -> AppResult<Option<cluster::Model>> {
+    Ok(visible(visibility).filter(cluster::Column::Id.eq(id)).one(db).await?)
+}
+
+pub async fn find_by_slug<C: ConnectionTrait>(
+    db: &C,
+    visibility: Visibility,
+    slug: &str,
+) -> AppResult<Option<cluster::Model>> {
+    Ok(visible(visibility)
+        .filter(cluster::Column::Slug.eq(slug))
+        .one(db)
+        .await?)
+}
+
+pub async fn list<C: ConnectionTrait>(
+    db: &C,
+    visibility: Visibility,
+    filter: &ClusterFilter,
+    keyset: &Keyset<cluster::Entity>,
+    window: &Window,
+) -> AppResult<Page<cluster::Model>> {
+    let select = cluster::Entity::find().filter(filter.condition(visibility));
+    keyset_page(db, select, keyset, window).await
+}
+
+pub async fn count<C: ConnectionTrait>(db: &C, visibility: Visibility, filter: &ClusterFilter) -> AppResult<u64> {
+    Ok(cluster::Entity::find()
+        .filter(filter.condition(visibility))
+        .count(db)
+        .await?)
+}
+
+/// Reads back everything [`ClusterProfile`] holds for a stored cluster.
+async fn load_profile<C: ConnectionTrait>(db: &C, model: &cluster::Model) -> AppResult<ClusterProfile> {
+    let ecosystems = cluster_ecosystem::Entity::find()
+        .filter(cluster_ecosystem::Column::ClusterId.eq(model.id))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|r| r.ecosystem)
+        .collect();
+    let emerging_industries = cluster_emerging_industry::Entity::find()
+        .filter(cluster_emerging_industry::Column::ClusterId.eq(model.id))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|r| r.emerging_industry)
+        .collect();
+    let technologies = cluster_technology::Entity::find()
+        .filter(cluster_technology::Column::ClusterId.eq(model.id))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|r| r.keyword)
+        .collect();
+    let m = model.clone();
+    Ok(ClusterProfile {
+        slug: Some(m.slug),
+        name: m.name,
+        local_name: m.local_name,
+        acronym: m.acronym,
+        kind: m.kind,
+        country: m.country,
+        region: m.region,
+        city: m.city,
+        website: m.website,
+        description: m.description,
+        founded_year: m.founded_year,
+        management_staff: m.management_staff,
+        member_counts: MemberCounts {
+            total: m.members_total,
+            sme: m.members_sme,
+            start_up: m.members_start_up,
+            large_company: m.members_large_company,
+            research: m.members_research,
+            other: m.members_other,
+        },
+        ecosystems,
+        emerging_industries,
+        technologies,
+        label: m.label,
+        label_expires_on: m.label_expires_on,
+        status: m.status,
+        represented_by_id: m.represented_by_id,
+        contact: Contact {
+            person: m.contact_person,
+            email: m.contact_email,
+            phone: m.contact_phone,
+        },
+        latitude: m.latitude,
+        longitude: m.longitude,
+    })
+}
+
+/// The columns a profile sets; id, version and timestamps are the caller's.
+fn profile_columns(p: &ClusterProfile, slug: String) -> cluster::ActiveModel {
+    cluster::ActiveModel {
+        slug: Set(slug),
+        name: Set(p.name.clone()),
+        local_name: Set(p.local_name.clone()),
+        acronym: Set(p.acronym.clone()),
+        kind: Set(p.kind),
+        country: Set(p.country.clone()),
+        region: Set(p.region.clone()),
+        city: Set(p.city.clone()),
+        website: Set(p.website.clone()),
+        description: Set(p.description.clone()),
+        founded_year: Set(p.founded_year),
+        management_staff: Set(p.management_staff),
+        members_total: Set(p.member_counts.total),
+        members_sme: Set(p.member_counts.sme),
+        members_start_up: Set(p.member_counts.start_up),
+        members_large_company: Set(p.member_counts.large_company),
+        members_research: Set(p.member_counts.research),
+        members_other: Set(p.member_counts.other),
+        label: Set(p.label),
+        label_expires_on: Set(p.label_expires_on),
+        status: Set(p.status),
+        represented_by_id: Set(p.represented_by_id),
+        contact_person: Set(p.contact.person.clone()),
+        contact_email: Set(p.contact.email.clone()),
+        contact_phone: Set(p.contact.phone.clone()),
+        latitude: Set(p.latitude),
+        longitude: Set(p.longitude),
+        ..Default::default()
+    }
+}
+
+async fn replace_taxonomy<C: ConnectionTrait>(db: &C, id: Uuid, p: &ClusterProfile) -> AppResult<()> {
+    cluster_ecosystem::Entity::delete_many()
+        .filter(cluster_ecosystem::Column::ClusterId.eq(id))
+        .exec(db)
+        .await?;
+    cluster_emerging_industry::Entity::delete_many()
+        .filter(cluster_emerging_industry::Column::ClusterId.eq(id))
+        .exec(db)
+        .await?;
+    cluster_technology::Entity::delete_many()
+        .filter(cluster_technology::Column::ClusterId.eq(id))
+        .exec(db)
+        .await?;
+    if !p.ecosystems.is_empty() {
+        cluster_ecosystem::Entity::insert_many(p.ecosystems.iter().map(|&e| cluster_ecosystem::ActiveModel {
+            cluster_id: Set(id),
+            ecosystem: Set(e),
+        }))
+        .exec(db)
+        .await?;
+    }
+    if !p.emerging_industries.is_empty() {
+        cluster_emerging_industry::Entity::insert_many(p.emerging_industries.iter().map(|&e| {
+            cluster_emerging_industry::ActiveModel {
+                cluster_id: Set(id),
+                emerging_industry: Set(e),
+            }
+        }))
+        .exec(db)
+        .await?;
+    }
+    if !p.technologies.is_empty() {
+        cluster_technology::Entity::insert_many(p.technologies.iter().map(|k| cluster_technology::ActiveModel {
+            cluster_id: Set(id),
+            keyword: Set(k.clone()),
+        }))
+        .exec(db)
+        .await?;
+    }
+    Ok(())
+}
+
+/// Checks references and the slug's uniqueness, returning the slug to store.
+async fn resolve_slug<C: ConnectionTrait>(db: &C, p: &ClusterProfile, own_id: Option<Uuid>) -> AppResult<String> {
+    let taken = |slug: String| async move {
+        let mut q = cluster::Entity::find().filter(cluster::Column::Slug.eq(slug));
+        if let Some(id) = own_id {
+            q = q.filter(cluster::Column::Id.ne(id));
+        }
+        q.count(db).await.map(|n| n > 0)
+    };
+    if let Some(slug) = &p.slug {
+        if taken(slug.clone()).await? {
+            return Err(AppError::Conflict(format!(
+                "slug: another cluster already uses the slug {slug}"
+            )));
+        }
+        return Ok(slug.clone());
+    }
+    let base = match slug::slugify(&p.name) {
+        s if s.is_empty() => "cluster".to_owned(),
+        s => s.chars().take(100).collect::<String>().trim_end_matches('-').to_owned(),
+    };
+    let mut candidate = base.clone();
+    let mut n = 1;
+    while taken(candidate.clone()).await? {
+        n += 1;
+        candidate = format!("{base}-{n}");
+    }
+    Ok(candidate)
+}
+
+async fn check_references<C: ConnectionTrait>(db: &C, p: &ClusterProfile) -> AppResult<()> {
+    if let Some(partner) = p.represented_by_id {
+        if partner_organisation::Entity::find_by_id(partner)
+            .one(db)
+            .await?
+            .is_none()
+        {
+            return Err(AppError::NotFound("representedById: partner organisation".into()));
+        }
+    }
+    Ok(())
+}
+
+pub async fn create<C: TransactionTrait>(db: &C, mut profile: ClusterProfile) -> AppResult<cluster::Model> {
+    profile.validate()?;
+    let txn = db.begin().await?;
+    check_references(&txn, &profile).await?;
+    let slug = resolve_slug(&txn, &profile, None).await?;
+    let now = Utc::now();
+    let id = Uuid::now_v7();
+    let mut row = profile_columns(&profile, slug);
+    row.id = Set(id);
+    row.version = Set(1);
+    row.created_at = Set(now);
+    row.updated_at = Set(now);
+    let model = cluster::Entity::insert(row).exec_with_returning(&txn).await?;
+    replace_taxonomy(&txn, id, &profile).await?;
+    txn.commit().await?;
+    Ok(model)
+}
+
+/// Applies `change` to the stored profile, provided nobody changed it since the client read
+/// `expected_version`.
+pub async fn update<C: TransactionTrait>(
+    db: &C,
+    id: Uuid,
+    expected_version: i32,
+    change: impl FnOnce(&mut ClusterProfile),
+) -> AppResult<cluster::Model> {
+    let txn = db.begin().await?;
+    let current = cluster::Entity::find_by_id(id)
+        .one(&txn)
+        .await?
+        .ok_or_else(|| AppError::NotFound("cluster".into()))?;
+    if current.version != expected_version {
+        return Err(stale(current.version, expected_version));
+    }
+    let mut profile = load_profile(&txn, &current).await?;
+    change(&mut profile);
+    profile.validate()?;
+    check_references(&txn, &profile).await?;
+    let slug = resolve_slug(&txn, &profile, Some(id)).await?;
+    let mut row = profile_columns(&profile, slug);
+    row.version = Set(expected_version + 1);
+    row.updated_at = Set(Utc::now());
+    // The version in the WHERE clause catches a writer that slipped in after our read.
+    let result = cluster::Entity::update_many()
+        .set(row)
+        .filter(cluster::Column::Id.eq(id))
+        .filter(cluster::Column::Version.eq(expected_version))
+        .exec(&txn)
+        .await?;
+    if result.rows_affected != 1 {
+        return Err(stale(expected_version + 1, expected_version));
+    }
+    replace_taxonomy(&txn, id, &profile).await?;
+    let model = cluster::Entity::find_by_id(id)
+        .one(&txn)
+        .await?
+        .ok_or(AppError::Internal)?;
+    txn.commit().await?;
+    Ok(model)
+}
+
+pub(crate) fn stale(current: i32, expected: i32) -> AppError {
+    AppError::Conflict(format!(
+        "version {expected} is stale: the record is now at version {current}; read it again and reapply your change"
+    ))
+}
+
+pub async fn delete<C: TransactionTrait>(db: &C, id: Uuid) -> AppResult<Uuid> {
+    let txn = db.begin().await?;
+    // A partner organisation's own profile may go; the organisation stays without one.
+    partner_organisation::Entity::update_many()
+        .col_expr(
+            partner_organisation::Column::ClusterId,
+            Expr::value(Option::<Uuid>::None),
+        )
+        .filter(partner_organisation::Column::ClusterId.eq(id))
+        .exec(&txn)
+        .await?;
+    let result = cluster::Entity::delete_by_id(id).exec(&txn).await?;
+    if result.rows_affected == 0 {
+        return Err(AppError::NotFound("cluster".into()));
+    }
+    txn.commit().await?;
+    Ok(id)
+}

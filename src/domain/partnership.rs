@@ -1,0 +1,369 @@
+//! Strategic partnerships between clusters and their membership.
+
+use chrono::{NaiveDate, Utc};
+use entity::{
+    cluster, partnership, partnership_ecosystem, partnership_member, partnership_target_market,
+    taxonomy::{Ecosystem, InvitationState, PartnershipKind, PartnershipRole, PartnershipStatus},
+};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
+    TransactionSession, TransactionTrait,
+};
+use uuid::Uuid;
+
+use super::{
+    cluster::stale,
+    pagination::{keyset_page, Keyset, Page, SortKey, Window},
+    validation::{Checker, ACRONYM_MAX, NAME_MAX, SHORT_MAX, TEXT_MAX},
+};
+use crate::error::{AppError, AppResult};
+
+/// Everything a client may write on a partnership, membership aside.
+#[derive(Debug, Clone)]
+pub struct PartnershipProfile {
+    pub name: String,
+    pub acronym: Option<String>,
+    pub kind: PartnershipKind,
+    pub description: Option<String>,
+    pub starts_on: Option<NaiveDate>,
+    pub ends_on: Option<NaiveDate>,
+    pub funding_programme: Option<String>,
+    pub funding_eur: Option<i64>,
+    pub status: PartnershipStatus,
+    pub ecosystems: Vec<Ecosystem>,
+    pub target_markets: Vec<String>,
+}
+
+impl PartnershipProfile {
+    pub fn validate(&mut self) -> AppResult<()> {
+        let mut check = Checker::new();
+        check.name("name", &mut self.name, NAME_MAX);
+        check.optional_name("acronym", &mut self.acronym, ACRONYM_MAX);
+        check.optional_text("description", &mut self.description, TEXT_MAX);
+        check.optional_name("fundingProgramme", &mut self.funding_programme, SHORT_MAX);
+        if self.funding_eur.is_some_and(|f| f < 0) {
+            check.fail("fundingEur", "must not be negative");
+        }
+        if let (Some(start), Some(end)) = (self.starts_on, self.ends_on) {
+            if end < start {
+                check.fail("endsOn", "must not be before startsOn");
+            }
+        }
+        self.ecosystems.sort();
+        self.ecosystems.dedup();
+        check.countries("targetMarkets", &mut self.target_markets);
+        check.finish()
+    }
+}
+
+/// A cluster's place in a new partnership.
+#[derive(Debug, Clone, Copy)]
+pub struct Seat {
+    pub cluster_id: Uuid,
+    pub role: PartnershipRole,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct PartnershipFilter {
+    pub kinds: Vec<PartnershipKind>,
+    pub statuses: Vec<PartnershipStatus>,
+}
+
+impl PartnershipFilter {
+    fn condition(&self) -> Condition {
+        let mut cond = Condition::all();
+        if !self.kinds.is_empty() {
+            cond = cond.add(partnership::Column::Kind.is_in(self.kinds.clone()));
+        }
+        if !self.statuses.is_empty() {
+            cond = cond.add(partnership::Column::Status.is_in(self.statuses.clone()));
+        }
+        cond
+    }
+}
+
+pub const BY_NAME: Keyset<partnership::Entity> = Keyset {
+    name: "NAME",
+    column: partnership::Column::Name,
+    id: partnership::Column::Id,
+    ascending: true,
+    key_of: |m| (SortKey::Text(m.name.clone()), m.id),
+};
+
+pub async fn list<C: ConnectionTrait>(
+    db: &C,
+    filter: &PartnershipFilter,
+    window: &Window,
+) -> AppResult<Page<partnership::Model>> {
+    keyset_page(
+        db,
+        partnership::Entity::find().filter(filter.condition()),
+        &BY_NAME,
+        window,
+    )
+    .await
+}
+
+pub async fn count<C: ConnectionTrait>(db: &C, filter: &PartnershipFilter) -> AppResult<u64> {
+    Ok(partnership::Entity::find().filter(filter.condition()).count(db).await?)
+}
+
+pub async fn find<C: ConnectionTrait>(db: &C, id: Uuid) -> AppResult<Option<partnership::Model>> {
+    Ok(partnership::Entity::find_by_id(id).one(db).await?)
+}
+
+async fn load_profile<C: ConnectionTrait>(db: &C, m: &partnership::Model) -> AppResult<PartnershipProfile> {
+    let ecosystems = partnership_ecosystem::Entity::find()
+        .filter(partnership_ecosystem::Column::PartnershipId.eq(m.id))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|r| r.ecosystem)
+        .collect();
+    let target_markets = partnership_target_market::Entity::find()
+        .filter(partnership_target_market::Column::PartnershipId.eq(m.id))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|r| r.country)
+        .collect();
+    Ok(PartnershipProfile {
+        name: m.name.clone(),
+        acronym: m.acronym.clone(),
+        kind: m.kind,
+        description: m.description.clone(),
+        starts_on: m.starts_on,
+        ends_on: m.ends_on,
+        funding_programme: m.funding_programme.clone(),
+        funding_eur: m.funding_eur,
+        status: m.status,
+        ecosystems,
+        target_markets,
+    })
+}
+
+fn profile_columns(p: &PartnershipProfile) -> partnership::ActiveModel {
+    partnership::ActiveModel {
+        name: Set(p.name.clone()),
+        acronym: Set(p.acronym.clone()),
+        kind: Set(p.kind),
+        description: Set(p.description.clone()),
+        starts_on: Set(p.starts_on),
+        ends_on: Set(p.ends_on),
+        funding_programme: Set(p.funding_programme.clone()),
+        funding_eur: Set(p.funding_eur),
+        status: Set(p.status),
+        ..Default::default()
+    }
+}
+
+async fn replace_lists<C: ConnectionTrait>(db: &C, id: Uuid, p: &PartnershipProfile) -> AppResult<()> {
+    partnership_ecosystem::Entity::delete_many()
+        .filter(partnership_ecosystem::Column::PartnershipId.eq(id))
+        .exec(db)
+        .await?;
+    partnership_target_market::Entity::delete_many()
+        .filter(partnership_target_market::Column::PartnershipId.eq(id))
+        .exec(db)
+        .await?;
+    if !p.ecosystems.is_empty() {
+        partnership_ecosystem::Entity::insert_many(p.ecosystems.iter().map(|&e| partnership_ecosystem::ActiveModel {
+            partnership_id: Set(id),
+            ecosystem: Set(e),
+        }))
+        .exec(db)
+        .await?;
+    }
+    if !p.target_markets.is_empty() {
+        partnership_target_market::Entity::insert_many(p.target_markets.iter().map(|c| {
+            partnership_target_market::ActiveModel {
+                partnership_id: Set(id),
+                country: Set(c.clone()),
+            }
+        }))
+        .exec(db)
+        .await?;
+    }
+    Ok(())
+}
+
+fn check_seats(seats: &[Seat]) -> AppResult<()> {
+    let mut check = Checker::new();
+    let mut ids: Vec<Uuid> = seats.iter().map(|s| s.cluster_id).collect();
+    ids.sort();
+    ids.dedup();
+    if ids.len() != seats.len() {
+        check.fail("members", "a cluster may hold only one seat");
+    }
+    if seats.iter().filter(|s| s.role == PartnershipRole::Coordinator).count() > 1 {
+        check.fail("members", "a partnership has at most one coordinator");
+    }
+    check.finish()
+}
+
+pub async fn create<C: TransactionTrait>(
+    db: &C,
+    mut profile: PartnershipProfile,
+    seats: Vec<Seat>,
+) -> AppResult<partnership::Model> {
+    profile.validate()?;
+    check_seats(&seats)?;
+    let txn = db.begin().await?;
+    let ids: Vec<Uuid> = seats.iter().map(|s| s.cluster_id).collect();
+    super::require_clusters(&txn, "members.clusterId", &ids).await?;
+    let now = Utc::now();
+    let id = Uuid::now_v7();
+    let mut row = profile_columns(&profile);
+    row.id = Set(id);
+    row.version = Set(1);
+    row.created_at = Set(now);
+    row.updated_at = Set(now);
+    let model = partnership::Entity::insert(row).exec_with_returning(&txn).await?;
+    replace_lists(&txn, id, &profile).await?;
+    if !seats.is_empty() {
+        partnership_member::Entity::insert_many(seats.iter().map(|s| partnership_member::ActiveModel {
+            partnership_id: Set(id),
+            cluster_id: Set(s.cluster_id),
+            role: Set(s.role),
+            invitation_state: Set(InvitationState::Accepted),
+            joined_at: Set(now),
+        }))
+        .exec(&txn)
+        .await?;
+    }
+    txn.commit().await?;
+    Ok(model)
+}
+
+pub async fn update<C: TransactionTrait>(
+    db: &C,
+    id: Uuid,
+    expected_version: i32,
+    change: impl FnOnce(&mut PartnershipProfile),
+) -> AppResult<partnership::Model> {
+    let txn = db.begin().await?;
+    let current = partnership::Entity::find_by_id(id)
+        .one(&txn)
+        .await?
+        .ok_or_else(|| AppError::NotFound("partnership".into()))?;
+    if current.version != expected_version {
+        return Err(stale(current.version, expected_version));
+    }
+    let mut profile = load_profile(&txn, &current).await?;
+    change(&mut profile);
+    profile.validate()?;
+    let mut row = profile_columns(&profile);
+    row.version = Set(expected_version + 1);
+    row.updated_at = Set(Utc::now());
+    let result = partnership::Entity::update_many()
+        .set(row)
+        .filter(partnership::Column::Id.eq(id))
+        .filter(partnership::Column::Version.eq(expected_version))
+        .exec(&txn)
+        .await?;
+    if result.rows_affected != 1 {
+        return Err(stale(expected_version + 1, expected_version));
+    }
+    replace_lists(&txn, id, &profile).await?;
+    let model = partnership::Entity::find_by_id(id)
+        .one(&txn)
+        .await?
+        .ok_or(AppError::Internal)?;
+    txn.commit().await?;
+    Ok(model)
+}
+
+pub async fn delete<C: ConnectionTrait>(db: &C, id: Uuid) -> AppResult<Uuid> {
+    let result = partnership::Entity::delete_by_id(id).exec(db).await?;
+    if result.rows_affected == 0 {
+        return Err(AppError::NotFound("partnership".into()));
+    }
+    Ok(id)
+}
+
+/// Adds a cluster to a partnership; a membership change bumps the partnership's version, so
+/// concurrent edits of the member list are detected like any other edit.
+pub async fn add_member<C: TransactionTrait>(
+    db: &C,
+    partnership_id: Uuid,
+    seat: Seat,
+    state: InvitationState,
+) -> AppResult<partnership::Model> {
+    let txn = db.begin().await?;
+    let current = partnership::Entity::find_by_id(partnership_id)
+        .one(&txn)
+        .await?
+        .ok_or_else(|| AppError::NotFound("partnershipId: partnership".into()))?;
+    if cluster::Entity::find_by_id(seat.cluster_id).one(&txn).await?.is_none() {
+        return Err(AppError::NotFound("clusterId: cluster".into()));
+    }
+    let existing = partnership_member::Entity::find()
+        .filter(partnership_member::Column::PartnershipId.eq(partnership_id))
+        .all(&txn)
+        .await?;
+    if existing.iter().any(|m| m.cluster_id == seat.cluster_id) {
+        return Err(AppError::Conflict(
+            "clusterId: the cluster is already a member of this partnership".into(),
+        ));
+    }
+    if seat.role == PartnershipRole::Coordinator && existing.iter().any(|m| m.role == PartnershipRole::Coordinator) {
+        return Err(AppError::Conflict(
+            "role: the partnership already has a coordinator".into(),
+        ));
+    }
+    partnership_member::Entity::insert(partnership_member::ActiveModel {
+        partnership_id: Set(partnership_id),
+        cluster_id: Set(seat.cluster_id),
+        role: Set(seat.role),
+        invitation_state: Set(state),
+        joined_at: Set(Utc::now()),
+    })
+    .exec(&txn)
+    .await?;
+    let model = bump(&txn, current).await?;
+    txn.commit().await?;
+    Ok(model)
+}
+
+pub async fn remove_member<C: TransactionTrait>(
+    db: &C,
+    partnership_id: Uuid,
+    cluster_id: Uuid,
+) -> AppResult<partnership::Model> {
+    let txn = db.begin().await?;
+    let current = partnership::Entity::find_by_id(partnership_id)
+        .one(&txn)
+        .await?
+        .ok_or_else(|| AppError::NotFound("partnershipId: partnership".into()))?;
+    let result = partnership_member::Entity::delete_many()
+        .filter(partnership_member::Column::PartnershipId.eq(partnership_id))
+        .filter(partnership_member::Column::ClusterId.eq(cluster_id))
+        .exec(&txn)
+        .await?;
+    if result.rows_affected == 0 {
+        return Err(AppError::NotFound("clusterId: member of this partnership".into()));
+    }
+    let model = bump(&txn, current).await?;
+    txn.commit().await?;
+    Ok(model)
+}
+
+async fn bump<C: ConnectionTrait>(db: &C, current: partnership::Model) -> AppResult<partnership::Model> {
+    let result = partnership::Entity::update_many()
+        .set(partnership::ActiveModel {
+            version: Set(current.version + 1),
+            updated_at: Set(Utc::now()),
+            ..Default::default()
+        })
+        .filter(partnership::Column::Id.eq(current.id))
+        .filter(partnership::Column::Version.eq(current.version))
+        .exec(db)
+        .await?;
+    if result.rows_affected != 1 {
+        return Err(stale(current.version + 1, current.version));
+    }
+    partnership::Entity::find_by_id(current.id)
+        .one(db)
+        .await?
+        .ok_or(AppError::Internal)
+}

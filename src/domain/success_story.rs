@@ -1,0 +1,186 @@
+//! Cooperation success stories and the clusters they involve.
+
+use chrono::{Datelike, Utc};
+use entity::{partnership, success_story, success_story_cluster, taxonomy::StoryOutcome};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, TransactionSession,
+    TransactionTrait,
+};
+use uuid::Uuid;
+
+use super::{
+    cluster::stale,
+    pagination::{keyset_page, Keyset, Page, SortKey, Window},
+    validation::{Checker, NAME_MAX, TEXT_MAX},
+};
+use crate::error::{AppError, AppResult};
+
+const SUMMARY_MAX: usize = 2_000;
+
+#[derive(Debug, Clone)]
+pub struct StoryProfile {
+    pub title: String,
+    pub summary: String,
+    pub body: Option<String>,
+    pub outcome: StoryOutcome,
+    pub began_in: Option<i32>,
+    pub partnership_id: Option<Uuid>,
+    pub cluster_ids: Vec<Uuid>,
+}
+
+impl StoryProfile {
+    pub fn validate(&mut self) -> AppResult<()> {
+        let mut check = Checker::new();
+        check.name("title", &mut self.title, NAME_MAX);
+        check.name("summary", &mut self.summary, SUMMARY_MAX);
+        check.optional_text("body", &mut self.body, TEXT_MAX);
+        if let Some(year) = self.began_in {
+            if !(1990..=Utc::now().year()).contains(&year) {
+                check.fail("beganIn", "must be a year between 1990 and this year");
+            }
+        }
+        self.cluster_ids.sort();
+        self.cluster_ids.dedup();
+        if self.cluster_ids.is_empty() {
+            check.fail("clusterIds", "name at least one cluster");
+        }
+        check.finish()
+    }
+}
+
+pub const NEWEST_FIRST: Keyset<success_story::Entity> = Keyset {
+    name: "CREATED_AT",
+    column: success_story::Column::CreatedAt,
+    id: success_story::Column::Id,
+    ascending: false,
+    key_of: |m| (SortKey::Time(m.created_at), m.id),
+};
+
+pub async fn list<C: ConnectionTrait>(db: &C, window: &Window) -> AppResult<Page<success_story::Model>> {
+    keyset_page(db, success_story::Entity::find(), &NEWEST_FIRST, window).await
+}
+
+pub async fn count<C: ConnectionTrait>(db: &C) -> AppResult<u64> {
+    Ok(success_story::Entity::find().count(db).await?)
+}
+
+pub async fn find<C: ConnectionTrait>(db: &C, id: Uuid) -> AppResult<Option<success_story::Model>> {
+    Ok(success_story::Entity::find_by_id(id).one(db).await?)
+}
+
+async fn check_references<C: ConnectionTrait>(db: &C, p: &StoryProfile) -> AppResult<()> {
+    super::require_clusters(db, "clusterIds", &p.cluster_ids).await?;
+    if let Some(id) = p.partnership_id {
+        if partnership::Entity::find_by_id(id).one(db).await?.is_none() {
+            return Err(AppError::NotFound("partnershipId: partnership".into()));
+        }
+    }
+    Ok(())
+}
+
+fn profile_columns(p: &StoryProfile) -> success_story::ActiveModel {
+    success_story::ActiveModel {
+        title: Set(p.title.clone()),
+        summary: Set(p.summary.clone()),
+        body: Set(p.body.clone()),
+        outcome: Set(p.outcome),
+        began_in: Set(p.began_in),
+        partnership_id: Set(p.partnership_id),
+        ..Default::default()
+    }
+}
+
+async fn replace_clusters<C: ConnectionTrait>(db: &C, id: Uuid, cluster_ids: &[Uuid]) -> AppResult<()> {
+    success_story_cluster::Entity::delete_many()
+        .filter(success_story_cluster::Column::SuccessStoryId.eq(id))
+        .exec(db)
+        .await?;
+    if !cluster_ids.is_empty() {
+        success_story_cluster::Entity::insert_many(cluster_ids.iter().map(|&c| success_story_cluster::ActiveModel {
+            success_story_id: Set(id),
+            cluster_id: Set(c),
+        }))
+        .exec(db)
+        .await?;
+    }
+    Ok(())
+}
+
+pub async fn create<C: TransactionTrait>(db: &C, mut profile: StoryProfile) -> AppResult<success_story::Model> {
+    profile.validate()?;
+    let txn = db.begin().await?;
+    check_references(&txn, &profile).await?;
+    let now = Utc::now();
+    let id = Uuid::now_v7();
+    let mut row = profile_columns(&profile);
+    row.id = Set(id);
+    row.version = Set(1);
+    row.created_at = Set(now);
+    row.updated_at = Set(now);
+    let model = success_story::Entity::insert(row).exec_with_returning(&txn).await?;
+    replace_clusters(&txn, id, &profile.cluster_ids).await?;
+    txn.commit().await?;
+    Ok(model)
+}
+
+pub async fn update<C: TransactionTrait>(
+    db: &C,
+    id: Uuid,
+    expected_version: i32,
+    change: impl FnOnce(&mut StoryProfile),
+) -> AppResult<success_story::Model> {
+    let txn = db.begin().await?;
+    let current = success_story::Entity::find_by_id(id)
+        .one(&txn)
+        .await?
+        .ok_or_else(|| AppError::NotFound("success story".into()))?;
+    if current.version != expected_version {
+        return Err(stale(current.version, expected_version));
+    }
+    let cluster_ids = success_story_cluster::Entity::find()
+        .filter(success_story_cluster::Column::SuccessStoryId.eq(id))
+        .all(&txn)
+        .await?
+        .into_iter()
+        .map(|r| r.cluster_id)
+        .collect();
+    let mut profile = StoryProfile {
+        title: current.title.clone(),
+        summary: current.summary.clone(),
+        body: current.body.clone(),
+        outcome: current.outcome,
+        began_in: current.began_in,
+        partnership_id: current.partnership_id,
+        cluster_ids,
+    };
+    change(&mut profile);
+    profile.validate()?;
+    check_references(&txn, &profile).await?;
+    let mut row = profile_columns(&profile);
+    row.version = Set(expected_version + 1);
+    row.updated_at = Set(Utc::now());
+    let result = success_story::Entity::update_many()
+        .set(row)
+        .filter(success_story::Column::Id.eq(id))
+        .filter(success_story::Column::Version.eq(expected_version))
+        .exec(&txn)
+        .await?;
+    if result.rows_affected != 1 {
+        return Err(stale(expected_version + 1, expected_version));
+    }
+    replace_clusters(&txn, id, &profile.cluster_ids).await?;
+    let model = success_story::Entity::find_by_id(id)
+        .one(&txn)
+        .await?
+        .ok_or(AppError::Internal)?;
+    txn.commit().await?;
+    Ok(model)
+}
+
+pub async fn delete<C: ConnectionTrait>(db: &C, id: Uuid) -> AppResult<Uuid> {
+    let result = success_story::Entity::delete_by_id(id).exec(db).await?;
+    if result.rows_affected == 0 {
+        return Err(AppError::NotFound("success story".into()));
+    }
+    Ok(id)
+}

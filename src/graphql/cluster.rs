@@ -1,0 +1,609 @@
+//! Cluster profiles in GraphQL: the type, the list with filters, and the writes.
+
+use async_graphql::{Context, InputObject, MaybeUndefined, Object, SimpleObject, ID};
+use chrono::{DateTime, NaiveDate, Utc};
+use entity::cluster as row;
+
+use super::{
+    connection::{ClusterConnection, MemberConnection, PartnershipConnection, SuccessStoryConnection},
+    context::{caller, db, loaders, visibility},
+    enums::{
+        to_entity, ClusterKind, ClusterLabel, ClusterStatus, Ecosystem, EmergingIndustry, OrderDirection, StaffBand,
+    },
+    loaders as l,
+    member::Member,
+    node,
+    partner_organisation::PartnerOrganisation,
+    partnership::Partnership,
+    success_story::SuccessStory,
+};
+use crate::{
+    domain::{
+        cluster::{
+            self as domain, ClusterFilter as DomainFilter, ClusterOrderField as DomainOrderField, ClusterProfile,
+        },
+        pagination::{slice, PageRequest},
+        policy,
+    },
+    error::AppResult,
+};
+
+pub const TYPE_NAME: &str = "Cluster";
+
+/// A cluster organisation's public profile: an industry association, research centre,
+/// university or cluster that looks for partners.
+#[derive(Clone)]
+pub struct Cluster(pub row::Model);
+
+#[derive(SimpleObject, Clone, Copy)]
+pub struct MemberCounts {
+    pub total: i32,
+    pub sme: i32,
+    pub start_up: i32,
+    pub large_company: i32,
+    pub research: i32,
+    pub other: i32,
+}
+
+/// How to reach a cluster. Only signed-in users see it.
+#[derive(SimpleObject)]
+pub struct Contact {
+    pub person: Option<String>,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+}
+
+#[derive(SimpleObject, InputObject, Clone, Copy)]
+#[graphql(input_name = "LocationInput")]
+pub struct Location {
+    pub latitude: f64,
+    pub longitude: f64,
+}
+
+#[Object]
+impl Cluster {
+    pub async fn id(&self) -> ID {
+        node::encode(TYPE_NAME, self.0.id)
+    }
+    /// Stable, readable handle used in profile URLs.
+    async fn slug(&self) -> &str {
+        &self.0.slug
+    }
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+    /// Name in the organisation's own language, e.g. 中華民國全國工業總會.
+    async fn local_name(&self) -> Option<&str> {
+        self.0.local_name.as_deref()
+    }
+    async fn acronym(&self) -> Option<&str> {
+        self.0.acronym.as_deref()
+    }
+    async fn kind(&self) -> ClusterKind {
+        self.0.kind.into()
+    }
+    /// ISO 3166-1 alpha-2 country code.
+    async fn country(&self) -> &str {
+        &self.0.country
+    }
+    async fn region(&self) -> Option<&str> {
+        self.0.region.as_deref()
+    }
+    async fn city(&self) -> Option<&str> {
+        self.0.city.as_deref()
+    }
+    async fn website(&self) -> Option<&str> {
+        self.0.website.as_deref()
+    }
+    async fn description(&self) -> Option<&str> {
+        self.0.description.as_deref()
+    }
+    async fn founded_year(&self) -> Option<i32> {
+        self.0.founded_year
+    }
+    async fn management_staff(&self) -> Option<StaffBand> {
+        self.0.management_staff.map(Into::into)
+    }
+    async fn member_counts(&self) -> MemberCounts {
+        let m = &self.0;
+        MemberCounts {
+            total: m.members_total,
+            sme: m.members_sme,
+            start_up: m.members_start_up,
+            large_company: m.members_large_company,
+            research: m.members_research,
+            other: m.members_other,
+        }
+    }
+    async fn ecosystems(&self, ctx: &Context<'_>) -> AppResult<Vec<Ecosystem>> {
+        let values = loaders(ctx)
+            .load_one(l::EcosystemsOf(self.0.id))
+            .await?
+            .unwrap_or_default();
+        Ok(values.into_iter().map(Into::into).collect())
+    }
+    async fn emerging_industries(&self, ctx: &Context<'_>) -> AppResult<Vec<EmergingIndustry>> {
+        let values = loaders(ctx)
+            .load_one(l::EmergingIndustriesOf(self.0.id))
+            .await?
+            .unwrap_or_default();
+        Ok(values.into_iter().map(Into::into).collect())
+    }
+    /// Technology keywords, e.g. "5G", "composites".
+    async fn technologies(&self, ctx: &Context<'_>) -> AppResult<Vec<String>> {
+        Ok(loaders(ctx)
+            .load_one(l::TechnologiesOf(self.0.id))
+            .await?
+            .unwrap_or_default())
+    }
+    /// Cluster management excellence label.
+    async fn label(&self) -> ClusterLabel {
+        self.0.label.into()
+    }
+    async fn label_expires_on(&self) -> Option<NaiveDate> {
+        self.0.label_expires_on
+    }
+    async fn status(&self) -> ClusterStatus {
+        self.0.status.into()
+    }
+    /// The national partner that registered and looks after this profile.
+    async fn represented_by(&self, ctx: &Context<'_>) -> AppResult<Option<PartnerOrganisation>> {
+        let Some(id) = self.0.represented_by_id else {
+            return Ok(None);
+        };
+        Ok(loaders(ctx)
+            .load_one(l::PartnerOrganisationById(id))
+            .await?
+            .map(PartnerOrganisation))
+    }
+    /// Null unless you are signed in.
+    async fn contact(&self, ctx: &Context<'_>) -> Option<Contact> {
+        policy::may_see_contact(caller(ctx)).then(|| Contact {
+            person: self.0.contact_person.clone(),
+            email: self.0.contact_email.clone(),
+            phone: self.0.contact_phone.clone(),
+        })
+    }
+    async fn location(&self) -> Option<Location> {
+        Some(Location {
+            latitude: self.0.latitude?,
+            longitude: self.0.longitude?,
+        })
+    }
+    /// Increases with every change; send it back with `updateCluster`.
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+    async fn updated_at(&self) -> DateTime<Utc> {
+        self.0.updated_at
+    }
+    /// Organisations in this cluster, by name.
+    async fn members(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> AppResult<MemberConnection> {
+        let request = PageRequest {
+            first,
+            after,
+            last,
+            before,
+        };
+        let all = loaders(ctx)
+            .load_one(l::MembersOf(self.0.id))
+            .await?
+            .unwrap_or_default();
+        let total = all.len() as u64;
+        Ok(MemberConnection::new(slice(all, &request)?.map(Member), total))
+    }
+    /// Partnerships this cluster belongs to, by name.
+    async fn partnerships(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> AppResult<PartnershipConnection> {
+        let request = PageRequest {
+            first,
+            after,
+            last,
+            before,
+        };
+        let all = loaders(ctx)
+            .load_one(l::PartnershipsOf(self.0.id))
+            .await?
+            .unwrap_or_default();
+        let total = all.len() as u64;
+        Ok(PartnershipConnection::new(
+            slice(all, &request)?.map(Partnership),
+            total,
+        ))
+    }
+    /// Success stories this cluster is part of, newest first.
+    async fn success_stories(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> AppResult<SuccessStoryConnection> {
+        let request = PageRequest {
+            first,
+            after,
+            last,
+            before,
+        };
+        let all = loaders(ctx)
+            .load_one(l::StoriesOf(self.0.id))
+            .await?
+            .unwrap_or_default();
+        let total = all.len() as u64;
+        Ok(SuccessStoryConnection::new(
+            slice(all, &request)?.map(SuccessStory),
+            total,
+        ))
+    }
+}
+
+/// Narrows a cluster list. Values within a field are alternatives; fields combine.
+#[derive(InputObject, Default)]
+pub struct ClusterFilter {
+    /// Words in the name, local name or acronym.
+    pub query: Option<String>,
+    /// ISO 3166-1 alpha-2 codes.
+    pub countries: Option<Vec<String>>,
+    pub ecosystems: Option<Vec<Ecosystem>>,
+    pub emerging_industries: Option<Vec<EmergingIndustry>>,
+    pub kinds: Option<Vec<ClusterKind>>,
+    pub labels: Option<Vec<ClusterLabel>>,
+    /// Profiles that are not published are listed only for those allowed to see them.
+    pub statuses: Option<Vec<ClusterStatus>>,
+}
+
+#[derive(async_graphql::Enum, Copy, Clone, PartialEq, Eq)]
+pub enum ClusterOrderField {
+    Name,
+    CreatedAt,
+}
+
+#[derive(InputObject)]
+pub struct ClusterOrder {
+    pub field: ClusterOrderField,
+    #[graphql(default)]
+    pub direction: OrderDirection,
+}
+
+#[derive(Default)]
+pub struct ClusterQuery;
+
+#[Object]
+impl ClusterQuery {
+    /// A cluster by its global ID; null when it does not exist or is not visible to you.
+    async fn cluster(&self, ctx: &Context<'_>, id: ID) -> AppResult<Option<Cluster>> {
+        let id = node::decode("id", &id, TYPE_NAME)?;
+        Ok(loaders(ctx).load_one(l::ClusterById(id)).await?.map(Cluster))
+    }
+
+    async fn cluster_by_slug(&self, ctx: &Context<'_>, slug: String) -> AppResult<Option<Cluster>> {
+        Ok(domain::find_by_slug(db(ctx), visibility(ctx), &slug)
+            .await?
+            .map(Cluster))
+    }
+
+    /// Cluster profiles, filtered and ordered (by name unless told otherwise).
+    #[allow(clippy::too_many_arguments)]
+    async fn clusters(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<ClusterFilter>,
+        order_by: Option<ClusterOrder>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> AppResult<ClusterConnection> {
+        let window = PageRequest {
+            first,
+            after,
+            last,
+            before,
+        }
+        .window()?;
+        let filter = filter.unwrap_or_default();
+        let mut filter = DomainFilter {
+            query: filter.query,
+            countries: filter.countries.unwrap_or_default(),
+            ecosystems: to_entity(filter.ecosystems),
+            emerging_industries: to_entity(filter.emerging_industries),
+            kinds: to_entity(filter.kinds),
+            labels: to_entity(filter.labels),
+            statuses: to_entity(filter.statuses),
+        };
+        filter.validate()?;
+        let (field, ascending) = match order_by {
+            None => (DomainOrderField::Name, true),
+            Some(o) => (
+                match o.field {
+                    ClusterOrderField::Name => DomainOrderField::Name,
+                    ClusterOrderField::CreatedAt => DomainOrderField::CreatedAt,
+                },
+                o.direction == OrderDirection::Asc,
+            ),
+        };
+        let (db, visibility) = (db(ctx), visibility(ctx));
+        let page = domain::list(db, visibility, &filter, &domain::keyset(field, ascending), &window).await?;
+        // Counting is a second query: run it only when the client asked for the total.
+        let total = if ctx.look_ahead().field("totalCount").exists() {
+            domain::count(db, visibility, &filter).await?
+        } else {
+            0
+        };
+        Ok(ClusterConnection::new(page.map(Cluster), total))
+    }
+}
+
+#[derive(InputObject, Clone, Copy)]
+pub struct MemberCountsInput {
+    pub total: i32,
+    #[graphql(default)]
+    pub sme: i32,
+    #[graphql(default)]
+    pub start_up: i32,
+    #[graphql(default)]
+    pub large_company: i32,
+    #[graphql(default)]
+    pub research: i32,
+    #[graphql(default)]
+    pub other: i32,
+}
+
+impl From<MemberCountsInput> for domain::MemberCounts {
+    fn from(c: MemberCountsInput) -> Self {
+        Self {
+            total: c.total,
+            sme: c.sme,
+            start_up: c.start_up,
+            large_company: c.large_company,
+            research: c.research,
+            other: c.other,
+        }
+    }
+}
+
+#[derive(InputObject, Clone)]
+pub struct ContactInput {
+    pub person: Option<String>,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+}
+
+impl From<ContactInput> for domain::Contact {
+    fn from(c: ContactInput) -> Self {
+        Self {
+            person: c.person,
+            email: c.email,
+            phone: c.phone,
+        }
+    }
+}
+
+#[derive(InputObject)]
+pub struct CreateClusterInput {
+    /// Generated from the name when left out.
+    pub slug: Option<String>,
+    pub name: String,
+    pub local_name: Option<String>,
+    pub acronym: Option<String>,
+    pub kind: ClusterKind,
+    /// ISO 3166-1 alpha-2 code.
+    pub country: String,
+    pub region: Option<String>,
+    pub city: Option<String>,
+    pub website: Option<String>,
+    pub description: Option<String>,
+    pub founded_year: Option<i32>,
+    pub management_staff: Option<StaffBand>,
+    pub member_counts: Option<MemberCountsInput>,
+    pub ecosystems: Option<Vec<Ecosystem>>,
+    pub emerging_industries: Option<Vec<EmergingIndustry>>,
+    pub technologies: Option<Vec<String>>,
+    pub label: Option<ClusterLabel>,
+    pub label_expires_on: Option<NaiveDate>,
+    /// DRAFT unless given.
+    pub status: Option<ClusterStatus>,
+    /// A partner organisation's ID.
+    pub represented_by_id: Option<ID>,
+    pub contact: Option<ContactInput>,
+    pub location: Option<Location>,
+}
+
+/// Changes to a profile. Left-out fields stay as they are; null clears an optional field.
+#[derive(InputObject)]
+pub struct UpdateClusterInput {
+    pub id: ID,
+    /// The `version` you read; a newer one on the server means someone else changed the profile.
+    pub version: i32,
+    pub slug: Option<String>,
+    pub name: Option<String>,
+    pub local_name: MaybeUndefined<String>,
+    pub acronym: MaybeUndefined<String>,
+    pub kind: Option<ClusterKind>,
+    pub country: Option<String>,
+    pub region: MaybeUndefined<String>,
+    pub city: MaybeUndefined<String>,
+    pub website: MaybeUndefined<String>,
+    pub description: MaybeUndefined<String>,
+    pub founded_year: MaybeUndefined<i32>,
+    pub management_staff: MaybeUndefined<StaffBand>,
+    pub member_counts: Option<MemberCountsInput>,
+    pub ecosystems: Option<Vec<Ecosystem>>,
+    pub emerging_industries: Option<Vec<EmergingIndustry>>,
+    pub technologies: Option<Vec<String>>,
+    pub label: Option<ClusterLabel>,
+    pub label_expires_on: MaybeUndefined<NaiveDate>,
+    pub status: Option<ClusterStatus>,
+    pub represented_by_id: MaybeUndefined<ID>,
+    pub contact: MaybeUndefined<ContactInput>,
+    pub location: MaybeUndefined<Location>,
+}
+
+#[derive(InputObject)]
+pub struct DeleteClusterInput {
+    pub id: ID,
+}
+
+#[derive(SimpleObject)]
+pub struct CreateClusterPayload {
+    pub cluster: Cluster,
+}
+
+#[derive(SimpleObject)]
+pub struct UpdateClusterPayload {
+    pub cluster: Cluster,
+}
+
+#[derive(SimpleObject)]
+pub struct DeleteClusterPayload {
+    pub deleted_cluster_id: ID,
+}
+
+/// Writes a `MaybeUndefined` onto an optional field: undefined keeps, null clears.
+pub(crate) fn patch<T>(target: &mut Option<T>, value: MaybeUndefined<T>) {
+    match value {
+        MaybeUndefined::Undefined => {}
+        MaybeUndefined::Null => *target = None,
+        MaybeUndefined::Value(v) => *target = Some(v),
+    }
+}
+
+fn partner_id(id: &ID) -> AppResult<uuid::Uuid> {
+    node::decode("representedById", id, super::partner_organisation::TYPE_NAME)
+}
+
+#[derive(Default)]
+pub struct ClusterMutation;
+
+#[Object]
+impl ClusterMutation {
+    /// Registers a new cluster profile.
+    async fn create_cluster(&self, ctx: &Context<'_>, input: CreateClusterInput) -> AppResult<CreateClusterPayload> {
+        policy::may_edit_directory(caller(ctx))?;
+        let mut p = ClusterProfile::new(input.name, input.kind.into(), input.country);
+        p.slug = input.slug;
+        p.local_name = input.local_name;
+        p.acronym = input.acronym;
+        p.region = input.region;
+        p.city = input.city;
+        p.website = input.website;
+        p.description = input.description;
+        p.founded_year = input.founded_year;
+        p.management_staff = input.management_staff.map(Into::into);
+        p.member_counts = input.member_counts.map(Into::into).unwrap_or_default();
+        p.ecosystems = to_entity(input.ecosystems);
+        p.emerging_industries = to_entity(input.emerging_industries);
+        p.technologies = input.technologies.unwrap_or_default();
+        p.label = input
+            .label
+            .map(Into::into)
+            .unwrap_or(entity::taxonomy::ClusterLabel::None);
+        p.label_expires_on = input.label_expires_on;
+        p.status = input
+            .status
+            .map(Into::into)
+            .unwrap_or(entity::taxonomy::ClusterStatus::Draft);
+        p.represented_by_id = input.represented_by_id.as_ref().map(partner_id).transpose()?;
+        p.contact = input.contact.map(Into::into).unwrap_or_default();
+        p.latitude = input.location.map(|l| l.latitude);
+        p.longitude = input.location.map(|l| l.longitude);
+        let model = domain::create(db(ctx), p).await?;
+        Ok(CreateClusterPayload {
+            cluster: Cluster(model),
+        })
+    }
+
+    /// Changes a profile, provided nobody else changed it since you read `version`.
+    async fn update_cluster(&self, ctx: &Context<'_>, input: UpdateClusterInput) -> AppResult<UpdateClusterPayload> {
+        policy::may_edit_directory(caller(ctx))?;
+        let id = node::decode("id", &input.id, TYPE_NAME)?;
+        let represented_by = match &input.represented_by_id {
+            MaybeUndefined::Value(id) => MaybeUndefined::Value(partner_id(id)?),
+            MaybeUndefined::Null => MaybeUndefined::Null,
+            MaybeUndefined::Undefined => MaybeUndefined::Undefined,
+        };
+        let model = domain::update(db(ctx), id, input.version, |p| {
+            if let Some(slug) = input.slug {
+                p.slug = Some(slug);
+            }
+            if let Some(name) = input.name {
+                p.name = name;
+            }
+            patch(&mut p.local_name, input.local_name);
+            patch(&mut p.acronym, input.acronym);
+            if let Some(kind) = input.kind {
+                p.kind = kind.into();
+            }
+            if let Some(country) = input.country {
+                p.country = country;
+            }
+            patch(&mut p.region, input.region);
+            patch(&mut p.city, input.city);
+            patch(&mut p.website, input.website);
+            patch(&mut p.description, input.description);
+            patch(&mut p.founded_year, input.founded_year);
+            patch(&mut p.management_staff, input.management_staff.map_value(Into::into));
+            if let Some(counts) = input.member_counts {
+                p.member_counts = counts.into();
+            }
+            if input.ecosystems.is_some() {
+                p.ecosystems = to_entity(input.ecosystems);
+            }
+            if input.emerging_industries.is_some() {
+                p.emerging_industries = to_entity(input.emerging_industries);
+            }
+            if let Some(technologies) = input.technologies {
+                p.technologies = technologies;
+            }
+            if let Some(label) = input.label {
+                p.label = label.into();
+            }
+            patch(&mut p.label_expires_on, input.label_expires_on);
+            if let Some(status) = input.status {
+                p.status = status.into();
+            }
+            patch(&mut p.represented_by_id, represented_by);
+            match input.contact {
+                MaybeUndefined::Undefined => {}
+                MaybeUndefined::Null => p.contact = Default::default(),
+                MaybeUndefined::Value(c) => p.contact = c.into(),
+            }
+            match input.location {
+                MaybeUndefined::Undefined => {}
+                MaybeUndefined::Null => (p.latitude, p.longitude) = (None, None),
+                MaybeUndefined::Value(l) => (p.latitude, p.longitude) = (Some(l.latitude), Some(l.longitude)),
+            }
+        })
+        .await?;
+        Ok(UpdateClusterPayload {
+            cluster: Cluster(model),
+        })
+    }
+
+    /// Deletes a profile with its members and memberships.
+    async fn delete_cluster(&self, ctx: &Context<'_>, input: DeleteClusterInput) -> AppResult<DeleteClusterPayload> {
+        policy::may_edit_directory(caller(ctx))?;
+        let id = node::decode("id", &input.id, TYPE_NAME)?;
+        domain::delete(db(ctx), id).await?;
+        Ok(DeleteClusterPayload {
+            deleted_cluster_id: input.id,
+        })
+    }
+}

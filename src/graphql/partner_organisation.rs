@@ -1,0 +1,97 @@
+//! National partners (CNFI for Taiwan) in GraphQL.
+
+use async_graphql::{Context, Object, ID};
+use entity::partner_organisation as row;
+
+use super::{
+    cluster::Cluster,
+    connection::PartnerOrganisationConnection,
+    context::{db, loaders},
+    loaders as l, node,
+};
+use crate::{
+    domain::{
+        pagination::{slice, PageRequest},
+        partner_organisation as domain,
+        validation::Checker,
+    },
+    error::AppResult,
+};
+
+pub const TYPE_NAME: &str = "PartnerOrganisation";
+
+/// A national partner of the platform, which registers and looks after the clusters of the
+/// countries it represents.
+#[derive(Clone)]
+pub struct PartnerOrganisation(pub row::Model);
+
+#[Object]
+impl PartnerOrganisation {
+    pub async fn id(&self) -> ID {
+        node::encode(TYPE_NAME, self.0.id)
+    }
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+    async fn local_name(&self) -> Option<&str> {
+        self.0.local_name.as_deref()
+    }
+    async fn acronym(&self) -> Option<&str> {
+        self.0.acronym.as_deref()
+    }
+    async fn website(&self) -> Option<&str> {
+        self.0.website.as_deref()
+    }
+    /// ISO 3166-1 alpha-2 codes of the countries it represents.
+    async fn countries(&self, ctx: &Context<'_>) -> AppResult<Vec<String>> {
+        Ok(loaders(ctx)
+            .load_one(l::CountriesOf(self.0.id))
+            .await?
+            .unwrap_or_default())
+    }
+    /// Its own cluster profile, if it has one and you may see it.
+    async fn cluster(&self, ctx: &Context<'_>) -> AppResult<Option<Cluster>> {
+        let Some(id) = self.0.cluster_id else { return Ok(None) };
+        Ok(loaders(ctx).load_one(l::ClusterById(id)).await?.map(Cluster))
+    }
+}
+
+#[derive(Default)]
+pub struct PartnerOrganisationQuery;
+
+#[Object]
+impl PartnerOrganisationQuery {
+    /// National partners, by name; optionally only those representing `country`.
+    async fn partner_organisations(
+        &self,
+        ctx: &Context<'_>,
+        country: Option<String>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> AppResult<PartnerOrganisationConnection> {
+        let request = PageRequest {
+            first,
+            after,
+            last,
+            before,
+        };
+        request.window()?;
+        let country = match country {
+            Some(mut c) => {
+                let mut check = Checker::new();
+                check.country("country", &mut c);
+                check.finish()?;
+                Some(c)
+            }
+            None => None,
+        };
+        let all = domain::list(db(ctx), country.as_deref()).await?;
+        let total = all.len() as u64;
+        Ok(PartnerOrganisationConnection::new(
+            slice(all, &request)?.map(PartnerOrganisation),
+            total,
+        ))
+    }
+}

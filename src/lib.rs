@@ -1,0 +1,11 @@
+//! clusterbridge: a GraphQL API for an industrial-cluster collaboration platform in the manner of
+//! the European Cluster Collaboration Platform.
+
+pub mod app;
+pub mod auth;
+pub mod config;
+pub mod db;
+pub mod domain;
+pub mod error;
+pub mod graphql;
+pub mod seed;

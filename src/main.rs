@@ -1,0 +1,153 @@
+//! The clusterbridge command line: serve the API (the default), migrate, seed, export the schema,
+//! mint operator tokens.
+
+use std::{net::TcpListener, process::ExitCode, time::Duration};
+
+use clap::{Parser, Subcommand};
+use clusterbridge::{
+    app::{self, AppState},
+    auth::{Role, TokenService},
+    config::{Environment, Settings},
+    db, graphql, seed,
+};
+use tracing_subscriber::EnvFilter;
+
+#[derive(Parser)]
+#[command(
+    name = "clusterbridge",
+    version,
+    about = "GraphQL API for an industrial-cluster collaboration platform"
+)]
+struct Cli {
+    #[command(flatten)]
+    settings: Settings,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Migrate the database, load the demo data into an empty development database, and serve
+    /// the API with GraphiQL at / (the default command).
+    Serve,
+    /// Bring the database schema up to date.
+    Migrate,
+    /// Load the demo data set into an empty database.
+    Seed,
+    /// Print the GraphQL schema (SDL).
+    ExportSchema,
+    /// Mint an access token for an operator or a test client.
+    IssueToken {
+        #[arg(long, value_enum)]
+        role: Role,
+        #[arg(long)]
+        subject: String,
+        /// Lifetime, e.g. 15m, 1h, 7d.
+        #[arg(long, default_value = "1h", value_parser = parse_ttl)]
+        ttl: Duration,
+    },
+}
+
+fn parse_ttl(s: &str) -> Result<Duration, String> {
+    let (number, unit) = s.split_at(s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len()));
+    let n: u64 = number
+        .parse()
+        .map_err(|_| format!("{s:?} is not a duration such as 15m, 1h or 7d"))?;
+    let seconds = match unit {
+        "s" => n,
+        "m" | "" => n * 60,
+        "h" => n * 3600,
+        "d" => n * 86_400,
+        _ => return Err(format!("unknown unit in {s:?}: use s, m, h or d")),
+    };
+    if seconds == 0 || seconds > 30 * 86_400 {
+        return Err("a token lives between 1 second and 30 days".into());
+    }
+    Ok(Duration::from_secs(seconds))
+}
+
+fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")))
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            tracing::error!("{message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<(), String> {
+    let settings = cli.settings;
+    match cli.command.unwrap_or(Command::Serve) {
+        Command::ExportSchema => {
+            print!("{}", graphql::sdl());
+            Ok(())
+        }
+        Command::IssueToken { role, subject, ttl } => {
+            settings.validate()?;
+            let token = TokenService::new(&settings.jwt_secret)
+                .issue(&subject, role, ttl)
+                .map_err(|e| e.to_string())?;
+            println!("{token}");
+            Ok(())
+        }
+        Command::Migrate => block_on(async {
+            let db = db::connect(&settings.database_url, settings.database_max_connections)
+                .await
+                .map_err(|e| e.to_string())?;
+            db::migrate(&db).await.map_err(|e| e.to_string())
+        }),
+        Command::Seed => block_on(async {
+            let db = db::connect(&settings.database_url, settings.database_max_connections)
+                .await
+                .map_err(|e| e.to_string())?;
+            db::migrate(&db).await.map_err(|e| e.to_string())?;
+            if !seed::is_empty(&db).await.map_err(|e| e.to_string())? {
+                return Err("the database already holds clusters; seed loads demo data into an empty one only".into());
+            }
+            let report = seed::load_demo_data(&db).await.map_err(|e| e.to_string())?;
+            tracing::info!(?report, "demo data loaded");
+            Ok(())
+        }),
+        Command::Serve => {
+            settings.validate()?;
+            actix_web::rt::System::new().block_on(serve(settings))
+        }
+    }
+}
+
+fn block_on<F: std::future::Future<Output = Result<(), String>>>(future: F) -> Result<(), String> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| e.to_string())?
+        .block_on(future)
+}
+
+async fn serve(settings: Settings) -> Result<(), String> {
+    let db = db::connect(&settings.database_url, settings.database_max_connections)
+        .await
+        .map_err(|e| e.to_string())?;
+    db::migrate(&db).await.map_err(|e| e.to_string())?;
+    if settings.environment == Environment::Development && seed::is_empty(&db).await.map_err(|e| e.to_string())? {
+        let report = seed::load_demo_data(&db).await.map_err(|e| e.to_string())?;
+        tracing::info!(?report, "empty database: demo data loaded");
+    }
+    let listener = TcpListener::bind(settings.listen_addr)
+        .map_err(|e| format!("cannot listen on {}: {e}", settings.listen_addr))?;
+    tracing::info!(
+        "GraphiQL on http://{}/ — API on http://{}/graphql",
+        settings.listen_addr,
+        settings.listen_addr
+    );
+    let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
+    app::server(listener, AppState::new(db, &settings.jwt_secret), workers)
+        .map_err(|e| e.to_string())?
+        .await
+        .map_err(|e| e.to_string())
+}

@@ -1,0 +1,46 @@
+//! The HTTP surface: GraphiQL, health, GET for reads only.
+
+use serde_json::json;
+
+use crate::support::TestApp;
+
+#[test]
+fn graphiql_opens_with_an_example_query() {
+    let app = TestApp::spawn();
+    let (status, page, headers) = app.get("/");
+    assert_eq!(status, 200);
+    assert!(headers
+        .get("content-type")
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .starts_with("text/html"));
+    assert!(page.contains("graphiql"), "GraphiQL is served");
+    assert!(page.contains("defaultQuery"), "an example query is preloaded");
+    assert!(page.contains("TaiwaneseClusters"));
+    // The preloaded example itself runs.
+    let reply = app.query(clusterbridge::app::EXAMPLE_QUERY, json!({}));
+    assert_eq!(reply.data()["clusters"]["totalCount"], 14);
+}
+
+#[test]
+fn health_check_answers() {
+    let app = TestApp::empty();
+    let (status, body, _) = app.get("/healthz");
+    assert_eq!((status, body.as_str()), (200, "ok"));
+}
+
+#[test]
+fn queries_over_get_and_no_mutations_over_get() {
+    let app = TestApp::spawn();
+    let (status, body, _) = app.get("/graphql?query=%7Bclusters(first%3A1)%7BtotalCount%7D%7D");
+    assert_eq!(status, 200);
+    let body: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert!(body["data"]["clusters"]["totalCount"].as_u64().unwrap() > 0);
+
+    let mutation = "mutation%7BdeleteCluster(input%3A%7Bid%3A%22x%22%7D)%7BdeletedClusterId%7D%7D";
+    let (status, body, headers) = app.get(&format!("/graphql?query={mutation}"));
+    assert_eq!(status, 405);
+    assert_eq!(headers.get("allow").unwrap(), "POST");
+    assert!(body.contains("POST"));
+}

@@ -1,0 +1,14 @@
+//! Integration tests: every one talks to a real server over HTTP, on SQLite by default or on
+//! PostgreSQL when `TEST_DATABASE_URL` is set. One binary, tests in parallel.
+
+mod support;
+
+mod auth;
+mod clusters;
+mod directory;
+mod http;
+mod n_plus_one;
+mod pagination;
+mod partnerships;
+mod repository;
+mod validation;

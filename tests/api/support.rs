@@ -1,0 +1,216 @@
+//! A real server on a real database for each test: SQLite by default, PostgreSQL when
+//! `TEST_DATABASE_URL` names one (each test then works in a schema of its own).
+
+use std::{
+    net::TcpListener,
+    sync::{
+        atomic::{AtomicUsize, Ordering},
+        mpsc, Arc,
+    },
+    time::Duration,
+};
+
+use clusterbridge::{
+    app::{self, AppState},
+    auth::{Role, TokenService},
+    db, seed,
+};
+use serde_json::{json, Value};
+
+pub const SECRET: &str = "test-secret-that-is-long-enough-for-hs256";
+
+enum Store {
+    Sqlite(std::path::PathBuf),
+    Postgres { admin_url: String, schema: String },
+}
+
+pub struct TestApp {
+    pub base: String,
+    statements: Arc<AtomicUsize>,
+    handle: actix_web::dev::ServerHandle,
+    store: Store,
+    agent: ureq::Agent,
+}
+
+pub struct Reply {
+    pub status: u16,
+    pub body: Value,
+}
+
+impl Reply {
+    /// The `data` of a response that must have no errors.
+    pub fn data(&self) -> &Value {
+        assert!(self.body.get("errors").is_none(), "unexpected errors: {}", self.body);
+        &self.body["data"]
+    }
+
+    /// The code of the first error, which must exist.
+    pub fn code(&self) -> &str {
+        self.body["errors"][0]["extensions"]["code"]
+            .as_str()
+            .unwrap_or_else(|| panic!("expected an error with a code, got {}", self.body))
+    }
+
+    /// The field names of a BAD_USER_INPUT error.
+    pub fn bad_fields(&self) -> Vec<String> {
+        assert_eq!(self.code(), "BAD_USER_INPUT", "{}", self.body);
+        self.body["errors"][0]["extensions"]["fields"]
+            .as_array()
+            .map(|fields| {
+                fields
+                    .iter()
+                    .filter_map(|f| f["field"].as_str().map(str::to_owned))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+}
+
+impl TestApp {
+    /// A server over a migrated database holding the demo data.
+    pub fn spawn() -> Self {
+        Self::start(true)
+    }
+
+    /// A server over a migrated, empty database.
+    pub fn empty() -> Self {
+        Self::start(false)
+    }
+
+    fn start(with_demo_data: bool) -> Self {
+        let id = uuid::Uuid::now_v7().simple().to_string();
+        let (url, store) = match std::env::var("TEST_DATABASE_URL") {
+            Ok(admin_url) if admin_url.starts_with("postgres") => {
+                let schema = format!("t_{id}");
+                let sep = if admin_url.contains('?') { '&' } else { '?' };
+                let url = format!("{admin_url}{sep}options=-c%20search_path%3D{schema}");
+                (url, Store::Postgres { admin_url, schema })
+            }
+            _ => {
+                let path = std::env::temp_dir().join(format!("clusterbridge-test-{id}.db"));
+                (format!("sqlite://{}?mode=rwc", path.display()), Store::Sqlite(path))
+            }
+        };
+        if let Store::Postgres { admin_url, schema } = &store {
+            run_sql(admin_url, &format!("CREATE SCHEMA {schema}"));
+        }
+        let statements = Arc::new(AtomicUsize::new(0));
+        let counter = statements.clone();
+        let (tx, rx) = mpsc::channel();
+        std::thread::spawn(move || {
+            actix_web::rt::System::new().block_on(async move {
+                let mut db = db::connect(&url, 4).await.expect("connect to the test database");
+                db::migrate(&db).await.expect("migrate");
+                if with_demo_data {
+                    seed::load_demo_data(&db).await.expect("load demo data");
+                }
+                db.set_metric_callback(move |_| {
+                    counter.fetch_add(1, Ordering::SeqCst);
+                });
+                let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+                let addr = listener.local_addr().expect("address");
+                let server = app::server(listener, AppState::new(db, SECRET), 1).expect("server");
+                tx.send((addr, server.handle())).expect("report address");
+                server.await.expect("serve");
+            });
+        });
+        let (addr, handle) = rx.recv_timeout(Duration::from_secs(60)).expect("server started");
+        let agent = ureq::Agent::config_builder().http_status_as_error(false).build().into();
+        TestApp {
+            base: format!("http://{addr}"),
+            statements,
+            handle,
+            store,
+            agent,
+        }
+    }
+
+    pub fn token(role: Role) -> String {
+        TokenService::new(SECRET)
+            .issue("test@example.org", role, Duration::from_secs(600))
+            .expect("token")
+    }
+
+    pub fn admin() -> Option<String> {
+        Some(Self::token(Role::Admin))
+    }
+
+    /// Sends a GraphQL operation with POST, as the holder of `token`.
+    pub fn post(&self, token: Option<&str>, query: &str, variables: Value) -> Reply {
+        let mut request = self.agent.post(format!("{}/graphql", self.base));
+        if let Some(token) = token {
+            request = request.header("Authorization", format!("Bearer {token}"));
+        }
+        let response = request
+            .send_json(json!({ "query": query, "variables": variables }))
+            .expect("request");
+        read(response)
+    }
+
+    /// Anonymous query.
+    pub fn query(&self, query: &str, variables: Value) -> Reply {
+        self.post(None, query, variables)
+    }
+
+    /// Query or mutation as an administrator.
+    pub fn as_admin(&self, query: &str, variables: Value) -> Reply {
+        self.post(Self::admin().as_deref(), query, variables)
+    }
+
+    pub fn get(&self, path: &str) -> (u16, String, ureq::http::HeaderMap) {
+        let mut response = self.agent.get(format!("{}{path}", self.base)).call().expect("request");
+        let status = response.status().as_u16();
+        let headers = response.headers().clone();
+        (
+            status,
+            response.body_mut().read_to_string().unwrap_or_default(),
+            headers,
+        )
+    }
+
+    /// SQL statements the server has run since the last call.
+    pub fn take_statement_count(&self) -> usize {
+        self.statements.swap(0, Ordering::SeqCst)
+    }
+}
+
+fn read(mut response: ureq::http::Response<ureq::Body>) -> Reply {
+    let status = response.status().as_u16();
+    let body = response.body_mut().read_json::<Value>().unwrap_or(Value::Null);
+    Reply { status, body }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        drop(self.handle.stop(false));
+        match &self.store {
+            Store::Sqlite(path) => {
+                for suffix in ["", "-wal", "-shm", "-journal"] {
+                    let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+                }
+            }
+            Store::Postgres { admin_url, schema } => {
+                run_sql(admin_url, &format!("DROP SCHEMA IF EXISTS {schema} CASCADE"))
+            }
+        }
+    }
+}
+
+fn run_sql(url: &str, sql: &str) {
+    use sea_orm::ConnectionTrait;
+    let (url, sql) = (url.to_owned(), sql.to_owned());
+    // A thread of its own, so this works inside and outside an async context.
+    std::thread::spawn(move || {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("runtime");
+        runtime.block_on(async {
+            let db = db::connect(&url, 1).await.expect("connect as administrator");
+            db.execute_unprepared(&sql).await.expect("administrative SQL");
+            db.close().await.ok();
+        });
+    })
+    .join()
+    .expect("administrative SQL thread");
+}
