@@ -4,7 +4,7 @@ use std::net::TcpListener;
 
 use actix_web::{
     http::{header, Method, StatusCode},
-    web, App, HttpRequest, HttpResponse, HttpServer, Responder,
+    middleware, web, App, HttpRequest, HttpResponse, HttpServer, Responder,
 };
 use async_graphql::{http::GraphiQLSource, parser::types::OperationType};
 use async_graphql_actix_web::{GraphQLRequest, GraphQLResponse};
@@ -46,12 +46,15 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 /// The HTTP server on `listener`; it runs when awaited, until told to stop.
 pub fn server(listener: TcpListener, state: AppState, workers: usize) -> std::io::Result<actix_web::dev::Server> {
     let state = web::Data::new(state);
-    Ok(
-        HttpServer::new(move || App::new().app_data(state.clone()).configure(routes))
-            .workers(workers)
-            .listen(listener)?
-            .run(),
-    )
+    Ok(HttpServer::new(move || {
+        App::new()
+            .app_data(state.clone())
+            .wrap(middleware::Logger::new("%r %s %b %Dms"))
+            .configure(routes)
+    })
+    .workers(workers)
+    .listen(listener)?
+    .run())
 }
 
 /// The query GraphiQL opens with, so a first visitor sees the demo data at once.
@@ -93,7 +96,22 @@ async fn healthz() -> HttpResponse {
     HttpResponse::Ok().content_type("text/plain").body("ok")
 }
 
-async fn graphql_endpoint(state: web::Data<AppState>, http: HttpRequest, request: GraphQLRequest) -> HttpResponse {
+async fn graphql_endpoint(
+    state: web::Data<AppState>,
+    http: HttpRequest,
+    request: Result<GraphQLRequest, actix_web::Error>,
+) -> HttpResponse {
+    let request = match request {
+        Ok(request) => request,
+        Err(err) => {
+            tracing::debug!(%err, "unreadable GraphQL request");
+            let err = AppError::BadUserInput {
+                message: "the request is not a GraphQL request: send JSON with a `query` string".into(),
+                fields: vec![],
+            };
+            return error_response(StatusCode::BAD_REQUEST, &err);
+        }
+    };
     let caller = match authenticate(&state.tokens, &http) {
         Ok(caller) => caller,
         Err(err) => {

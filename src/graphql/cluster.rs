@@ -1,7 +1,7 @@
 //! Cluster profiles in GraphQL: the type, the list with filters, and the writes.
 
 use async_graphql::{Context, InputObject, MaybeUndefined, Object, SimpleObject, ID};
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
 use entity::cluster as row;
 
 use super::{
@@ -15,6 +15,7 @@ use super::{
     node,
     partner_organisation::PartnerOrganisation,
     partnership::Partnership,
+    scalars::Date,
     success_story::SuccessStory,
 };
 use crate::{
@@ -140,8 +141,8 @@ impl Cluster {
     async fn label(&self) -> ClusterLabel {
         self.0.label.into()
     }
-    async fn label_expires_on(&self) -> Option<NaiveDate> {
-        self.0.label_expires_on
+    async fn label_expires_on(&self) -> Option<Date> {
+        self.0.label_expires_on.map(Date)
     }
     async fn status(&self) -> ClusterStatus {
         self.0.status.into()
@@ -417,7 +418,7 @@ pub struct CreateClusterInput {
     pub emerging_industries: Option<Vec<EmergingIndustry>>,
     pub technologies: Option<Vec<String>>,
     pub label: Option<ClusterLabel>,
-    pub label_expires_on: Option<NaiveDate>,
+    pub label_expires_on: Option<Date>,
     /// DRAFT unless given.
     pub status: Option<ClusterStatus>,
     /// A partner organisation's ID.
@@ -449,7 +450,7 @@ pub struct UpdateClusterInput {
     pub emerging_industries: Option<Vec<EmergingIndustry>>,
     pub technologies: Option<Vec<String>>,
     pub label: Option<ClusterLabel>,
-    pub label_expires_on: MaybeUndefined<NaiveDate>,
+    pub label_expires_on: MaybeUndefined<Date>,
     pub status: Option<ClusterStatus>,
     pub represented_by_id: MaybeUndefined<ID>,
     pub contact: MaybeUndefined<ContactInput>,
@@ -515,7 +516,7 @@ impl ClusterMutation {
             .label
             .map(Into::into)
             .unwrap_or(entity::taxonomy::ClusterLabel::None);
-        p.label_expires_on = input.label_expires_on;
+        p.label_expires_on = input.label_expires_on.map(Into::into);
         p.status = input
             .status
             .map(Into::into)
@@ -575,7 +576,7 @@ impl ClusterMutation {
             if let Some(label) = input.label {
                 p.label = label.into();
             }
-            patch(&mut p.label_expires_on, input.label_expires_on);
+            patch(&mut p.label_expires_on, input.label_expires_on.map_value(Into::into));
             if let Some(status) = input.status {
                 p.status = status.into();
             }

@@ -9,6 +9,7 @@ pub mod member;
 pub mod node;
 pub mod partner_organisation;
 pub mod partnership;
+pub mod scalars;
 pub mod success_story;
 
 use async_graphql::{dataloader::DataLoader, EmptySubscription, MergedObject, Schema};

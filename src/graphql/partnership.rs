@@ -1,7 +1,7 @@
 //! Strategic partnerships in GraphQL.
 
 use async_graphql::{Context, InputObject, MaybeUndefined, Object, SimpleObject, ID};
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
 use entity::partnership as row;
 
 use super::{
@@ -10,6 +10,7 @@ use super::{
     context::{caller, db, loaders},
     enums::{to_entity, Ecosystem, InvitationState, PartnershipKind, PartnershipRole, PartnershipStatus},
     loaders as l, node,
+    scalars::Date,
 };
 use crate::{
     domain::{
@@ -44,11 +45,11 @@ impl Partnership {
     async fn description(&self) -> Option<&str> {
         self.0.description.as_deref()
     }
-    async fn starts_on(&self) -> Option<NaiveDate> {
-        self.0.starts_on
+    async fn starts_on(&self) -> Option<Date> {
+        self.0.starts_on.map(Date)
     }
-    async fn ends_on(&self) -> Option<NaiveDate> {
-        self.0.ends_on
+    async fn ends_on(&self) -> Option<Date> {
+        self.0.ends_on.map(Date)
     }
     /// Funding programme, e.g. COSME or the Single Market Programme.
     async fn funding_programme(&self) -> Option<&str> {
@@ -170,8 +171,8 @@ pub struct CreatePartnershipInput {
     pub acronym: Option<String>,
     pub kind: PartnershipKind,
     pub description: Option<String>,
-    pub starts_on: Option<NaiveDate>,
-    pub ends_on: Option<NaiveDate>,
+    pub starts_on: Option<Date>,
+    pub ends_on: Option<Date>,
     pub funding_programme: Option<String>,
     /// Whole euros.
     pub funding_eur: Option<i64>,
@@ -193,8 +194,8 @@ pub struct UpdatePartnershipInput {
     pub acronym: MaybeUndefined<String>,
     pub kind: Option<PartnershipKind>,
     pub description: MaybeUndefined<String>,
-    pub starts_on: MaybeUndefined<NaiveDate>,
-    pub ends_on: MaybeUndefined<NaiveDate>,
+    pub starts_on: MaybeUndefined<Date>,
+    pub ends_on: MaybeUndefined<Date>,
     pub funding_programme: MaybeUndefined<String>,
     pub funding_eur: MaybeUndefined<i64>,
     pub status: Option<PartnershipStatus>,
@@ -275,8 +276,8 @@ impl PartnershipMutation {
             acronym: input.acronym,
             kind: input.kind.into(),
             description: input.description,
-            starts_on: input.starts_on,
-            ends_on: input.ends_on,
+            starts_on: input.starts_on.map(Into::into),
+            ends_on: input.ends_on.map(Into::into),
             funding_programme: input.funding_programme,
             funding_eur: input.funding_eur,
             status: input
@@ -309,8 +310,8 @@ impl PartnershipMutation {
                 p.kind = kind.into();
             }
             patch(&mut p.description, input.description);
-            patch(&mut p.starts_on, input.starts_on);
-            patch(&mut p.ends_on, input.ends_on);
+            patch(&mut p.starts_on, input.starts_on.map_value(Into::into));
+            patch(&mut p.ends_on, input.ends_on.map_value(Into::into));
             patch(&mut p.funding_programme, input.funding_programme);
             patch(&mut p.funding_eur, input.funding_eur);
             if let Some(status) = input.status {

@@ -44,3 +44,17 @@ fn queries_over_get_and_no_mutations_over_get() {
     assert_eq!(headers.get("allow").unwrap(), "POST");
     assert!(body.contains("POST"));
 }
+
+#[test]
+fn unreadable_requests_get_a_coded_error() {
+    let app = TestApp::empty();
+    let agent: ureq::Agent = ureq::Agent::config_builder().http_status_as_error(false).build().into();
+    let mut response = agent
+        .post(format!("{}/graphql", app.base))
+        .header("Content-Type", "application/json")
+        .send("{not json")
+        .unwrap();
+    assert_eq!(response.status(), 400);
+    let body: serde_json::Value = response.body_mut().read_json().unwrap();
+    assert_eq!(body["errors"][0]["extensions"]["code"], "BAD_USER_INPUT");
+}
