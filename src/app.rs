@@ -12,6 +12,7 @@ use sea_orm::DatabaseConnection;
 
 use crate::{
     auth::{Caller, TokenService},
+    domain::api_key,
     error::AppError,
     graphql::{self, ClusterSchema},
 };
@@ -24,11 +25,11 @@ pub struct AppState {
 }
 
 impl AppState {
-    pub fn new(db: DatabaseConnection, jwt_secret: &str) -> Self {
+    pub fn new(db: DatabaseConnection, tokens: TokenService) -> Self {
         Self {
-            schema: graphql::build_schema(db.clone()),
+            schema: graphql::build_schema(db.clone(), tokens.clone()),
             db,
-            tokens: TokenService::new(jwt_secret),
+            tokens,
         }
     }
 }
@@ -112,7 +113,7 @@ async fn graphql_endpoint(
             return error_response(StatusCode::BAD_REQUEST, &err);
         }
     };
-    let caller = match authenticate(&state.tokens, &http) {
+    let caller = match authenticate(&state, &http).await {
         Ok(caller) => caller,
         Err(err) => {
             return error_response(StatusCode::UNAUTHORIZED, &err).map_into_boxed_body();
@@ -140,8 +141,9 @@ async fn graphql_endpoint(
     GraphQLResponse::from(response).respond_to(&http).map_into_boxed_body()
 }
 
-/// Reads the bearer token, if any. A token that is present but bad is an error, never anonymous.
-fn authenticate(tokens: &TokenService, http: &HttpRequest) -> Result<Caller, AppError> {
+/// Reads the bearer credential, if any: an access token or a partner system's API key. One that
+/// is present but bad is an error, never anonymous.
+async fn authenticate(state: &AppState, http: &HttpRequest) -> Result<Caller, AppError> {
     let Some(value) = http.headers().get(header::AUTHORIZATION) else {
         return Ok(Caller::Anonymous);
     };
@@ -151,8 +153,14 @@ fn authenticate(tokens: &TokenService, http: &HttpRequest) -> Result<Caller, App
     let token = value
         .strip_prefix("Bearer ")
         .or_else(|| value.strip_prefix("bearer "))
-        .ok_or_else(|| AppError::Unauthenticated("use Authorization: Bearer <token>".into()))?;
-    Ok(Caller::Signed(tokens.verify(token.trim())?))
+        .ok_or_else(|| AppError::Unauthenticated("use Authorization: Bearer <token>".into()))?
+        .trim();
+    let principal = if api_key::looks_like_key(token) {
+        api_key::authenticate(&state.db, token).await?
+    } else {
+        state.tokens.verify(token)?
+    };
+    Ok(Caller::Signed(principal))
 }
 
 fn is_mutation(request: &async_graphql::Request) -> bool {

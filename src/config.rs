@@ -1,8 +1,10 @@
 //! Settings from the environment, with defaults that run out of the box.
 
-use std::net::SocketAddr;
+use std::{net::SocketAddr, time::Duration};
 
 use clap::Args;
+
+use crate::auth::{PartnerIdp, TokenService};
 
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/eccp.db?mode=rwc";
 /// Only for local development; production refuses to start with it.
@@ -28,12 +30,80 @@ pub struct Settings {
     /// `production` refuses the development JWT secret and never loads demo data by itself.
     #[arg(long, env = "CLUSTERBRIDGE_ENV", value_enum, default_value = "development")]
     pub environment: Environment,
+    /// Name (`kid`) of the key that signs new access tokens.
+    #[arg(long, env = "JWT_KEY_ID", default_value = "primary")]
+    pub jwt_key_id: String,
+    /// Retired keys that still verify tokens they signed: `kid=secret,kid2=secret2`.
+    #[arg(long, env = "JWT_RETIRED_KEYS", default_value = "", hide_env_values = true)]
+    pub jwt_retired_keys: String,
+    /// Lifetime of access tokens in seconds.
+    #[arg(long, env = "ACCESS_TOKEN_TTL", default_value_t = 900)]
+    pub access_token_ttl: u64,
+    /// Issuer (`iss`) of a partner's identity provider whose tokens are accepted.
+    #[arg(long, env = "PARTNER_IDP_ISSUER")]
+    pub partner_idp_issuer: Option<String>,
+    /// Its algorithm: RS256 or EdDSA.
+    #[arg(long, env = "PARTNER_IDP_ALGORITHM", default_value = "RS256")]
+    pub partner_idp_algorithm: String,
+    /// Path of its public key (PEM).
+    #[arg(long, env = "PARTNER_IDP_PUBLIC_KEY")]
+    pub partner_idp_public_key: Option<std::path::PathBuf>,
+    /// Countries its tokens may act for, comma-separated (e.g. `TW`).
+    #[arg(long, env = "PARTNER_IDP_COUNTRIES", default_value = "")]
+    pub partner_idp_countries: String,
     /// Maximum connections in the database pool.
     #[arg(long, env = "DATABASE_MAX_CONNECTIONS", default_value_t = 10)]
     pub database_max_connections: u32,
 }
 
 impl Settings {
+    /// The keys that sign and verify access tokens, from these settings.
+    pub fn token_service(&self) -> Result<TokenService, String> {
+        self.validate()?;
+        let mut retired = Vec::new();
+        for pair in self
+            .jwt_retired_keys
+            .split(',')
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+        {
+            let (kid, secret) = pair.split_once('=').ok_or("JWT_RETIRED_KEYS: use kid=secret pairs")?;
+            if secret.len() < 32 {
+                return Err(format!("JWT_RETIRED_KEYS: the key {kid} is shorter than 32 bytes"));
+            }
+            retired.push((kid.to_owned(), secret.to_owned()));
+        }
+        let partner_idp = match (&self.partner_idp_issuer, &self.partner_idp_public_key) {
+            (Some(issuer), Some(path)) => {
+                let pem = std::fs::read(path).map_err(|e| format!("PARTNER_IDP_PUBLIC_KEY {}: {e}", path.display()))?;
+                let countries = self
+                    .partner_idp_countries
+                    .split(',')
+                    .map(|c| c.trim().to_ascii_uppercase())
+                    .filter(|c| !c.is_empty())
+                    .collect();
+                Some(PartnerIdp::from_pem(
+                    issuer,
+                    &self.partner_idp_algorithm,
+                    &pem,
+                    countries,
+                )?)
+            }
+            (None, None) => None,
+            _ => return Err("set both PARTNER_IDP_ISSUER and PARTNER_IDP_PUBLIC_KEY, or neither".into()),
+        };
+        if !(60..=86_400).contains(&self.access_token_ttl) {
+            return Err("ACCESS_TOKEN_TTL must be between 60 and 86400 seconds".into());
+        }
+        Ok(TokenService::with_keys(
+            &self.jwt_key_id,
+            &self.jwt_secret,
+            &retired,
+            partner_idp,
+            Duration::from_secs(self.access_token_ttl),
+        ))
+    }
+
     pub fn validate(&self) -> Result<(), String> {
         if self.environment == Environment::Production && self.jwt_secret == DEVELOPMENT_JWT_SECRET {
             return Err("JWT_SECRET must be set in production".into());

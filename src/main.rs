@@ -6,7 +6,7 @@ use std::{net::TcpListener, process::ExitCode, time::Duration};
 use clap::{Parser, Subcommand};
 use clusterbridge::{
     app::{self, AppState},
-    auth::{Role, TokenService},
+    auth::{Principal, Role},
     config::{Environment, Settings},
     db, graphql, seed,
 };
@@ -42,6 +42,15 @@ enum Command {
         role: Role,
         #[arg(long)]
         subject: String,
+        /// A country a PARTNER acts for; repeat for several.
+        #[arg(long = "country")]
+        countries: Vec<String>,
+        /// A cluster (UUID) a CLUSTER_MANAGER manages; repeat for several.
+        #[arg(long = "cluster")]
+        clusters: Vec<uuid::Uuid>,
+        /// A partner organisation (UUID) a PARTNER belongs to; repeat for several.
+        #[arg(long = "partner-organisation")]
+        partner_organisations: Vec<uuid::Uuid>,
         /// Lifetime, e.g. 15m, 1h, 7d.
         #[arg(long, default_value = "1h", value_parser = parse_ttl)]
         ttl: Duration,
@@ -88,10 +97,25 @@ fn run(cli: Cli) -> Result<(), String> {
             print!("{}", graphql::sdl());
             Ok(())
         }
-        Command::IssueToken { role, subject, ttl } => {
-            settings.validate()?;
-            let token = TokenService::new(&settings.jwt_secret)
-                .issue(&subject, role, ttl)
+        Command::IssueToken {
+            role,
+            subject,
+            countries,
+            clusters,
+            partner_organisations,
+            ttl,
+        } => {
+            let principal = Principal {
+                actor: Principal::actor_of(&subject),
+                subject,
+                role,
+                countries: countries.iter().map(|c| c.trim().to_ascii_uppercase()).collect(),
+                clusters,
+                partner_organisations,
+            };
+            let token = settings
+                .token_service()?
+                .issue(&principal, ttl)
                 .map_err(|e| e.to_string())?;
             println!("{token}");
             Ok(())
@@ -110,12 +134,16 @@ fn run(cli: Cli) -> Result<(), String> {
             if !seed::is_empty(&db).await.map_err(|e| e.to_string())? {
                 return Err("the database already holds clusters; seed loads demo data into an empty one only".into());
             }
-            let report = seed::load_demo_data(&db).await.map_err(|e| e.to_string())?;
+            let accounts = match settings.environment {
+                Environment::Production => seed::DemoAccounts::Skip,
+                Environment::Development => seed::DemoAccounts::Create,
+            };
+            let report = seed::load_demo_data(&db, accounts).await.map_err(|e| e.to_string())?;
             tracing::info!(?report, "demo data loaded");
             Ok(())
         }),
         Command::Serve => {
-            settings.validate()?;
+            settings.token_service()?;
             actix_web::rt::System::new().block_on(serve(settings))
         }
     }
@@ -135,7 +163,9 @@ async fn serve(settings: Settings) -> Result<(), String> {
         .map_err(|e| e.to_string())?;
     db::migrate(&db).await.map_err(|e| e.to_string())?;
     if settings.environment == Environment::Development && seed::is_empty(&db).await.map_err(|e| e.to_string())? {
-        let report = seed::load_demo_data(&db).await.map_err(|e| e.to_string())?;
+        let report = seed::load_demo_data(&db, seed::DemoAccounts::Create)
+            .await
+            .map_err(|e| e.to_string())?;
         tracing::info!(?report, "empty database: demo data loaded");
     }
     let listener = TcpListener::bind(settings.listen_addr)
@@ -146,7 +176,8 @@ async fn serve(settings: Settings) -> Result<(), String> {
         settings.listen_addr
     );
     let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
-    app::server(listener, AppState::new(db, &settings.jwt_secret), workers)
+    let tokens = settings.token_service()?;
+    app::server(listener, AppState::new(db, tokens), workers)
         .map_err(|e| e.to_string())?
         .await
         .map_err(|e| e.to_string())

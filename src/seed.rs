@@ -40,6 +40,8 @@ use entity::{
 use sea_orm::{ActiveValue::Set, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait, TransactionTrait};
 use uuid::Uuid;
 
+use crate::auth::Principal;
+use crate::domain::account::{self, Grant};
 use crate::domain::{
     cluster::{self as clusters, ClusterProfile, Contact, MemberCounts},
     member::{self as members, MemberProfile},
@@ -56,7 +58,36 @@ pub struct SeedReport {
     pub partnerships: usize,
     pub success_stories: usize,
     pub partner_organisations: usize,
+    pub accounts: usize,
 }
+
+/// Whether the demo data set includes its sign-in accounts, whose passwords are public.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DemoAccounts {
+    Create,
+    /// Production: never create accounts with published passwords.
+    Skip,
+}
+
+/// The demo accounts and their passwords, documented in the README for local use only.
+pub const DEMO_ACCOUNTS: [(&str, &str, &str); 4] = [
+    (
+        "admin@clusterbridge.example",
+        "Platform Secretariat",
+        "admin-demo-password",
+    ),
+    (
+        "partner@cnfi.example.tw",
+        "CNFI International Affairs",
+        "cnfi-demo-password",
+    ),
+    ("manager@tpca.example.tw", "TPCA Cluster Manager", "tpca-demo-password"),
+    (
+        "manager@castra.example.eu",
+        "CASTRA Cluster Manager",
+        "castra-demo-password",
+    ),
+];
 
 /// True when the database holds no cluster yet (so the server loads the demo data on first start).
 pub async fn is_empty(db: &DatabaseConnection) -> AppResult<bool> {
@@ -72,7 +103,8 @@ async fn no_cluster_yet<C: ConnectionTrait>(db: &C) -> AppResult<bool> {
 ///
 /// Runs in one transaction and only into a directory without clusters: on a database that already
 /// holds clusters it fails with CONFLICT and writes nothing.
-pub async fn load_demo_data(db: &DatabaseConnection) -> AppResult<SeedReport> {
+pub async fn load_demo_data(db: &DatabaseConnection, accounts: DemoAccounts) -> AppResult<SeedReport> {
+    let operator = Principal::operator();
     let txn = db.begin().await?;
     if !no_cluster_yet(&txn).await? {
         return Err(AppError::Conflict(
@@ -88,7 +120,7 @@ pub async fn load_demo_data(db: &DatabaseConnection) -> AppResult<SeedReport> {
     let mut ids: HashMap<&'static str, Uuid> = HashMap::new();
     for org in TAIWAN.iter().chain(EUROPE) {
         let represented_by = (org.country == "TW").then_some(cnfi);
-        let model = clusters::create(&txn, org.profile(represented_by)?).await?;
+        let model = clusters::create(&txn, &operator, org.profile(represented_by)?).await?;
         ids.insert(org.slug, model.id);
         report.clusters += 1;
     }
@@ -117,7 +149,7 @@ pub async fn load_demo_data(db: &DatabaseConnection) -> AppResult<SeedReport> {
                 country: country.to_owned(),
                 website: website.map(str::to_owned),
             };
-            members::create(&txn, cluster_id, member).await?;
+            members::create(&txn, &operator, cluster_id, member).await?;
             report.members += 1;
         }
     }
@@ -134,7 +166,7 @@ pub async fn load_demo_data(db: &DatabaseConnection) -> AppResult<SeedReport> {
                 })
             })
             .collect::<AppResult<Vec<Seat>>>()?;
-        let model = partnerships::create(&txn, p.profile()?, seats).await?;
+        let model = partnerships::create(&txn, &operator, p.profile()?, seats).await?;
         partnership_ids.insert(p.key, model.id);
         report.partnerships += 1;
     }
@@ -162,8 +194,26 @@ pub async fn load_demo_data(db: &DatabaseConnection) -> AppResult<SeedReport> {
                 .map(|slug| id(slug))
                 .collect::<AppResult<Vec<Uuid>>>()?,
         };
-        stories::create(&txn, story).await?;
+        stories::create(&txn, &operator, story).await?;
         report.success_stories += 1;
+    }
+
+    if accounts == DemoAccounts::Create {
+        let cluster = |slug: &str| {
+            ids.get(slug)
+                .copied()
+                .ok_or_else(|| AppError::internal(format!("demo cluster {slug} is missing")))
+        };
+        let grants = [
+            vec![Grant::Admin],
+            vec![Grant::Partner(cnfi)],
+            vec![Grant::ClusterManager(cluster("tpca")?)],
+            vec![Grant::ClusterManager(cluster("castra")?)],
+        ];
+        for ((email, name, password), grants) in DEMO_ACCOUNTS.iter().zip(grants) {
+            account::create_with_grants(&txn, email, name, password, &grants).await?;
+            report.accounts += 1;
+        }
     }
 
     txn.commit().await?;
@@ -1368,7 +1418,7 @@ mod tests {
         Migrator::up(&db, None).await.expect("migrate");
         assert!(is_empty(&db).await.expect("is_empty"));
 
-        let report = load_demo_data(&db).await.expect("load");
+        let report = load_demo_data(&db, DemoAccounts::Create).await.expect("load");
         let listed_members: usize = MEMBERS.iter().map(|(_, m)| m.len()).sum();
         assert_eq!(
             report,
@@ -1378,6 +1428,7 @@ mod tests {
                 partnerships: 3,
                 success_stories: 2,
                 partner_organisations: 1,
+                accounts: 4,
             }
         );
         assert!(!is_empty(&db).await.expect("is_empty"));
@@ -1400,7 +1451,10 @@ mod tests {
         assert_eq!(own.local_name.as_deref(), Some("中華民國全國工業總會"));
 
         // A second load writes nothing.
-        assert!(matches!(load_demo_data(&db).await, Err(AppError::Conflict(_))));
+        assert!(matches!(
+            load_demo_data(&db, DemoAccounts::Create).await,
+            Err(AppError::Conflict(_))
+        ));
         assert_eq!(cluster::Entity::find().count(&db).await.expect("count"), 32);
     }
 }

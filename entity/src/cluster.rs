@@ -37,6 +37,8 @@ pub struct Model {
     pub contact_phone: Option<String>,
     pub latitude: Option<f64>,
     pub longitude: Option<f64>,
+    /// Why a reviewer sent the profile back, or why the publication rules were waived.
+    pub review_note: Option<String>,
     /// Optimistic lock: every update bumps it and must name the value it read.
     pub version: i32,
     pub created_at: DateTimeUtc,

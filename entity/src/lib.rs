@@ -2,10 +2,14 @@
 //! service's `domain` module and GraphQL types in its `graphql` module, so renaming a column never
 //! renames an API field by accident.
 
+pub mod api_key;
+pub mod api_key_country;
+pub mod audit_log;
 pub mod cluster;
 pub mod cluster_ecosystem;
 pub mod cluster_emerging_industry;
 pub mod cluster_technology;
+pub mod invitation;
 pub mod member;
 pub mod partner_organisation;
 pub mod partner_organisation_country;
@@ -13,9 +17,12 @@ pub mod partnership;
 pub mod partnership_ecosystem;
 pub mod partnership_member;
 pub mod partnership_target_market;
+pub mod refresh_token;
 pub mod success_story;
 pub mod success_story_cluster;
 pub mod taxonomy;
+pub mod user;
+pub mod user_grant;
 
 pub mod prelude {
     pub use super::cluster::Entity as Cluster;

@@ -156,3 +156,13 @@ text_enum!(
         Trade = "TRADE",
     }
 );
+
+text_enum!(
+    /// What a user may do; see the policy module for the rules.
+    Role {
+        User = "USER",
+        ClusterManager = "CLUSTER_MANAGER",
+        Partner = "PARTNER",
+        Admin = "ADMIN",
+    }
+);

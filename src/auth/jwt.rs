@@ -1,18 +1,30 @@
-use std::time::Duration;
+//! Access tokens (RFC 8725): the algorithm is never taken on the token's word. Our own tokens are
+//! HS256 with keys named by `kid`, so a new key can sign while retired ones still verify; a partner's
+//! identity provider may be trusted for RS256 or EdDSA tokens with its configured public key.
 
-use jsonwebtoken::{decode, encode, Algorithm, DecodingKey, EncodingKey, Header, Validation};
+use std::{collections::HashMap, time::Duration};
+
+use jsonwebtoken::{decode, decode_header, encode, Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use serde::{Deserialize, Serialize};
+use uuid::Uuid;
 
 use super::{Principal, Role};
-use crate::error::AppError;
+use crate::error::{AppError, AppResult};
 
 pub const ISSUER: &str = "clusterbridge";
 pub const AUDIENCE: &str = "clusterbridge-api";
+const REQUIRED: [&str; 6] = ["exp", "nbf", "iat", "iss", "aud", "sub"];
 
 #[derive(Debug, Serialize, Deserialize)]
 pub struct Claims {
     pub sub: String,
     pub role: Role,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub countries: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub clusters: Vec<Uuid>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub partners: Vec<Uuid>,
     pub iss: String,
     pub aud: String,
     pub iat: i64,
@@ -20,52 +32,164 @@ pub struct Claims {
     pub exp: i64,
 }
 
-/// Signs and verifies access tokens (HS256 only: the algorithm is never taken from the token).
+/// A partner's identity provider whose tokens we accept, within limits: never ADMIN, and only
+/// for the countries configured here.
+#[derive(Clone)]
+pub struct PartnerIdp {
+    pub issuer: String,
+    pub algorithm: Algorithm,
+    pub key: DecodingKey,
+    pub countries: Vec<String>,
+}
+
+impl PartnerIdp {
+    /// `algorithm` is RS256 or EdDSA; `pem` the provider's public key.
+    pub fn from_pem(issuer: &str, algorithm: &str, pem: &[u8], countries: Vec<String>) -> Result<Self, String> {
+        let (algorithm, key) = match algorithm {
+            "RS256" => (Algorithm::RS256, DecodingKey::from_rsa_pem(pem)),
+            "EdDSA" => (Algorithm::EdDSA, DecodingKey::from_ed_pem(pem)),
+            other => {
+                return Err(format!(
+                    "partner identity provider algorithm {other:?}: use RS256 or EdDSA"
+                ))
+            }
+        };
+        let key = key.map_err(|e| format!("partner identity provider key: {e}"))?;
+        Ok(Self {
+            issuer: issuer.to_owned(),
+            algorithm,
+            key,
+            countries,
+        })
+    }
+}
+
 #[derive(Clone)]
 pub struct TokenService {
-    encoding: EncodingKey,
-    decoding: DecodingKey,
-    validation: Validation,
+    signing_kid: String,
+    signing_key: EncodingKey,
+    verifying_keys: HashMap<String, DecodingKey>,
+    partner_idp: Option<PartnerIdp>,
+    pub access_ttl: Duration,
 }
 
 impl TokenService {
+    /// One HS256 key that signs and verifies.
     pub fn new(secret: &str) -> Self {
-        let mut validation = Validation::new(Algorithm::HS256);
-        validation.set_issuer(&[ISSUER]);
-        validation.set_audience(&[AUDIENCE]);
-        validation.set_required_spec_claims(&["exp", "nbf", "iat", "iss", "aud", "sub"]);
-        validation.validate_nbf = true;
-        validation.leeway = 30;
+        Self::with_keys("primary", secret, &[], None, Duration::from_secs(15 * 60))
+    }
+
+    /// `retired` keys only verify, so tokens they signed stay good until they expire.
+    pub fn with_keys(
+        kid: &str,
+        secret: &str,
+        retired: &[(String, String)],
+        partner_idp: Option<PartnerIdp>,
+        access_ttl: Duration,
+    ) -> Self {
+        let mut verifying_keys: HashMap<String, DecodingKey> = retired
+            .iter()
+            .map(|(kid, s)| (kid.clone(), DecodingKey::from_secret(s.as_bytes())))
+            .collect();
+        verifying_keys.insert(kid.to_owned(), DecodingKey::from_secret(secret.as_bytes()));
         Self {
-            encoding: EncodingKey::from_secret(secret.as_bytes()),
-            decoding: DecodingKey::from_secret(secret.as_bytes()),
-            validation,
+            signing_kid: kid.to_owned(),
+            signing_key: EncodingKey::from_secret(secret.as_bytes()),
+            verifying_keys,
+            partner_idp,
+            access_ttl,
         }
     }
 
-    pub fn issue(&self, subject: &str, role: Role, ttl: Duration) -> Result<String, AppError> {
+    /// A token for `principal`, valid for `ttl`.
+    pub fn issue(&self, principal: &Principal, ttl: Duration) -> AppResult<String> {
         let now = chrono::Utc::now().timestamp();
         let ttl = i64::try_from(ttl.as_secs()).map_err(AppError::internal)?;
         let claims = Claims {
-            sub: subject.to_owned(),
-            role,
+            sub: principal.subject.clone(),
+            role: principal.role,
+            countries: principal.countries.clone(),
+            clusters: principal.clusters.clone(),
+            partners: principal.partner_organisations.clone(),
             iss: ISSUER.into(),
             aud: AUDIENCE.into(),
             iat: now,
             nbf: now,
             exp: now.saturating_add(ttl),
         };
-        encode(&Header::new(Algorithm::HS256), &claims, &self.encoding).map_err(AppError::internal)
+        let mut header = Header::new(Algorithm::HS256);
+        header.kid = Some(self.signing_kid.clone());
+        encode(&header, &claims, &self.signing_key).map_err(AppError::internal)
     }
 
-    pub fn verify(&self, token: &str) -> Result<Principal, AppError> {
-        let data = decode::<Claims>(token, &self.decoding, &self.validation).map_err(|err| {
-            tracing::debug!(%err, "access token refused");
+    /// A token for an operator or a test: a role and scopes, no account behind it.
+    pub fn issue_for(&self, subject: &str, role: Role, ttl: Duration) -> AppResult<String> {
+        let principal = Principal {
+            subject: subject.to_owned(),
+            actor: Principal::actor_of(subject),
+            role,
+            countries: vec![],
+            clusters: vec![],
+            partner_organisations: vec![],
+        };
+        self.issue(&principal, ttl)
+    }
+
+    pub fn verify(&self, token: &str) -> AppResult<Principal> {
+        let refused = |why: &dyn std::fmt::Display| {
+            tracing::debug!(%why, "access token refused");
             AppError::Unauthenticated("invalid or expired access token".into())
-        })?;
+        };
+        let header = decode_header(token).map_err(|e| refused(&e))?;
+        let (key, validation, external) = match header.alg {
+            Algorithm::HS256 => {
+                let kid = header.kid.as_deref().unwrap_or(&self.signing_kid);
+                let key = self
+                    .verifying_keys
+                    .get(kid)
+                    .ok_or_else(|| refused(&format!("unknown kid {kid}")))?;
+                (key, validation(Algorithm::HS256, ISSUER), None)
+            }
+            alg => match &self.partner_idp {
+                Some(idp) if idp.algorithm == alg => (&idp.key, validation(alg, &idp.issuer), Some(idp)),
+                _ => return Err(refused(&format!("algorithm {alg:?} is not accepted"))),
+            },
+        };
+        let claims = decode::<Claims>(token, key, &validation)
+            .map_err(|e| refused(&e))?
+            .claims;
+        if let Some(idp) = external {
+            // A partner's provider speaks for its own people, never as an administrator, only for
+            // its countries, and never in the name of one of our accounts.
+            if claims.role == Role::Admin || !claims.countries.iter().all(|c| idp.countries.contains(c)) {
+                return Err(refused(&"partner token claims more than its provider may grant"));
+            }
+            return Ok(Principal {
+                subject: format!("{}|{}", idp.issuer, claims.sub),
+                actor: super::Actor::External,
+                role: claims.role,
+                countries: claims.countries,
+                clusters: vec![],
+                partner_organisations: vec![],
+            });
+        }
         Ok(Principal {
-            subject: data.claims.sub,
-            role: data.claims.role,
+            actor: Principal::actor_of(&claims.sub),
+            subject: claims.sub,
+            role: claims.role,
+            countries: claims.countries,
+            clusters: claims.clusters,
+            partner_organisations: claims.partners,
         })
     }
+}
+
+fn validation(algorithm: Algorithm, issuer: &str) -> Validation {
+    let mut v = Validation::new(algorithm);
+    v.set_issuer(&[issuer]);
+    v.set_audience(&[AUDIENCE]);
+    v.set_required_spec_claims(&REQUIRED);
+    v.validate_nbf = true;
+    v.leeway = 30;
+    v
 }

@@ -15,11 +15,15 @@ use sea_orm::{
 use uuid::Uuid;
 
 use super::{
+    audit::{self, Entry},
     pagination::{keyset_page, Keyset, Page, SortKey, Window},
-    policy::Visibility,
+    policy::{self, Visibility},
     validation::{Checker, ACRONYM_MAX, NAME_MAX, SHORT_MAX, TEXT_MAX},
 };
-use crate::error::{AppError, AppResult};
+use crate::{
+    auth::{Principal, Role},
+    error::{AppError, AppResult, FieldError},
+};
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct MemberCounts {
@@ -156,6 +160,64 @@ impl ClusterProfile {
     }
 }
 
+impl ClusterProfile {
+    /// Names of the fields that differ, as the API calls them.
+    pub fn changed_fields(&self, new: &ClusterProfile) -> Vec<&'static str> {
+        let mut changed = Vec::new();
+        macro_rules! compare {
+            ($($field:ident => $name:literal),+ $(,)?) => {
+                $(if self.$field != new.$field { changed.push($name); })+
+            };
+        }
+        compare!(
+            slug => "slug", name => "name", local_name => "localName", acronym => "acronym", kind => "kind",
+            country => "country", region => "region", city => "city", website => "website",
+            description => "description", founded_year => "foundedYear", management_staff => "managementStaff",
+            member_counts => "memberCounts", ecosystems => "ecosystems", emerging_industries => "emergingIndustries",
+            technologies => "technologies", label => "label", label_expires_on => "labelExpiresOn",
+            status => "status", represented_by_id => "representedById", contact => "contact",
+            latitude => "location", longitude => "location",
+        );
+        changed.dedup();
+        changed
+    }
+
+    /// Every field that holds a value, for the audit entry of a new profile.
+    fn filled_fields(&self) -> Vec<&'static str> {
+        Self::new(String::new(), self.kind, String::new()).changed_fields(self)
+    }
+
+    /// The platform's rules for a published profile: at least 15 members of at least two kinds
+    /// (the triple helix), and a website.
+    pub fn publication_problems(&self) -> Vec<FieldError> {
+        let c = self.member_counts;
+        let kinds = [c.sme, c.start_up, c.large_company, c.research, c.other]
+            .iter()
+            .filter(|&&n| n > 0)
+            .count();
+        let mut problems = Vec::new();
+        let mut fail = |field: &str, message: &str| {
+            problems.push(FieldError {
+                field: field.into(),
+                message: message.into(),
+            })
+        };
+        if c.total < 15 {
+            fail("memberCounts.total", "a published profile needs at least 15 members");
+        }
+        if kinds < 2 {
+            fail(
+                "memberCounts",
+                "a published profile needs members of at least two kinds",
+            );
+        }
+        if self.website.is_none() {
+            fail("website", "a published profile needs a website");
+        }
+        problems
+    }
+}
+
 fn is_slug(s: &str) -> bool {
     !s.is_empty()
         && s.len() <= SHORT_MAX
@@ -187,7 +249,7 @@ impl ClusterFilter {
         check.finish()
     }
 
-    fn condition(&self, visibility: Visibility) -> Condition {
+    fn condition(&self, visibility: &Visibility) -> Condition {
         let mut cond = Condition::all();
         if !self.countries.is_empty() {
             cond = cond.add(cluster::Column::Country.is_in(self.countries.clone()));
@@ -198,17 +260,9 @@ impl ClusterFilter {
         if !self.labels.is_empty() {
             cond = cond.add(cluster::Column::Label.is_in(self.labels.clone()));
         }
-        let statuses: Vec<ClusterStatus> = match visibility {
-            Visibility::Everything => self.statuses.clone(),
-            Visibility::PublishedOnly => vec![ClusterStatus::Published],
-        };
-        let statuses: Vec<ClusterStatus> = if self.statuses.is_empty() {
-            statuses
-        } else {
-            statuses.into_iter().filter(|s| self.statuses.contains(s)).collect()
-        };
-        if !statuses.is_empty() || !self.statuses.is_empty() {
-            cond = cond.add(cluster::Column::Status.is_in(statuses));
+        cond = cond.add(visibility.condition());
+        if !self.statuses.is_empty() {
+            cond = cond.add(cluster::Column::Status.is_in(self.statuses.clone()));
         }
         if !self.ecosystems.is_empty() {
             cond = cond.add(
@@ -281,21 +335,17 @@ pub fn keyset(field: ClusterOrderField, ascending: bool) -> Keyset<cluster::Enti
     }
 }
 
-fn visible(visibility: Visibility) -> Select<cluster::Entity> {
-    let select = cluster::Entity::find();
-    match visibility {
-        Visibility::Everything => select,
-        Visibility::PublishedOnly => select.filter(cluster::Column::Status.eq(ClusterStatus::Published)),
-    }
+fn visible(visibility: &Visibility) -> Select<cluster::Entity> {
+    cluster::Entity::find().filter(visibility.condition())
 }
 
-pub async fn find<C: ConnectionTrait>(db: &C, visibility: Visibility, id: Uuid) -> AppResult<Option<cluster::Model>> {
+pub async fn find<C: ConnectionTrait>(db: &C, visibility: &Visibility, id: Uuid) -> AppResult<Option<cluster::Model>> {
     Ok(visible(visibility).filter(cluster::Column::Id.eq(id)).one(db).await?)
 }
 
 pub async fn find_by_slug<C: ConnectionTrait>(
     db: &C,
-    visibility: Visibility,
+    visibility: &Visibility,
     slug: &str,
 ) -> AppResult<Option<cluster::Model>> {
     Ok(visible(visibility)
@@ -306,7 +356,7 @@ pub async fn find_by_slug<C: ConnectionTrait>(
 
 pub async fn list<C: ConnectionTrait>(
     db: &C,
-    visibility: Visibility,
+    visibility: &Visibility,
     filter: &ClusterFilter,
     keyset: &Keyset<cluster::Entity>,
     window: &Window,
@@ -315,7 +365,7 @@ pub async fn list<C: ConnectionTrait>(
     keyset_page(db, select, keyset, window).await
 }
 
-pub async fn count<C: ConnectionTrait>(db: &C, visibility: Visibility, filter: &ClusterFilter) -> AppResult<u64> {
+pub async fn count<C: ConnectionTrait>(db: &C, visibility: &Visibility, filter: &ClusterFilter) -> AppResult<u64> {
     Ok(cluster::Entity::find()
         .filter(filter.condition(visibility))
         .count(db)
@@ -503,63 +553,276 @@ async fn check_references<C: ConnectionTrait>(db: &C, p: &ClusterProfile) -> App
     Ok(())
 }
 
-pub async fn create<C: TransactionTrait>(db: &C, mut profile: ClusterProfile) -> AppResult<cluster::Model> {
-    profile.validate()?;
-    let txn = db.begin().await?;
-    check_references(&txn, &profile).await?;
-    let slug = resolve_slug(&txn, &profile, None).await?;
+/// Checks what only some callers may put into a profile: a status, a partner, a country.
+fn authorize_profile(actor: &Principal, old: Option<&ClusterProfile>, new: &mut ClusterProfile) -> AppResult<()> {
+    if old.is_none_or(|o| o.country != new.country) {
+        policy::may_create_cluster(actor, &new.country)?;
+    }
+    let default_status = old.map_or(ClusterStatus::Draft, |o| o.status);
+    if new.status != default_status {
+        policy::may_set_status(actor)?;
+    }
+    if old.is_none() && new.represented_by_id.is_none() && actor.role == Role::Partner {
+        // A partner registers clusters on its own behalf unless it says otherwise.
+        new.represented_by_id = actor.partner_organisations.first().copied();
+    }
+    if let Some(partner) = new.represented_by_id {
+        if old.is_none_or(|o| o.represented_by_id != Some(partner)) {
+            policy::may_assign_partner(actor, partner)?;
+        }
+    }
+    Ok(())
+}
+
+/// Inserts a checked profile; the caller owns the transaction.
+async fn insert<C: ConnectionTrait>(db: &C, actor: &Principal, profile: &ClusterProfile) -> AppResult<cluster::Model> {
+    check_references(db, profile).await?;
+    let slug = resolve_slug(db, profile, None).await?;
     let now = Utc::now();
     let id = Uuid::now_v7();
-    let mut row = profile_columns(&profile, slug);
+    let mut row = profile_columns(profile, slug);
     row.id = Set(id);
     row.version = Set(1);
     row.created_at = Set(now);
     row.updated_at = Set(now);
-    let model = cluster::Entity::insert(row).exec_with_returning(&txn).await?;
-    replace_taxonomy(&txn, id, &profile).await?;
+    let model = cluster::Entity::insert(row).exec_with_returning(db).await?;
+    replace_taxonomy(db, id, profile).await?;
+    let entry = Entry {
+        entity_type: "Cluster",
+        entity_id: id,
+        action: "CREATE",
+        changed_fields: profile.filled_fields(),
+        country: Some(model.country.clone()),
+    };
+    audit::record(db, actor, entry).await?;
+    Ok(model)
+}
+
+pub async fn create<C: TransactionTrait>(
+    db: &C,
+    actor: &Principal,
+    mut profile: ClusterProfile,
+) -> AppResult<cluster::Model> {
+    profile.validate()?;
+    authorize_profile(actor, None, &mut profile)?;
+    let txn = db.begin().await?;
+    let model = insert(&txn, actor, &profile).await?;
     txn.commit().await?;
     Ok(model)
 }
 
-/// Applies `change` to the stored profile, provided nobody changed it since the client read
-/// `expected_version`.
-pub async fn update<C: TransactionTrait>(
+/// Registers many profiles at once, all or nothing. Every row is checked before anything is
+/// written, and every problem names its row: `clusters[3].country`.
+pub async fn register_many<C: TransactionTrait>(
     db: &C,
-    id: Uuid,
-    expected_version: i32,
-    change: impl FnOnce(&mut ClusterProfile),
-) -> AppResult<cluster::Model> {
+    actor: &Principal,
+    mut profiles: Vec<ClusterProfile>,
+) -> AppResult<Vec<cluster::Model>> {
+    const MAX_ROWS: usize = 500;
+    if profiles.is_empty() || profiles.len() > MAX_ROWS {
+        return Err(AppError::bad_field(
+            "clusters",
+            format!("send between 1 and {MAX_ROWS} clusters"),
+        ));
+    }
+    let mut fields = Vec::new();
+    let mut forbidden = Vec::new();
+    for (i, profile) in profiles.iter_mut().enumerate() {
+        match profile.validate() {
+            Err(AppError::BadUserInput { fields: bad, .. }) => fields.extend(bad.into_iter().map(|f| FieldError {
+                field: format!("clusters[{i}].{}", f.field),
+                message: f.message,
+            })),
+            Err(other) => return Err(other),
+            Ok(()) => {
+                if authorize_profile(actor, None, profile).is_err() {
+                    forbidden.push(format!("clusters[{i}]"));
+                }
+            }
+        }
+    }
+    if !fields.is_empty() {
+        let rows: Vec<&str> = fields.iter().map(|f| f.field.as_str()).collect();
+        return Err(AppError::BadUserInput {
+            message: format!("invalid rows: {}", rows.join(", ")),
+            fields,
+        });
+    }
+    if !forbidden.is_empty() {
+        return Err(AppError::Forbidden(format!(
+            "you may not register {}",
+            forbidden.join(", ")
+        )));
+    }
     let txn = db.begin().await?;
+    let mut models = Vec::with_capacity(profiles.len());
+    for (i, profile) in profiles.iter().enumerate() {
+        let model = insert(&txn, actor, profile).await.map_err(|err| match err {
+            AppError::Conflict(m) => AppError::Conflict(format!("clusters[{i}]: {m}")),
+            AppError::NotFound(m) => AppError::NotFound(format!("clusters[{i}].{m}")),
+            other => other,
+        })?;
+        models.push(model);
+    }
+    txn.commit().await?;
+    Ok(models)
+}
+
+/// Loads a cluster for a write, under the lock of its version.
+async fn locked<C: ConnectionTrait>(db: &C, id: Uuid, expected_version: i32) -> AppResult<cluster::Model> {
     let current = cluster::Entity::find_by_id(id)
-        .one(&txn)
+        .one(db)
         .await?
         .ok_or_else(|| AppError::NotFound("cluster".into()))?;
     if current.version != expected_version {
         return Err(stale(current.version, expected_version));
     }
-    let mut profile = load_profile(&txn, &current).await?;
-    change(&mut profile);
-    profile.validate()?;
-    check_references(&txn, &profile).await?;
-    let slug = resolve_slug(&txn, &profile, Some(id)).await?;
-    let mut row = profile_columns(&profile, slug);
+    Ok(current)
+}
+
+/// Writes `row` if the version is still the one read; the version in the WHERE clause catches a
+/// writer that slipped in after our read.
+async fn save<C: ConnectionTrait>(
+    db: &C,
+    id: Uuid,
+    expected_version: i32,
+    mut row: cluster::ActiveModel,
+) -> AppResult<cluster::Model> {
     row.version = Set(expected_version + 1);
     row.updated_at = Set(Utc::now());
-    // The version in the WHERE clause catches a writer that slipped in after our read.
     let result = cluster::Entity::update_many()
         .set(row)
         .filter(cluster::Column::Id.eq(id))
         .filter(cluster::Column::Version.eq(expected_version))
-        .exec(&txn)
+        .exec(db)
         .await?;
     if result.rows_affected != 1 {
         return Err(stale(expected_version + 1, expected_version));
     }
+    cluster::Entity::find_by_id(id).one(db).await?.ok_or(AppError::Internal)
+}
+
+/// Applies `change` to the stored profile, provided nobody changed it since the client read
+/// `expected_version` and the caller may make the change.
+pub async fn update<C: TransactionTrait>(
+    db: &C,
+    actor: &Principal,
+    id: Uuid,
+    expected_version: i32,
+    change: impl FnOnce(&mut ClusterProfile),
+) -> AppResult<cluster::Model> {
+    let txn = db.begin().await?;
+    let current = locked(&txn, id, expected_version).await?;
+    policy::may_edit_cluster(actor, &current)?;
+    let old = load_profile(&txn, &current).await?;
+    let mut profile = old.clone();
+    change(&mut profile);
+    profile.validate()?;
+    authorize_profile(actor, Some(&old), &mut profile)?;
+    check_references(&txn, &profile).await?;
+    let slug = resolve_slug(&txn, &profile, Some(id)).await?;
+    let model = save(&txn, id, expected_version, profile_columns(&profile, slug)).await?;
     replace_taxonomy(&txn, id, &profile).await?;
-    let model = cluster::Entity::find_by_id(id)
-        .one(&txn)
-        .await?
-        .ok_or(AppError::Internal)?;
+    let entry = Entry {
+        entity_type: "Cluster",
+        entity_id: id,
+        action: "UPDATE",
+        changed_fields: old.changed_fields(&profile),
+        country: Some(model.country.clone()),
+    };
+    audit::record(&txn, actor, entry).await?;
+    txn.commit().await?;
+    Ok(model)
+}
+
+/// Moves a profile along its review workflow.
+#[derive(Debug, Clone)]
+pub enum Review {
+    /// DRAFT → NEEDS_REVIEW, by anyone who may edit the profile.
+    Submit,
+    /// NEEDS_REVIEW → PUBLISHED, by its partner or an administrator; the platform's rules apply
+    /// unless the reviewer waives them, giving a reason.
+    Publish { waiver: Option<String> },
+    /// NEEDS_REVIEW → DRAFT, with the reason the managers will read.
+    Reject { reason: String },
+}
+
+pub async fn review<C: TransactionTrait>(
+    db: &C,
+    actor: &Principal,
+    id: Uuid,
+    expected_version: i32,
+    step: Review,
+) -> AppResult<cluster::Model> {
+    let reason_of = |field: &str, text: &str| {
+        let text = text.trim();
+        if text.is_empty() || text.chars().count() > 2000 {
+            Err(AppError::bad_field(field, "give a reason of 1–2000 characters"))
+        } else {
+            Ok(text.to_owned())
+        }
+    };
+    let txn = db.begin().await?;
+    let current = locked(&txn, id, expected_version).await?;
+    let (from, to, note, action) = match &step {
+        Review::Submit => {
+            policy::may_edit_cluster(actor, &current)?;
+            (
+                ClusterStatus::Draft,
+                ClusterStatus::NeedsReview,
+                None,
+                "SUBMIT_FOR_REVIEW",
+            )
+        }
+        Review::Publish { waiver } => {
+            policy::may_review_cluster(actor, &current)?;
+            let note = match waiver {
+                Some(reason) => Some(reason_of("waiver.reason", reason)?),
+                None => {
+                    let problems = load_profile(&txn, &current).await?.publication_problems();
+                    if !problems.is_empty() {
+                        return Err(AppError::BadUserInput {
+                            message:
+                                "the profile does not meet the publication rules; fix it or waive them with a reason"
+                                    .into(),
+                            fields: problems,
+                        });
+                    }
+                    None
+                }
+            };
+            (ClusterStatus::NeedsReview, ClusterStatus::Published, note, "PUBLISH")
+        }
+        Review::Reject { reason } => {
+            policy::may_review_cluster(actor, &current)?;
+            (
+                ClusterStatus::NeedsReview,
+                ClusterStatus::Draft,
+                Some(reason_of("reason", reason)?),
+                "REJECT",
+            )
+        }
+    };
+    if current.status != from {
+        return Err(AppError::Conflict(format!(
+            "the profile is {:?}; this step needs it to be {:?}",
+            current.status, from
+        )));
+    }
+    let row = cluster::ActiveModel {
+        status: Set(to),
+        review_note: Set(note),
+        ..Default::default()
+    };
+    let model = save(&txn, id, expected_version, row).await?;
+    let entry = Entry {
+        entity_type: "Cluster",
+        entity_id: id,
+        action,
+        changed_fields: vec!["status"],
+        country: Some(model.country.clone()),
+    };
+    audit::record(&txn, actor, entry).await?;
     txn.commit().await?;
     Ok(model)
 }
@@ -570,8 +833,13 @@ pub(crate) fn stale(current: i32, expected: i32) -> AppError {
     ))
 }
 
-pub async fn delete<C: TransactionTrait>(db: &C, id: Uuid) -> AppResult<Uuid> {
+pub async fn delete<C: TransactionTrait>(db: &C, actor: &Principal, id: Uuid) -> AppResult<Uuid> {
     let txn = db.begin().await?;
+    let current = cluster::Entity::find_by_id(id)
+        .one(&txn)
+        .await?
+        .ok_or_else(|| AppError::NotFound("cluster".into()))?;
+    policy::may_review_cluster(actor, &current)?;
     // A partner organisation's own profile may go; the organisation stays without one.
     partner_organisation::Entity::update_many()
         .col_expr(
@@ -581,10 +849,23 @@ pub async fn delete<C: TransactionTrait>(db: &C, id: Uuid) -> AppResult<Uuid> {
         .filter(partner_organisation::Column::ClusterId.eq(id))
         .exec(&txn)
         .await?;
-    let result = cluster::Entity::delete_by_id(id).exec(&txn).await?;
-    if result.rows_affected == 0 {
-        return Err(AppError::NotFound("cluster".into()));
-    }
+    cluster::Entity::delete_by_id(id).exec(&txn).await?;
+    let entry = Entry {
+        entity_type: "Cluster",
+        entity_id: id,
+        action: "DELETE",
+        changed_fields: vec![],
+        country: Some(current.country),
+    };
+    audit::record(&txn, actor, entry).await?;
     txn.commit().await?;
     Ok(id)
+}
+
+/// A cluster that must exist, for checks before a write.
+pub(crate) async fn existing<C: ConnectionTrait>(db: &C, field: &str, id: Uuid) -> AppResult<cluster::Model> {
+    cluster::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or_else(|| AppError::NotFound(format!("{field}: cluster")))
 }

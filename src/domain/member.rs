@@ -8,10 +8,14 @@ use sea_orm::{
 use uuid::Uuid;
 
 use super::{
-    policy::Visibility,
+    audit::{self, Entry},
+    policy::{self, Visibility},
     validation::{Checker, NAME_MAX},
 };
-use crate::error::{AppError, AppResult};
+use crate::{
+    auth::Principal,
+    error::{AppError, AppResult},
+};
 
 #[derive(Debug, Clone)]
 pub struct MemberProfile {
@@ -43,7 +47,7 @@ impl From<&member::Model> for MemberProfile {
 }
 
 /// A member is visible when its cluster is.
-pub async fn find<C: ConnectionTrait>(db: &C, visibility: Visibility, id: Uuid) -> AppResult<Option<member::Model>> {
+pub async fn find<C: ConnectionTrait>(db: &C, visibility: &Visibility, id: Uuid) -> AppResult<Option<member::Model>> {
     let Some(row) = member::Entity::find_by_id(id).one(db).await? else {
         return Ok(None);
     };
@@ -51,16 +55,48 @@ pub async fn find<C: ConnectionTrait>(db: &C, visibility: Visibility, id: Uuid) 
     Ok(cluster.map(|_| row))
 }
 
+fn entry(
+    id: Uuid,
+    action: &'static str,
+    changed_fields: Vec<&'static str>,
+    cluster: &cluster::Model,
+) -> Entry<'static> {
+    Entry {
+        entity_type: "Member",
+        entity_id: id,
+        action,
+        changed_fields,
+        country: Some(cluster.country.clone()),
+    }
+}
+
+fn changed_fields(old: &MemberProfile, new: &MemberProfile) -> Vec<&'static str> {
+    let mut changed = Vec::new();
+    if old.name != new.name {
+        changed.push("name");
+    }
+    if old.kind != new.kind {
+        changed.push("kind");
+    }
+    if old.country != new.country {
+        changed.push("country");
+    }
+    if old.website != new.website {
+        changed.push("website");
+    }
+    changed
+}
+
 pub async fn create<C: TransactionTrait>(
     db: &C,
+    actor: &Principal,
     cluster_id: Uuid,
     mut profile: MemberProfile,
 ) -> AppResult<member::Model> {
     profile.validate()?;
     let txn = db.begin().await?;
-    if cluster::Entity::find_by_id(cluster_id).one(&txn).await?.is_none() {
-        return Err(AppError::NotFound("clusterId: cluster".into()));
-    }
+    let cluster = super::cluster::existing(&txn, "clusterId", cluster_id).await?;
+    policy::may_edit_cluster(actor, &cluster)?;
     let now = Utc::now();
     let row = member::ActiveModel {
         id: Set(Uuid::now_v7()),
@@ -73,23 +109,40 @@ pub async fn create<C: TransactionTrait>(
         updated_at: Set(now),
     };
     let model = member::Entity::insert(row).exec_with_returning(&txn).await?;
+    audit::record(
+        &txn,
+        actor,
+        entry(model.id, "CREATE", vec!["name", "kind", "country", "website"], &cluster),
+    )
+    .await?;
     txn.commit().await?;
     Ok(model)
 }
 
+/// The member and its cluster, for a write.
+async fn load<C: ConnectionTrait>(db: &C, id: Uuid) -> AppResult<(member::Model, cluster::Model)> {
+    let member = member::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or_else(|| AppError::NotFound("member".into()))?;
+    let cluster = super::cluster::existing(db, "clusterId", member.cluster_id).await?;
+    Ok((member, cluster))
+}
+
 pub async fn update<C: TransactionTrait>(
     db: &C,
+    actor: &Principal,
     id: Uuid,
     change: impl FnOnce(&mut MemberProfile),
 ) -> AppResult<member::Model> {
     let txn = db.begin().await?;
-    let current = member::Entity::find_by_id(id)
-        .one(&txn)
-        .await?
-        .ok_or_else(|| AppError::NotFound("member".into()))?;
-    let mut profile = MemberProfile::from(&current);
+    let (current, cluster) = load(&txn, id).await?;
+    policy::may_edit_cluster(actor, &cluster)?;
+    let old = MemberProfile::from(&current);
+    let mut profile = old.clone();
     change(&mut profile);
     profile.validate()?;
+    let changed = changed_fields(&old, &profile);
     let row = member::ActiveModel {
         name: Set(profile.name),
         kind: Set(profile.kind),
@@ -107,14 +160,17 @@ pub async fn update<C: TransactionTrait>(
         .one(&txn)
         .await?
         .ok_or(AppError::Internal)?;
+    audit::record(&txn, actor, entry(id, "UPDATE", changed, &cluster)).await?;
     txn.commit().await?;
     Ok(model)
 }
 
-pub async fn delete<C: ConnectionTrait>(db: &C, id: Uuid) -> AppResult<Uuid> {
-    let result = member::Entity::delete_by_id(id).exec(db).await?;
-    if result.rows_affected == 0 {
-        return Err(AppError::NotFound("member".into()));
-    }
+pub async fn delete<C: TransactionTrait>(db: &C, actor: &Principal, id: Uuid) -> AppResult<Uuid> {
+    let txn = db.begin().await?;
+    let (_, cluster) = load(&txn, id).await?;
+    policy::may_edit_cluster(actor, &cluster)?;
+    member::Entity::delete_by_id(id).exec(&txn).await?;
+    audit::record(&txn, actor, entry(id, "DELETE", vec![], &cluster)).await?;
+    txn.commit().await?;
     Ok(id)
 }

@@ -12,11 +12,16 @@ use sea_orm::{
 use uuid::Uuid;
 
 use super::{
+    audit::{self, Entry},
     cluster::stale,
     pagination::{keyset_page, Keyset, Page, SortKey, Window},
+    policy,
     validation::{Checker, ACRONYM_MAX, NAME_MAX, SHORT_MAX, TEXT_MAX},
 };
-use crate::error::{AppError, AppResult};
+use crate::{
+    auth::Principal,
+    error::{AppError, AppResult},
+};
 
 /// Everything a client may write on a partnership, membership aside.
 #[derive(Debug, Clone)]
@@ -201,16 +206,81 @@ fn check_seats(seats: &[Seat]) -> AppResult<()> {
     check.finish()
 }
 
+/// The clusters whose editors govern a partnership: its coordinator, or every member while it
+/// has none.
+async fn governing<C: ConnectionTrait>(db: &C, partnership_id: Uuid) -> AppResult<Vec<cluster::Model>> {
+    let seats = partnership_member::Entity::find()
+        .filter(partnership_member::Column::PartnershipId.eq(partnership_id))
+        .find_also_related(cluster::Entity)
+        .all(db)
+        .await?;
+    let has_coordinator = seats.iter().any(|(s, _)| s.role == PartnershipRole::Coordinator);
+    Ok(seats
+        .into_iter()
+        .filter(|(s, _)| !has_coordinator || s.role == PartnershipRole::Coordinator)
+        .filter_map(|(_, c)| c)
+        .collect())
+}
+
+fn entry(
+    id: Uuid,
+    action: &'static str,
+    changed_fields: Vec<&'static str>,
+    governing: &[cluster::Model],
+) -> Entry<'static> {
+    Entry {
+        entity_type: "Partnership",
+        entity_id: id,
+        action,
+        changed_fields,
+        country: governing.first().map(|c| c.country.clone()),
+    }
+}
+
+fn changed_fields(old: &PartnershipProfile, new: &PartnershipProfile) -> Vec<&'static str> {
+    let mut changed = Vec::new();
+    macro_rules! compare {
+        ($($field:ident => $name:literal),+ $(,)?) => { $(if old.$field != new.$field { changed.push($name); })+ };
+    }
+    compare!(
+        name => "name", acronym => "acronym", kind => "kind", description => "description", starts_on => "startsOn",
+        ends_on => "endsOn", funding_programme => "fundingProgramme", funding_eur => "fundingEur",
+        status => "status", ecosystems => "ecosystems", target_markets => "targetMarkets",
+    );
+    changed
+}
+
+/// Founds a partnership. Seats of clusters the caller may edit are taken at once; the other
+/// clusters are invited and take their seat by accepting.
 pub async fn create<C: TransactionTrait>(
     db: &C,
+    actor: &Principal,
     mut profile: PartnershipProfile,
     seats: Vec<Seat>,
 ) -> AppResult<partnership::Model> {
     profile.validate()?;
     check_seats(&seats)?;
     let txn = db.begin().await?;
-    let ids: Vec<Uuid> = seats.iter().map(|s| s.cluster_id).collect();
-    super::require_clusters(&txn, "members.clusterId", &ids).await?;
+    let mut clusters = Vec::with_capacity(seats.len());
+    for seat in &seats {
+        clusters.push(super::cluster::existing(&txn, "members.clusterId", seat.cluster_id).await?);
+    }
+    let own = |c: &cluster::Model| policy::may_edit_cluster(actor, c).is_ok();
+    if !actor.is_admin() {
+        let coordinator = seats
+            .iter()
+            .zip(&clusters)
+            .find(|(s, _)| s.role == PartnershipRole::Coordinator);
+        let allowed = match coordinator {
+            Some((_, c)) => own(c),
+            None => clusters.iter().any(own),
+        };
+        if !allowed {
+            return Err(AppError::Forbidden(
+                "you may only found partnerships that one of your clusters coordinates".into(),
+            ));
+        }
+    }
     let now = Utc::now();
     let id = Uuid::now_v7();
     let mut row = profile_columns(&profile);
@@ -221,35 +291,53 @@ pub async fn create<C: TransactionTrait>(
     let model = partnership::Entity::insert(row).exec_with_returning(&txn).await?;
     replace_lists(&txn, id, &profile).await?;
     if !seats.is_empty() {
-        partnership_member::Entity::insert_many(seats.iter().map(|s| partnership_member::ActiveModel {
-            partnership_id: Set(id),
-            cluster_id: Set(s.cluster_id),
-            role: Set(s.role),
-            invitation_state: Set(InvitationState::Accepted),
-            joined_at: Set(now),
+        partnership_member::Entity::insert_many(seats.iter().zip(&clusters).map(|(s, c)| {
+            partnership_member::ActiveModel {
+                partnership_id: Set(id),
+                cluster_id: Set(s.cluster_id),
+                role: Set(s.role),
+                invitation_state: Set(if own(c) {
+                    InvitationState::Accepted
+                } else {
+                    InvitationState::Invited
+                }),
+                joined_at: Set(now),
+            }
         }))
         .exec(&txn)
         .await?;
     }
+    let governing = governing(&txn, id).await?;
+    let fields = vec!["name", "kind", "members"];
+    audit::record(&txn, actor, entry(id, "CREATE", fields, &governing)).await?;
     txn.commit().await?;
     Ok(model)
 }
 
+async fn locked<C: ConnectionTrait>(db: &C, id: Uuid, expected_version: Option<i32>) -> AppResult<partnership::Model> {
+    let current = partnership::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or_else(|| AppError::NotFound("partnership".into()))?;
+    match expected_version {
+        Some(v) if v != current.version => Err(stale(current.version, v)),
+        _ => Ok(current),
+    }
+}
+
 pub async fn update<C: TransactionTrait>(
     db: &C,
+    actor: &Principal,
     id: Uuid,
     expected_version: i32,
     change: impl FnOnce(&mut PartnershipProfile),
 ) -> AppResult<partnership::Model> {
     let txn = db.begin().await?;
-    let current = partnership::Entity::find_by_id(id)
-        .one(&txn)
-        .await?
-        .ok_or_else(|| AppError::NotFound("partnership".into()))?;
-    if current.version != expected_version {
-        return Err(stale(current.version, expected_version));
-    }
-    let mut profile = load_profile(&txn, &current).await?;
+    let current = locked(&txn, id, Some(expected_version)).await?;
+    let governing = governing(&txn, id).await?;
+    policy::may_edit_partnership(actor, &governing)?;
+    let old = load_profile(&txn, &current).await?;
+    let mut profile = old.clone();
     change(&mut profile);
     profile.validate()?;
     let mut row = profile_columns(&profile);
@@ -269,34 +357,50 @@ pub async fn update<C: TransactionTrait>(
         .one(&txn)
         .await?
         .ok_or(AppError::Internal)?;
+    audit::record(
+        &txn,
+        actor,
+        entry(id, "UPDATE", changed_fields(&old, &profile), &governing),
+    )
+    .await?;
     txn.commit().await?;
     Ok(model)
 }
 
-pub async fn delete<C: ConnectionTrait>(db: &C, id: Uuid) -> AppResult<Uuid> {
-    let result = partnership::Entity::delete_by_id(id).exec(db).await?;
-    if result.rows_affected == 0 {
-        return Err(AppError::NotFound("partnership".into()));
-    }
+pub async fn delete<C: TransactionTrait>(db: &C, actor: &Principal, id: Uuid) -> AppResult<Uuid> {
+    let txn = db.begin().await?;
+    locked(&txn, id, None).await?;
+    let governing = governing(&txn, id).await?;
+    policy::may_edit_partnership(actor, &governing)?;
+    partnership::Entity::delete_by_id(id).exec(&txn).await?;
+    audit::record(&txn, actor, entry(id, "DELETE", vec![], &governing)).await?;
+    txn.commit().await?;
     Ok(id)
 }
 
-/// Adds a cluster to a partnership; a membership change bumps the partnership's version, so
-/// concurrent edits of the member list are detected like any other edit.
+/// Gives a cluster a seat. An administrator sets the invitation state; the coordinator's editors
+/// invite (the seat is taken at once when they also edit the joining cluster).
 pub async fn add_member<C: TransactionTrait>(
     db: &C,
+    actor: &Principal,
     partnership_id: Uuid,
     seat: Seat,
     state: InvitationState,
 ) -> AppResult<partnership::Model> {
     let txn = db.begin().await?;
-    let current = partnership::Entity::find_by_id(partnership_id)
-        .one(&txn)
-        .await?
-        .ok_or_else(|| AppError::NotFound("partnershipId: partnership".into()))?;
-    if cluster::Entity::find_by_id(seat.cluster_id).one(&txn).await?.is_none() {
-        return Err(AppError::NotFound("clusterId: cluster".into()));
-    }
+    let current = locked(&txn, partnership_id, None)
+        .await
+        .map_err(|_| AppError::NotFound("partnershipId: partnership".into()))?;
+    let joining = super::cluster::existing(&txn, "clusterId", seat.cluster_id).await?;
+    let governing = governing(&txn, partnership_id).await?;
+    policy::may_edit_partnership(actor, &governing)?;
+    let state = if actor.is_admin() {
+        state
+    } else if policy::may_edit_cluster(actor, &joining).is_ok() {
+        InvitationState::Accepted
+    } else {
+        InvitationState::Invited
+    };
     let existing = partnership_member::Entity::find()
         .filter(partnership_member::Column::PartnershipId.eq(partnership_id))
         .all(&txn)
@@ -321,20 +425,32 @@ pub async fn add_member<C: TransactionTrait>(
     .exec(&txn)
     .await?;
     let model = bump(&txn, current).await?;
+    audit::record(
+        &txn,
+        actor,
+        entry(partnership_id, "ADD_MEMBER", vec!["members"], &governing),
+    )
+    .await?;
     txn.commit().await?;
     Ok(model)
 }
 
+/// Takes a cluster's seat away: the coordinator's editors may, and so may the leaving cluster's.
 pub async fn remove_member<C: TransactionTrait>(
     db: &C,
+    actor: &Principal,
     partnership_id: Uuid,
     cluster_id: Uuid,
 ) -> AppResult<partnership::Model> {
     let txn = db.begin().await?;
-    let current = partnership::Entity::find_by_id(partnership_id)
-        .one(&txn)
-        .await?
-        .ok_or_else(|| AppError::NotFound("partnershipId: partnership".into()))?;
+    let current = locked(&txn, partnership_id, None)
+        .await
+        .map_err(|_| AppError::NotFound("partnershipId: partnership".into()))?;
+    let leaving = super::cluster::existing(&txn, "clusterId", cluster_id).await?;
+    let governing = governing(&txn, partnership_id).await?;
+    if policy::may_edit_cluster(actor, &leaving).is_err() {
+        policy::may_edit_partnership(actor, &governing)?;
+    }
     let result = partnership_member::Entity::delete_many()
         .filter(partnership_member::Column::PartnershipId.eq(partnership_id))
         .filter(partnership_member::Column::ClusterId.eq(cluster_id))
@@ -344,6 +460,59 @@ pub async fn remove_member<C: TransactionTrait>(
         return Err(AppError::NotFound("clusterId: member of this partnership".into()));
     }
     let model = bump(&txn, current).await?;
+    audit::record(
+        &txn,
+        actor,
+        entry(partnership_id, "REMOVE_MEMBER", vec!["members"], &governing),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(model)
+}
+
+/// An invited cluster's editors accept or decline its seat.
+pub async fn respond_to_invitation<C: TransactionTrait>(
+    db: &C,
+    actor: &Principal,
+    partnership_id: Uuid,
+    cluster_id: Uuid,
+    accept: bool,
+) -> AppResult<partnership::Model> {
+    let txn = db.begin().await?;
+    let current = locked(&txn, partnership_id, None)
+        .await
+        .map_err(|_| AppError::NotFound("partnershipId: partnership".into()))?;
+    let invited = super::cluster::existing(&txn, "clusterId", cluster_id).await?;
+    policy::may_edit_cluster(actor, &invited)?;
+    let seat = partnership_member::Entity::find_by_id((partnership_id, cluster_id))
+        .one(&txn)
+        .await?
+        .ok_or_else(|| AppError::NotFound("clusterId: invitation to this partnership".into()))?;
+    if seat.invitation_state != InvitationState::Invited {
+        return Err(AppError::Conflict("the invitation has been answered already".into()));
+    }
+    let state = if accept {
+        InvitationState::Accepted
+    } else {
+        InvitationState::Declined
+    };
+    partnership_member::Entity::update_many()
+        .set(partnership_member::ActiveModel {
+            invitation_state: Set(state),
+            ..Default::default()
+        })
+        .filter(partnership_member::Column::PartnershipId.eq(partnership_id))
+        .filter(partnership_member::Column::ClusterId.eq(cluster_id))
+        .exec(&txn)
+        .await?;
+    let model = bump(&txn, current).await?;
+    let governing = governing(&txn, partnership_id).await?;
+    let action = if accept {
+        "ACCEPT_INVITATION"
+    } else {
+        "DECLINE_INVITATION"
+    };
+    audit::record(&txn, actor, entry(partnership_id, action, vec!["members"], &governing)).await?;
     txn.commit().await?;
     Ok(model)
 }

@@ -1,42 +1,188 @@
-//! Who may do what: the one place that decides. Resolvers ask here before they call the domain.
+//! Who may do what: the one place that decides. Every write checks the row, not only the role:
+//! a PARTNER for TW editing a DE cluster is refused.
 //!
-//! Until accounts with scopes exist, the directory is written by administrators only, and
-//! profiles that are not yet published are seen by administrators only.
+//! | caller | clusters it may edit |
+//! |---|---|
+//! | ADMIN | all |
+//! | PARTNER | those of its countries; it also creates, reviews, publishes and deletes them |
+//! | CLUSTER_MANAGER | the clusters it manages |
+//! | USER, anonymous | none |
 
-use entity::taxonomy::ClusterStatus;
+use entity::{cluster, taxonomy::ClusterStatus};
+use sea_orm::{ColumnTrait, Condition};
+use uuid::Uuid;
 
-use crate::auth::Caller;
-use crate::error::{AppError, AppResult};
+use crate::{
+    auth::{Caller, Principal, Role},
+    error::{AppError, AppResult},
+};
 
-/// Which cluster profiles a caller may see.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Visibility {
-    PublishedOnly,
-    Everything,
+fn forbidden(what: &str) -> AppError {
+    AppError::Forbidden(format!("you may not {what}"))
+}
+
+/// The principal of a caller that must be signed in.
+pub fn signed_in(caller: &Caller) -> AppResult<&Principal> {
+    caller
+        .principal()
+        .ok_or_else(|| AppError::Unauthenticated("sign in first".into()))
+}
+
+/// Which cluster profiles a caller may see: published ones, plus those it looks after.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Visibility {
+    everything: bool,
+    countries: Vec<String>,
+    clusters: Vec<Uuid>,
 }
 
 impl Visibility {
     pub fn of(caller: &Caller) -> Self {
-        if caller.is_admin() {
-            Visibility::Everything
-        } else {
-            Visibility::PublishedOnly
+        match caller.principal() {
+            Some(p) => Self {
+                everything: p.is_admin(),
+                countries: p.countries.clone(),
+                clusters: p.clusters.clone(),
+            },
+            None => Self::public(),
         }
     }
 
-    pub fn sees(self, status: ClusterStatus) -> bool {
-        self == Visibility::Everything || status == ClusterStatus::Published
+    pub fn public() -> Self {
+        Self {
+            everything: false,
+            countries: vec![],
+            clusters: vec![],
+        }
+    }
+
+    pub fn sees(&self, cluster: &cluster::Model) -> bool {
+        self.everything
+            || cluster.status == ClusterStatus::Published
+            || self.countries.contains(&cluster.country)
+            || self.clusters.contains(&cluster.id)
+    }
+
+    /// The same rule as SQL, on the `cluster` table.
+    pub fn condition(&self) -> Condition {
+        if self.everything {
+            return Condition::all();
+        }
+        let mut any = Condition::any().add(cluster::Column::Status.eq(ClusterStatus::Published));
+        if !self.countries.is_empty() {
+            any = any.add(cluster::Column::Country.is_in(self.countries.clone()));
+        }
+        if !self.clusters.is_empty() {
+            any = any.add(cluster::Column::Id.is_in(self.clusters.clone()));
+        }
+        any
     }
 }
 
-/// Create, update or delete anything in the directory: clusters, members, partnerships, stories.
-pub fn may_edit_directory(caller: &Caller) -> AppResult<()> {
-    match caller.principal() {
-        None => Err(AppError::Unauthenticated("sign in to change the directory".into())),
-        Some(_) if caller.is_admin() => Ok(()),
-        Some(_) => Err(AppError::Forbidden(
-            "only administrators may change the directory".into(),
-        )),
+fn partner_of(p: &Principal, country: &str) -> bool {
+    p.role == Role::Partner && p.covers_country(country)
+}
+
+/// Edit a profile, its members, its stories and its partnership seats; submit it for review.
+pub fn may_edit_cluster(p: &Principal, cluster: &cluster::Model) -> AppResult<()> {
+    if p.is_admin() || partner_of(p, &cluster.country) || p.manages(cluster.id) {
+        Ok(())
+    } else {
+        Err(forbidden(&format!("change the cluster {}", cluster.slug)))
+    }
+}
+
+/// Register a new profile in `country`.
+pub fn may_create_cluster(p: &Principal, country: &str) -> AppResult<()> {
+    if p.is_admin() || partner_of(p, country) {
+        Ok(())
+    } else {
+        Err(forbidden(&format!("register clusters in {country}")))
+    }
+}
+
+/// Delete a profile; publish or reject it after review.
+pub fn may_review_cluster(p: &Principal, cluster: &cluster::Model) -> AppResult<()> {
+    if p.is_admin() || partner_of(p, &cluster.country) {
+        Ok(())
+    } else {
+        Err(forbidden(&format!("review or delete the cluster {}", cluster.slug)))
+    }
+}
+
+/// Set a status directly instead of going through review.
+pub fn may_set_status(p: &Principal) -> AppResult<()> {
+    if p.is_admin() {
+        Ok(())
+    } else {
+        Err(forbidden(
+            "set a profile's status directly; use submitClusterForReview and publishCluster",
+        ))
+    }
+}
+
+/// Let a partner organisation represent a cluster.
+pub fn may_assign_partner(p: &Principal, partner_organisation: Uuid) -> AppResult<()> {
+    if p.is_admin() || p.partner_organisations.contains(&partner_organisation) {
+        Ok(())
+    } else {
+        Err(forbidden("assign another partner organisation"))
+    }
+}
+
+/// Anything about a partnership as a whole is decided by its coordinator's editors.
+pub fn may_edit_partnership(p: &Principal, coordinators: &[cluster::Model]) -> AppResult<()> {
+    if p.is_admin() || coordinators.iter().any(|c| may_edit_cluster(p, c).is_ok()) {
+        Ok(())
+    } else {
+        Err(forbidden("change a partnership your cluster does not coordinate"))
+    }
+}
+
+/// A story may be told or changed by the editors of any cluster it involves.
+pub fn may_edit_story(p: &Principal, involved: &[cluster::Model]) -> AppResult<()> {
+    if p.is_admin() || involved.iter().any(|c| may_edit_cluster(p, c).is_ok()) {
+        Ok(())
+    } else {
+        Err(forbidden("change a story none of your clusters is part of"))
+    }
+}
+
+/// Grant ADMIN or PARTNER: administrators only.
+pub fn may_grant_platform_role(p: &Principal) -> AppResult<()> {
+    if p.is_admin() {
+        Ok(())
+    } else {
+        Err(forbidden("grant ADMIN or PARTNER"))
+    }
+}
+
+/// Make someone a manager of a cluster directly: its partner or an administrator. Managers
+/// bring in colleagues by invitation instead.
+pub fn may_appoint_manager(p: &Principal, cluster: &cluster::Model) -> AppResult<()> {
+    may_review_cluster(p, cluster).map_err(|_| forbidden(&format!("appoint managers of {}", cluster.slug)))
+}
+
+/// API keys belong to a partner organisation: its own people or an administrator make them.
+pub fn may_manage_api_keys(p: &Principal, partner_organisation: Uuid) -> AppResult<()> {
+    if p.is_admin() || (p.role == Role::Partner && p.partner_organisations.contains(&partner_organisation)) {
+        Ok(())
+    } else {
+        Err(forbidden("manage the API keys of this partner organisation"))
+    }
+}
+
+/// Which audit entries a caller may read: all for admins, their countries' for partners.
+pub enum AuditScope {
+    All,
+    Countries(Vec<String>),
+}
+
+pub fn audit_scope(p: &Principal) -> AppResult<AuditScope> {
+    match p.role {
+        Role::Admin => Ok(AuditScope::All),
+        Role::Partner => Ok(AuditScope::Countries(p.countries.clone())),
+        _ => Err(forbidden("read the audit log")),
     }
 }
 

@@ -1,7 +1,7 @@
 //! Cooperation success stories and the clusters they involve.
 
 use chrono::{Datelike, Utc};
-use entity::{partnership, success_story, success_story_cluster, taxonomy::StoryOutcome};
+use entity::{cluster, partnership, success_story, success_story_cluster, taxonomy::StoryOutcome};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, TransactionSession,
     TransactionTrait,
@@ -9,11 +9,16 @@ use sea_orm::{
 use uuid::Uuid;
 
 use super::{
+    audit::{self, Entry},
     cluster::stale,
     pagination::{keyset_page, Keyset, Page, SortKey, Window},
+    policy,
     validation::{Checker, NAME_MAX, TEXT_MAX},
 };
-use crate::error::{AppError, AppResult};
+use crate::{
+    auth::Principal,
+    error::{AppError, AppResult},
+};
 
 const SUMMARY_MAX: usize = 2_000;
 
@@ -68,14 +73,45 @@ pub async fn find<C: ConnectionTrait>(db: &C, id: Uuid) -> AppResult<Option<succ
     Ok(success_story::Entity::find_by_id(id).one(db).await?)
 }
 
-async fn check_references<C: ConnectionTrait>(db: &C, p: &StoryProfile) -> AppResult<()> {
-    super::require_clusters(db, "clusterIds", &p.cluster_ids).await?;
+/// The clusters a story involves (all must exist) and a check of its partnership.
+async fn involved<C: ConnectionTrait>(db: &C, p: &StoryProfile) -> AppResult<Vec<cluster::Model>> {
+    let mut clusters = Vec::with_capacity(p.cluster_ids.len());
+    for &id in &p.cluster_ids {
+        clusters.push(super::cluster::existing(db, "clusterIds", id).await?);
+    }
     if let Some(id) = p.partnership_id {
         if partnership::Entity::find_by_id(id).one(db).await?.is_none() {
             return Err(AppError::NotFound("partnershipId: partnership".into()));
         }
     }
-    Ok(())
+    Ok(clusters)
+}
+
+fn entry(
+    id: Uuid,
+    action: &'static str,
+    changed_fields: Vec<&'static str>,
+    involved: &[cluster::Model],
+) -> Entry<'static> {
+    Entry {
+        entity_type: "SuccessStory",
+        entity_id: id,
+        action,
+        changed_fields,
+        country: involved.first().map(|c| c.country.clone()),
+    }
+}
+
+fn changed_fields(old: &StoryProfile, new: &StoryProfile) -> Vec<&'static str> {
+    let mut changed = Vec::new();
+    macro_rules! compare {
+        ($($field:ident => $name:literal),+ $(,)?) => { $(if old.$field != new.$field { changed.push($name); })+ };
+    }
+    compare!(
+        title => "title", summary => "summary", body => "body", outcome => "outcome", began_in => "beganIn",
+        partnership_id => "partnershipId", cluster_ids => "clusterIds",
+    );
+    changed
 }
 
 fn profile_columns(p: &StoryProfile) -> success_story::ActiveModel {
@@ -106,10 +142,15 @@ async fn replace_clusters<C: ConnectionTrait>(db: &C, id: Uuid, cluster_ids: &[U
     Ok(())
 }
 
-pub async fn create<C: TransactionTrait>(db: &C, mut profile: StoryProfile) -> AppResult<success_story::Model> {
+pub async fn create<C: TransactionTrait>(
+    db: &C,
+    actor: &Principal,
+    mut profile: StoryProfile,
+) -> AppResult<success_story::Model> {
     profile.validate()?;
     let txn = db.begin().await?;
-    check_references(&txn, &profile).await?;
+    let involved = involved(&txn, &profile).await?;
+    policy::may_edit_story(actor, &involved)?;
     let now = Utc::now();
     let id = Uuid::now_v7();
     let mut row = profile_columns(&profile);
@@ -119,32 +160,25 @@ pub async fn create<C: TransactionTrait>(db: &C, mut profile: StoryProfile) -> A
     row.updated_at = Set(now);
     let model = success_story::Entity::insert(row).exec_with_returning(&txn).await?;
     replace_clusters(&txn, id, &profile.cluster_ids).await?;
+    let fields = vec!["title", "summary", "outcome", "clusterIds"];
+    audit::record(&txn, actor, entry(id, "CREATE", fields, &involved)).await?;
     txn.commit().await?;
     Ok(model)
 }
 
-pub async fn update<C: TransactionTrait>(
-    db: &C,
-    id: Uuid,
-    expected_version: i32,
-    change: impl FnOnce(&mut StoryProfile),
-) -> AppResult<success_story::Model> {
-    let txn = db.begin().await?;
+async fn load<C: ConnectionTrait>(db: &C, id: Uuid) -> AppResult<(success_story::Model, StoryProfile)> {
     let current = success_story::Entity::find_by_id(id)
-        .one(&txn)
+        .one(db)
         .await?
         .ok_or_else(|| AppError::NotFound("success story".into()))?;
-    if current.version != expected_version {
-        return Err(stale(current.version, expected_version));
-    }
     let cluster_ids = success_story_cluster::Entity::find()
         .filter(success_story_cluster::Column::SuccessStoryId.eq(id))
-        .all(&txn)
+        .all(db)
         .await?
         .into_iter()
         .map(|r| r.cluster_id)
         .collect();
-    let mut profile = StoryProfile {
+    let profile = StoryProfile {
         title: current.title.clone(),
         summary: current.summary.clone(),
         body: current.body.clone(),
@@ -153,9 +187,28 @@ pub async fn update<C: TransactionTrait>(
         partnership_id: current.partnership_id,
         cluster_ids,
     };
+    Ok((current, profile))
+}
+
+/// Changes a story; the caller must edit a cluster of the story both before and after.
+pub async fn update<C: TransactionTrait>(
+    db: &C,
+    actor: &Principal,
+    id: Uuid,
+    expected_version: i32,
+    change: impl FnOnce(&mut StoryProfile),
+) -> AppResult<success_story::Model> {
+    let txn = db.begin().await?;
+    let (current, old) = load(&txn, id).await?;
+    if current.version != expected_version {
+        return Err(stale(current.version, expected_version));
+    }
+    policy::may_edit_story(actor, &involved(&txn, &old).await?)?;
+    let mut profile = old.clone();
     change(&mut profile);
     profile.validate()?;
-    check_references(&txn, &profile).await?;
+    let now_involved = involved(&txn, &profile).await?;
+    policy::may_edit_story(actor, &now_involved)?;
     let mut row = profile_columns(&profile);
     row.version = Set(expected_version + 1);
     row.updated_at = Set(Utc::now());
@@ -173,14 +226,23 @@ pub async fn update<C: TransactionTrait>(
         .one(&txn)
         .await?
         .ok_or(AppError::Internal)?;
+    audit::record(
+        &txn,
+        actor,
+        entry(id, "UPDATE", changed_fields(&old, &profile), &now_involved),
+    )
+    .await?;
     txn.commit().await?;
     Ok(model)
 }
 
-pub async fn delete<C: ConnectionTrait>(db: &C, id: Uuid) -> AppResult<Uuid> {
-    let result = success_story::Entity::delete_by_id(id).exec(db).await?;
-    if result.rows_affected == 0 {
-        return Err(AppError::NotFound("success story".into()));
-    }
+pub async fn delete<C: TransactionTrait>(db: &C, actor: &Principal, id: Uuid) -> AppResult<Uuid> {
+    let txn = db.begin().await?;
+    let (_, old) = load(&txn, id).await?;
+    let involved = involved(&txn, &old).await?;
+    policy::may_edit_story(actor, &involved)?;
+    success_story::Entity::delete_by_id(id).exec(&txn).await?;
+    audit::record(&txn, actor, entry(id, "DELETE", vec![], &involved)).await?;
+    txn.commit().await?;
     Ok(id)
 }

@@ -295,7 +295,7 @@ impl ClusterQuery {
     }
 
     async fn cluster_by_slug(&self, ctx: &Context<'_>, slug: String) -> AppResult<Option<Cluster>> {
-        Ok(domain::find_by_slug(db(ctx), visibility(ctx), &slug)
+        Ok(domain::find_by_slug(db(ctx), &visibility(ctx), &slug)
             .await?
             .map(Cluster))
     }
@@ -341,10 +341,10 @@ impl ClusterQuery {
             ),
         };
         let (db, visibility) = (db(ctx), visibility(ctx));
-        let page = domain::list(db, visibility, &filter, &domain::keyset(field, ascending), &window).await?;
+        let page = domain::list(db, &visibility, &filter, &domain::keyset(field, ascending), &window).await?;
         // Counting is a second query: run it only when the client asked for the total.
         let total = if ctx.look_ahead().field("totalCount").exists() {
-            domain::count(db, visibility, &filter).await?
+            domain::count(db, &visibility, &filter).await?
         } else {
             0
         };
@@ -497,7 +497,7 @@ pub struct ClusterMutation;
 impl ClusterMutation {
     /// Registers a new cluster profile.
     async fn create_cluster(&self, ctx: &Context<'_>, input: CreateClusterInput) -> AppResult<CreateClusterPayload> {
-        policy::may_edit_directory(caller(ctx))?;
+        let actor = policy::signed_in(caller(ctx))?;
         let mut p = ClusterProfile::new(input.name, input.kind.into(), input.country);
         p.slug = input.slug;
         p.local_name = input.local_name;
@@ -525,7 +525,7 @@ impl ClusterMutation {
         p.contact = input.contact.map(Into::into).unwrap_or_default();
         p.latitude = input.location.map(|l| l.latitude);
         p.longitude = input.location.map(|l| l.longitude);
-        let model = domain::create(db(ctx), p).await?;
+        let model = domain::create(db(ctx), actor, p).await?;
         Ok(CreateClusterPayload {
             cluster: Cluster(model),
         })
@@ -533,14 +533,14 @@ impl ClusterMutation {
 
     /// Changes a profile, provided nobody else changed it since you read `version`.
     async fn update_cluster(&self, ctx: &Context<'_>, input: UpdateClusterInput) -> AppResult<UpdateClusterPayload> {
-        policy::may_edit_directory(caller(ctx))?;
+        let actor = policy::signed_in(caller(ctx))?;
         let id = node::decode("id", &input.id, TYPE_NAME)?;
         let represented_by = match &input.represented_by_id {
             MaybeUndefined::Value(id) => MaybeUndefined::Value(partner_id(id)?),
             MaybeUndefined::Null => MaybeUndefined::Null,
             MaybeUndefined::Undefined => MaybeUndefined::Undefined,
         };
-        let model = domain::update(db(ctx), id, input.version, |p| {
+        let model = domain::update(db(ctx), actor, id, input.version, |p| {
             if let Some(slug) = input.slug {
                 p.slug = Some(slug);
             }
@@ -600,9 +600,9 @@ impl ClusterMutation {
 
     /// Deletes a profile with its members and memberships.
     async fn delete_cluster(&self, ctx: &Context<'_>, input: DeleteClusterInput) -> AppResult<DeleteClusterPayload> {
-        policy::may_edit_directory(caller(ctx))?;
+        let actor = policy::signed_in(caller(ctx))?;
         let id = node::decode("id", &input.id, TYPE_NAME)?;
-        domain::delete(db(ctx), id).await?;
+        domain::delete(db(ctx), actor, id).await?;
         Ok(DeleteClusterPayload {
             deleted_cluster_id: input.id,
         })

@@ -27,13 +27,9 @@ impl Loaders {
     }
 
     fn visible_clusters(&self, ids: impl IntoIterator<Item = Uuid>) -> sea_orm::Select<cluster::Entity> {
-        let select = cluster::Entity::find().filter(cluster::Column::Id.is_in(ids));
-        match self.visibility {
-            Visibility::Everything => select,
-            Visibility::PublishedOnly => {
-                select.filter(cluster::Column::Status.eq(entity::taxonomy::ClusterStatus::Published))
-            }
-        }
+        cluster::Entity::find()
+            .filter(cluster::Column::Id.is_in(ids))
+            .filter(self.visibility.condition())
     }
 }
 
@@ -262,13 +258,10 @@ impl Loader<MembershipsOf> for Loaders {
     type Error = AppError;
 
     async fn load(&self, keys: &[MembershipsOf]) -> Result<HashMap<MembershipsOf, Self::Value>, Self::Error> {
-        let mut select = partnership_member::Entity::find()
+        let rows = partnership_member::Entity::find()
             .filter(partnership_member::Column::PartnershipId.is_in(ids(keys, |k| k.0)))
-            .find_also_related(cluster::Entity);
-        if self.visibility == Visibility::PublishedOnly {
-            select = select.filter(cluster::Column::Status.eq(entity::taxonomy::ClusterStatus::Published));
-        }
-        let rows = select
+            .find_also_related(cluster::Entity)
+            .filter(self.visibility.condition())
             .order_by_asc(partnership_member::Column::Role)
             .order_by_asc(cluster::Column::Name)
             .order_by_asc(cluster::Column::Id)
@@ -346,13 +339,10 @@ impl Loader<StoryClustersOf> for Loaders {
     type Error = AppError;
 
     async fn load(&self, keys: &[StoryClustersOf]) -> Result<HashMap<StoryClustersOf, Self::Value>, Self::Error> {
-        let mut select = success_story_cluster::Entity::find()
+        let rows = success_story_cluster::Entity::find()
             .filter(success_story_cluster::Column::SuccessStoryId.is_in(ids(keys, |k| k.0)))
-            .find_also_related(cluster::Entity);
-        if self.visibility == Visibility::PublishedOnly {
-            select = select.filter(cluster::Column::Status.eq(entity::taxonomy::ClusterStatus::Published));
-        }
-        let rows = select
+            .find_also_related(cluster::Entity)
+            .filter(self.visibility.condition())
             .order_by_asc(cluster::Column::Name)
             .order_by_asc(cluster::Column::Id)
             .all(&self.db)

@@ -103,7 +103,7 @@ pub struct MemberMutation;
 impl MemberMutation {
     /// Adds an organisation to a cluster.
     async fn create_member(&self, ctx: &Context<'_>, input: CreateMemberInput) -> AppResult<CreateMemberPayload> {
-        policy::may_edit_directory(caller(ctx))?;
+        let actor = policy::signed_in(caller(ctx))?;
         let cluster_id = node::decode("clusterId", &input.cluster_id, CLUSTER)?;
         let profile = MemberProfile {
             name: input.name,
@@ -111,14 +111,14 @@ impl MemberMutation {
             country: input.country,
             website: input.website,
         };
-        let model = domain::create(db(ctx), cluster_id, profile).await?;
+        let model = domain::create(db(ctx), actor, cluster_id, profile).await?;
         Ok(CreateMemberPayload { member: Member(model) })
     }
 
     async fn update_member(&self, ctx: &Context<'_>, input: UpdateMemberInput) -> AppResult<UpdateMemberPayload> {
-        policy::may_edit_directory(caller(ctx))?;
+        let actor = policy::signed_in(caller(ctx))?;
         let id = node::decode("id", &input.id, TYPE_NAME)?;
-        let model = domain::update(db(ctx), id, |p| {
+        let model = domain::update(db(ctx), actor, id, |p| {
             if let Some(name) = input.name {
                 p.name = name;
             }
@@ -135,9 +135,9 @@ impl MemberMutation {
     }
 
     async fn delete_member(&self, ctx: &Context<'_>, input: DeleteMemberInput) -> AppResult<DeleteMemberPayload> {
-        policy::may_edit_directory(caller(ctx))?;
+        let actor = policy::signed_in(caller(ctx))?;
         let id = node::decode("id", &input.id, TYPE_NAME)?;
-        domain::delete(db(ctx), id).await?;
+        domain::delete(db(ctx), actor, id).await?;
         Ok(DeleteMemberPayload {
             deleted_member_id: input.id,
         })

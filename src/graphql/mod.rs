@@ -15,7 +15,10 @@ pub mod success_story;
 use async_graphql::{dataloader::DataLoader, EmptySubscription, MergedObject, Schema};
 use sea_orm::DatabaseConnection;
 
-use crate::{auth::Caller, domain::policy::Visibility};
+use crate::{
+    auth::{Caller, TokenService},
+    domain::policy::Visibility,
+};
 
 /// Deepest selection a query may have; the deepest useful query (clusters → partnerships →
 /// members → cluster → members) is well inside it.
@@ -40,9 +43,10 @@ pub struct Mutation(
 
 pub type ClusterSchema = Schema<Query, Mutation, EmptySubscription>;
 
-pub fn build_schema(db: DatabaseConnection) -> ClusterSchema {
+pub fn build_schema(db: DatabaseConnection, tokens: TokenService) -> ClusterSchema {
     Schema::build(Query::default(), Mutation::default(), EmptySubscription)
         .data(db)
+        .data(tokens)
         .limit_depth(MAX_DEPTH)
         .finish()
 }

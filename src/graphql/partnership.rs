@@ -259,7 +259,7 @@ impl PartnershipMutation {
         ctx: &Context<'_>,
         input: CreatePartnershipInput,
     ) -> AppResult<CreatePartnershipPayload> {
-        policy::may_edit_directory(caller(ctx))?;
+        let actor = policy::signed_in(caller(ctx))?;
         let seats = input
             .members
             .unwrap_or_default()
@@ -287,7 +287,7 @@ impl PartnershipMutation {
             ecosystems: to_entity(input.ecosystems),
             target_markets: input.target_markets.unwrap_or_default(),
         };
-        let model = domain::create(db(ctx), profile, seats).await?;
+        let model = domain::create(db(ctx), actor, profile, seats).await?;
         Ok(CreatePartnershipPayload {
             partnership: Partnership(model),
         })
@@ -299,9 +299,9 @@ impl PartnershipMutation {
         ctx: &Context<'_>,
         input: UpdatePartnershipInput,
     ) -> AppResult<UpdatePartnershipPayload> {
-        policy::may_edit_directory(caller(ctx))?;
+        let actor = policy::signed_in(caller(ctx))?;
         let id = node::decode("id", &input.id, TYPE_NAME)?;
-        let model = domain::update(db(ctx), id, input.version, |p| {
+        let model = domain::update(db(ctx), actor, id, input.version, |p| {
             if let Some(name) = input.name {
                 p.name = name;
             }
@@ -335,9 +335,9 @@ impl PartnershipMutation {
         ctx: &Context<'_>,
         input: DeletePartnershipInput,
     ) -> AppResult<DeletePartnershipPayload> {
-        policy::may_edit_directory(caller(ctx))?;
+        let actor = policy::signed_in(caller(ctx))?;
         let id = node::decode("id", &input.id, TYPE_NAME)?;
-        domain::delete(db(ctx), id).await?;
+        domain::delete(db(ctx), actor, id).await?;
         Ok(DeletePartnershipPayload {
             deleted_partnership_id: input.id,
         })
@@ -349,14 +349,14 @@ impl PartnershipMutation {
         ctx: &Context<'_>,
         input: AddPartnershipMemberInput,
     ) -> AppResult<AddPartnershipMemberPayload> {
-        policy::may_edit_directory(caller(ctx))?;
+        let actor = policy::signed_in(caller(ctx))?;
         let partnership_id = node::decode("partnershipId", &input.partnership_id, TYPE_NAME)?;
         let cluster_id = node::decode("clusterId", &input.cluster_id, CLUSTER)?;
         let seat = Seat {
             cluster_id,
             role: input.role.into(),
         };
-        let model = domain::add_member(db(ctx), partnership_id, seat, input.invitation_state.into()).await?;
+        let model = domain::add_member(db(ctx), actor, partnership_id, seat, input.invitation_state.into()).await?;
         Ok(AddPartnershipMemberPayload {
             partnership: Partnership(model),
         })
@@ -367,10 +367,10 @@ impl PartnershipMutation {
         ctx: &Context<'_>,
         input: RemovePartnershipMemberInput,
     ) -> AppResult<RemovePartnershipMemberPayload> {
-        policy::may_edit_directory(caller(ctx))?;
+        let actor = policy::signed_in(caller(ctx))?;
         let partnership_id = node::decode("partnershipId", &input.partnership_id, TYPE_NAME)?;
         let cluster_id = node::decode("clusterId", &input.cluster_id, CLUSTER)?;
-        let model = domain::remove_member(db(ctx), partnership_id, cluster_id).await?;
+        let model = domain::remove_member(db(ctx), actor, partnership_id, cluster_id).await?;
         Ok(RemovePartnershipMemberPayload {
             partnership: Partnership(model),
         })

@@ -179,7 +179,7 @@ impl SuccessStoryMutation {
         ctx: &Context<'_>,
         input: CreateSuccessStoryInput,
     ) -> AppResult<CreateSuccessStoryPayload> {
-        policy::may_edit_directory(caller(ctx))?;
+        let actor = policy::signed_in(caller(ctx))?;
         let profile = StoryProfile {
             title: input.title,
             summary: input.summary,
@@ -192,7 +192,7 @@ impl SuccessStoryMutation {
                 .transpose()?,
             cluster_ids: node::decode_all("clusterIds", &input.cluster_ids, CLUSTER)?,
         };
-        let model = domain::create(db(ctx), profile).await?;
+        let model = domain::create(db(ctx), actor, profile).await?;
         Ok(CreateSuccessStoryPayload {
             success_story: SuccessStory(model),
         })
@@ -204,7 +204,7 @@ impl SuccessStoryMutation {
         ctx: &Context<'_>,
         input: UpdateSuccessStoryInput,
     ) -> AppResult<UpdateSuccessStoryPayload> {
-        policy::may_edit_directory(caller(ctx))?;
+        let actor = policy::signed_in(caller(ctx))?;
         let id = node::decode("id", &input.id, TYPE_NAME)?;
         let partnership_id = match &input.partnership_id {
             MaybeUndefined::Value(id) => MaybeUndefined::Value(node::decode("partnershipId", id, PARTNERSHIP)?),
@@ -216,7 +216,7 @@ impl SuccessStoryMutation {
             .as_deref()
             .map(|ids| node::decode_all("clusterIds", ids, CLUSTER))
             .transpose()?;
-        let model = domain::update(db(ctx), id, input.version, |p| {
+        let model = domain::update(db(ctx), actor, id, input.version, |p| {
             if let Some(title) = input.title {
                 p.title = title;
             }
@@ -244,9 +244,9 @@ impl SuccessStoryMutation {
         ctx: &Context<'_>,
         input: DeleteSuccessStoryInput,
     ) -> AppResult<DeleteSuccessStoryPayload> {
-        policy::may_edit_directory(caller(ctx))?;
+        let actor = policy::signed_in(caller(ctx))?;
         let id = node::decode("id", &input.id, TYPE_NAME)?;
-        domain::delete(db(ctx), id).await?;
+        domain::delete(db(ctx), actor, id).await?;
         Ok(DeleteSuccessStoryPayload {
             deleted_success_story_id: input.id,
         })

@@ -99,7 +99,7 @@ fn bad_tokens_are_refused_with_401() {
     }
     // And the good one works, signed and verified for real.
     let good = TokenService::new(SECRET)
-        .issue("ops", Role::Admin, std::time::Duration::from_secs(60))
+        .issue_for("ops", Role::Admin, std::time::Duration::from_secs(60))
         .unwrap();
     assert_eq!(
         app.post(Some(&good), "{ clusters { totalCount } }", json!({})).status,

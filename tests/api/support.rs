@@ -102,14 +102,16 @@ impl TestApp {
                 let mut db = db::connect(&url, 4).await.expect("connect to the test database");
                 db::migrate(&db).await.expect("migrate");
                 if with_demo_data {
-                    seed::load_demo_data(&db).await.expect("load demo data");
+                    seed::load_demo_data(&db, seed::DemoAccounts::Create)
+                        .await
+                        .expect("load demo data");
                 }
                 db.set_metric_callback(move |_| {
                     counter.fetch_add(1, Ordering::SeqCst);
                 });
                 let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
                 let addr = listener.local_addr().expect("address");
-                let server = app::server(listener, AppState::new(db, SECRET), 1).expect("server");
+                let server = app::server(listener, AppState::new(db, TokenService::new(SECRET)), 1).expect("server");
                 tx.send((addr, server.handle())).expect("report address");
                 server.await.expect("serve");
             });
@@ -127,7 +129,7 @@ impl TestApp {
 
     pub fn token(role: Role) -> String {
         TokenService::new(SECRET)
-            .issue("test@example.org", role, Duration::from_secs(600))
+            .issue_for("test@example.org", role, Duration::from_secs(600))
             .expect("token")
     }
 

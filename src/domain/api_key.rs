@@ -1,0 +1,215 @@
+//! API keys of partner systems: shown once, stored as a hash, scoped to countries of their
+//! partner organisation, expiring and revocable.
+
+use chrono::{DateTime, Utc};
+use entity::{api_key, api_key_country, partner_organisation_country};
+use sea_orm::{
+    sea_query::Expr, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+    TransactionSession, TransactionTrait,
+};
+use uuid::Uuid;
+
+use super::{
+    audit::{self, Entry},
+    policy,
+    validation::{Checker, NAME_MAX},
+};
+use crate::{
+    auth::{secret, Actor, Principal, Role, API_KEY_SUBJECT_PREFIX},
+    error::{AppError, AppResult},
+};
+
+pub const KEY_PREFIX: &str = "cbk_";
+const DEFAULT_DAYS: i64 = 90;
+const MAX_DAYS: i64 = 366;
+
+pub struct NewKey {
+    pub model: api_key::Model,
+    pub countries: Vec<String>,
+    /// The key itself: shown once, never stored.
+    pub key: String,
+}
+
+pub fn looks_like_key(token: &str) -> bool {
+    token.starts_with(KEY_PREFIX)
+}
+
+async fn organisation_countries<C: ConnectionTrait>(db: &C, org: Uuid) -> AppResult<Vec<String>> {
+    Ok(partner_organisation_country::Entity::find()
+        .filter(partner_organisation_country::Column::PartnerOrganisationId.eq(org))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|c| c.country)
+        .collect())
+}
+
+pub async fn countries_of<C: ConnectionTrait>(db: &C, key_id: Uuid) -> AppResult<Vec<String>> {
+    Ok(api_key_country::Entity::find()
+        .filter(api_key_country::Column::ApiKeyId.eq(key_id))
+        .order_by_asc(api_key_country::Column::Country)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|c| c.country)
+        .collect())
+}
+
+/// A key for `partner_organisation`, acting for `countries` (all of the organisation's that the
+/// creator covers when left out); never wider than the organisation or the creator.
+pub async fn create<C: TransactionTrait>(
+    db: &C,
+    actor: &Principal,
+    name: &str,
+    partner_organisation: Uuid,
+    countries: Option<Vec<String>>,
+    expires_at: Option<DateTime<Utc>>,
+) -> AppResult<NewKey> {
+    policy::may_manage_api_keys(actor, partner_organisation)?;
+    let mut check = Checker::new();
+    let mut name = name.to_owned();
+    check.name("name", &mut name, NAME_MAX);
+    let mut requested = countries.clone().unwrap_or_default();
+    check.countries("countries", &mut requested);
+    let now = Utc::now();
+    let expires_at = expires_at.unwrap_or(now + chrono::Duration::days(DEFAULT_DAYS));
+    if expires_at <= now || expires_at > now + chrono::Duration::days(MAX_DAYS) {
+        check.fail("expiresAt", format!("must lie in the next {MAX_DAYS} days"));
+    }
+    check.finish()?;
+    let txn = db.begin().await?;
+    let allowed: Vec<String> = organisation_countries(&txn, partner_organisation)
+        .await?
+        .into_iter()
+        .filter(|c| actor.is_admin() || actor.covers_country(c))
+        .collect();
+    let countries = match countries {
+        None => allowed,
+        Some(_) => {
+            if let Some(wider) = requested.iter().find(|c| !allowed.contains(c)) {
+                return Err(AppError::Forbidden(format!("a key of yours may not act for {wider}")));
+            }
+            requested
+        }
+    };
+    if countries.is_empty() {
+        return Err(AppError::bad_field("countries", "the key would act for no country"));
+    }
+    let prefix = secret::short_id();
+    let secret_part = secret::generate();
+    let model = api_key::Entity::insert(api_key::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        name: Set(name),
+        partner_organisation_id: Set(partner_organisation),
+        created_by_id: Set(match actor.actor {
+            Actor::User(id) => Some(id),
+            _ => None,
+        }),
+        prefix: Set(prefix.clone()),
+        secret_hash: Set(secret::digest(&secret_part)),
+        expires_at: Set(Some(expires_at)),
+        revoked_at: Set(None),
+        last_used_at: Set(None),
+        created_at: Set(now),
+    })
+    .exec_with_returning(&txn)
+    .await?;
+    api_key_country::Entity::insert_many(countries.iter().map(|c| api_key_country::ActiveModel {
+        api_key_id: Set(model.id),
+        country: Set(c.clone()),
+    }))
+    .exec(&txn)
+    .await?;
+    let entry = Entry {
+        entity_type: "ApiKey",
+        entity_id: model.id,
+        action: "CREATE",
+        changed_fields: vec!["name", "countries", "expiresAt"],
+        country: countries.first().cloned(),
+    };
+    audit::record(&txn, actor, entry).await?;
+    txn.commit().await?;
+    Ok(NewKey {
+        model,
+        countries,
+        key: format!("{KEY_PREFIX}{prefix}_{secret_part}"),
+    })
+}
+
+pub async fn revoke<C: TransactionTrait>(db: &C, actor: &Principal, id: Uuid) -> AppResult<api_key::Model> {
+    let txn = db.begin().await?;
+    let key = api_key::Entity::find_by_id(id)
+        .one(&txn)
+        .await?
+        .ok_or_else(|| AppError::NotFound("API key".into()))?;
+    policy::may_manage_api_keys(actor, key.partner_organisation_id)?;
+    if key.revoked_at.is_none() {
+        api_key::Entity::update_many()
+            .col_expr(api_key::Column::RevokedAt, Expr::value(Some(Utc::now())))
+            .filter(api_key::Column::Id.eq(id))
+            .exec(&txn)
+            .await?;
+        let country = countries_of(&txn, id).await?.into_iter().next();
+        let entry = Entry {
+            entity_type: "ApiKey",
+            entity_id: id,
+            action: "REVOKE",
+            changed_fields: vec!["revokedAt"],
+            country,
+        };
+        audit::record(&txn, actor, entry).await?;
+    }
+    let key = api_key::Entity::find_by_id(id)
+        .one(&txn)
+        .await?
+        .ok_or(AppError::Internal)?;
+    txn.commit().await?;
+    Ok(key)
+}
+
+pub async fn list<C: ConnectionTrait>(
+    db: &C,
+    actor: &Principal,
+    partner_organisation: Uuid,
+) -> AppResult<Vec<api_key::Model>> {
+    policy::may_manage_api_keys(actor, partner_organisation)?;
+    Ok(api_key::Entity::find()
+        .filter(api_key::Column::PartnerOrganisationId.eq(partner_organisation))
+        .order_by_desc(api_key::Column::CreatedAt)
+        .all(db)
+        .await?)
+}
+
+/// The principal a key stands for, if the key is genuine, unexpired and not revoked.
+pub async fn authenticate<C: ConnectionTrait>(db: &C, key: &str) -> AppResult<Principal> {
+    let refused = || AppError::Unauthenticated("invalid, expired or revoked API key".into());
+    let (prefix, secret_part) = key
+        .strip_prefix(KEY_PREFIX)
+        .and_then(|k| k.split_once('_'))
+        .ok_or_else(refused)?;
+    let row = api_key::Entity::find()
+        .filter(api_key::Column::Prefix.eq(prefix))
+        .one(db)
+        .await?
+        .ok_or_else(refused)?;
+    let now = Utc::now();
+    if row.secret_hash != secret::digest(secret_part)
+        || row.revoked_at.is_some()
+        || row.expires_at.is_some_and(|e| e <= now)
+    {
+        return Err(refused());
+    }
+    api_key::Entity::update_many()
+        .col_expr(api_key::Column::LastUsedAt, Expr::value(Some(now)))
+        .filter(api_key::Column::Id.eq(row.id))
+        .exec(db)
+        .await?;
+    Ok(Principal {
+        subject: format!("{API_KEY_SUBJECT_PREFIX}{}", row.id),
+        actor: Actor::ApiKey(row.id),
+        role: Role::Partner,
+        countries: countries_of(db, row.id).await?,
+        clusters: vec![],
+        partner_organisations: vec![row.partner_organisation_id],
+    })
+}
