@@ -22,11 +22,12 @@ use crate::{
     domain::{
         cluster::{
             self as domain, ClusterFilter as DomainFilter, ClusterOrderField as DomainOrderField, ClusterProfile,
+            Review,
         },
         pagination::{slice, PageRequest},
         policy,
     },
-    error::AppResult,
+    error::{AppError, AppResult},
 };
 
 pub const TYPE_NAME: &str = "Cluster";
@@ -170,6 +171,13 @@ impl Cluster {
             latitude: self.0.latitude?,
             longitude: self.0.longitude?,
         })
+    }
+    /// Why a reviewer sent the profile back or waived the rules; for those who may edit it.
+    async fn review_note(&self, ctx: &Context<'_>) -> Option<&str> {
+        let editor = caller(ctx)
+            .principal()
+            .is_some_and(|p| policy::may_edit_cluster(p, &self.0).is_ok());
+        self.0.review_note.as_deref().filter(|_| editor)
     }
     /// Increases with every change; send it back with `updateCluster`.
     async fn version(&self) -> i32 {
@@ -427,6 +435,77 @@ pub struct CreateClusterInput {
     pub location: Option<Location>,
 }
 
+impl CreateClusterInput {
+    fn into_profile(self) -> AppResult<ClusterProfile> {
+        let input = self;
+        let mut p = ClusterProfile::new(input.name, input.kind.into(), input.country);
+        p.slug = input.slug;
+        p.local_name = input.local_name;
+        p.acronym = input.acronym;
+        p.region = input.region;
+        p.city = input.city;
+        p.website = input.website;
+        p.description = input.description;
+        p.founded_year = input.founded_year;
+        p.management_staff = input.management_staff.map(Into::into);
+        p.member_counts = input.member_counts.map(Into::into).unwrap_or_default();
+        p.ecosystems = to_entity(input.ecosystems);
+        p.emerging_industries = to_entity(input.emerging_industries);
+        p.technologies = input.technologies.unwrap_or_default();
+        p.label = input
+            .label
+            .map(Into::into)
+            .unwrap_or(entity::taxonomy::ClusterLabel::None);
+        p.label_expires_on = input.label_expires_on.map(Into::into);
+        p.status = input
+            .status
+            .map(Into::into)
+            .unwrap_or(entity::taxonomy::ClusterStatus::Draft);
+        p.represented_by_id = input.represented_by_id.as_ref().map(partner_id).transpose()?;
+        p.contact = input.contact.map(Into::into).unwrap_or_default();
+        p.latitude = input.location.map(|l| l.latitude);
+        p.longitude = input.location.map(|l| l.longitude);
+        Ok(p)
+    }
+}
+
+#[derive(InputObject)]
+pub struct RegisterClustersInput {
+    /// Up to 500 profiles.
+    pub clusters: Vec<CreateClusterInput>,
+}
+
+#[derive(SimpleObject)]
+pub struct RegisterClustersPayload {
+    pub clusters: Vec<Cluster>,
+}
+
+#[derive(InputObject)]
+pub struct ReviewClusterInput {
+    pub id: ID,
+    pub version: i32,
+}
+
+#[derive(InputObject)]
+pub struct PublishClusterInput {
+    pub id: ID,
+    pub version: i32,
+    /// Publish although the platform's rules are not met, for this reason.
+    pub waiver_reason: Option<String>,
+}
+
+#[derive(InputObject)]
+pub struct RejectClusterInput {
+    pub id: ID,
+    pub version: i32,
+    pub reason: String,
+}
+
+#[derive(SimpleObject)]
+pub struct ReviewClusterPayload {
+    pub cluster: Cluster,
+}
+
 /// Changes to a profile. Left-out fields stay as they are; null clears an optional field.
 #[derive(InputObject)]
 pub struct UpdateClusterInput {
@@ -495,38 +574,77 @@ pub struct ClusterMutation;
 
 #[Object]
 impl ClusterMutation {
-    /// Registers a new cluster profile.
+    /// Registers a new cluster profile: administrators anywhere, partners in their countries.
     async fn create_cluster(&self, ctx: &Context<'_>, input: CreateClusterInput) -> AppResult<CreateClusterPayload> {
         let actor = policy::signed_in(caller(ctx))?;
-        let mut p = ClusterProfile::new(input.name, input.kind.into(), input.country);
-        p.slug = input.slug;
-        p.local_name = input.local_name;
-        p.acronym = input.acronym;
-        p.region = input.region;
-        p.city = input.city;
-        p.website = input.website;
-        p.description = input.description;
-        p.founded_year = input.founded_year;
-        p.management_staff = input.management_staff.map(Into::into);
-        p.member_counts = input.member_counts.map(Into::into).unwrap_or_default();
-        p.ecosystems = to_entity(input.ecosystems);
-        p.emerging_industries = to_entity(input.emerging_industries);
-        p.technologies = input.technologies.unwrap_or_default();
-        p.label = input
-            .label
-            .map(Into::into)
-            .unwrap_or(entity::taxonomy::ClusterLabel::None);
-        p.label_expires_on = input.label_expires_on.map(Into::into);
-        p.status = input
-            .status
-            .map(Into::into)
-            .unwrap_or(entity::taxonomy::ClusterStatus::Draft);
-        p.represented_by_id = input.represented_by_id.as_ref().map(partner_id).transpose()?;
-        p.contact = input.contact.map(Into::into).unwrap_or_default();
-        p.latitude = input.location.map(|l| l.latitude);
-        p.longitude = input.location.map(|l| l.longitude);
-        let model = domain::create(db(ctx), actor, p).await?;
+        let model = domain::create(db(ctx), actor, input.into_profile()?).await?;
         Ok(CreateClusterPayload {
+            cluster: Cluster(model),
+        })
+    }
+
+    /// Registers many profiles in one go, all or nothing (a partner registering its country's
+    /// clusters). Problems name their row: `clusters[3].country`.
+    async fn register_clusters(
+        &self,
+        ctx: &Context<'_>,
+        input: RegisterClustersInput,
+    ) -> AppResult<RegisterClustersPayload> {
+        let actor = policy::signed_in(caller(ctx))?;
+        let profiles = input
+            .clusters
+            .into_iter()
+            .enumerate()
+            .map(|(i, c)| {
+                c.into_profile().map_err(|e| match e {
+                    AppError::BadUserInput { fields, .. } => {
+                        AppError::bad_field(format!("clusters[{i}].{}", fields[0].field), fields[0].message.clone())
+                    }
+                    other => other,
+                })
+            })
+            .collect::<AppResult<Vec<_>>>()?;
+        let models = domain::register_many(db(ctx), actor, profiles).await?;
+        Ok(RegisterClustersPayload {
+            clusters: models.into_iter().map(Cluster).collect(),
+        })
+    }
+
+    /// DRAFT → NEEDS_REVIEW: asks the cluster's partner (or the secretariat) to publish the profile.
+    async fn submit_cluster_for_review(
+        &self,
+        ctx: &Context<'_>,
+        input: ReviewClusterInput,
+    ) -> AppResult<ReviewClusterPayload> {
+        let actor = policy::signed_in(caller(ctx))?;
+        let id = node::decode("id", &input.id, TYPE_NAME)?;
+        let model = domain::review(db(ctx), actor, id, input.version, Review::Submit).await?;
+        Ok(ReviewClusterPayload {
+            cluster: Cluster(model),
+        })
+    }
+
+    /// NEEDS_REVIEW → PUBLISHED. The profile must have at least 15 members of at least two kinds
+    /// and a website, unless `waiverReason` says why not (e.g. a national programme recognises it).
+    async fn publish_cluster(&self, ctx: &Context<'_>, input: PublishClusterInput) -> AppResult<ReviewClusterPayload> {
+        let actor = policy::signed_in(caller(ctx))?;
+        let id = node::decode("id", &input.id, TYPE_NAME)?;
+        let step = Review::Publish {
+            waiver: input.waiver_reason,
+        };
+        let model = domain::review(db(ctx), actor, id, input.version, step).await?;
+        Ok(ReviewClusterPayload {
+            cluster: Cluster(model),
+        })
+    }
+
+    /// NEEDS_REVIEW → DRAFT, with the reason the cluster's managers will read in `reviewNote`.
+    async fn reject_cluster(&self, ctx: &Context<'_>, input: RejectClusterInput) -> AppResult<ReviewClusterPayload> {
+        let actor = policy::signed_in(caller(ctx))?;
+        let id = node::decode("id", &input.id, TYPE_NAME)?;
+        let step = Review::Reject { reason: input.reason };
+        let model = domain::review(db(ctx), actor, id, input.version, step).await?;
+        Ok(ReviewClusterPayload {
             cluster: Cluster(model),
         })
     }

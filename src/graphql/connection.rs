@@ -24,7 +24,7 @@ pub struct PageInfo {
 }
 
 impl PageInfo {
-    fn of<T>(page: &Page<T>) -> Self {
+    pub(crate) fn of<T>(page: &Page<T>) -> Self {
         Self {
             has_previous_page: page.has_previous_page,
             has_next_page: page.has_next_page,

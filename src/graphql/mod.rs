@@ -1,5 +1,6 @@
 //! The GraphQL schema: one module per domain area, merged here.
 
+pub mod account;
 pub mod cluster;
 pub mod connection;
 pub mod context;
@@ -27,6 +28,7 @@ pub const MAX_DEPTH: usize = 12;
 #[derive(MergedObject, Default)]
 pub struct Query(
     node::NodeQuery,
+    account::AccountQuery,
     cluster::ClusterQuery,
     partnership::PartnershipQuery,
     success_story::SuccessStoryQuery,
@@ -35,6 +37,7 @@ pub struct Query(
 
 #[derive(MergedObject, Default)]
 pub struct Mutation(
+    account::AccountMutation,
     cluster::ClusterMutation,
     member::MemberMutation,
     partnership::PartnershipMutation,

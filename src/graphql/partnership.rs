@@ -224,6 +224,19 @@ pub struct RemovePartnershipMemberInput {
     pub cluster_id: ID,
 }
 
+#[derive(InputObject)]
+pub struct RespondToPartnershipInvitationInput {
+    pub partnership_id: ID,
+    /// Your invited cluster.
+    pub cluster_id: ID,
+    pub accept: bool,
+}
+
+#[derive(SimpleObject)]
+pub struct RespondToPartnershipInvitationPayload {
+    pub partnership: Partnership,
+}
+
 #[derive(SimpleObject)]
 pub struct CreatePartnershipPayload {
     pub partnership: Partnership,
@@ -372,6 +385,21 @@ impl PartnershipMutation {
         let cluster_id = node::decode("clusterId", &input.cluster_id, CLUSTER)?;
         let model = domain::remove_member(db(ctx), actor, partnership_id, cluster_id).await?;
         Ok(RemovePartnershipMemberPayload {
+            partnership: Partnership(model),
+        })
+    }
+
+    /// Accepts or declines your cluster's invitation to a partnership.
+    async fn respond_to_partnership_invitation(
+        &self,
+        ctx: &Context<'_>,
+        input: RespondToPartnershipInvitationInput,
+    ) -> AppResult<RespondToPartnershipInvitationPayload> {
+        let actor = policy::signed_in(caller(ctx))?;
+        let partnership_id = node::decode("partnershipId", &input.partnership_id, TYPE_NAME)?;
+        let cluster_id = node::decode("clusterId", &input.cluster_id, CLUSTER)?;
+        let model = domain::respond_to_invitation(db(ctx), actor, partnership_id, cluster_id, input.accept).await?;
+        Ok(RespondToPartnershipInvitationPayload {
             partnership: Partnership(model),
         })
     }
