@@ -764,43 +764,18 @@ pub async fn review<C: TransactionTrait>(
     };
     let txn = db.begin().await?;
     let current = locked(&txn, id, expected_version).await?;
-    let (from, to, note, action) = match &step {
+    let (from, to, action) = match &step {
         Review::Submit => {
             policy::may_edit_cluster(actor, &current)?;
-            (
-                ClusterStatus::Draft,
-                ClusterStatus::NeedsReview,
-                None,
-                "SUBMIT_FOR_REVIEW",
-            )
+            (ClusterStatus::Draft, ClusterStatus::NeedsReview, "SUBMIT_FOR_REVIEW")
         }
-        Review::Publish { waiver } => {
+        Review::Publish { .. } => {
             policy::may_review_cluster(actor, &current)?;
-            let note = match waiver {
-                Some(reason) => Some(reason_of("waiver.reason", reason)?),
-                None => {
-                    let problems = load_profile(&txn, &current).await?.publication_problems();
-                    if !problems.is_empty() {
-                        return Err(AppError::BadUserInput {
-                            message:
-                                "the profile does not meet the publication rules; fix it or waive them with a reason"
-                                    .into(),
-                            fields: problems,
-                        });
-                    }
-                    None
-                }
-            };
-            (ClusterStatus::NeedsReview, ClusterStatus::Published, note, "PUBLISH")
+            (ClusterStatus::NeedsReview, ClusterStatus::Published, "PUBLISH")
         }
-        Review::Reject { reason } => {
+        Review::Reject { .. } => {
             policy::may_review_cluster(actor, &current)?;
-            (
-                ClusterStatus::NeedsReview,
-                ClusterStatus::Draft,
-                Some(reason_of("reason", reason)?),
-                "REJECT",
-            )
+            (ClusterStatus::NeedsReview, ClusterStatus::Draft, "REJECT")
         }
     };
     if current.status != from {
@@ -809,6 +784,22 @@ pub async fn review<C: TransactionTrait>(
             current.status, from
         )));
     }
+    let note = match &step {
+        Review::Submit => None,
+        Review::Publish { waiver: Some(reason) } => Some(reason_of("waiverReason", reason)?),
+        Review::Publish { waiver: None } => {
+            let problems = load_profile(&txn, &current).await?.publication_problems();
+            if !problems.is_empty() {
+                return Err(AppError::BadUserInput {
+                    message: "the profile does not meet the publication rules; fix it or waive them with a reason"
+                        .into(),
+                    fields: problems,
+                });
+            }
+            None
+        }
+        Review::Reject { reason } => Some(reason_of("reason", reason)?),
+    };
     let row = cluster::ActiveModel {
         status: Set(to),
         review_note: Set(note),

@@ -12,12 +12,30 @@ use std::{
 
 use clusterbridge::{
     app::{self, AppState},
-    auth::{Role, TokenService},
+    auth::{Actor, PartnerIdp, Principal, Role, TokenService},
     db, seed,
 };
 use serde_json::{json, Value};
 
 pub const SECRET: &str = "test-secret-that-is-long-enough-for-hs256";
+/// A key that no longer signs but still verifies, as after a key rotation.
+pub const RETIRED_SECRET: &str = "retired-secret-that-is-long-enough-for-hs256";
+pub const IDP_ISSUER: &str = "https://idp.cnfi.example.tw";
+pub const IDP_PRIVATE_KEY: &[u8] = include_bytes!("fixtures/partner-idp-ed25519.pem");
+pub const IDP_PUBLIC_KEY: &[u8] = include_bytes!("fixtures/partner-idp-ed25519.pub.pem");
+
+/// The keys every test server trusts: ours (kid `primary`), a retired one (kid `old`), and a
+/// partner's identity provider for Taiwan.
+pub fn token_service() -> TokenService {
+    let idp = PartnerIdp::from_pem(IDP_ISSUER, "EdDSA", IDP_PUBLIC_KEY, vec!["TW".into()]).expect("IdP key");
+    TokenService::with_keys(
+        "primary",
+        SECRET,
+        &[("old".into(), RETIRED_SECRET.into())],
+        Some(idp),
+        Duration::from_secs(900),
+    )
+}
 
 enum Store {
     Sqlite(std::path::PathBuf),
@@ -111,7 +129,7 @@ impl TestApp {
                 });
                 let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
                 let addr = listener.local_addr().expect("address");
-                let server = app::server(listener, AppState::new(db, TokenService::new(SECRET)), 1).expect("server");
+                let server = app::server(listener, AppState::new(db, token_service()), 1).expect("server");
                 tx.send((addr, server.handle())).expect("report address");
                 server.await.expect("serve");
             });
@@ -130,6 +148,22 @@ impl TestApp {
     pub fn token(role: Role) -> String {
         TokenService::new(SECRET)
             .issue_for("test@example.org", role, Duration::from_secs(600))
+            .expect("token")
+    }
+
+    /// A token with scopes: the countries a PARTNER acts for, the clusters a CLUSTER_MANAGER
+    /// manages, the partner organisations a PARTNER belongs to (global IDs or UUIDs).
+    pub fn scoped_token(role: Role, countries: &[&str], clusters: &[&str], partners: &[&str]) -> String {
+        let principal = Principal {
+            subject: "scoped@example.org".into(),
+            actor: Actor::Operator,
+            role,
+            countries: countries.iter().map(|c| c.to_string()).collect(),
+            clusters: clusters.iter().map(|id| uuid_of(id)).collect(),
+            partner_organisations: partners.iter().map(|id| uuid_of(id)).collect(),
+        };
+        TokenService::new(SECRET)
+            .issue(&principal, Duration::from_secs(600))
             .expect("token")
     }
 
@@ -174,6 +208,16 @@ impl TestApp {
     pub fn take_statement_count(&self) -> usize {
         self.statements.swap(0, Ordering::SeqCst)
     }
+}
+
+/// The UUID inside a global ID (or a bare UUID).
+pub fn uuid_of(id: &str) -> uuid::Uuid {
+    use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
+    if let Ok(uuid) = uuid::Uuid::parse_str(id) {
+        return uuid;
+    }
+    let decoded = String::from_utf8(URL_SAFE_NO_PAD.decode(id).expect("global ID")).expect("UTF-8");
+    uuid::Uuid::parse_str(decoded.split_once(':').expect("Type:uuid").1).expect("UUID")
 }
 
 fn read(mut response: ureq::http::Response<ureq::Body>) -> Reply {
