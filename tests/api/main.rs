@@ -5,6 +5,7 @@ mod support;
 
 mod accounts;
 mod auth;
+mod cli;
 mod clusters;
 mod directory;
 mod http;
