@@ -2,19 +2,14 @@
 
 use std::net::TcpListener;
 
-use actix_web::{
-    http::{header, Method, StatusCode},
-    middleware, web, App, HttpRequest, HttpResponse, HttpServer, Responder,
-};
-use async_graphql::{http::GraphiQLSource, parser::types::OperationType};
-use async_graphql_actix_web::{GraphQLRequest, GraphQLResponse};
+use actix_web::{http::header, middleware, web, App, HttpRequest, HttpResponse, HttpServer};
+use async_graphql::http::GraphiQLSource;
 use sea_orm::DatabaseConnection;
 
 use crate::{
-    auth::{Caller, TokenService},
-    domain::api_key,
-    error::AppError,
+    auth::TokenService,
     graphql::{self, ClusterSchema},
+    http::graphql::{endpoint, EndpointSettings},
 };
 
 /// What every request handler shares.
@@ -22,14 +17,21 @@ pub struct AppState {
     pub schema: ClusterSchema,
     pub db: DatabaseConnection,
     pub tokens: TokenService,
+    pub settings: EndpointSettings,
 }
 
 impl AppState {
+    /// Development defaults: introspection and GraphiQL for all, limits as documented.
     pub fn new(db: DatabaseConnection, tokens: TokenService) -> Self {
+        Self::with_settings(db, tokens, EndpointSettings::default())
+    }
+
+    pub fn with_settings(db: DatabaseConnection, tokens: TokenService, settings: EndpointSettings) -> Self {
         Self {
-            schema: graphql::build_schema(db.clone(), tokens.clone()),
+            schema: graphql::build_schema(db.clone(), tokens.clone(), settings.production),
             db,
             tokens,
+            settings,
         }
     }
 }
@@ -37,19 +39,40 @@ impl AppState {
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(
         web::resource("/graphql")
-            .route(web::post().to(graphql_endpoint))
-            .route(web::get().to(graphql_endpoint)),
+            .route(web::post().to(endpoint))
+            .route(web::get().to(endpoint)),
     )
     .route("/", web::get().to(graphiql))
-    .route("/healthz", web::get().to(healthz));
+    .route("/healthz", web::get().to(healthz))
+    .route("/readyz", web::get().to(readyz));
 }
 
 /// The HTTP server on `listener`; it runs when awaited, until told to stop.
-pub fn server(listener: TcpListener, state: AppState, workers: usize) -> std::io::Result<actix_web::dev::Server> {
+pub fn server(
+    listener: TcpListener,
+    state: AppState,
+    workers: usize,
+    cors_origins: Vec<String>,
+) -> std::io::Result<actix_web::dev::Server> {
     let state = web::Data::new(state);
     Ok(HttpServer::new(move || {
+        let mut cors = actix_cors::Cors::default()
+            .allowed_methods(["GET", "POST"])
+            .allowed_headers([
+                header::AUTHORIZATION,
+                header::CONTENT_TYPE,
+                header::ACCEPT,
+                header::HeaderName::from_static("graphql-require-preflight"),
+                header::HeaderName::from_static("idempotency-key"),
+            ])
+            .expose_headers([header::RETRY_AFTER, header::HeaderName::from_static("x-request-id")])
+            .max_age(600);
+        for origin in &cors_origins {
+            cors = cors.allowed_origin(origin);
+        }
         App::new()
             .app_data(state.clone())
+            .wrap(cors)
             .wrap(middleware::Logger::new("%r %s %b %Dms"))
             .configure(routes)
     })
@@ -78,7 +101,20 @@ query TaiwaneseClusters {
 }
 "#;
 
-async fn graphiql() -> HttpResponse {
+async fn graphiql(state: web::Data<AppState>, http: HttpRequest) -> HttpResponse {
+    if state.settings.production {
+        // In production GraphiQL is an administrators' tool; others get nothing to explore.
+        let admin = http
+            .headers()
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .and_then(|t| state.tokens.verify(t.trim()).ok())
+            .is_some_and(|p| p.is_admin());
+        if !admin {
+            return HttpResponse::NotFound().finish();
+        }
+    }
     let page = GraphiQLSource::build()
         .endpoint("/graphql")
         .title("clusterbridge")
@@ -93,96 +129,19 @@ async fn graphiql() -> HttpResponse {
     HttpResponse::Ok().content_type("text/html; charset=utf-8").body(page)
 }
 
+/// The process serves.
 async fn healthz() -> HttpResponse {
     HttpResponse::Ok().content_type("text/plain").body("ok")
 }
 
-async fn graphql_endpoint(
-    state: web::Data<AppState>,
-    http: HttpRequest,
-    request: Result<GraphQLRequest, actix_web::Error>,
-) -> HttpResponse {
-    let request = match request {
-        Ok(request) => request,
-        Err(err) => {
-            tracing::debug!(%err, "unreadable GraphQL request");
-            let err = AppError::BadUserInput {
-                message: "the request is not a GraphQL request: send JSON with a `query` string".into(),
-                fields: vec![],
-            };
-            return error_response(StatusCode::BAD_REQUEST, &err);
-        }
-    };
-    let caller = match authenticate(&state, &http).await {
-        Ok(caller) => caller,
-        Err(err) => {
-            return error_response(StatusCode::UNAUTHORIZED, &err).map_into_boxed_body();
-        }
-    };
-    let request = request.into_inner();
-    // GET is for reads: a link or an <img> must never change data.
-    if http.method() == Method::GET && is_mutation(&request) {
-        let mut response = error_response(
-            StatusCode::METHOD_NOT_ALLOWED,
-            &AppError::BadUserInput {
-                message: "mutations must be sent with POST".into(),
-                fields: vec![],
-            },
-        );
-        response
-            .headers_mut()
-            .insert(header::ALLOW, header::HeaderValue::from_static("POST"));
-        return response;
+/// The process can do its work: the database answers.
+async fn readyz(state: web::Data<AppState>) -> HttpResponse {
+    let ping = tokio::time::timeout(std::time::Duration::from_secs(2), state.db.ping()).await;
+    match ping {
+        Ok(Ok(())) => HttpResponse::Ok().content_type("text/plain").body("ready"),
+        _ => HttpResponse::ServiceUnavailable()
+            .insert_header((header::RETRY_AFTER, "5"))
+            .content_type("text/plain")
+            .body("database unavailable"),
     }
-    let response = state
-        .schema
-        .execute(graphql::request_data(request, &state.db, caller))
-        .await;
-    GraphQLResponse::from(response).respond_to(&http).map_into_boxed_body()
-}
-
-/// Reads the bearer credential, if any: an access token or a partner system's API key. One that
-/// is present but bad is an error, never anonymous.
-async fn authenticate(state: &AppState, http: &HttpRequest) -> Result<Caller, AppError> {
-    let Some(value) = http.headers().get(header::AUTHORIZATION) else {
-        return Ok(Caller::Anonymous);
-    };
-    let value = value
-        .to_str()
-        .map_err(|_| AppError::Unauthenticated("malformed Authorization header".into()))?;
-    let token = value
-        .strip_prefix("Bearer ")
-        .or_else(|| value.strip_prefix("bearer "))
-        .ok_or_else(|| AppError::Unauthenticated("use Authorization: Bearer <token>".into()))?
-        .trim();
-    let principal = if api_key::looks_like_key(token) {
-        api_key::authenticate(&state.db, token).await?
-    } else {
-        state.tokens.verify(token)?
-    };
-    Ok(Caller::Signed(principal))
-}
-
-fn is_mutation(request: &async_graphql::Request) -> bool {
-    let Ok(document) = async_graphql::parser::parse_query(&request.query) else {
-        return false;
-    };
-    let wanted = request.operation_name.as_deref();
-    document
-        .operations
-        .iter()
-        .filter(|(name, _)| wanted.is_none() || name.map(|n| n.as_str()) == wanted)
-        .any(|(_, op)| op.node.ty == OperationType::Mutation)
-}
-
-/// A GraphQL-shaped error body for failures before the schema runs.
-fn error_response(status: StatusCode, err: &AppError) -> HttpResponse {
-    let body = serde_json::json!({
-        "errors": [{ "message": err.to_string(), "extensions": { "code": err.code() } }]
-    });
-    let mut response = HttpResponse::build(status);
-    if status == StatusCode::UNAUTHORIZED {
-        response.insert_header((header::WWW_AUTHENTICATE, "Bearer error=\"invalid_token\""));
-    }
-    response.json(body)
 }

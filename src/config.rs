@@ -4,7 +4,10 @@ use std::{net::SocketAddr, time::Duration};
 
 use clap::Args;
 
-use crate::auth::{PartnerIdp, TokenService};
+use crate::{
+    auth::{PartnerIdp, TokenService},
+    http::{graphql::EndpointSettings, limits::Budgets, rate_limit::RateLimits},
+};
 
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/eccp.db?mode=rwc";
 /// Only for local development; production refuses to start with it.
@@ -51,6 +54,30 @@ pub struct Settings {
     /// Countries its tokens may act for, comma-separated (e.g. `TW`).
     #[arg(long, env = "PARTNER_IDP_COUNTRIES", default_value = "")]
     pub partner_idp_countries: String,
+    /// Origins allowed to call the API from a browser, comma-separated (none by default).
+    #[arg(long, env = "CORS_ALLOWED_ORIGINS", default_value = "")]
+    pub cors_allowed_origins: String,
+    /// Longest a request may run, in seconds; its database work is cancelled after that.
+    #[arg(long, env = "REQUEST_TIMEOUT", default_value_t = 10)]
+    pub request_timeout: u64,
+    /// `on` or `off` (for benchmarks).
+    #[arg(long, env = "RATE_LIMIT", default_value = "on", value_parser = ["on", "off"])]
+    pub rate_limit: String,
+    /// Cost points per minute for anonymous callers (per address).
+    #[arg(long, env = "RATE_LIMIT_ANONYMOUS", default_value_t = 50_000)]
+    pub rate_limit_anonymous: u64,
+    /// Cost points per minute for a signed-in user.
+    #[arg(long, env = "RATE_LIMIT_USER", default_value_t = 250_000)]
+    pub rate_limit_user: u64,
+    /// Cost points per minute for a partner system's API key.
+    #[arg(long, env = "RATE_LIMIT_API_KEY", default_value_t = 1_000_000)]
+    pub rate_limit_api_key: u64,
+    /// Cost points per minute from one client address, whoever signs in there.
+    #[arg(long, env = "RATE_LIMIT_PER_ADDRESS", default_value_t = 1_000_000)]
+    pub rate_limit_per_address: u64,
+    /// Seconds to wait for a database connection before failing the request.
+    #[arg(long, env = "DATABASE_ACQUIRE_TIMEOUT", default_value_t = 2)]
+    pub database_acquire_timeout: u64,
     /// Maximum connections in the database pool.
     #[arg(long, env = "DATABASE_MAX_CONNECTIONS", default_value_t = 10)]
     pub database_max_connections: u32,
@@ -102,6 +129,36 @@ impl Settings {
             partner_idp,
             Duration::from_secs(self.access_token_ttl),
         ))
+    }
+
+    /// The GraphQL endpoint's limits, from these settings.
+    pub fn endpoint_settings(&self) -> Result<EndpointSettings, String> {
+        if !(1..=300).contains(&self.request_timeout) {
+            return Err("REQUEST_TIMEOUT must be between 1 and 300 seconds".into());
+        }
+        let rate_limits = (self.rate_limit == "on").then_some(RateLimits {
+            anonymous: self.rate_limit_anonymous,
+            user: self.rate_limit_user,
+            api_key: self.rate_limit_api_key,
+            per_address: self.rate_limit_per_address,
+        });
+        Ok(EndpointSettings {
+            budgets: Budgets {
+                rate_limits,
+                ..Budgets::default()
+            },
+            request_timeout: Duration::from_secs(self.request_timeout),
+            production: self.environment == Environment::Production,
+        })
+    }
+
+    pub fn cors_origins(&self) -> Vec<String> {
+        self.cors_allowed_origins
+            .split(',')
+            .map(str::trim)
+            .filter(|o| !o.is_empty())
+            .map(str::to_owned)
+            .collect()
     }
 
     pub fn validate(&self) -> Result<(), String> {

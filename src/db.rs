@@ -8,6 +8,17 @@ use sea_orm::{ConnectOptions, Database, DatabaseConnection};
 use crate::error::{AppError, AppResult};
 
 pub async fn connect(url: &str, max_connections: u32) -> AppResult<DatabaseConnection> {
+    connect_with(url, max_connections, Duration::from_secs(2), Duration::from_secs(10)).await
+}
+
+/// `acquire_timeout` bounds the wait for a connection, so requests fail fast while the database
+/// is away; `statement_timeout` makes PostgreSQL itself cancel work a request no longer needs.
+pub async fn connect_with(
+    url: &str,
+    max_connections: u32,
+    acquire_timeout: Duration,
+    statement_timeout: Duration,
+) -> AppResult<DatabaseConnection> {
     if let Some(path) = sqlite_file(url) {
         // The embedded default lives under data/, which a fresh checkout does not have yet.
         if let Some(dir) = std::path::Path::new(path)
@@ -21,9 +32,14 @@ pub async fn connect(url: &str, max_connections: u32) -> AppResult<DatabaseConne
     options
         .max_connections(max_connections)
         .min_connections(1)
-        .connect_timeout(Duration::from_secs(5))
-        .acquire_timeout(Duration::from_secs(5))
-        .sqlx_logging(false);
+        .connect_timeout(acquire_timeout)
+        .acquire_timeout(acquire_timeout)
+        // A connection that died with a database restart is noticed before it is handed out.
+        .test_before_acquire(true)
+        .sqlx_logging(false)
+        .map_sqlx_postgres_opts(move |opts| {
+            opts.options([("statement_timeout", format!("{}ms", statement_timeout.as_millis()))])
+        });
     Database::connect(options).await.map_err(|err| {
         tracing::error!(%err, "cannot connect to the database");
         AppError::Internal

@@ -27,6 +27,15 @@ pub enum AppError {
     Unauthenticated(String),
     #[error("{0}")]
     Forbidden(String),
+    #[error("rate limit exceeded: retry in {} s", retry_after.as_secs().max(1))]
+    RateLimited { retry_after: std::time::Duration },
+    #[error("the query costs {cost} points; your budget per request is {budget}")]
+    CostLimitExceeded { cost: usize, budget: usize },
+    #[error("the request took too long and was cancelled")]
+    Timeout,
+    /// The database cannot be reached; retrying later may succeed.
+    #[error("the service is unavailable; retry shortly")]
+    Unavailable,
     /// The cause has been logged where it happened; the client learns only that it failed.
     #[error("internal error")]
     Internal,
@@ -40,6 +49,10 @@ impl AppError {
             AppError::Conflict(_) => "CONFLICT",
             AppError::Unauthenticated(_) => "UNAUTHENTICATED",
             AppError::Forbidden(_) => "FORBIDDEN",
+            AppError::RateLimited { .. } => "RATE_LIMITED",
+            AppError::CostLimitExceeded { .. } => "COST_LIMIT_EXCEEDED",
+            AppError::Timeout => "TIMEOUT",
+            AppError::Unavailable => "UNAVAILABLE",
             AppError::Internal => "INTERNAL",
         }
     }
@@ -73,7 +86,17 @@ impl From<DbErr> for AppError {
                 tracing::info!(%detail, "foreign key constraint violated");
                 AppError::Conflict("a referenced record does not exist or is still referenced".into())
             }
-            _ => AppError::internal(err),
+            _ => match err {
+                DbErr::ConnectionAcquire(cause) => {
+                    tracing::warn!(%cause, "no database connection");
+                    AppError::Unavailable
+                }
+                DbErr::Conn(cause) => {
+                    tracing::warn!(%cause, "database connection failed");
+                    AppError::Unavailable
+                }
+                other => AppError::internal(other),
+            },
         }
     }
 }
@@ -88,6 +111,14 @@ impl ErrorExtensions for AppError {
     fn extend(&self) -> async_graphql::Error {
         async_graphql::Error::new(self.to_string()).extend_with(|_, ext| {
             ext.set("code", self.code());
+            match self {
+                AppError::RateLimited { retry_after } => ext.set("retryAfter", retry_after.as_secs().max(1)),
+                AppError::CostLimitExceeded { cost, budget } => {
+                    ext.set("cost", *cost as u64);
+                    ext.set("budget", *budget as u64);
+                }
+                _ => {}
+            }
             if let AppError::BadUserInput { fields, .. } = self {
                 let fields: Vec<async_graphql::Value> = fields
                     .iter()

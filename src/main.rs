@@ -158,9 +158,14 @@ fn block_on<F: std::future::Future<Output = Result<(), String>>>(future: F) -> R
 }
 
 async fn serve(settings: Settings) -> Result<(), String> {
-    let db = db::connect(&settings.database_url, settings.database_max_connections)
-        .await
-        .map_err(|e| e.to_string())?;
+    let db = db::connect_with(
+        &settings.database_url,
+        settings.database_max_connections,
+        Duration::from_secs(settings.database_acquire_timeout.max(1)),
+        Duration::from_secs(settings.request_timeout),
+    )
+    .await
+    .map_err(|e| e.to_string())?;
     db::migrate(&db).await.map_err(|e| e.to_string())?;
     if settings.environment == Environment::Development && seed::is_empty(&db).await.map_err(|e| e.to_string())? {
         let report = seed::load_demo_data(&db, seed::DemoAccounts::Create)
@@ -177,7 +182,8 @@ async fn serve(settings: Settings) -> Result<(), String> {
     );
     let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
     let tokens = settings.token_service()?;
-    app::server(listener, AppState::new(db, tokens), workers)
+    let state = AppState::with_settings(db, tokens, settings.endpoint_settings()?);
+    app::server(listener, state, workers, settings.cors_origins())
         .map_err(|e| e.to_string())?
         .await
         .map_err(|e| e.to_string())

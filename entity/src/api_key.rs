@@ -16,6 +16,8 @@ pub struct Model {
     pub expires_at: Option<DateTimeUtc>,
     pub revoked_at: Option<DateTimeUtc>,
     pub last_used_at: Option<DateTimeUtc>,
+    /// The key may run only documents an administrator registered as trusted.
+    pub trusted_documents_only: bool,
     pub created_at: DateTimeUtc,
 }
 

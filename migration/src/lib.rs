@@ -5,6 +5,7 @@ pub use sea_orm_migration::prelude::*;
 
 mod m20261125_000001_create_directory;
 mod m20261125_000002_accounts;
+mod m20261125_000003_hardening;
 
 pub struct Migrator;
 
@@ -14,6 +15,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261125_000001_create_directory::Migration),
             Box::new(m20261125_000002_accounts::Migration),
+            Box::new(m20261125_000003_hardening::Migration),
         ]
     }
 }

@@ -64,6 +64,7 @@ pub async fn create<C: TransactionTrait>(
     partner_organisation: Uuid,
     countries: Option<Vec<String>>,
     expires_at: Option<DateTime<Utc>>,
+    trusted_documents_only: bool,
 ) -> AppResult<NewKey> {
     policy::may_manage_api_keys(actor, partner_organisation)?;
     let mut check = Checker::new();
@@ -110,6 +111,7 @@ pub async fn create<C: TransactionTrait>(
         expires_at: Set(Some(expires_at)),
         revoked_at: Set(None),
         last_used_at: Set(None),
+        trusted_documents_only: Set(trusted_documents_only),
         created_at: Set(now),
     })
     .exec_with_returning(&txn)
@@ -180,8 +182,14 @@ pub async fn list<C: ConnectionTrait>(
         .await?)
 }
 
+/// Who a key acts for, and whether it may run trusted documents only.
+pub struct KeyHolder {
+    pub principal: Principal,
+    pub trusted_documents_only: bool,
+}
+
 /// The principal a key stands for, if the key is genuine, unexpired and not revoked.
-pub async fn authenticate<C: ConnectionTrait>(db: &C, key: &str) -> AppResult<Principal> {
+pub async fn authenticate<C: ConnectionTrait>(db: &C, key: &str) -> AppResult<KeyHolder> {
     let refused = || AppError::Unauthenticated("invalid, expired or revoked API key".into());
     let (prefix, secret_part) = key
         .strip_prefix(KEY_PREFIX)
@@ -204,12 +212,16 @@ pub async fn authenticate<C: ConnectionTrait>(db: &C, key: &str) -> AppResult<Pr
         .filter(api_key::Column::Id.eq(row.id))
         .exec(db)
         .await?;
-    Ok(Principal {
+    let principal = Principal {
         subject: format!("{API_KEY_SUBJECT_PREFIX}{}", row.id),
         actor: Actor::ApiKey(row.id),
         role: Role::Partner,
         countries: countries_of(db, row.id).await?,
         clusters: vec![],
         partner_organisations: vec![row.partner_organisation_id],
+    };
+    Ok(KeyHolder {
+        principal,
+        trusted_documents_only: row.trusted_documents_only,
     })
 }

@@ -8,6 +8,7 @@ pub mod member;
 pub mod pagination;
 pub mod partner_organisation;
 pub mod partnership;
+pub mod persisted_document;
 pub mod policy;
 pub mod success_story;
 pub mod validation;

@@ -21,6 +21,7 @@ use crate::{
         policy,
     },
     error::{AppError, AppResult},
+    http::limits::page_cost,
 };
 
 pub const TYPE_NAME: &str = "User";
@@ -147,6 +148,9 @@ impl ApiKey {
     }
     async fn last_used_at(&self) -> Option<DateTime<Utc>> {
         self.0.last_used_at
+    }
+    async fn trusted_documents_only(&self) -> bool {
+        self.0.trusted_documents_only
     }
     async fn created_at(&self) -> DateTime<Utc> {
         self.0.created_at
@@ -285,6 +289,7 @@ impl AccountQuery {
 
     /// Changes to the directory, newest first: all of them for administrators, those of their
     /// countries for partners.
+    #[graphql(complexity = "page_cost(first, last, child_complexity)")]
     async fn audit_log(
         &self,
         ctx: &Context<'_>,
@@ -445,6 +450,9 @@ pub struct CreateApiKeyInput {
     pub countries: Option<Vec<String>>,
     /// At most a year ahead; 90 days when left out.
     pub expires_at: Option<DateTime<Utc>>,
+    /// Allow-list mode: the key may run only trusted documents, sent by their hash.
+    #[graphql(default)]
+    pub trusted_documents_only: bool,
 }
 
 #[derive(SimpleObject)]
@@ -584,7 +592,16 @@ impl AccountMutation {
             &input.partner_organisation_id,
             PARTNER_ORGANISATION,
         )?;
-        let created = keys::create(db(ctx), actor, &input.name, org, input.countries, input.expires_at).await?;
+        let created = keys::create(
+            db(ctx),
+            actor,
+            &input.name,
+            org,
+            input.countries,
+            input.expires_at,
+            input.trusted_documents_only,
+        )
+        .await?;
         Ok(CreateApiKeyPayload {
             api_key: ApiKey(created.model),
             key: created.key,
@@ -605,7 +622,14 @@ impl AccountMutation {
         ctx: &Context<'_>,
         input: ExchangeApiKeyInput,
     ) -> AppResult<ExchangeApiKeyPayload> {
-        let principal = keys::authenticate(db(ctx), &input.key).await?;
+        let holder = keys::authenticate(db(ctx), &input.key).await?;
+        if holder.trusted_documents_only {
+            // An access token would carry the key's rights without its allow-list.
+            return Err(AppError::Forbidden(
+                "an allow-list key cannot be exchanged; send it as the bearer".into(),
+            ));
+        }
+        let principal = holder.principal;
         let tokens = tokens(ctx);
         Ok(ExchangeApiKeyPayload {
             access_token: tokens.issue(&principal, tokens.access_ttl)?,

@@ -28,6 +28,7 @@ use crate::{
         policy,
     },
     error::{AppError, AppResult},
+    http::limits::page_cost,
 };
 
 pub const TYPE_NAME: &str = "Cluster";
@@ -190,6 +191,7 @@ impl Cluster {
         self.0.updated_at
     }
     /// Organisations in this cluster, by name.
+    #[graphql(complexity = "page_cost(first, last, child_complexity)")]
     async fn members(
         &self,
         ctx: &Context<'_>,
@@ -212,6 +214,7 @@ impl Cluster {
         Ok(MemberConnection::new(slice(all, &request)?.map(Member), total))
     }
     /// Partnerships this cluster belongs to, by name.
+    #[graphql(complexity = "page_cost(first, last, child_complexity)")]
     async fn partnerships(
         &self,
         ctx: &Context<'_>,
@@ -237,6 +240,7 @@ impl Cluster {
         ))
     }
     /// Success stories this cluster is part of, newest first.
+    #[graphql(complexity = "page_cost(first, last, child_complexity)")]
     async fn success_stories(
         &self,
         ctx: &Context<'_>,
@@ -309,6 +313,7 @@ impl ClusterQuery {
     }
 
     /// Cluster profiles, filtered and ordered (by name unless told otherwise).
+    #[graphql(complexity = "page_cost(first, last, child_complexity)")]
     #[allow(clippy::too_many_arguments)]
     async fn clusters(
         &self,

@@ -19,11 +19,14 @@ use sea_orm::DatabaseConnection;
 use crate::{
     auth::{Caller, TokenService},
     domain::policy::Visibility,
+    http::limits::CostGuard,
 };
 
 /// Deepest selection a query may have; the deepest useful query (clusters → partnerships →
 /// members → cluster → members) is well inside it.
 pub const MAX_DEPTH: usize = 12;
+/// Directives one field may carry.
+pub const MAX_DIRECTIVES_PER_FIELD: usize = 5;
 
 #[derive(MergedObject, Default)]
 pub struct Query(
@@ -46,12 +49,20 @@ pub struct Mutation(
 
 pub type ClusterSchema = Schema<Query, Mutation, EmptySubscription>;
 
-pub fn build_schema(db: DatabaseConnection, tokens: TokenService) -> ClusterSchema {
-    Schema::build(Query::default(), Mutation::default(), EmptySubscription)
+pub fn build_schema(db: DatabaseConnection, tokens: TokenService, production: bool) -> ClusterSchema {
+    let builder = Schema::build(Query::default(), Mutation::default(), EmptySubscription)
         .data(db)
         .data(tokens)
+        .extension(CostGuard)
         .limit_depth(MAX_DEPTH)
-        .finish()
+        .limit_directives(MAX_DIRECTIVES_PER_FIELD);
+    // "Did you mean …?" hints map the schema for someone who may not read it.
+    let builder = if production {
+        builder.disable_suggestions()
+    } else {
+        builder
+    };
+    builder.finish()
 }
 
 /// The schema in SDL, as committed in `schema.graphql`.

@@ -72,6 +72,7 @@ impl NodeQuery {
 
     /// Fetches up to 100 objects by their global IDs, in the order asked; null for each that does
     /// not exist or is not visible to you.
+    #[graphql(complexity = "ids.len().max(1) * child_complexity")]
     async fn nodes(&self, ctx: &Context<'_>, ids: Vec<ID>) -> AppResult<Vec<Option<Node>>> {
         if ids.len() > MAX_NODES {
             return Err(AppError::bad_field("ids", format!("at most {MAX_NODES} IDs")));

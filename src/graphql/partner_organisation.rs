@@ -16,6 +16,7 @@ use crate::{
         validation::Checker,
     },
     error::AppResult,
+    http::limits::page_cost,
 };
 
 pub const TYPE_NAME: &str = "PartnerOrganisation";
@@ -62,6 +63,7 @@ pub struct PartnerOrganisationQuery;
 #[Object]
 impl PartnerOrganisationQuery {
     /// National partners, by name; optionally only those representing `country`.
+    #[graphql(complexity = "page_cost(first, last, child_complexity)")]
     async fn partner_organisations(
         &self,
         ctx: &Context<'_>,

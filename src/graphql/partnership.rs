@@ -19,6 +19,7 @@ use crate::{
         policy,
     },
     error::AppResult,
+    http::limits::page_cost,
 };
 
 pub const TYPE_NAME: &str = "Partnership";
@@ -87,6 +88,7 @@ impl Partnership {
         self.0.updated_at
     }
     /// Member clusters you may see, coordinator first, then by name.
+    #[graphql(complexity = "page_cost(first, last, child_complexity)")]
     async fn members(
         &self,
         ctx: &Context<'_>,
@@ -127,6 +129,7 @@ impl PartnershipQuery {
     }
 
     /// Partnerships by name.
+    #[graphql(complexity = "page_cost(first, last, child_complexity)")]
     async fn partnerships(
         &self,
         ctx: &Context<'_>,

@@ -19,6 +19,7 @@ use crate::{
         success_story::{self as domain, StoryProfile},
     },
     error::AppResult,
+    http::limits::page_cost,
 };
 
 pub const TYPE_NAME: &str = "SuccessStory";
@@ -65,6 +66,7 @@ impl SuccessStory {
         self.0.updated_at
     }
     /// The clusters involved that you may see, by name.
+    #[graphql(complexity = "page_cost(first, last, child_complexity)")]
     async fn clusters(
         &self,
         ctx: &Context<'_>,
@@ -99,6 +101,7 @@ impl SuccessStoryQuery {
     }
 
     /// Success stories, newest first.
+    #[graphql(complexity = "page_cost(first, last, child_complexity)")]
     async fn success_stories(
         &self,
         ctx: &Context<'_>,

@@ -124,12 +124,16 @@ impl TestApp {
                         .await
                         .expect("load demo data");
                 }
-                db.set_metric_callback(move |_| {
+                let print_sql = std::env::var_os("TEST_PRINT_SQL").is_some();
+                db.set_metric_callback(move |info| {
                     counter.fetch_add(1, Ordering::SeqCst);
+                    if print_sql {
+                        eprintln!("SQL: {}", info.statement.sql.chars().take(150).collect::<String>());
+                    }
                 });
                 let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
                 let addr = listener.local_addr().expect("address");
-                let server = app::server(listener, AppState::new(db, token_service()), 1).expect("server");
+                let server = app::server(listener, AppState::new(db, token_service()), 1, vec![]).expect("server");
                 tx.send((addr, server.handle())).expect("report address");
                 server.await.expect("serve");
             });

@@ -1,0 +1,15 @@
+use sea_orm::entity::prelude::*;
+
+/// A leaky bucket in GCRA form: the theoretical arrival time of the next request, in Unix ms.
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "rate_limit_bucket")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub key: String,
+    pub theoretical_arrival_ms: i64,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

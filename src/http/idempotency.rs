@@ -1,0 +1,80 @@
+//! `Idempotency-Key` for mutations: a replay gets the first answer, the same key with another
+//! request is refused, and so is the same key while the first request still runs. Keys live in
+//! the database, so a retry that lands on another replica is recognised too.
+
+use chrono::Utc;
+use entity::idempotency_key;
+use sea_orm::{ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
+
+use crate::error::{AppError, AppResult};
+
+pub const MAX_KEY_LENGTH: usize = 255;
+
+pub enum Claim {
+    /// First use: run the request, then [`finish`] or [`release`].
+    Fresh,
+    /// Seen and done: here is the first answer.
+    Replay(String),
+    /// Same key, different request.
+    Mismatch,
+    /// Same key, first request still running.
+    InProgress,
+}
+
+pub async fn claim(db: &DatabaseConnection, principal: &str, key: &str, fingerprint: &str) -> AppResult<Claim> {
+    if key.is_empty() || key.len() > MAX_KEY_LENGTH || key.chars().any(|c| c.is_control()) {
+        return Err(AppError::bad_field(
+            "Idempotency-Key",
+            format!("must be 1–{MAX_KEY_LENGTH} printable characters"),
+        ));
+    }
+    let inserted = idempotency_key::Entity::insert(idempotency_key::ActiveModel {
+        principal: Set(principal.to_owned()),
+        key: Set(key.to_owned()),
+        fingerprint: Set(fingerprint.to_owned()),
+        response: Set(None),
+        created_at: Set(Utc::now()),
+    })
+    .on_conflict_do_nothing()
+    .exec(db)
+    .await?;
+    if matches!(inserted, sea_orm::TryInsertResult::Inserted(_)) {
+        return Ok(Claim::Fresh);
+    }
+    let row = idempotency_key::Entity::find_by_id((principal.to_owned(), key.to_owned()))
+        .one(db)
+        .await?
+        .ok_or(AppError::Internal)?;
+    Ok(if row.fingerprint != fingerprint {
+        Claim::Mismatch
+    } else {
+        match row.response {
+            Some(response) => Claim::Replay(response),
+            None => Claim::InProgress,
+        }
+    })
+}
+
+/// Stores the answer for later replays.
+pub async fn finish(db: &DatabaseConnection, principal: &str, key: &str, response: &str) -> AppResult<()> {
+    idempotency_key::Entity::update_many()
+        .set(idempotency_key::ActiveModel {
+            response: Set(Some(response.to_owned())),
+            ..Default::default()
+        })
+        .filter(idempotency_key::Column::Principal.eq(principal))
+        .filter(idempotency_key::Column::Key.eq(key))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// Forgets a key whose request failed for a passing reason, so the client may retry with it.
+pub async fn release(db: &DatabaseConnection, principal: &str, key: &str) -> AppResult<()> {
+    idempotency_key::Entity::delete_many()
+        .filter(idempotency_key::Column::Principal.eq(principal))
+        .filter(idempotency_key::Column::Key.eq(key))
+        .exec(db)
+        .await?;
+    Ok(())
+}
