@@ -12,6 +12,7 @@ pub mod partner_organisation;
 pub mod partnership;
 pub mod scalars;
 pub mod success_story;
+pub mod trusted_document;
 
 use async_graphql::{dataloader::DataLoader, EmptySubscription, MergedObject, Schema};
 use sea_orm::DatabaseConnection;
@@ -45,6 +46,7 @@ pub struct Mutation(
     member::MemberMutation,
     partnership::PartnershipMutation,
     success_story::SuccessStoryMutation,
+    trusted_document::TrustedDocumentMutation,
 );
 
 pub type ClusterSchema = Schema<Query, Mutation, EmptySubscription>;

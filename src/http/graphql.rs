@@ -236,6 +236,11 @@ async fn handle(
 
         let mut request = graphql::request_data(request, &state.db, caller.clone()).data(meter.clone());
         if state.settings.production && !caller.is_admin() {
+            if introspects(&document) {
+                let error = server_error("introspection is for administrators", "FORBIDDEN");
+                responses.push(Response::from_errors(vec![error]));
+                continue;
+            }
             request = request.disable_introspection();
         }
         let mut response =
@@ -519,6 +524,18 @@ async fn prepare(
     Ok((request, document))
 }
 
+/// Whether any operation asks for the schema itself at its root.
+fn introspects(document: &ExecutableDocument) -> bool {
+    use async_graphql::parser::types::Selection;
+    document.operations.iter().any(|(_, op)| {
+        op.node.selection_set.node.items.iter().any(|s| match &s.node {
+            Selection::Field(f) => matches!(f.node.name.node.as_str(), "__schema" | "__type"),
+            // Fragments may hide it; disable_introspection() still empties those answers.
+            _ => false,
+        })
+    })
+}
+
 fn operation_type(document: &ExecutableDocument, name: Option<&str>) -> Option<OperationType> {
     document
         .operations
@@ -528,7 +545,7 @@ fn operation_type(document: &ExecutableDocument, name: Option<&str>) -> Option<O
 }
 
 /// What makes two requests the same for an idempotency key.
-fn fingerprint(request: &Request) -> String {
+pub fn fingerprint(request: &Request) -> String {
     let variables = serde_json::to_string(&request.variables).unwrap_or_default();
     let mut hasher = Sha256::new();
     for part in [

@@ -90,5 +90,8 @@ fn export_schema_prints_the_committed_schema() {
     let out = clusterbridge(&["export-schema"], &[]);
     assert!(out.status.success());
     let committed = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/schema.graphql")).unwrap();
-    assert_eq!(String::from_utf8(out.stdout).unwrap(), committed);
+    assert!(
+        String::from_utf8(out.stdout).unwrap() == committed,
+        "export-schema differs from schema.graphql"
+    );
 }

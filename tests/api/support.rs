@@ -13,7 +13,9 @@ use std::{
 use clusterbridge::{
     app::{self, AppState},
     auth::{Actor, PartnerIdp, Principal, Role, TokenService},
-    db, seed,
+    db,
+    http::graphql::EndpointSettings,
+    seed,
 };
 use serde_json::{json, Value};
 
@@ -48,6 +50,7 @@ pub struct TestApp {
     handle: actix_web::dev::ServerHandle,
     store: Store,
     agent: ureq::Agent,
+    url: String,
 }
 
 pub struct Reply {
@@ -87,15 +90,20 @@ impl Reply {
 impl TestApp {
     /// A server over a migrated database holding the demo data.
     pub fn spawn() -> Self {
-        Self::start(true)
+        Self::start(true, EndpointSettings::default())
     }
 
     /// A server over a migrated, empty database.
     pub fn empty() -> Self {
-        Self::start(false)
+        Self::start(false, EndpointSettings::default())
     }
 
-    fn start(with_demo_data: bool) -> Self {
+    /// A server with the demo data and other limits, e.g. production mode or tight rate limits.
+    pub fn with_settings(settings: EndpointSettings) -> Self {
+        Self::start(true, settings)
+    }
+
+    fn start(with_demo_data: bool, settings: EndpointSettings) -> Self {
         let id = uuid::Uuid::now_v7().simple().to_string();
         let (url, store) = match std::env::var("TEST_DATABASE_URL") {
             Ok(admin_url) if admin_url.starts_with("postgres") => {
@@ -112,6 +120,7 @@ impl TestApp {
         if let Store::Postgres { admin_url, schema } = &store {
             run_sql(admin_url, &format!("CREATE SCHEMA {schema}"));
         }
+        let url_for_sql = url.clone();
         let statements = Arc::new(AtomicUsize::new(0));
         let counter = statements.clone();
         let (tx, rx) = mpsc::channel();
@@ -133,7 +142,9 @@ impl TestApp {
                 });
                 let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
                 let addr = listener.local_addr().expect("address");
-                let server = app::server(listener, AppState::new(db, token_service()), 1, vec![]).expect("server");
+                let state = AppState::with_settings(db, token_service(), settings);
+                let cors = vec!["https://portal.example.eu".to_owned()];
+                let server = app::server(listener, state, 1, cors).expect("server");
                 tx.send((addr, server.handle())).expect("report address");
                 server.await.expect("serve");
             });
@@ -146,6 +157,7 @@ impl TestApp {
             handle,
             store,
             agent,
+            url: url_for_sql,
         }
     }
 
@@ -206,6 +218,16 @@ impl TestApp {
             response.body_mut().read_to_string().unwrap_or_default(),
             headers,
         )
+    }
+
+    /// Runs SQL on the test database behind the server's back, to stage what a client cannot.
+    pub fn sql(&self, sql: &str) {
+        run_sql(&self.url, sql);
+    }
+
+    /// The HTTP agent, for requests the helpers above do not make.
+    pub fn agent(&self) -> &ureq::Agent {
+        &self.agent
     }
 
     /// SQL statements the server has run since the last call.

@@ -1,0 +1,37 @@
+//! Trusted documents: the allow-list that API keys in allow-list mode are held to.
+
+use async_graphql::{Context, InputObject, Object, SimpleObject};
+
+use super::context::{caller, db};
+use crate::{
+    domain::{persisted_document, policy},
+    error::AppResult,
+};
+
+#[derive(InputObject)]
+pub struct TrustDocumentInput {
+    /// A name for people, e.g. "cnfiSyncClusters".
+    pub name: String,
+    pub document: String,
+}
+
+#[derive(SimpleObject)]
+pub struct TrustDocumentPayload {
+    /// Send this as `extensions.persistedQuery.sha256Hash` (with `version: 1`) instead of the query.
+    pub sha256_hash: String,
+}
+
+#[derive(Default)]
+pub struct TrustedDocumentMutation;
+
+#[Object]
+impl TrustedDocumentMutation {
+    /// Adds a document to the allow-list (administrators).
+    async fn trust_document(&self, ctx: &Context<'_>, input: TrustDocumentInput) -> AppResult<TrustDocumentPayload> {
+        let actor = policy::signed_in(caller(ctx))?;
+        let document = persisted_document::trust(db(ctx), actor, &input.name, &input.document).await?;
+        Ok(TrustDocumentPayload {
+            sha256_hash: document.hash,
+        })
+    }
+}
