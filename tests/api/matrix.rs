@@ -10,7 +10,10 @@
 
 use std::cell::Cell;
 
-use clusterbridge::auth::Role;
+use clusterbridge::{
+    auth::Role,
+    http::{graphql::EndpointSettings, limits::Budgets},
+};
 use serde_json::{json, Value};
 
 use crate::support::{Reply, TestApp};
@@ -201,7 +204,15 @@ const CREATE_CLUSTER: &str = mutation!("createCluster", "CreateClusterInput", "c
 
 impl World {
     fn new() -> Self {
-        let app = TestApp::spawn();
+        // Rate limits are not what this test is about, and their bookkeeping (two short write
+        // transactions per request) would double its run time.
+        let app = TestApp::with_settings(EndpointSettings {
+            budgets: Budgets {
+                rate_limits: None,
+                ..Budgets::default()
+            },
+            ..EndpointSettings::default()
+        });
         let partners = app.query(
             r#"{ partnerOrganisations(country: "TW") { nodes { id acronym } } }"#,
             json!({}),

@@ -40,8 +40,13 @@ pub fn token_service() -> TokenService {
 }
 
 enum Store {
+    /// A database the test manages itself.
+    External,
     Sqlite(std::path::PathBuf),
-    Postgres { admin_url: String, schema: String },
+    Postgres {
+        admin_url: String,
+        schema: String,
+    },
 }
 
 pub struct TestApp {
@@ -103,9 +108,14 @@ impl TestApp {
         Self::start(true, settings)
     }
 
-    fn start(with_demo_data: bool, settings: EndpointSettings) -> Self {
-        let id = uuid::Uuid::now_v7().simple().to_string();
-        let (url, store) = match std::env::var("TEST_DATABASE_URL") {
+    /// A server with the demo data on a database the test runs itself.
+    pub fn on_database(url: &str) -> Self {
+        Self::start_on(true, EndpointSettings::default(), Some(url.to_owned()))
+    }
+
+    /// A database of the test's own: an SQLite file, or a schema in `TEST_DATABASE_URL`.
+    fn test_database(id: &str) -> (String, Store) {
+        match std::env::var("TEST_DATABASE_URL") {
             Ok(admin_url) if admin_url.starts_with("postgres") => {
                 let schema = format!("t_{id}");
                 let sep = if admin_url.contains('?') { '&' } else { '?' };
@@ -116,6 +126,18 @@ impl TestApp {
                 let path = std::env::temp_dir().join(format!("clusterbridge-test-{id}.db"));
                 (format!("sqlite://{}?mode=rwc", path.display()), Store::Sqlite(path))
             }
+        }
+    }
+
+    fn start(with_demo_data: bool, settings: EndpointSettings) -> Self {
+        Self::start_on(with_demo_data, settings, None)
+    }
+
+    fn start_on(with_demo_data: bool, settings: EndpointSettings, external: Option<String>) -> Self {
+        let id = uuid::Uuid::now_v7().simple().to_string();
+        let (url, store) = match external.map(|url| (url, Store::External)) {
+            Some(found) => found,
+            None => Self::test_database(&id),
         };
         if let Store::Postgres { admin_url, schema } = &store {
             run_sql(admin_url, &format!("CREATE SCHEMA {schema}"));
@@ -256,6 +278,7 @@ impl Drop for TestApp {
     fn drop(&mut self) {
         drop(self.handle.stop(false));
         match &self.store {
+            Store::External => {}
             Store::Sqlite(path) => {
                 for suffix in ["", "-wal", "-shm", "-journal"] {
                     let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
