@@ -8,6 +8,8 @@ pub mod audit_log;
 pub mod cluster;
 pub mod cluster_ecosystem;
 pub mod cluster_emerging_industry;
+pub mod cluster_partner_country;
+pub mod cluster_search;
 pub mod cluster_technology;
 pub mod idempotency_key;
 pub mod invitation;

@@ -6,6 +6,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261125_000001_create_directory;
 mod m20261125_000002_accounts;
 mod m20261125_000003_hardening;
+mod m20261125_000004_search;
 
 pub struct Migrator;
 
@@ -16,6 +17,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000001_create_directory::Migration),
             Box::new(m20261125_000002_accounts::Migration),
             Box::new(m20261125_000003_hardening::Migration),
+            Box::new(m20261125_000004_search::Migration),
         ]
     }
 }

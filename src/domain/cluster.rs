@@ -3,20 +3,18 @@
 
 use chrono::{NaiveDate, Utc};
 use entity::{
-    cluster, cluster_ecosystem, cluster_emerging_industry, cluster_technology, partner_organisation,
+    cluster, cluster_ecosystem, cluster_emerging_industry, cluster_partner_country, cluster_technology,
+    partner_organisation,
     taxonomy::{ClusterKind, ClusterLabel, ClusterStatus, Ecosystem, EmergingIndustry, StaffBand},
 };
 use sea_orm::{
-    sea_query::{Expr, Func, LikeExpr, Query},
-    ActiveValue::Set,
-    ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, Select, TransactionSession,
-    TransactionTrait,
+    sea_query::Expr, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, Select,
+    TransactionSession, TransactionTrait,
 };
 use uuid::Uuid;
 
 use super::{
     audit::{self, Entry},
-    pagination::{keyset_page, Keyset, Page, SortKey, Window},
     policy::{self, Visibility},
     validation::{Checker, ACRONYM_MAX, NAME_MAX, SHORT_MAX, TEXT_MAX},
 };
@@ -61,6 +59,8 @@ pub struct ClusterProfile {
     pub ecosystems: Vec<Ecosystem>,
     pub emerging_industries: Vec<EmergingIndustry>,
     pub technologies: Vec<String>,
+    /// Countries the cluster seeks partners in.
+    pub partner_countries: Vec<String>,
     pub label: ClusterLabel,
     pub label_expires_on: Option<NaiveDate>,
     pub status: ClusterStatus,
@@ -90,6 +90,7 @@ impl ClusterProfile {
             ecosystems: Vec::new(),
             emerging_industries: Vec::new(),
             technologies: Vec::new(),
+            partner_countries: Vec::new(),
             label: ClusterLabel::None,
             label_expires_on: None,
             status: ClusterStatus::Draft,
@@ -141,6 +142,7 @@ impl ClusterProfile {
         self.emerging_industries.sort();
         self.emerging_industries.dedup();
         check.keywords("technologies", &mut self.technologies);
+        check.countries("seeksPartnersIn", &mut self.partner_countries);
         if self.label == ClusterLabel::None && self.label_expires_on.is_some() {
             check.fail("labelExpiresOn", "only a labelled cluster has a label expiry");
         }
@@ -174,7 +176,7 @@ impl ClusterProfile {
             country => "country", region => "region", city => "city", website => "website",
             description => "description", founded_year => "foundedYear", management_staff => "managementStaff",
             member_counts => "memberCounts", ecosystems => "ecosystems", emerging_industries => "emergingIndustries",
-            technologies => "technologies", label => "label", label_expires_on => "labelExpiresOn",
+            technologies => "technologies", partner_countries => "seeksPartnersIn", label => "label", label_expires_on => "labelExpiresOn",
             status => "status", represented_by_id => "representedById", contact => "contact",
             latitude => "location", longitude => "location",
         );
@@ -228,113 +230,6 @@ fn is_slug(s: &str) -> bool {
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
 }
 
-/// What a list of clusters is narrowed to. Within a field values are alternatives (OR); fields
-/// combine with AND. An empty list means "no restriction".
-#[derive(Debug, Clone, Default)]
-pub struct ClusterFilter {
-    pub query: Option<String>,
-    pub countries: Vec<String>,
-    pub ecosystems: Vec<Ecosystem>,
-    pub emerging_industries: Vec<EmergingIndustry>,
-    pub kinds: Vec<ClusterKind>,
-    pub labels: Vec<ClusterLabel>,
-    pub statuses: Vec<ClusterStatus>,
-}
-
-impl ClusterFilter {
-    pub fn validate(&mut self) -> AppResult<()> {
-        let mut check = Checker::new();
-        check.countries("filter.countries", &mut self.countries);
-        check.optional_name("filter.query", &mut self.query, NAME_MAX);
-        check.finish()
-    }
-
-    fn condition(&self, visibility: &Visibility) -> Condition {
-        let mut cond = Condition::all();
-        if !self.countries.is_empty() {
-            cond = cond.add(cluster::Column::Country.is_in(self.countries.clone()));
-        }
-        if !self.kinds.is_empty() {
-            cond = cond.add(cluster::Column::Kind.is_in(self.kinds.clone()));
-        }
-        if !self.labels.is_empty() {
-            cond = cond.add(cluster::Column::Label.is_in(self.labels.clone()));
-        }
-        cond = cond.add(visibility.condition());
-        if !self.statuses.is_empty() {
-            cond = cond.add(cluster::Column::Status.is_in(self.statuses.clone()));
-        }
-        if !self.ecosystems.is_empty() {
-            cond = cond.add(
-                cluster::Column::Id.in_subquery(
-                    Query::select()
-                        .column(cluster_ecosystem::Column::ClusterId)
-                        .from(cluster_ecosystem::Entity)
-                        .and_where(cluster_ecosystem::Column::Ecosystem.is_in(self.ecosystems.clone()))
-                        .to_owned(),
-                ),
-            );
-        }
-        if !self.emerging_industries.is_empty() {
-            cond = cond.add(
-                cluster::Column::Id.in_subquery(
-                    Query::select()
-                        .column(cluster_emerging_industry::Column::ClusterId)
-                        .from(cluster_emerging_industry::Entity)
-                        .and_where(
-                            cluster_emerging_industry::Column::EmergingIndustry.is_in(self.emerging_industries.clone()),
-                        )
-                        .to_owned(),
-                ),
-            );
-        }
-        if let Some(query) = &self.query {
-            use sea_orm::sea_query::ExprTrait;
-            let pattern = format!("%{}%", escape_like(&query.to_lowercase()));
-            let mut any = Condition::any();
-            for column in [
-                cluster::Column::Name,
-                cluster::Column::LocalName,
-                cluster::Column::Acronym,
-            ] {
-                any = any
-                    .add(Expr::expr(Func::lower(Expr::col(column))).like(LikeExpr::new(pattern.clone()).escape('\\')));
-            }
-            cond = cond.add(any);
-        }
-        cond
-    }
-}
-
-fn escape_like(s: &str) -> String {
-    s.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ClusterOrderField {
-    Name,
-    CreatedAt,
-}
-
-pub fn keyset(field: ClusterOrderField, ascending: bool) -> Keyset<cluster::Entity> {
-    match field {
-        ClusterOrderField::Name => Keyset {
-            name: "NAME",
-            column: cluster::Column::Name,
-            id: cluster::Column::Id,
-            ascending,
-            key_of: |m| (SortKey::Text(m.name.clone()), m.id),
-        },
-        ClusterOrderField::CreatedAt => Keyset {
-            name: "CREATED_AT",
-            column: cluster::Column::CreatedAt,
-            id: cluster::Column::Id,
-            ascending,
-            key_of: |m| (SortKey::Time(m.created_at), m.id),
-        },
-    }
-}
-
 fn visible(visibility: &Visibility) -> Select<cluster::Entity> {
     cluster::Entity::find().filter(visibility.condition())
 }
@@ -351,24 +246,6 @@ pub async fn find_by_slug<C: ConnectionTrait>(
     Ok(visible(visibility)
         .filter(cluster::Column::Slug.eq(slug))
         .one(db)
-        .await?)
-}
-
-pub async fn list<C: ConnectionTrait>(
-    db: &C,
-    visibility: &Visibility,
-    filter: &ClusterFilter,
-    keyset: &Keyset<cluster::Entity>,
-    window: &Window,
-) -> AppResult<Page<cluster::Model>> {
-    let select = cluster::Entity::find().filter(filter.condition(visibility));
-    keyset_page(db, select, keyset, window).await
-}
-
-pub async fn count<C: ConnectionTrait>(db: &C, visibility: &Visibility, filter: &ClusterFilter) -> AppResult<u64> {
-    Ok(cluster::Entity::find()
-        .filter(filter.condition(visibility))
-        .count(db)
         .await?)
 }
 
@@ -395,6 +272,13 @@ async fn load_profile<C: ConnectionTrait>(db: &C, model: &cluster::Model) -> App
         .into_iter()
         .map(|r| r.keyword)
         .collect();
+    let partner_countries = cluster_partner_country::Entity::find()
+        .filter(cluster_partner_country::Column::ClusterId.eq(model.id))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|r| r.country)
+        .collect();
     let m = model.clone();
     Ok(ClusterProfile {
         slug: Some(m.slug),
@@ -420,6 +304,7 @@ async fn load_profile<C: ConnectionTrait>(db: &C, model: &cluster::Model) -> App
         ecosystems,
         emerging_industries,
         technologies,
+        partner_countries,
         label: m.label,
         label_expires_on: m.label_expires_on,
         status: m.status,
@@ -468,7 +353,22 @@ fn profile_columns(p: &ClusterProfile, slug: String) -> cluster::ActiveModel {
     }
 }
 
+/// Rewrites the profile's lists and its search document.
 async fn replace_taxonomy<C: ConnectionTrait>(db: &C, id: Uuid, p: &ClusterProfile) -> AppResult<()> {
+    cluster_partner_country::Entity::delete_many()
+        .filter(cluster_partner_country::Column::ClusterId.eq(id))
+        .exec(db)
+        .await?;
+    if !p.partner_countries.is_empty() {
+        cluster_partner_country::Entity::insert_many(p.partner_countries.iter().map(|c| {
+            cluster_partner_country::ActiveModel {
+                cluster_id: Set(id),
+                country: Set(c.clone()),
+            }
+        }))
+        .exec(db)
+        .await?;
+    }
     cluster_ecosystem::Entity::delete_many()
         .filter(cluster_ecosystem::Column::ClusterId.eq(id))
         .exec(db)
@@ -507,7 +407,7 @@ async fn replace_taxonomy<C: ConnectionTrait>(db: &C, id: Uuid, p: &ClusterProfi
         .exec(db)
         .await?;
     }
-    Ok(())
+    super::search::reindex(db, id).await
 }
 
 /// Checks references and the slug's uniqueness, returning the slug to store.
@@ -841,6 +741,7 @@ pub async fn delete<C: TransactionTrait>(db: &C, actor: &Principal, id: Uuid) ->
         .exec(&txn)
         .await?;
     cluster::Entity::delete_by_id(id).exec(&txn).await?;
+    super::search::forget_fts(&txn, id).await?;
     let entry = Entry {
         entity_type: "Cluster",
         entity_id: id,

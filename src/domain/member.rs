@@ -109,6 +109,7 @@ pub async fn create<C: TransactionTrait>(
         updated_at: Set(now),
     };
     let model = member::Entity::insert(row).exec_with_returning(&txn).await?;
+    super::search::reindex(&txn, cluster_id).await?;
     audit::record(
         &txn,
         actor,
@@ -160,6 +161,7 @@ pub async fn update<C: TransactionTrait>(
         .one(&txn)
         .await?
         .ok_or(AppError::Internal)?;
+    super::search::reindex(&txn, cluster.id).await?;
     audit::record(&txn, actor, entry(id, "UPDATE", changed, &cluster)).await?;
     txn.commit().await?;
     Ok(model)
@@ -170,6 +172,7 @@ pub async fn delete<C: TransactionTrait>(db: &C, actor: &Principal, id: Uuid) ->
     let (_, cluster) = load(&txn, id).await?;
     policy::may_edit_cluster(actor, &cluster)?;
     member::Entity::delete_by_id(id).exec(&txn).await?;
+    super::search::reindex(&txn, cluster.id).await?;
     audit::record(&txn, actor, entry(id, "DELETE", vec![], &cluster)).await?;
     txn.commit().await?;
     Ok(id)

@@ -157,6 +157,7 @@ pub fn slice<T>(items: Vec<T>, request: &PageRequest) -> AppResult<Page<T>> {
 pub enum SortKey {
     Time(DateTime<Utc>),
     Text(String),
+    Int(i64),
 }
 
 impl From<SortKey> for sea_orm::Value {
@@ -164,6 +165,8 @@ impl From<SortKey> for sea_orm::Value {
         match key {
             SortKey::Time(t) => t.into(),
             SortKey::Text(s) => s.into(),
+            // Integer columns are 32-bit in the schema; compare as such on every database.
+            SortKey::Int(n) => i32::try_from(n).unwrap_or(i32::MAX).into(),
         }
     }
 }

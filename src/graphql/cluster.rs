@@ -5,11 +5,9 @@ use chrono::{DateTime, Utc};
 use entity::cluster as row;
 
 use super::{
-    connection::{ClusterConnection, MemberConnection, PartnershipConnection, SuccessStoryConnection},
+    connection::{MemberConnection, PartnershipConnection, SuccessStoryConnection},
     context::{caller, db, loaders, visibility},
-    enums::{
-        to_entity, ClusterKind, ClusterLabel, ClusterStatus, Ecosystem, EmergingIndustry, OrderDirection, StaffBand,
-    },
+    enums::{to_entity, ClusterKind, ClusterLabel, ClusterStatus, Ecosystem, EmergingIndustry, StaffBand},
     loaders as l,
     member::Member,
     node,
@@ -20,10 +18,7 @@ use super::{
 };
 use crate::{
     domain::{
-        cluster::{
-            self as domain, ClusterFilter as DomainFilter, ClusterOrderField as DomainOrderField, ClusterProfile,
-            Review,
-        },
+        cluster::{self as domain, ClusterProfile, Review},
         pagination::{slice, PageRequest},
         policy,
     },
@@ -138,6 +133,17 @@ impl Cluster {
             .load_one(l::TechnologiesOf(self.0.id))
             .await?
             .unwrap_or_default())
+    }
+    /// Countries the cluster seeks partners in.
+    async fn seeks_partners_in(&self, ctx: &Context<'_>) -> AppResult<Vec<String>> {
+        Ok(loaders(ctx)
+            .load_one(l::PartnerCountriesOf(self.0.id))
+            .await?
+            .unwrap_or_default())
+    }
+    /// With a text search: the extract that matched, the match in [brackets].
+    async fn search_highlight(&self, ctx: &Context<'_>) -> Option<String> {
+        ctx.data_opt::<super::discovery::Highlights>()?.get(self.0.id)
     }
     /// Cluster management excellence label.
     async fn label(&self) -> ClusterLabel {
@@ -267,34 +273,6 @@ impl Cluster {
     }
 }
 
-/// Narrows a cluster list. Values within a field are alternatives; fields combine.
-#[derive(InputObject, Default)]
-pub struct ClusterFilter {
-    /// Words in the name, local name or acronym.
-    pub query: Option<String>,
-    /// ISO 3166-1 alpha-2 codes.
-    pub countries: Option<Vec<String>>,
-    pub ecosystems: Option<Vec<Ecosystem>>,
-    pub emerging_industries: Option<Vec<EmergingIndustry>>,
-    pub kinds: Option<Vec<ClusterKind>>,
-    pub labels: Option<Vec<ClusterLabel>>,
-    /// Profiles that are not published are listed only for those allowed to see them.
-    pub statuses: Option<Vec<ClusterStatus>>,
-}
-
-#[derive(async_graphql::Enum, Copy, Clone, PartialEq, Eq)]
-pub enum ClusterOrderField {
-    Name,
-    CreatedAt,
-}
-
-#[derive(InputObject)]
-pub struct ClusterOrder {
-    pub field: ClusterOrderField,
-    #[graphql(default)]
-    pub direction: OrderDirection,
-}
-
 #[derive(Default)]
 pub struct ClusterQuery;
 
@@ -310,58 +288,6 @@ impl ClusterQuery {
         Ok(domain::find_by_slug(db(ctx), &visibility(ctx), &slug)
             .await?
             .map(Cluster))
-    }
-
-    /// Cluster profiles, filtered and ordered (by name unless told otherwise).
-    #[graphql(complexity = "page_cost(first, last, child_complexity)")]
-    #[allow(clippy::too_many_arguments)]
-    async fn clusters(
-        &self,
-        ctx: &Context<'_>,
-        filter: Option<ClusterFilter>,
-        order_by: Option<ClusterOrder>,
-        first: Option<i32>,
-        after: Option<String>,
-        last: Option<i32>,
-        before: Option<String>,
-    ) -> AppResult<ClusterConnection> {
-        let window = PageRequest {
-            first,
-            after,
-            last,
-            before,
-        }
-        .window()?;
-        let filter = filter.unwrap_or_default();
-        let mut filter = DomainFilter {
-            query: filter.query,
-            countries: filter.countries.unwrap_or_default(),
-            ecosystems: to_entity(filter.ecosystems),
-            emerging_industries: to_entity(filter.emerging_industries),
-            kinds: to_entity(filter.kinds),
-            labels: to_entity(filter.labels),
-            statuses: to_entity(filter.statuses),
-        };
-        filter.validate()?;
-        let (field, ascending) = match order_by {
-            None => (DomainOrderField::Name, true),
-            Some(o) => (
-                match o.field {
-                    ClusterOrderField::Name => DomainOrderField::Name,
-                    ClusterOrderField::CreatedAt => DomainOrderField::CreatedAt,
-                },
-                o.direction == OrderDirection::Asc,
-            ),
-        };
-        let (db, visibility) = (db(ctx), visibility(ctx));
-        let page = domain::list(db, &visibility, &filter, &domain::keyset(field, ascending), &window).await?;
-        // Counting is a second query: run it only when the client asked for the total.
-        let total = if ctx.look_ahead().field("totalCount").exists() {
-            domain::count(db, &visibility, &filter).await?
-        } else {
-            0
-        };
-        Ok(ClusterConnection::new(page.map(Cluster), total))
     }
 }
 
@@ -430,6 +356,8 @@ pub struct CreateClusterInput {
     pub ecosystems: Option<Vec<Ecosystem>>,
     pub emerging_industries: Option<Vec<EmergingIndustry>>,
     pub technologies: Option<Vec<String>>,
+    /// ISO 3166-1 alpha-2 codes of countries the cluster seeks partners in.
+    pub seeks_partners_in: Option<Vec<String>>,
     pub label: Option<ClusterLabel>,
     pub label_expires_on: Option<Date>,
     /// DRAFT unless given.
@@ -457,6 +385,7 @@ impl CreateClusterInput {
         p.ecosystems = to_entity(input.ecosystems);
         p.emerging_industries = to_entity(input.emerging_industries);
         p.technologies = input.technologies.unwrap_or_default();
+        p.partner_countries = input.seeks_partners_in.unwrap_or_default();
         p.label = input
             .label
             .map(Into::into)
@@ -533,6 +462,7 @@ pub struct UpdateClusterInput {
     pub ecosystems: Option<Vec<Ecosystem>>,
     pub emerging_industries: Option<Vec<EmergingIndustry>>,
     pub technologies: Option<Vec<String>>,
+    pub seeks_partners_in: Option<Vec<String>>,
     pub label: Option<ClusterLabel>,
     pub label_expires_on: MaybeUndefined<Date>,
     pub status: Option<ClusterStatus>,
@@ -695,6 +625,9 @@ impl ClusterMutation {
             }
             if let Some(technologies) = input.technologies {
                 p.technologies = technologies;
+            }
+            if let Some(countries) = input.seeks_partners_in {
+                p.partner_countries = countries;
             }
             if let Some(label) = input.label {
                 p.label = label.into();

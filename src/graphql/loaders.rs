@@ -67,6 +67,7 @@ keys!(
     EcosystemsOf,
     EmergingIndustriesOf,
     TechnologiesOf,
+    PartnerCountriesOf,
     /// The partnerships a cluster belongs to, by name.
     PartnershipsOf,
     /// The visible member clusters of a partnership, coordinator first.
@@ -370,6 +371,24 @@ impl Loader<CountriesOf> for Loaders {
             keys,
             rows.into_iter().map(|r| (r.partner_organisation_id, r.country)),
             CountriesOf,
+        ))
+    }
+}
+
+impl Loader<PartnerCountriesOf> for Loaders {
+    type Value = Vec<String>;
+    type Error = AppError;
+
+    async fn load(&self, keys: &[PartnerCountriesOf]) -> Result<HashMap<PartnerCountriesOf, Self::Value>, Self::Error> {
+        let rows = entity::cluster_partner_country::Entity::find()
+            .filter(entity::cluster_partner_country::Column::ClusterId.is_in(ids(keys, |k| k.0)))
+            .order_by_asc(entity::cluster_partner_country::Column::Country)
+            .all(&self.db)
+            .await?;
+        Ok(group(
+            keys,
+            rows.into_iter().map(|r| (r.cluster_id, r.country)),
+            PartnerCountriesOf,
         ))
     }
 }

@@ -4,6 +4,7 @@ pub mod account;
 pub mod cluster;
 pub mod connection;
 pub mod context;
+pub mod discovery;
 pub mod enums;
 pub mod loaders;
 pub mod member;
@@ -34,6 +35,7 @@ pub struct Query(
     node::NodeQuery,
     account::AccountQuery,
     cluster::ClusterQuery,
+    discovery::DiscoveryQuery,
     partnership::PartnershipQuery,
     success_story::SuccessStoryQuery,
     partner_organisation::PartnerOrganisationQuery,
@@ -81,5 +83,8 @@ pub fn request_data(
     caller: Caller,
 ) -> async_graphql::Request {
     let loaders = loaders::Loaders::new(db.clone(), Visibility::of(&caller));
-    request.data(caller).data(DataLoader::new(loaders, tokio::spawn))
+    request
+        .data(caller)
+        .data(DataLoader::new(loaders, tokio::spawn))
+        .data(discovery::Highlights::default())
 }

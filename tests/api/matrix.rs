@@ -1,12 +1,15 @@
 //! The authorization matrix: every directory write and every protected read, tried by seven kinds
-//! of caller against a Taiwanese cluster X.
+//! of caller (anonymous, USER, a manager of X, a manager of another cluster, the partner for TW, a
+//! partner for DE, an administrator) around a Taiwanese cluster X.
 //!
-//! Each write case builds fresh fixtures as an administrator (X, a member of X, clusters Y and Z, a
-//! partnership P that X coordinates with Y as partner, a story S about X). Every caller that must be
-//! refused tries the write on one shared set, and an administrator's snapshot taken before and
-//! after shows that nothing changed. Every caller that may write gets a set of its own, so that its
-//! write disturbs no other check; the write must succeed, add one audit entry and change what the
-//! case says it changes.
+//! Each write case has an administrator build fresh fixtures around a new cluster X, as far as the
+//! case needs them: a member of X; clusters Y and Z and a partnership P that X coordinates with Y
+//! as partner; a story S about X; an account to grant roles to. The callers that must be refused
+//! try the write one after another on one shared set, and an administrator's snapshot taken before
+//! and after each attempt must not differ. Each caller that may write gets a set of its own, so
+//! that its write disturbs no other check; the write must succeed, add exactly one audit entry and
+//! change what the case says it changes. Every test prints its grid, and fails with every
+//! mismatch it found rather than the first.
 
 use std::cell::Cell;
 

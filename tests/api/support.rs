@@ -119,7 +119,12 @@ impl TestApp {
             Ok(admin_url) if admin_url.starts_with("postgres") => {
                 let schema = format!("t_{id}");
                 let sep = if admin_url.contains('?') { '&' } else { '?' };
-                let url = format!("{admin_url}{sep}options=-c%20search_path%3D{schema}");
+                // `public` stays on the path for extensions such as pg_trgm.
+                let url = format!("{admin_url}{sep}options=-c%20search_path%3D{schema}%2Cpublic");
+                // Extensions belong to the database; create it once, before tests race to.
+                static EXTENSIONS: std::sync::Once = std::sync::Once::new();
+                EXTENSIONS
+                    .call_once(|| run_sql(&admin_url, "CREATE EXTENSION IF NOT EXISTS pg_trgm WITH SCHEMA public"));
                 (url, Store::Postgres { admin_url, schema })
             }
             _ => {

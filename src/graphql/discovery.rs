@@ -1,0 +1,214 @@
+//! Discovery in GraphQL: the filtered, searchable cluster list, facet counts and explained
+//! partner recommendations.
+
+use std::{collections::HashMap, sync::Mutex};
+
+use async_graphql::{Context, Enum, InputObject, Object, SimpleObject};
+use uuid::Uuid;
+
+use super::{
+    cluster::Cluster,
+    connection::ClusterConnection,
+    context::{db, visibility},
+    enums::{
+        to_entity, ClusterKind, ClusterLabel, ClusterStatus, Ecosystem, EmergingIndustry, OrderDirection,
+        PartnershipKind,
+    },
+};
+use crate::{
+    domain::{
+        discovery::{self as domain, ClusterFilter as DomainFilter, ClusterOrderField as DomainOrder, Range},
+        pagination::PageRequest,
+    },
+    error::AppResult,
+    http::limits::page_cost,
+};
+
+/// Per request: the search extracts of the clusters a text search returned.
+#[derive(Default)]
+pub struct Highlights(Mutex<HashMap<Uuid, String>>);
+
+impl Highlights {
+    pub fn get(&self, id: Uuid) -> Option<String> {
+        self.0.lock().ok()?.get(&id).cloned()
+    }
+
+    fn extend(&self, found: HashMap<Uuid, String>) {
+        if let Ok(mut map) = self.0.lock() {
+            map.extend(found);
+        }
+    }
+}
+
+#[derive(InputObject, Default, Clone, Copy)]
+pub struct IntRange {
+    pub min: Option<i32>,
+    pub max: Option<i32>,
+}
+
+impl From<Option<IntRange>> for Range {
+    fn from(r: Option<IntRange>) -> Self {
+        r.map(|r| Range { min: r.min, max: r.max }).unwrap_or_default()
+    }
+}
+
+/// Narrows a cluster list. Values within a field are alternatives (OR); fields combine (AND).
+#[derive(InputObject, Default)]
+pub struct ClusterFilter {
+    /// Words to find in names (any language), acronym, description, technologies and member
+    /// names; a typo is forgiven. Results are then ranked by relevance unless `orderBy` says otherwise.
+    pub query: Option<String>,
+    /// ISO 3166-1 alpha-2 codes.
+    pub countries: Option<Vec<String>>,
+    pub regions: Option<Vec<String>>,
+    pub ecosystems: Option<Vec<Ecosystem>>,
+    pub emerging_industries: Option<Vec<EmergingIndustry>>,
+    pub kinds: Option<Vec<ClusterKind>>,
+    pub labels: Option<Vec<ClusterLabel>>,
+    /// Total members, inclusive.
+    pub member_count: Option<IntRange>,
+    pub founded_year: Option<IntRange>,
+    /// Clusters in an ACTIVE partnership of one of these kinds.
+    pub has_active_partnership_of_kind: Option<Vec<PartnershipKind>>,
+    /// Clusters that seek partners in one of these countries.
+    pub seeking_partners_in: Option<Vec<String>>,
+    /// Profiles that are not published are listed only for those allowed to see them.
+    pub statuses: Option<Vec<ClusterStatus>>,
+}
+
+impl ClusterFilter {
+    fn into_domain(self) -> AppResult<DomainFilter> {
+        let mut filter = DomainFilter {
+            query: self.query,
+            countries: self.countries.unwrap_or_default(),
+            regions: self.regions.unwrap_or_default(),
+            ecosystems: to_entity(self.ecosystems),
+            emerging_industries: to_entity(self.emerging_industries),
+            kinds: to_entity(self.kinds),
+            labels: to_entity(self.labels),
+            statuses: to_entity(self.statuses),
+            member_count: self.member_count.into(),
+            founded_year: self.founded_year.into(),
+            active_partnership_kinds: to_entity(self.has_active_partnership_of_kind),
+            seeking_partners_in: self.seeking_partners_in.unwrap_or_default(),
+        };
+        filter.validate()?;
+        Ok(filter)
+    }
+}
+
+#[derive(Enum, Copy, Clone, PartialEq, Eq)]
+pub enum ClusterOrderField {
+    /// Best text match first (needs `filter.query`; the default with one).
+    Relevance,
+    Name,
+    CreatedAt,
+    UpdatedAt,
+    MemberCount,
+}
+
+#[derive(InputObject)]
+pub struct ClusterOrder {
+    pub field: ClusterOrderField,
+    #[graphql(default)]
+    pub direction: OrderDirection,
+}
+
+#[derive(SimpleObject, Clone)]
+pub struct FacetValue {
+    pub value: String,
+    pub count: u64,
+}
+
+/// Counts for filter UIs: each value with the number of clusters it gives under the other
+/// active filters.
+#[derive(SimpleObject)]
+pub struct ClusterFacets {
+    pub countries: Vec<FacetValue>,
+    pub ecosystems: Vec<FacetValue>,
+    pub emerging_industries: Vec<FacetValue>,
+    pub kinds: Vec<FacetValue>,
+    pub labels: Vec<FacetValue>,
+}
+
+fn values(counts: Vec<domain::FacetCount>) -> Vec<FacetValue> {
+    counts
+        .into_iter()
+        .map(|c| FacetValue {
+            value: c.value,
+            count: c.count,
+        })
+        .collect()
+}
+
+#[derive(Default)]
+pub struct DiscoveryQuery;
+
+#[Object]
+impl DiscoveryQuery {
+    /// Cluster profiles, filtered, searched and ordered (by relevance with a `query`, else by name).
+    #[graphql(complexity = "page_cost(first, last, child_complexity)")]
+    #[allow(clippy::too_many_arguments)]
+    async fn clusters(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<ClusterFilter>,
+        order_by: Option<ClusterOrder>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> AppResult<ClusterConnection> {
+        let request = PageRequest {
+            first,
+            after,
+            last,
+            before,
+        };
+        let filter = filter.unwrap_or_default().into_domain()?;
+        let (field, ascending) = match order_by {
+            None if filter.query.is_some() => (DomainOrder::Relevance, false),
+            None => (DomainOrder::Name, true),
+            Some(o) => (
+                match o.field {
+                    ClusterOrderField::Relevance => DomainOrder::Relevance,
+                    ClusterOrderField::Name => DomainOrder::Name,
+                    ClusterOrderField::CreatedAt => DomainOrder::CreatedAt,
+                    ClusterOrderField::UpdatedAt => DomainOrder::UpdatedAt,
+                    ClusterOrderField::MemberCount => DomainOrder::MemberCount,
+                },
+                o.direction == OrderDirection::Asc,
+            ),
+        };
+        let want_total = ctx.look_ahead().field("totalCount").exists();
+        let db = db(ctx);
+        let list = domain::list(db, &visibility(ctx), &filter, field, ascending, &request, want_total).await?;
+        if let (Some(query), Some(highlights)) = (&filter.query, ctx.data_opt::<Highlights>()) {
+            if ctx.look_ahead().field("nodes").field("searchHighlight").exists()
+                || ctx
+                    .look_ahead()
+                    .field("edges")
+                    .field("node")
+                    .field("searchHighlight")
+                    .exists()
+            {
+                let ids: Vec<Uuid> = list.page.items.iter().map(|(_, m)| m.id).collect();
+                highlights.extend(domain::highlights(db, query, &ids).await?);
+            }
+        }
+        Ok(ClusterConnection::new(list.page.map(Cluster), list.total))
+    }
+
+    /// Facet counts for the same filter as `clusters`.
+    async fn cluster_facets(&self, ctx: &Context<'_>, filter: Option<ClusterFilter>) -> AppResult<ClusterFacets> {
+        let filter = filter.unwrap_or_default().into_domain()?;
+        let facets = domain::facets(db(ctx), &visibility(ctx), &filter).await?;
+        Ok(ClusterFacets {
+            countries: values(facets.countries),
+            ecosystems: values(facets.ecosystems),
+            emerging_industries: values(facets.emerging_industries),
+            kinds: values(facets.kinds),
+            labels: values(facets.labels),
+        })
+    }
+}
