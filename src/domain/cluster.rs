@@ -569,11 +569,18 @@ pub async fn register_many<C: TransactionTrait>(
 }
 
 /// Loads a cluster for a write, under the lock of its version.
-async fn locked<C: ConnectionTrait>(db: &C, id: Uuid, expected_version: i32) -> AppResult<cluster::Model> {
+async fn locked<C: ConnectionTrait>(
+    db: &C,
+    id: Uuid,
+    expected_version: i32,
+    authorize: impl FnOnce(&cluster::Model) -> AppResult<()>,
+) -> AppResult<cluster::Model> {
     let current = cluster::Entity::find_by_id(id)
         .one(db)
         .await?
         .ok_or_else(|| AppError::NotFound("cluster".into()))?;
+    // Permission before version: a refused caller learns nothing about the record's history.
+    authorize(&current)?;
     if current.version != expected_version {
         return Err(stale(current.version, expected_version));
     }
@@ -612,8 +619,7 @@ pub async fn update<C: TransactionTrait>(
     change: impl FnOnce(&mut ClusterProfile),
 ) -> AppResult<cluster::Model> {
     let txn = db.begin().await?;
-    let current = locked(&txn, id, expected_version).await?;
-    policy::may_edit_cluster(actor, &current)?;
+    let current = locked(&txn, id, expected_version, |c| policy::may_edit_cluster(actor, c)).await?;
     let old = load_profile(&txn, &current).await?;
     let mut profile = old.clone();
     change(&mut profile);
@@ -663,20 +669,15 @@ pub async fn review<C: TransactionTrait>(
         }
     };
     let txn = db.begin().await?;
-    let current = locked(&txn, id, expected_version).await?;
+    let current = locked(&txn, id, expected_version, |c| match &step {
+        Review::Submit => policy::may_edit_cluster(actor, c),
+        Review::Publish { .. } | Review::Reject { .. } => policy::may_review_cluster(actor, c),
+    })
+    .await?;
     let (from, to, action) = match &step {
-        Review::Submit => {
-            policy::may_edit_cluster(actor, &current)?;
-            (ClusterStatus::Draft, ClusterStatus::NeedsReview, "SUBMIT_FOR_REVIEW")
-        }
-        Review::Publish { .. } => {
-            policy::may_review_cluster(actor, &current)?;
-            (ClusterStatus::NeedsReview, ClusterStatus::Published, "PUBLISH")
-        }
-        Review::Reject { .. } => {
-            policy::may_review_cluster(actor, &current)?;
-            (ClusterStatus::NeedsReview, ClusterStatus::Draft, "REJECT")
-        }
+        Review::Submit => (ClusterStatus::Draft, ClusterStatus::NeedsReview, "SUBMIT_FOR_REVIEW"),
+        Review::Publish { .. } => (ClusterStatus::NeedsReview, ClusterStatus::Published, "PUBLISH"),
+        Review::Reject { .. } => (ClusterStatus::NeedsReview, ClusterStatus::Draft, "REJECT"),
     };
     if current.status != from {
         return Err(AppError::Conflict(format!(

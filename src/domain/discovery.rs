@@ -13,7 +13,8 @@ use entity::{
 };
 use sea_orm::{
     sea_query::{Expr, ExprTrait, Query},
-    ColumnTrait, Condition, ConnectionTrait, EntityTrait, FromQueryResult, PaginatorTrait, QueryFilter, QuerySelect,
+    ActiveEnum, ColumnTrait, Condition, ConnectionTrait, EntityTrait, FromQueryResult, PaginatorTrait, QueryFilter,
+    QuerySelect,
 };
 use uuid::Uuid;
 
@@ -226,7 +227,7 @@ struct IdRow {
 
 /// The cluster list. With a text query, results are ranked by relevance unless another order is
 /// asked for; relevance pages use offset cursors over the (at most [`search::MAX_HITS`]) hits.
-pub async fn list<C: ConnectionTrait>(
+pub async fn list<C: ConnectionTrait + sea_orm::TransactionTrait>(
     db: &C,
     visibility: &Visibility,
     filter: &ClusterFilter,
@@ -337,7 +338,11 @@ struct ValueCount {
 /// Counts for filter UIs: each value of each dimension with the number of clusters it would
 /// give, under all the other active filters (the standard faceted-search rule). Values already
 /// selected in a dimension are counted too, so the UI can show them with their numbers.
-pub async fn facets<C: ConnectionTrait>(db: &C, visibility: &Visibility, filter: &ClusterFilter) -> AppResult<Facets> {
+pub async fn facets<C: ConnectionTrait + sea_orm::TransactionTrait>(
+    db: &C,
+    visibility: &Visibility,
+    filter: &ClusterFilter,
+) -> AppResult<Facets> {
     let hits = match &filter.query {
         Some(q) => Some(search::hits(db, q).await?),
         None => None,
@@ -430,4 +435,289 @@ pub async fn facets<C: ConnectionTrait>(db: &C, visibility: &Visibility, filter:
         kinds: sorted(kinds),
         labels: sorted(labels),
     })
+}
+
+/// One part of a recommendation's score, so people see why a partner is suggested.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Reason {
+    pub kind: &'static str,
+    pub points: f64,
+    pub detail: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Recommendation {
+    pub cluster: cluster::Model,
+    pub score: f64,
+    pub reasons: Vec<Reason>,
+}
+
+/// Ecosystems whose value chains meet: a cluster of one often needs partners in the other.
+const COMPLEMENTS: [(Ecosystem, Ecosystem); 10] = [
+    (Ecosystem::Digital, Ecosystem::Electronics),
+    (Ecosystem::Digital, Ecosystem::MobilityTransportAutomotive),
+    (Ecosystem::Digital, Ecosystem::Health),
+    (Ecosystem::AerospaceDefence, Ecosystem::Electronics),
+    (Ecosystem::AerospaceDefence, Ecosystem::Digital),
+    (Ecosystem::EnergyRenewables, Ecosystem::EnergyIntensive),
+    (Ecosystem::EnergyRenewables, Ecosystem::Construction),
+    (Ecosystem::AgriFood, Ecosystem::Retail),
+    (Ecosystem::Textiles, Ecosystem::Retail),
+    (Ecosystem::CulturalCreative, Ecosystem::Tourism),
+];
+
+fn complements(a: Ecosystem, b: Ecosystem) -> bool {
+    COMPLEMENTS
+        .iter()
+        .any(|&(x, y)| (x == a && y == b) || (x == b && y == a))
+}
+
+/// Most candidates scored for one recommendation.
+const MAX_CANDIDATES: u64 = 2000;
+
+struct Traits {
+    ecosystems: HashSet<Ecosystem>,
+    technologies: HashSet<String>,
+    seeks: HashSet<String>,
+}
+
+async fn traits<C: ConnectionTrait>(db: &C, ids: &[Uuid]) -> AppResult<HashMap<Uuid, Traits>> {
+    let mut map: HashMap<Uuid, Traits> = ids
+        .iter()
+        .map(|&id| {
+            (
+                id,
+                Traits {
+                    ecosystems: HashSet::new(),
+                    technologies: HashSet::new(),
+                    seeks: HashSet::new(),
+                },
+            )
+        })
+        .collect();
+    for row in cluster_ecosystem::Entity::find()
+        .filter(cluster_ecosystem::Column::ClusterId.is_in(ids.iter().copied()))
+        .all(db)
+        .await?
+    {
+        if let Some(t) = map.get_mut(&row.cluster_id) {
+            t.ecosystems.insert(row.ecosystem);
+        }
+    }
+    for row in entity::cluster_technology::Entity::find()
+        .filter(entity::cluster_technology::Column::ClusterId.is_in(ids.iter().copied()))
+        .all(db)
+        .await?
+    {
+        if let Some(t) = map.get_mut(&row.cluster_id) {
+            t.technologies.insert(row.keyword.to_lowercase());
+        }
+    }
+    for row in cluster_partner_country::Entity::find()
+        .filter(cluster_partner_country::Column::ClusterId.is_in(ids.iter().copied()))
+        .all(db)
+        .await?
+    {
+        if let Some(t) = map.get_mut(&row.cluster_id) {
+            t.seeks.insert(row.country);
+        }
+    }
+    Ok(map)
+}
+
+/// Scores published clusters as partners for `source`:
+/// - 3 points per shared ecosystem, 1 per complementary pair (value chains that meet);
+/// - 2 per shared technology keyword (at most 5 counted);
+/// - 3 when the candidate is in a country the source seeks partners in, 2 the other way round;
+/// - 2 for a partner abroad (cross-border cooperation is the platform's point);
+/// - 1.5 / 1 / 0.5 for a GOLD / SILVER / BRONZE label, 0.5 for a complete profile.
+///
+/// Clusters already in a partnership with the source are left out.
+pub async fn recommend<C: ConnectionTrait>(
+    db: &C,
+    visibility: &Visibility,
+    source_id: Uuid,
+) -> AppResult<Vec<Recommendation>> {
+    let source = cluster::Entity::find_by_id(source_id)
+        .filter(visibility.condition())
+        .one(db)
+        .await?
+        .ok_or_else(|| AppError::NotFound("clusterId: cluster".into()))?;
+    let source_traits = traits(db, &[source_id])
+        .await?
+        .remove(&source_id)
+        .ok_or(AppError::Internal)?;
+    let partnered: HashSet<Uuid> = {
+        let mine: Vec<Uuid> = partnership_member::Entity::find()
+            .filter(partnership_member::Column::ClusterId.eq(source_id))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|m| m.partnership_id)
+            .collect();
+        partnership_member::Entity::find()
+            .filter(partnership_member::Column::PartnershipId.is_in(mine))
+            .filter(partnership_member::Column::InvitationState.ne(InvitationState::Declined))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|m| m.cluster_id)
+            .collect()
+    };
+    let mut related = Condition::any();
+    // Candidates share an ecosystem, or work in one that complements the source's.
+    let neighbours: HashSet<Ecosystem> = COMPLEMENTS
+        .iter()
+        .flat_map(|&(a, b)| [(a, b), (b, a)])
+        .filter(|(mine, _)| source_traits.ecosystems.contains(mine))
+        .map(|(_, theirs)| theirs)
+        .chain(source_traits.ecosystems.iter().copied())
+        .collect();
+    if !neighbours.is_empty() {
+        related = related.add(
+            cluster::Column::Id.in_subquery(
+                Query::select()
+                    .column(cluster_ecosystem::Column::ClusterId)
+                    .from(cluster_ecosystem::Entity)
+                    .and_where(cluster_ecosystem::Column::Ecosystem.is_in(neighbours))
+                    .to_owned(),
+            ),
+        );
+    }
+    if !source_traits.technologies.is_empty() {
+        related = related.add(
+            cluster::Column::Id.in_subquery(
+                Query::select()
+                    .column(entity::cluster_technology::Column::ClusterId)
+                    .from(entity::cluster_technology::Entity)
+                    .and_where(
+                        Expr::expr(sea_orm::sea_query::Func::lower(Expr::col(
+                            entity::cluster_technology::Column::Keyword,
+                        )))
+                        .is_in(source_traits.technologies.iter().cloned()),
+                    )
+                    .to_owned(),
+            ),
+        );
+    }
+    if !source_traits.seeks.is_empty() {
+        related = related.add(cluster::Column::Country.is_in(source_traits.seeks.iter().cloned()));
+    }
+    if related.is_empty() {
+        return Ok(Vec::new());
+    }
+    let candidates = cluster::Entity::find()
+        .filter(cluster::Column::Status.eq(ClusterStatus::Published))
+        .filter(cluster::Column::Id.ne(source_id))
+        .filter(related)
+        .limit(MAX_CANDIDATES)
+        .all(db)
+        .await?;
+    let candidates: Vec<cluster::Model> = candidates.into_iter().filter(|c| !partnered.contains(&c.id)).collect();
+    let ids: Vec<Uuid> = candidates.iter().map(|c| c.id).collect();
+    let mut all_traits = traits(db, &ids).await?;
+    let mut scored: Vec<Recommendation> = candidates
+        .into_iter()
+        .filter_map(|candidate| {
+            let t = all_traits.remove(&candidate.id)?;
+            let mut reasons = Vec::new();
+            let mut shared: Vec<Ecosystem> = t.ecosystems.intersection(&source_traits.ecosystems).copied().collect();
+            shared.sort();
+            if !shared.is_empty() {
+                let names: Vec<String> = shared.iter().map(|e| e.to_value()).collect();
+                reasons.push(Reason {
+                    kind: "SHARED_ECOSYSTEMS",
+                    points: 3.0 * shared.len() as f64,
+                    detail: names.join(", "),
+                });
+            }
+            let mut pairs: Vec<String> = Vec::new();
+            for &mine in &source_traits.ecosystems {
+                for &theirs in t.ecosystems.difference(&source_traits.ecosystems) {
+                    if complements(mine, theirs) {
+                        pairs.push(format!("{}+{}", mine.to_value(), theirs.to_value()));
+                    }
+                }
+            }
+            pairs.sort();
+            if !pairs.is_empty() {
+                reasons.push(Reason {
+                    kind: "COMPLEMENTARY_ECOSYSTEMS",
+                    points: pairs.len() as f64,
+                    detail: pairs.join(", "),
+                });
+            }
+            let mut techs: Vec<&String> = t.technologies.intersection(&source_traits.technologies).collect();
+            techs.sort();
+            if !techs.is_empty() {
+                let counted = techs.len().min(5);
+                let names: Vec<&str> = techs.iter().map(|s| s.as_str()).collect();
+                reasons.push(Reason {
+                    kind: "SHARED_TECHNOLOGIES",
+                    points: 2.0 * counted as f64,
+                    detail: names.join(", "),
+                });
+            }
+            if source_traits.seeks.contains(&candidate.country) {
+                reasons.push(Reason {
+                    kind: "TARGET_MARKET",
+                    points: 3.0,
+                    detail: format!("you seek partners in {}", candidate.country),
+                });
+            }
+            if t.seeks.contains(&source.country) {
+                reasons.push(Reason {
+                    kind: "SEEKS_YOUR_COUNTRY",
+                    points: 2.0,
+                    detail: format!("they seek partners in {}", source.country),
+                });
+            }
+            if candidate.country != source.country {
+                reasons.push(Reason {
+                    kind: "INTERNATIONAL",
+                    points: 2.0,
+                    detail: format!("{} – {}", source.country, candidate.country),
+                });
+            }
+            let label = match candidate.label {
+                ClusterLabel::Gold => 1.5,
+                ClusterLabel::Silver => 1.0,
+                ClusterLabel::Bronze => 0.5,
+                ClusterLabel::None => 0.0,
+            };
+            if label > 0.0 {
+                reasons.push(Reason {
+                    kind: "LABEL",
+                    points: label,
+                    detail: candidate.label.to_value(),
+                });
+            }
+            if candidate.website.is_some() && candidate.description.is_some() {
+                reasons.push(Reason {
+                    kind: "COMPLETE_PROFILE",
+                    points: 0.5,
+                    detail: "website and description".into(),
+                });
+            }
+            let score: f64 = reasons.iter().map(|r| r.points).sum();
+            // A partner needs something in common, not only a label or a country.
+            let relevant = reasons.iter().any(|r| {
+                matches!(
+                    r.kind,
+                    "SHARED_ECOSYSTEMS" | "COMPLEMENTARY_ECOSYSTEMS" | "SHARED_TECHNOLOGIES" | "TARGET_MARKET"
+                )
+            });
+            relevant.then_some(Recommendation {
+                cluster: candidate,
+                score,
+                reasons,
+            })
+        })
+        .collect();
+    scored.sort_by(|a, b| {
+        b.score
+            .total_cmp(&a.score)
+            .then_with(|| a.cluster.name.cmp(&b.cluster.name))
+    });
+    Ok(scored)
 }

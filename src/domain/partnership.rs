@@ -333,9 +333,10 @@ pub async fn update<C: TransactionTrait>(
     change: impl FnOnce(&mut PartnershipProfile),
 ) -> AppResult<partnership::Model> {
     let txn = db.begin().await?;
-    let current = locked(&txn, id, Some(expected_version)).await?;
+    locked(&txn, id, None).await?;
     let governing = governing(&txn, id).await?;
     policy::may_edit_partnership(actor, &governing)?;
+    let current = locked(&txn, id, Some(expected_version)).await?;
     let old = load_profile(&txn, &current).await?;
     let mut profile = old.clone();
     change(&mut profile);

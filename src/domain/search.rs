@@ -7,6 +7,7 @@ use std::collections::HashSet;
 use entity::{cluster, cluster_search, cluster_technology, member};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseBackend, EntityTrait, QueryFilter, QueryOrder, Statement,
+    TransactionSession, TransactionTrait,
 };
 use uuid::Uuid;
 
@@ -14,8 +15,6 @@ use crate::error::{AppError, AppResult};
 
 /// Most hits one search considers; `totalCount` of a text search stops there.
 pub const MAX_HITS: usize = 1000;
-/// Share of a word's trigrams a document must hold to match it despite a typo.
-const FUZZY_SHARE: f64 = 0.6;
 
 /// A matching cluster and how well it matches (higher is better).
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -127,29 +126,47 @@ fn trigrams(word: &str) -> Vec<String> {
         .collect()
 }
 
-/// Whether `document` holds `word`, or most of its trigrams (one typo's worth of difference).
+/// Edits a word of this length may be away from the word it was meant to be.
+fn typos_allowed(word: &str) -> usize {
+    match word.chars().count() {
+        0..=3 => 0,
+        4..=7 => 1,
+        _ => 2,
+    }
+}
+
+/// Whether `document` (lower case) holds `word`, or a word one or two edits from it: a letter
+/// missing, extra, wrong, or two swapped.
 fn fuzzy_contains(document: &str, word: &str) -> bool {
     if document.contains(word) {
         return true;
     }
-    let grams = trigrams(word);
-    if grams.len() < 3 {
-        return false;
-    }
-    let present = grams.iter().filter(|g| document.contains(g.as_str())).count();
-    present as f64 / grams.len() as f64 >= FUZZY_SHARE
+    let allowed = typos_allowed(word);
+    allowed > 0
+        && document
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|token| token.chars().count().abs_diff(word.chars().count()) <= allowed)
+            .any(|token| strsim::damerau_levenshtein(token, word) <= allowed)
 }
 
 /// Clusters whose search document matches every word of `query`, best first.
-pub async fn hits<C: ConnectionTrait>(db: &C, query: &str) -> AppResult<Vec<Hit>> {
+pub async fn hits<C: ConnectionTrait + TransactionTrait>(db: &C, query: &str) -> AppResult<Vec<Hit>> {
     let words = words(query);
     if words.is_empty() {
         return Ok(Vec::new());
     }
+    let exact = match db.get_database_backend() {
+        DatabaseBackend::Postgres => postgres_hits(db, query, &words).await?,
+        DatabaseBackend::Sqlite => sqlite_search(db, &words, false).await?,
+        _ => return Err(AppError::Internal),
+    };
+    if !exact.is_empty() || words.iter().all(|w| typos_allowed(w) == 0) {
+        return Ok(exact);
+    }
+    // Nothing as typed: look again, forgiving a typo or two per word.
     match db.get_database_backend() {
-        DatabaseBackend::Postgres => postgres_hits(db, query, &words).await,
-        DatabaseBackend::Sqlite => sqlite_hits(db, &words).await,
-        _ => Err(AppError::Internal),
+        DatabaseBackend::Postgres => postgres_fuzzy(db, &words).await,
+        _ => sqlite_search(db, &words, true).await,
     }
 }
 
@@ -164,7 +181,7 @@ async fn postgres_hits<C: ConnectionTrait>(db: &C, query: &str, words: &[String]
         values.push(like_pattern(word).into());
         let p = values.len();
         conditions.push(format!(
-            "(search_vector @@ plainto_tsquery('simple', ${w}) OR document ILIKE ${p} OR word_similarity(${w}, document) >= {FUZZY_SHARE})"
+            "(search_vector @@ plainto_tsquery('simple', ${w}) OR document ILIKE ${p})"
         ));
     }
     let sql = format!(
@@ -188,15 +205,42 @@ async fn postgres_hits<C: ConnectionTrait>(db: &C, query: &str, words: &[String]
         .map_err(AppError::from)
 }
 
-async fn sqlite_hits<C: ConnectionTrait>(db: &C, words: &[String]) -> AppResult<Vec<Hit>> {
-    // Exact first: every word as a substring (FTS5 trigram phrases for three characters and
-    // more, LIKE on the same table for shorter words such as 航太).
-    let exact = sqlite_search(db, words, false).await?;
-    if !exact.is_empty() {
-        return Ok(exact);
+/// Candidates that share trigrams with the words (through the trigram index, with a low
+/// word-similarity threshold for this transaction only), kept when every word nearly appears.
+async fn postgres_fuzzy<C: ConnectionTrait + TransactionTrait>(db: &C, words: &[String]) -> AppResult<Vec<Hit>> {
+    let txn = db.begin().await?;
+    txn.execute_unprepared("SET LOCAL pg_trgm.word_similarity_threshold = 0.3")
+        .await?;
+    let mut conditions = Vec::new();
+    let mut values: Vec<sea_orm::Value> = Vec::new();
+    for word in words.iter().filter(|w| typos_allowed(w) > 0) {
+        values.push(word.clone().into());
+        conditions.push(format!("${} <% document", values.len()));
     }
-    // Then forgiving: candidates sharing trigrams, kept when each word nearly appears.
-    sqlite_search(db, words, true).await
+    let sql = format!(
+        "SELECT cluster_id, document FROM cluster_search WHERE {} LIMIT {}",
+        conditions.join(" OR "),
+        5 * MAX_HITS
+    );
+    let rows = txn
+        .query_all_raw(Statement::from_sql_and_values(DatabaseBackend::Postgres, sql, values))
+        .await?;
+    txn.commit().await?;
+    let mut hits = Vec::new();
+    for row in rows {
+        let document: String = row.try_get("", "document")?;
+        let document = document.to_lowercase();
+        if words.iter().all(|w| fuzzy_contains(&document, w)) {
+            let matched = words.iter().filter(|w| document.contains(w.as_str())).count();
+            hits.push(Hit {
+                cluster_id: row.try_get("", "cluster_id")?,
+                score: matched as f64,
+            });
+        }
+    }
+    hits.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.cluster_id.cmp(&b.cluster_id)));
+    hits.truncate(MAX_HITS);
+    Ok(hits)
 }
 
 async fn sqlite_search<C: ConnectionTrait>(db: &C, words: &[String], fuzzy: bool) -> AppResult<Vec<Hit>> {
@@ -322,9 +366,17 @@ mod tests {
 
     #[test]
     fn typos_within_one_edit_still_match() {
-        assert!(fuzzy_contains("taiwan aerospace industry association", "aerospce"));
+        assert!(
+            fuzzy_contains("taiwan aerospace industry association", "aerospce"),
+            "a letter missing"
+        );
+        assert!(
+            fuzzy_contains("composites, avionics", "avoinics"),
+            "two letters swapped"
+        );
         assert!(fuzzy_contains("taiwan aerospace industry association", "aerospace"));
         assert!(!fuzzy_contains("taiwan printed circuit association", "aerospce"));
+        assert!(!fuzzy_contains("tpca", "tpx"), "short words must match as typed");
     }
 
     #[test]

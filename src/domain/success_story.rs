@@ -200,10 +200,10 @@ pub async fn update<C: TransactionTrait>(
 ) -> AppResult<success_story::Model> {
     let txn = db.begin().await?;
     let (current, old) = load(&txn, id).await?;
+    policy::may_edit_story(actor, &involved(&txn, &old).await?)?;
     if current.version != expected_version {
         return Err(stale(current.version, expected_version));
     }
-    policy::may_edit_story(actor, &involved(&txn, &old).await?)?;
     let mut profile = old.clone();
     change(&mut profile);
     profile.validate()?;

@@ -3,22 +3,23 @@
 
 use std::{collections::HashMap, sync::Mutex};
 
-use async_graphql::{Context, Enum, InputObject, Object, SimpleObject};
+use async_graphql::{Context, Enum, InputObject, Object, SimpleObject, ID};
 use uuid::Uuid;
 
 use super::{
-    cluster::Cluster,
-    connection::ClusterConnection,
+    cluster::{Cluster, TYPE_NAME as CLUSTER},
+    connection::{ClusterConnection, PageInfo},
     context::{db, visibility},
     enums::{
         to_entity, ClusterKind, ClusterLabel, ClusterStatus, Ecosystem, EmergingIndustry, OrderDirection,
         PartnershipKind,
     },
+    node,
 };
 use crate::{
     domain::{
         discovery::{self as domain, ClusterFilter as DomainFilter, ClusterOrderField as DomainOrder, Range},
-        pagination::PageRequest,
+        pagination::{slice, PageRequest},
     },
     error::AppResult,
     http::limits::page_cost,
@@ -141,6 +142,33 @@ fn values(counts: Vec<domain::FacetCount>) -> Vec<FacetValue> {
         .collect()
 }
 
+/// One part of a recommendation's score.
+#[derive(SimpleObject, Clone)]
+pub struct RecommendationReason {
+    /// SHARED_ECOSYSTEMS, COMPLEMENTARY_ECOSYSTEMS, SHARED_TECHNOLOGIES, TARGET_MARKET,
+    /// SEEKS_YOUR_COUNTRY, INTERNATIONAL, LABEL or COMPLETE_PROFILE.
+    pub kind: String,
+    pub points: f64,
+    pub detail: String,
+}
+
+#[derive(SimpleObject)]
+pub struct RecommendedPartnerEdge {
+    pub cursor: String,
+    pub node: Cluster,
+    /// The sum of the reasons' points.
+    pub score: f64,
+    pub reasons: Vec<RecommendationReason>,
+}
+
+#[derive(SimpleObject)]
+pub struct RecommendedPartnerConnection {
+    pub edges: Vec<RecommendedPartnerEdge>,
+    pub nodes: Vec<Cluster>,
+    pub page_info: PageInfo,
+    pub total_count: u64,
+}
+
 #[derive(Default)]
 pub struct DiscoveryQuery;
 
@@ -197,6 +225,57 @@ impl DiscoveryQuery {
             }
         }
         Ok(ClusterConnection::new(list.page.map(Cluster), list.total))
+    }
+
+    /// Published clusters that would suit `clusterId` as partners, best first, each with the
+    /// parts of its score.
+    #[graphql(complexity = "page_cost(first, last, child_complexity)")]
+    async fn recommended_partners(
+        &self,
+        ctx: &Context<'_>,
+        cluster_id: ID,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> AppResult<RecommendedPartnerConnection> {
+        let request = PageRequest {
+            first,
+            after,
+            last,
+            before,
+        };
+        request.window()?;
+        let id = node::decode("clusterId", &cluster_id, CLUSTER)?;
+        let all = domain::recommend(db(ctx), &visibility(ctx), id).await?;
+        let total = all.len() as u64;
+        let page = slice(all, &request)?;
+        let page_info = PageInfo::of(&page);
+        let nodes = page.items.iter().map(|(_, r)| Cluster(r.cluster.clone())).collect();
+        let edges = page
+            .items
+            .into_iter()
+            .map(|(cursor, r)| RecommendedPartnerEdge {
+                cursor,
+                node: Cluster(r.cluster),
+                score: r.score,
+                reasons: r
+                    .reasons
+                    .into_iter()
+                    .map(|x| RecommendationReason {
+                        kind: x.kind.into(),
+                        points: x.points,
+                        detail: x.detail,
+                    })
+                    .collect(),
+            })
+            .collect();
+        Ok(RecommendedPartnerConnection {
+            edges,
+            nodes,
+            page_info,
+            total_count: total,
+        })
     }
 
     /// Facet counts for the same filter as `clusters`.

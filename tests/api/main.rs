@@ -8,6 +8,7 @@ mod auth;
 mod cli;
 mod clusters;
 mod directory;
+mod discovery;
 mod faults;
 mod hardening;
 mod http;

@@ -1,0 +1,434 @@
+//! Discovery on a small crafted directory whose answers are counted by hand: text search in two
+//! languages with typos, filters, facets consistent with the list, explained recommendations,
+//! and drafts that never show to those who may not see them.
+
+use serde_json::{json, Value};
+
+use crate::support::TestApp;
+
+const CREATE: &str = "mutation($i: CreateClusterInput!) { createCluster(input: $i) { cluster { id } } }";
+
+struct Directory {
+    app: TestApp,
+    ids: std::collections::HashMap<&'static str, String>,
+}
+
+fn cluster(name: &str, country: &str, ecosystems: &[&str], technologies: &[&str], total: i32) -> Value {
+    json!({ "name": name, "kind": "CLUSTER_ORGANISATION", "country": country, "ecosystems": ecosystems,
+            "technologies": technologies, "memberCounts": { "total": total, "sme": total },
+            "status": "PUBLISHED", "website": "https://cluster.example.org", "description": format!("{name} profile.") })
+}
+
+impl Directory {
+    fn new() -> Self {
+        let app = TestApp::empty();
+        let mut ids = std::collections::HashMap::new();
+        let mut a = cluster(
+            "Alpha Aerospace Cluster",
+            "TW",
+            &["AEROSPACE_DEFENCE", "DIGITAL"],
+            &["composites", "avionics"],
+            40,
+        );
+        a["localName"] = json!("台中航太聚落");
+        a["region"] = json!("Central Taiwan");
+        a["kind"] = json!("INDUSTRY_ASSOCIATION");
+        a["foundedYear"] = json!(2001);
+        a["label"] = json!("GOLD");
+        a["labelExpiresOn"] = json!("2027-12-31");
+        a["seeksPartnersIn"] = json!(["DE", "FR"]);
+        let mut b = cluster(
+            "Bavaria Avionics Network",
+            "DE",
+            &["AEROSPACE_DEFENCE", "ELECTRONICS"],
+            &["avionics", "sensors"],
+            120,
+        );
+        b["region"] = json!("Bavaria");
+        b["foundedYear"] = json!(2010);
+        b["label"] = json!("SILVER");
+        b["labelExpiresOn"] = json!("2028-06-30");
+        b["seeksPartnersIn"] = json!(["TW"]);
+        let mut c = cluster(
+            "Circuit Board Alliance",
+            "TW",
+            &["ELECTRONICS"],
+            &["printed circuit boards"],
+            15,
+        );
+        c["acronym"] = json!("CBA");
+        c["kind"] = json!("INDUSTRY_ASSOCIATION");
+        c["foundedYear"] = json!(1995);
+        let mut d = cluster("Danube Food Cluster", "AT", &["AGRI_FOOD"], &["food safety"], 60);
+        d["foundedYear"] = json!(2015);
+        d["label"] = json!("BRONZE");
+        d["labelExpiresOn"] = json!("2027-01-31");
+        let mut e = cluster(
+            "Eindhoven Chips Cluster",
+            "NL",
+            &["ELECTRONICS", "DIGITAL"],
+            &["semiconductors", "sensors"],
+            300,
+        );
+        e["foundedYear"] = json!(2005);
+        e["label"] = json!("GOLD");
+        e["labelExpiresOn"] = json!("2028-12-31");
+        let mut f = cluster(
+            "Hidden Aerospace Draft",
+            "FR",
+            &["AEROSPACE_DEFENCE"],
+            &["avionics"],
+            20,
+        );
+        f["status"] = json!("DRAFT");
+        for (key, input) in [("A", a), ("B", b), ("C", c), ("D", d), ("E", e), ("F", f)] {
+            let reply = app.as_admin(CREATE, json!({ "i": input }));
+            ids.insert(
+                key,
+                reply.data()["createCluster"]["cluster"]["id"]
+                    .as_str()
+                    .unwrap()
+                    .to_owned(),
+            );
+        }
+        app.as_admin(
+            "mutation($b: ID!, $e: ID!) { createPartnership(input: {name: \"Sensors Going International\", kind: ESCP_4I, status: ACTIVE,
+               members: [{clusterId: $b, role: COORDINATOR}, {clusterId: $e}]}) { partnership { id } } }",
+            json!({ "b": ids["B"], "e": ids["E"] }),
+        )
+        .data();
+        Directory { app, ids }
+    }
+
+    fn names(&self, filter: Value, order: Value) -> Vec<String> {
+        let reply = self.app.query(
+            "query($f: ClusterFilter, $o: ClusterOrder) { clusters(filter: $f, orderBy: $o, first: 100) { totalCount nodes { name } } }",
+            json!({ "f": filter, "o": order }),
+        );
+        let clusters = &reply.data()["clusters"];
+        let names: Vec<String> = clusters["nodes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|n| n["name"].as_str().unwrap().to_owned())
+            .collect();
+        assert_eq!(
+            clusters["totalCount"].as_u64().unwrap() as usize,
+            names.len(),
+            "totalCount agrees with the list"
+        );
+        names
+    }
+
+    fn initials(&self, filter: Value) -> String {
+        let mut names: Vec<String> = self
+            .names(filter, Value::Null)
+            .iter()
+            .map(|n| n[..1].to_owned())
+            .collect();
+        names.sort();
+        names.concat()
+    }
+}
+
+#[test]
+fn text_search_in_two_languages_with_typos_and_highlights() {
+    let dir = Directory::new();
+    let search = |q: &str| {
+        let reply = dir.app.query(
+            "query($q: String) { clusters(filter: {query: $q}) { totalCount nodes { name searchHighlight } } }",
+            json!({ "q": q }),
+        );
+        reply.data()["clusters"]["nodes"].as_array().unwrap().clone()
+    };
+    let names = |q: &str| -> Vec<String> {
+        search(q)
+            .iter()
+            .map(|n| n["name"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    assert_eq!(names("航太"), ["Alpha Aerospace Cluster"], "Chinese, two characters");
+    let mut avionics = names("avionics");
+    avionics.sort();
+    assert_eq!(
+        avionics,
+        ["Alpha Aerospace Cluster", "Bavaria Avionics Network"],
+        "technology keyword; never the draft"
+    );
+    let mut typo = names("avoinics");
+    typo.sort();
+    assert_eq!(
+        typo,
+        ["Alpha Aerospace Cluster", "Bavaria Avionics Network"],
+        "one typo is forgiven"
+    );
+    assert_eq!(names("CBA"), ["Circuit Board Alliance"], "acronym");
+    assert_eq!(
+        names("printed circuit"),
+        ["Circuit Board Alliance"],
+        "every word must match"
+    );
+    assert!(names("zeppelin").is_empty());
+    // The name match ranks first.
+    assert_eq!(names("aerospace")[0], "Alpha Aerospace Cluster");
+    let hit = &search("航太")[0];
+    assert!(hit["searchHighlight"].as_str().unwrap().contains("[航太]"), "{hit}");
+    let without = dir.app.query("{ clusters { nodes { searchHighlight } } }", json!({}));
+    assert!(without.data()["clusters"]["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|n| n["searchHighlight"].is_null()));
+    // Relevance needs a query; other orders apply to search results too.
+    let refused = dir
+        .app
+        .query("{ clusters(orderBy: {field: RELEVANCE}) { totalCount } }", json!({}));
+    assert_eq!(refused.bad_fields(), ["orderBy.field"]);
+    let by_name = dir.names(
+        json!({ "query": "avionics" }),
+        json!({ "field": "NAME", "direction": "DESC" }),
+    );
+    assert_eq!(by_name, ["Bavaria Avionics Network", "Alpha Aerospace Cluster"]);
+}
+
+#[test]
+fn filters_combine_as_counted_by_hand() {
+    let dir = Directory::new();
+    let cases = [
+        (json!({ "countries": ["TW"] }), "AC"),
+        (json!({ "ecosystems": ["ELECTRONICS"] }), "BCE"),
+        (json!({ "countries": ["TW"], "ecosystems": ["ELECTRONICS"] }), "C"),
+        (json!({ "ecosystems": ["AGRI_FOOD", "AEROSPACE_DEFENCE"] }), "ABD"),
+        (json!({ "memberCount": { "min": 50 } }), "BDE"),
+        (json!({ "memberCount": { "min": 20, "max": 100 } }), "AD"),
+        (json!({ "foundedYear": { "max": 2001 } }), "AC"),
+        (json!({ "labels": ["GOLD"] }), "AE"),
+        (json!({ "regions": ["Bavaria"] }), "B"),
+        (json!({ "hasActivePartnershipOfKind": ["ESCP_4I"] }), "BE"),
+        (json!({ "hasActivePartnershipOfKind": ["MOU"] }), ""),
+        (json!({ "seekingPartnersIn": ["TW"] }), "B"),
+        (json!({ "kinds": ["INDUSTRY_ASSOCIATION"] }), "AC"),
+        (json!({ "ecosystems": ["ELECTRONICS"], "labels": ["GOLD"] }), "E"),
+        (json!({ "query": "sensors", "countries": ["NL", "DE"] }), "BE"),
+    ];
+    for (filter, expected) in cases {
+        assert_eq!(dir.initials(filter.clone()), expected, "{filter}");
+    }
+    let by_members = dir.names(Value::Null, json!({ "field": "MEMBER_COUNT", "direction": "DESC" }));
+    assert_eq!(by_members.iter().map(|n| &n[..1]).collect::<String>(), "EBDAC");
+    let bad = dir.app.query(
+        "{ clusters(filter: {memberCount: {min: 10, max: 5}}) { totalCount } }",
+        json!({}),
+    );
+    assert_eq!(bad.bad_fields(), ["filter.memberCount"]);
+}
+
+fn facet_counts(facets: &Value, dimension: &str) -> Vec<(String, u64)> {
+    facets[dimension]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| (v["value"].as_str().unwrap().to_owned(), v["count"].as_u64().unwrap()))
+        .collect()
+}
+
+#[test]
+fn facet_counts_match_the_filtered_lists() {
+    let dir = Directory::new();
+    let facets = |filter: Value| {
+        dir.app
+            .query(
+                "query($f: ClusterFilter) { clusterFacets(filter: $f) { countries { value count } ecosystems { value count }
+                   emergingIndustries { value count } kinds { value count } labels { value count } } }",
+                json!({ "f": filter }),
+            )
+            .data()["clusterFacets"]
+            .clone()
+    };
+    let electronics = facets(json!({ "ecosystems": ["ELECTRONICS"] }));
+    let mut countries = facet_counts(&electronics, "countries");
+    countries.sort();
+    assert_eq!(
+        countries,
+        [("DE".to_owned(), 1), ("NL".to_owned(), 1), ("TW".to_owned(), 1)]
+    );
+    // A dimension's own filter does not narrow its counts; the draft is never counted.
+    let ecosystems = facet_counts(&electronics, "ecosystems");
+    assert!(
+        ecosystems.contains(&("AEROSPACE_DEFENCE".to_owned(), 2)),
+        "{ecosystems:?}"
+    );
+    assert!(ecosystems.contains(&("ELECTRONICS".to_owned(), 3)));
+
+    // The rule, checked for every value of every dimension under several filters.
+    for base in [
+        json!({}),
+        json!({ "ecosystems": ["ELECTRONICS"] }),
+        json!({ "countries": ["TW", "DE"] }),
+        json!({ "query": "avionics" }),
+    ] {
+        let counts = facets(base.clone());
+        for (dimension, field) in [
+            ("countries", "countries"),
+            ("ecosystems", "ecosystems"),
+            ("kinds", "kinds"),
+            ("labels", "labels"),
+        ] {
+            for (value, count) in facet_counts(&counts, dimension) {
+                let mut filter = base.clone();
+                filter[field] = json!([value]);
+                assert_eq!(
+                    dir.names(filter.clone(), Value::Null).len() as u64,
+                    count,
+                    "{dimension}={value} under {base}"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn recommendations_rank_and_explain() {
+    let dir = Directory::new();
+    let recommend = |id: &str| {
+        dir.app
+            .query(
+                "query($id: ID!) { recommendedPartners(clusterId: $id, first: 10) { totalCount edges { score node { name } reasons { kind points detail } } } }",
+                json!({ "id": id }),
+            )
+            .data()["recommendedPartners"]
+            .clone()
+    };
+    let for_alpha = recommend(&dir.ids["A"]);
+    let edges = for_alpha["edges"].as_array().unwrap();
+    let order: Vec<&str> = edges.iter().map(|e| e["node"]["name"].as_str().unwrap()).collect();
+    assert_eq!(
+        order,
+        [
+            "Bavaria Avionics Network",
+            "Eindhoven Chips Cluster",
+            "Circuit Board Alliance"
+        ],
+        "D shares nothing; F is a draft"
+    );
+    for edge in edges {
+        let sum: f64 = edge["reasons"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["points"].as_f64().unwrap())
+            .sum();
+        assert!(
+            (sum - edge["score"].as_f64().unwrap()).abs() < 1e-9,
+            "the score is the sum of its reasons"
+        );
+    }
+    let reasons: Vec<(String, f64, String)> = edges[0]["reasons"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["kind"].as_str().unwrap().to_owned(),
+                r["points"].as_f64().unwrap(),
+                r["detail"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    let expect = [
+        ("SHARED_ECOSYSTEMS", 3.0, "AEROSPACE_DEFENCE"),
+        (
+            "COMPLEMENTARY_ECOSYSTEMS",
+            2.0,
+            "AEROSPACE_DEFENCE+ELECTRONICS, DIGITAL+ELECTRONICS",
+        ),
+        ("SHARED_TECHNOLOGIES", 2.0, "avionics"),
+        ("TARGET_MARKET", 3.0, "you seek partners in DE"),
+        ("SEEKS_YOUR_COUNTRY", 2.0, "they seek partners in TW"),
+        ("INTERNATIONAL", 2.0, "TW – DE"),
+        ("LABEL", 1.0, "SILVER"),
+        ("COMPLETE_PROFILE", 0.5, "website and description"),
+    ];
+    for (kind, points, detail) in expect {
+        assert!(
+            reasons.contains(&(kind.to_owned(), points, detail.to_owned())),
+            "{kind} in {reasons:?}"
+        );
+    }
+    assert_eq!(edges[0]["score"], 15.5);
+    // Partners already are not recommended: B and E share a partnership.
+    let for_bavaria = recommend(&dir.ids["B"]);
+    assert!(for_bavaria["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|e| e["node"]["name"] != "Eindhoven Chips Cluster"));
+    // A draft is no source for those who may not see it.
+    let hidden = dir.app.query(
+        "query($id: ID!) { recommendedPartners(clusterId: $id) { totalCount } }",
+        json!({ "id": dir.ids["F"] }),
+    );
+    assert_eq!(hidden.code(), "NOT_FOUND");
+}
+
+#[test]
+fn drafts_never_show_to_those_who_may_not_see_them() {
+    let dir = Directory::new();
+    assert!(dir.names(json!({ "query": "Hidden" }), Value::Null).is_empty());
+    assert!(dir.names(json!({ "countries": ["FR"] }), Value::Null).is_empty());
+    let facets = dir
+        .app
+        .query("{ clusterFacets { countries { value count } } }", json!({}));
+    assert!(!facet_counts(&facets.data()["clusterFacets"], "countries")
+        .iter()
+        .any(|(c, _)| c == "FR"));
+    let admin = dir.app.as_admin(
+        "{ clusters(filter: {query: \"Hidden\"}) { totalCount } clusterFacets { countries { value count } } }",
+        json!({}),
+    );
+    assert_eq!(admin.data()["clusters"]["totalCount"], 1);
+    assert!(facet_counts(&admin.data()["clusterFacets"], "countries").contains(&("FR".to_owned(), 1)));
+}
+
+#[test]
+fn the_issue_examples_on_the_demo_data() {
+    let app = TestApp::spawn();
+    let acronyms = |q: &str| -> Vec<String> {
+        let reply = app.query(
+            "query($q: String) { clusters(filter: {query: $q}) { nodes { acronym name } } }",
+            json!({ "q": q }),
+        );
+        reply.data()["clusters"]["nodes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|n| n["acronym"].as_str().unwrap_or("").to_owned())
+            .collect()
+    };
+    assert_eq!(
+        acronyms("航太"),
+        ["TAIA"],
+        "the Taiwan Aerospace Industry Association by its Chinese name"
+    );
+    for q in ["aerospace", "aerospce"] {
+        let found = acronyms(q);
+        assert!(
+            found.contains(&"TAIA".to_owned()) && found.contains(&"CASTRA".to_owned()),
+            "{q}: {found:?}"
+        );
+    }
+    assert_eq!(
+        acronyms("TPCA")[0],
+        "TPCA",
+        "the printed-circuit association by its acronym"
+    );
+    let pcb = app.query(
+        r#"{ clusters(filter: {query: "printed circuit"}) { nodes { acronym } } }"#,
+        json!({}),
+    );
+    assert!(pcb.data()["clusters"]["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|n| n["acronym"] == "TPCA"));
+}
