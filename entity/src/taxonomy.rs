@@ -166,3 +166,11 @@ text_enum!(
         Admin = "ADMIN",
     }
 );
+
+text_enum!(
+    /// Whether a partner search offers cooperation or asks for it.
+    PartnerSearchKind {
+        Offer = "OFFER",
+        Request = "REQUEST",
+    }
+);

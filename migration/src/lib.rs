@@ -7,6 +7,7 @@ mod m20261125_000001_create_directory;
 mod m20261125_000002_accounts;
 mod m20261125_000003_hardening;
 mod m20261125_000004_search;
+mod m20261125_000005_partner_search;
 
 pub struct Migrator;
 
@@ -18,6 +19,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000002_accounts::Migration),
             Box::new(m20261125_000003_hardening::Migration),
             Box::new(m20261125_000004_search::Migration),
+            Box::new(m20261125_000005_partner_search::Migration),
         ]
     }
 }

@@ -8,6 +8,7 @@ pub mod discovery;
 pub mod member;
 pub mod pagination;
 pub mod partner_organisation;
+pub mod partner_search;
 pub mod partnership;
 pub mod persisted_document;
 pub mod policy;

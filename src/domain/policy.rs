@@ -48,6 +48,14 @@ impl Visibility {
         }
     }
 
+    pub fn of_principal(p: &Principal) -> Self {
+        Self {
+            everything: p.is_admin(),
+            countries: p.countries.clone(),
+            clusters: p.clusters.clone(),
+        }
+    }
+
     pub fn public() -> Self {
         Self {
             everything: false,

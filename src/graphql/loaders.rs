@@ -68,6 +68,8 @@ keys!(
     EmergingIndustriesOf,
     TechnologiesOf,
     PartnerCountriesOf,
+    SearchEcosystemsOf,
+    SearchCountriesOf,
     /// The partnerships a cluster belongs to, by name.
     PartnershipsOf,
     /// The visible member clusters of a partnership, coordinator first.
@@ -389,6 +391,44 @@ impl Loader<PartnerCountriesOf> for Loaders {
             keys,
             rows.into_iter().map(|r| (r.cluster_id, r.country)),
             PartnerCountriesOf,
+        ))
+    }
+}
+
+impl Loader<SearchEcosystemsOf> for Loaders {
+    type Value = Vec<Ecosystem>;
+    type Error = AppError;
+
+    async fn load(&self, keys: &[SearchEcosystemsOf]) -> Result<HashMap<SearchEcosystemsOf, Self::Value>, Self::Error> {
+        use entity::partner_search_ecosystem as pse;
+        let rows = pse::Entity::find()
+            .filter(pse::Column::PartnerSearchId.is_in(ids(keys, |k| k.0)))
+            .order_by_asc(pse::Column::Ecosystem)
+            .all(&self.db)
+            .await?;
+        Ok(group(
+            keys,
+            rows.into_iter().map(|r| (r.partner_search_id, r.ecosystem)),
+            SearchEcosystemsOf,
+        ))
+    }
+}
+
+impl Loader<SearchCountriesOf> for Loaders {
+    type Value = Vec<String>;
+    type Error = AppError;
+
+    async fn load(&self, keys: &[SearchCountriesOf]) -> Result<HashMap<SearchCountriesOf, Self::Value>, Self::Error> {
+        use entity::partner_search_country as psc;
+        let rows = psc::Entity::find()
+            .filter(psc::Column::PartnerSearchId.is_in(ids(keys, |k| k.0)))
+            .order_by_asc(psc::Column::Country)
+            .all(&self.db)
+            .await?;
+        Ok(group(
+            keys,
+            rows.into_iter().map(|r| (r.partner_search_id, r.country)),
+            SearchCountriesOf,
         ))
     }
 }

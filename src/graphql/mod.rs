@@ -10,6 +10,7 @@ pub mod loaders;
 pub mod member;
 pub mod node;
 pub mod partner_organisation;
+pub mod partner_search;
 pub mod partnership;
 pub mod scalars;
 pub mod success_story;
@@ -39,6 +40,7 @@ pub struct Query(
     partnership::PartnershipQuery,
     success_story::SuccessStoryQuery,
     partner_organisation::PartnerOrganisationQuery,
+    partner_search::PartnerSearchQuery,
 );
 
 #[derive(MergedObject, Default)]
@@ -49,6 +51,7 @@ pub struct Mutation(
     partnership::PartnershipMutation,
     success_story::SuccessStoryMutation,
     trusted_document::TrustedDocumentMutation,
+    partner_search::PartnerSearchMutation,
 );
 
 pub type ClusterSchema = Schema<Query, Mutation, EmptySubscription>;

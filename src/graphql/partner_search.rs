@@ -1,0 +1,330 @@
+//! The partner-search marketplace in GraphQL.
+
+use async_graphql::{Context, Enum, InputObject, Object, SimpleObject, ID};
+use chrono::{DateTime, Utc};
+use entity::{expression_of_interest, partner_search as row};
+
+use super::{
+    cluster::{Cluster, TYPE_NAME as CLUSTER},
+    context::{caller, db, loaders, visibility},
+    enums::{to_entity, Ecosystem},
+    loaders as l, node,
+    scalars::Date,
+};
+use crate::{
+    domain::{
+        pagination::{slice, Page, PageRequest},
+        partner_search::{self as domain, NewPartnerSearch, PartnerSearchFilter as DomainFilter},
+        policy,
+    },
+    error::AppResult,
+    http::limits::page_cost,
+};
+
+pub const TYPE_NAME: &str = "PartnerSearch";
+
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+#[graphql(remote = "entity::taxonomy::PartnerSearchKind")]
+pub enum PartnerSearchKind {
+    /// The cluster offers cooperation.
+    Offer,
+    /// The cluster looks for a partner.
+    Request,
+}
+
+/// A cluster's offer of, or request for, cooperation.
+#[derive(Clone)]
+pub struct PartnerSearch(pub row::Model);
+
+/// A cluster's answer to a partner search.
+#[derive(Clone)]
+pub struct ExpressionOfInterest(pub expression_of_interest::Model);
+
+#[Object]
+impl ExpressionOfInterest {
+    async fn id(&self) -> ID {
+        node::encode("ExpressionOfInterest", self.0.id)
+    }
+    async fn cluster(&self, ctx: &Context<'_>) -> AppResult<Option<Cluster>> {
+        Ok(loaders(ctx)
+            .load_one(l::ClusterById(self.0.cluster_id))
+            .await?
+            .map(Cluster))
+    }
+    async fn message(&self) -> &str {
+        &self.0.message
+    }
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+}
+
+#[derive(SimpleObject)]
+pub struct ExpressionOfInterestEdge {
+    pub cursor: String,
+    pub node: ExpressionOfInterest,
+}
+
+#[derive(SimpleObject)]
+pub struct ExpressionOfInterestConnection {
+    pub edges: Vec<ExpressionOfInterestEdge>,
+    pub nodes: Vec<ExpressionOfInterest>,
+    pub page_info: super::connection::PageInfo,
+    pub total_count: u64,
+}
+
+#[derive(SimpleObject)]
+pub struct PartnerSearchEdge {
+    pub cursor: String,
+    pub node: PartnerSearch,
+}
+
+#[derive(SimpleObject)]
+pub struct PartnerSearchConnection {
+    pub edges: Vec<PartnerSearchEdge>,
+    pub nodes: Vec<PartnerSearch>,
+    pub page_info: super::connection::PageInfo,
+    pub total_count: u64,
+}
+
+#[Object]
+impl PartnerSearch {
+    pub async fn id(&self) -> ID {
+        node::encode(TYPE_NAME, self.0.id)
+    }
+    async fn kind(&self) -> PartnerSearchKind {
+        self.0.kind.into()
+    }
+    async fn title(&self) -> &str {
+        &self.0.title
+    }
+    async fn description(&self) -> &str {
+        &self.0.description
+    }
+    /// The last day it is open.
+    async fn expires_on(&self) -> Date {
+        Date(self.0.expires_on)
+    }
+    /// The cluster that posted it.
+    async fn cluster(&self, ctx: &Context<'_>) -> AppResult<Option<Cluster>> {
+        Ok(loaders(ctx)
+            .load_one(l::ClusterById(self.0.cluster_id))
+            .await?
+            .map(Cluster))
+    }
+    async fn ecosystems(&self, ctx: &Context<'_>) -> AppResult<Vec<Ecosystem>> {
+        let values = loaders(ctx)
+            .load_one(l::SearchEcosystemsOf(self.0.id))
+            .await?
+            .unwrap_or_default();
+        Ok(values.into_iter().map(Into::into).collect())
+    }
+    /// ISO 3166-1 alpha-2 codes of the countries it is aimed at.
+    async fn target_countries(&self, ctx: &Context<'_>) -> AppResult<Vec<String>> {
+        Ok(loaders(ctx)
+            .load_one(l::SearchCountriesOf(self.0.id))
+            .await?
+            .unwrap_or_default())
+    }
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+    /// Who answered, newest first: for the posting cluster's editors only.
+    #[graphql(complexity = "page_cost(first, last, child_complexity)")]
+    async fn interests(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> AppResult<ExpressionOfInterestConnection> {
+        let request = PageRequest {
+            first,
+            after,
+            last,
+            before,
+        };
+        let all = domain::interests(db(ctx), caller(ctx).principal(), self.0.id).await?;
+        let total = all.len() as u64;
+        let page: Page<ExpressionOfInterest> = slice(all, &request)?.map(ExpressionOfInterest);
+        let page_info = super::connection::PageInfo::of(&page);
+        let nodes = page.items.iter().map(|(_, n)| n.clone()).collect();
+        let edges = page
+            .items
+            .into_iter()
+            .map(|(cursor, node)| ExpressionOfInterestEdge { cursor, node })
+            .collect();
+        Ok(ExpressionOfInterestConnection {
+            edges,
+            nodes,
+            page_info,
+            total_count: total,
+        })
+    }
+}
+
+#[derive(InputObject, Default)]
+pub struct PartnerSearchFilter {
+    pub kinds: Option<Vec<PartnerSearchKind>>,
+    pub ecosystems: Option<Vec<Ecosystem>>,
+    /// Searches aimed at one of these countries.
+    pub target_countries: Option<Vec<String>>,
+    /// Searches of one cluster.
+    pub cluster_id: Option<ID>,
+}
+
+#[derive(Default)]
+pub struct PartnerSearchQuery;
+
+#[Object]
+impl PartnerSearchQuery {
+    /// Open partner searches (expired ones drop out), newest first.
+    #[graphql(complexity = "page_cost(first, last, child_complexity)")]
+    async fn partner_searches(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<PartnerSearchFilter>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> AppResult<PartnerSearchConnection> {
+        let window = PageRequest {
+            first,
+            after,
+            last,
+            before,
+        }
+        .window()?;
+        let filter = filter.unwrap_or_default();
+        let mut filter = DomainFilter {
+            kinds: to_entity(filter.kinds),
+            ecosystems: to_entity(filter.ecosystems),
+            target_countries: filter.target_countries.unwrap_or_default(),
+            cluster_id: filter
+                .cluster_id
+                .map(|id| node::decode("filter.clusterId", &id, CLUSTER))
+                .transpose()?,
+        };
+        filter.validate()?;
+        let visibility = visibility(ctx);
+        let page = domain::list(db(ctx), &visibility, &filter, &window)
+            .await?
+            .map(PartnerSearch);
+        let total = if ctx.look_ahead().field("totalCount").exists() {
+            domain::count(db(ctx), &visibility, &filter).await?
+        } else {
+            0
+        };
+        let page_info = super::connection::PageInfo::of(&page);
+        let nodes = page.items.iter().map(|(_, n)| n.clone()).collect();
+        let edges = page
+            .items
+            .into_iter()
+            .map(|(cursor, node)| PartnerSearchEdge { cursor, node })
+            .collect();
+        Ok(PartnerSearchConnection {
+            edges,
+            nodes,
+            page_info,
+            total_count: total,
+        })
+    }
+}
+
+#[derive(InputObject)]
+pub struct CreatePartnerSearchInput {
+    pub cluster_id: ID,
+    pub kind: PartnerSearchKind,
+    pub title: String,
+    pub description: String,
+    /// The last day it is open; at most a year ahead.
+    pub expires_on: Date,
+    pub ecosystems: Option<Vec<Ecosystem>>,
+    pub target_countries: Option<Vec<String>>,
+}
+
+#[derive(SimpleObject)]
+pub struct CreatePartnerSearchPayload {
+    pub partner_search: PartnerSearch,
+}
+
+#[derive(InputObject)]
+pub struct DeletePartnerSearchInput {
+    pub id: ID,
+}
+
+#[derive(SimpleObject)]
+pub struct DeletePartnerSearchPayload {
+    pub deleted_partner_search_id: ID,
+}
+
+#[derive(InputObject)]
+pub struct ExpressInterestInput {
+    pub partner_search_id: ID,
+    /// Your cluster that is interested.
+    pub cluster_id: ID,
+    pub message: String,
+}
+
+#[derive(SimpleObject)]
+pub struct ExpressInterestPayload {
+    pub expression_of_interest: ExpressionOfInterest,
+}
+
+#[derive(Default)]
+pub struct PartnerSearchMutation;
+
+#[Object]
+impl PartnerSearchMutation {
+    /// Posts an offer or request for one of your clusters.
+    async fn create_partner_search(
+        &self,
+        ctx: &Context<'_>,
+        input: CreatePartnerSearchInput,
+    ) -> AppResult<CreatePartnerSearchPayload> {
+        let actor = policy::signed_in(caller(ctx))?;
+        let cluster_id = node::decode("clusterId", &input.cluster_id, CLUSTER)?;
+        let new = NewPartnerSearch {
+            kind: input.kind.into(),
+            title: input.title,
+            description: input.description,
+            expires_on: input.expires_on.0,
+            ecosystems: to_entity(input.ecosystems),
+            target_countries: input.target_countries.unwrap_or_default(),
+        };
+        let model = domain::create(db(ctx), actor, cluster_id, new).await?;
+        Ok(CreatePartnerSearchPayload {
+            partner_search: PartnerSearch(model),
+        })
+    }
+
+    async fn delete_partner_search(
+        &self,
+        ctx: &Context<'_>,
+        input: DeletePartnerSearchInput,
+    ) -> AppResult<DeletePartnerSearchPayload> {
+        let actor = policy::signed_in(caller(ctx))?;
+        let id = node::decode("id", &input.id, TYPE_NAME)?;
+        domain::delete(db(ctx), actor, id).await?;
+        Ok(DeletePartnerSearchPayload {
+            deleted_partner_search_id: input.id,
+        })
+    }
+
+    /// Answers an open partner search on behalf of one of your clusters, once.
+    async fn express_interest(
+        &self,
+        ctx: &Context<'_>,
+        input: ExpressInterestInput,
+    ) -> AppResult<ExpressInterestPayload> {
+        let actor = policy::signed_in(caller(ctx))?;
+        let search_id = node::decode("partnerSearchId", &input.partner_search_id, TYPE_NAME)?;
+        let cluster_id = node::decode("clusterId", &input.cluster_id, CLUSTER)?;
+        let model = domain::express_interest(db(ctx), actor, search_id, cluster_id, &input.message).await?;
+        Ok(ExpressInterestPayload {
+            expression_of_interest: ExpressionOfInterest(model),
+        })
+    }
+}
