@@ -3,10 +3,12 @@
 
 pub mod app;
 pub mod auth;
+pub mod benchmark;
 pub mod config;
 pub mod db;
 pub mod domain;
 pub mod error;
+pub mod generate;
 pub mod graphql;
 pub mod http;
 pub mod seed;

@@ -36,6 +36,21 @@ enum Command {
     Seed,
     /// Print the GraphQL schema (SDL).
     ExportSchema,
+    /// Fill an empty database with synthetic clusters for load tests (deterministic per seed).
+    Generate {
+        #[arg(long, default_value_t = 100_000)]
+        clusters: usize,
+        #[arg(long, default_value_t = 7)]
+        seed: u64,
+    },
+    /// Print p50/p99 latency of search, filters, facets and recommendations on this database.
+    Benchmark {
+        /// Runs of each kind of query.
+        #[arg(long, default_value_t = 200)]
+        runs: usize,
+        #[arg(long, default_value_t = 7)]
+        seed: u64,
+    },
     /// Mint an access token for an operator or a test client.
     IssueToken {
         #[arg(long, value_enum)]
@@ -120,6 +135,50 @@ fn run(cli: Cli) -> Result<(), String> {
             println!("{token}");
             Ok(())
         }
+        Command::Generate { clusters, seed } => block_on(async {
+            let db = db::connect(&settings.database_url, settings.database_max_connections)
+                .await
+                .map_err(|e| e.to_string())?;
+            db::migrate(&db).await.map_err(|e| e.to_string())?;
+            if !seed::is_empty(&db).await.map_err(|e| e.to_string())? {
+                return Err("generate fills an empty database only".into());
+            }
+            let started = std::time::Instant::now();
+            let report = clusterbridge::generate::generate(&db, clusters, seed)
+                .await
+                .map_err(|e| e.to_string())?;
+            println!(
+                "generated {} clusters, {} members, {} partnerships, {} success stories in {:.1} s",
+                report.clusters,
+                report.members,
+                report.partnerships,
+                report.success_stories,
+                started.elapsed().as_secs_f64()
+            );
+            Ok(())
+        }),
+        Command::Benchmark { runs, seed } => block_on(async {
+            let db = db::connect(&settings.database_url, settings.database_max_connections)
+                .await
+                .map_err(|e| e.to_string())?;
+            let results = clusterbridge::benchmark::run(&db, settings.token_service()?, runs.max(1), seed).await?;
+            println!(
+                "{:<22} {:>10} {:>10} {:>10} {:>7}",
+                "query", "p50 ms", "p99 ms", "max ms", "errors"
+            );
+            for m in results {
+                let ms = |d: std::time::Duration| d.as_secs_f64() * 1000.0;
+                println!(
+                    "{:<22} {:>10.1} {:>10.1} {:>10.1} {:>7}",
+                    m.name,
+                    ms(m.p50),
+                    ms(m.p99),
+                    ms(m.max),
+                    m.errors
+                );
+            }
+            Ok(())
+        }),
         Command::Migrate => block_on(async {
             let db = db::connect(&settings.database_url, settings.database_max_connections)
                 .await

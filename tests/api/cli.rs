@@ -95,3 +95,50 @@ fn export_schema_prints_the_committed_schema() {
         "export-schema differs from schema.graphql"
     );
 }
+
+#[test]
+fn generate_is_deterministic_and_benchmark_prints_percentiles() {
+    let dir = std::env::temp_dir();
+    let mut fingerprints = Vec::new();
+    for run in 0..2 {
+        let path = dir.join(format!("clusterbridge-gen-{run}-{}.db", uuid::Uuid::now_v7().simple()));
+        let url = format!("sqlite://{}?mode=rwc", path.display());
+        let out = clusterbridge(
+            &["generate", "--clusters", "300", "--seed", "42"],
+            &[("DATABASE_URL", &url)],
+        );
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(String::from_utf8_lossy(&out.stdout)
+            .contains("generated 300 clusters, 6000 members, 60 partnerships, 150 success stories"));
+        let names = tokio::runtime::Runtime::new().unwrap().block_on(async {
+            use sea_orm::{QueryOrder, QuerySelect};
+            let db = clusterbridge::db::connect(&url, 1).await.unwrap();
+            entity::cluster::Entity::find()
+                .select_only()
+                .column(entity::cluster::Column::Name)
+                .order_by_asc(entity::cluster::Column::Id)
+                .into_tuple::<String>()
+                .all(&db)
+                .await
+                .unwrap()
+        });
+        fingerprints.push(names);
+        if run == 1 {
+            let bench = clusterbridge(&["benchmark", "--runs", "3"], &[("DATABASE_URL", &url)]);
+            let table = String::from_utf8_lossy(&bench.stdout);
+            assert!(bench.status.success());
+            for kind in ["text search", "filtered text search", "facets", "recommendations"] {
+                let line = table
+                    .lines()
+                    .find(|l| l.starts_with(kind))
+                    .unwrap_or_else(|| panic!("{kind} in {table}"));
+                assert!(line.trim_end().ends_with(" 0"), "no errors: {line}");
+            }
+        }
+        let _ = std::fs::remove_file(&path);
+    }
+    assert_eq!(
+        fingerprints[0], fingerprints[1],
+        "the same seed gives the same directory"
+    );
+}

@@ -10,7 +10,6 @@ mod clusters;
 mod directory;
 mod discovery;
 mod faults;
-mod fuzz;
 mod hardening;
 mod http;
 mod marketplace;
