@@ -227,11 +227,12 @@ async fn handle(
                     Err(err) => return refuse(StatusCode::BAD_REQUEST, media, &err.to_string(), err.code()),
                 }
             }
-            (Some(_), false) => {
-                let message = "Idempotency-Key applies to a single mutation";
+            (Some(_), false) if is_mutation => {
+                let message = "Idempotency-Key applies to a request of one mutation, not to a batch";
                 return refuse(StatusCode::BAD_REQUEST, media, message, "BAD_USER_INPUT");
             }
-            (None, _) => None,
+            // Reads are safe to repeat; a key on them changes nothing.
+            _ => None,
         };
 
         let mut request = graphql::request_data(request, &state.db, caller.clone()).data(meter.clone());

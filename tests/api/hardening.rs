@@ -470,4 +470,21 @@ fn idempotency_keys_make_retries_safe() {
     );
     assert_eq!((busy.status, busy.code()), (409, "CONFLICT"));
     assert_eq!(count(), 1, "the retry wrote nothing");
+    // A key on a read changes nothing; on a batch of mutations it is refused.
+    assert_eq!(
+        post(
+            &app,
+            &[("Idempotency-Key", "read-1")],
+            query_body("{ clusters { totalCount } }")
+        )
+        .status,
+        200
+    );
+    let batch = format!("[{}, {}]", create("Batch A"), create("Batch B"));
+    let refused = post(
+        &app,
+        &[("Authorization", admin.as_str()), ("Idempotency-Key", "batch-1")],
+        batch,
+    );
+    assert_eq!((refused.status, refused.code()), (400, "BAD_USER_INPUT"));
 }
