@@ -460,6 +460,22 @@ async fn prepare(
         _ => None,
     });
     let db_error = |err: AppError| Prepared::Error(server_error(err.to_string(), err.code()), ok_status);
+    let client_error = |message: &str| {
+        Prepared::Error(
+            server_error(message, "BAD_USER_INPUT"),
+            bad_request_for_graphql_response,
+        )
+    };
+    if let Some(hash) = &persisted {
+        if hash.len() != 64 || !hash.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return Err(client_error("sha256Hash must be 64 hexadecimal characters"));
+        }
+    }
+    // PostgreSQL cannot store NUL in text; no field of this API has a use for it.
+    let variables = serde_json::to_string(&request.variables).unwrap_or_default();
+    if request.query.contains('\0') || has_nul_escape(&request.query) || variables.contains("\\u0000") {
+        return Err(client_error("strings must not contain the NUL character"));
+    }
     let mut trusted = false;
     match (&persisted, request.query.trim().is_empty()) {
         (Some(hash), true) => match persisted_document::find(&state.db, hash).await.map_err(db_error)? {
@@ -501,6 +517,14 @@ async fn prepare(
             )));
         }
     }
+    // The parser recurses into nested values without a limit: refuse deep nesting before it.
+    if nesting_depth(&request.query) > MAX_NESTING {
+        let message = format!("the query nests brackets deeper than {MAX_NESTING} levels");
+        return Err(Prepared::Error(
+            server_error(message, "QUERY_TOO_LARGE"),
+            bad_request_for_graphql_response,
+        ));
+    }
     let document = match async_graphql::parser::parse_query(&request.query) {
         Ok(document) => document,
         Err(err) => {
@@ -537,6 +561,66 @@ fn introspects(document: &ExecutableDocument) -> bool {
     })
 }
 
+/// Deepest nesting of brackets and braces a document may have, strings aside. Selections are
+/// limited to 12 levels anyway; input values rarely pass 5.
+pub const MAX_NESTING: usize = 64;
+
+/// How deep `(`, `[` and `{` nest in a GraphQL document, outside strings and comments.
+fn nesting_depth(query: &str) -> usize {
+    let (mut depth, mut deepest) = (0usize, 0usize);
+    let mut chars = query.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '#' => {
+                for c in chars.by_ref() {
+                    if c == '\n' || c == '\r' {
+                        break;
+                    }
+                }
+            }
+            '"' => {
+                // Block strings ("""…""") and plain strings with escapes.
+                if chars.peek() == Some(&'"') {
+                    chars.next();
+                    if chars.peek() == Some(&'"') {
+                        chars.next();
+                        let mut quotes = 0;
+                        for c in chars.by_ref() {
+                            quotes = if c == '"' { quotes + 1 } else { 0 };
+                            if quotes == 3 {
+                                break;
+                            }
+                        }
+                    }
+                    continue;
+                }
+                while let Some(c) = chars.next() {
+                    match c {
+                        '\\' => {
+                            chars.next();
+                        }
+                        '"' | '\n' => break,
+                        _ => {}
+                    }
+                }
+            }
+            '(' | '[' | '{' => {
+                depth += 1;
+                deepest = deepest.max(depth);
+            }
+            ')' | ']' | '}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    deepest
+}
+
+/// Whether a GraphQL string escape in the document stands for NUL (`\u0000`, `\u{0}`).
+fn has_nul_escape(query: &str) -> bool {
+    let lower = query.to_ascii_lowercase();
+    lower.contains("\\u0000") || lower.contains("\\u{0}") || lower.contains("\\u{00}") || lower.contains("\\u{000}")
+}
+
 fn operation_type(document: &ExecutableDocument, name: Option<&str>) -> Option<OperationType> {
     document
         .operations
@@ -564,12 +648,13 @@ pub fn fingerprint(request: &Request) -> String {
 fn finish_errors(response: &mut Response, production: bool, request_id: Uuid) {
     let executed = response.data != Value::Null;
     for error in &mut response.errors {
+        // Every error of our own carries a code; one without comes from async-graphql checking
+        // the client's document or input values (a wrong type, a missing variable, a bad scalar).
         let code = code_of(error).unwrap_or_else(|| {
             if error.path.is_empty() && !executed {
                 "GRAPHQL_VALIDATION_FAILED".into()
             } else {
-                tracing::error!(message = %error.message, "error without a code");
-                "INTERNAL".into()
+                "BAD_USER_INPUT".into()
             }
         });
         let extensions = error.extensions.get_or_insert_with(Default::default);

@@ -10,6 +10,7 @@ mod clusters;
 mod directory;
 mod discovery;
 mod faults;
+mod fuzz;
 mod hardening;
 mod http;
 mod marketplace;
