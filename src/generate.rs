@@ -425,6 +425,8 @@ where
 }
 
 async fn store_documents<C: ConnectionTrait>(db: &C, documents: Vec<(Uuid, String)>) -> AppResult<()> {
+    let vocabulary: std::collections::BTreeSet<String> = documents.iter().flat_map(|(_, d)| search::terms(d)).collect();
+    search::remember_terms(db, vocabulary).await?;
     let rows = documents
         .iter()
         .map(|(id, document)| entity::cluster_search::ActiveModel {

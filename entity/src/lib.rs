@@ -27,6 +27,7 @@ pub mod partnership_target_market;
 pub mod persisted_document;
 pub mod rate_limit_bucket;
 pub mod refresh_token;
+pub mod search_term;
 pub mod success_story;
 pub mod success_story_cluster;
 pub mod taxonomy;

@@ -8,6 +8,7 @@ mod m20261125_000002_accounts;
 mod m20261125_000003_hardening;
 mod m20261125_000004_search;
 mod m20261125_000005_partner_search;
+mod m20261125_000006_search_terms;
 
 pub struct Migrator;
 
@@ -20,6 +21,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000003_hardening::Migration),
             Box::new(m20261125_000004_search::Migration),
             Box::new(m20261125_000005_partner_search::Migration),
+            Box::new(m20261125_000006_search_terms::Migration),
         ]
     }
 }

@@ -4,10 +4,9 @@
 
 use std::collections::HashSet;
 
-use entity::{cluster, cluster_search, cluster_technology, member};
+use entity::{cluster, cluster_search, cluster_technology, member, search_term};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseBackend, EntityTrait, QueryFilter, QueryOrder, Statement,
-    TransactionSession, TransactionTrait,
 };
 use uuid::Uuid;
 
@@ -75,6 +74,7 @@ pub async fn store<C: ConnectionTrait>(db: &C, cluster_id: Uuid, document: Strin
     })
     .exec(db)
     .await?;
+    remember_terms(db, terms(&document)).await?;
     if db.get_database_backend() == DatabaseBackend::Sqlite {
         forget_fts(db, cluster_id).await?;
         db.execute_raw(Statement::from_sql_and_values(
@@ -83,6 +83,30 @@ pub async fn store<C: ConnectionTrait>(db: &C, cluster_id: Uuid, document: Strin
             [cluster_id.to_string().into(), document.into()],
         ))
         .await?;
+    }
+    Ok(())
+}
+
+/// The words of a document worth correcting a typo towards: letters only, 4–40 characters.
+pub fn terms(document: &str) -> std::collections::BTreeSet<String> {
+    document
+        .split(|c: char| !c.is_alphabetic())
+        .filter(|w| (4..=40).contains(&w.chars().count()))
+        .map(str::to_lowercase)
+        .collect()
+}
+
+/// Adds words to the search vocabulary; known ones are kept as they are.
+pub async fn remember_terms<C: ConnectionTrait>(db: &C, terms: impl IntoIterator<Item = String>) -> AppResult<()> {
+    let rows: Vec<search_term::ActiveModel> = terms
+        .into_iter()
+        .map(|t| search_term::ActiveModel { term: Set(t) })
+        .collect();
+    for chunk in rows.chunks(5_000) {
+        search_term::Entity::insert_many(chunk.to_vec())
+            .on_conflict_do_nothing()
+            .exec(db)
+            .await?;
     }
     Ok(())
 }
@@ -135,58 +159,89 @@ fn typos_allowed(word: &str) -> usize {
     }
 }
 
-/// Whether `document` (lower case) holds `word`, or a word one or two edits from it: a letter
-/// missing, extra, wrong, or two swapped.
-fn fuzzy_contains(document: &str, word: &str) -> bool {
-    if document.contains(word) {
-        return true;
-    }
-    let allowed = typos_allowed(word);
-    allowed > 0
-        && document
-            .split(|c: char| !c.is_alphanumeric())
-            .filter(|token| token.chars().count().abs_diff(word.chars().count()) <= allowed)
-            .any(|token| strsim::damerau_levenshtein(token, word) <= allowed)
-}
-
 /// Clusters whose search document matches every word of `query`, best first.
-pub async fn hits<C: ConnectionTrait + TransactionTrait>(db: &C, query: &str) -> AppResult<Vec<Hit>> {
+pub async fn hits<C: ConnectionTrait>(db: &C, query: &str) -> AppResult<Vec<Hit>> {
     let words = words(query);
     if words.is_empty() {
         return Ok(Vec::new());
     }
-    let exact = match db.get_database_backend() {
-        DatabaseBackend::Postgres => postgres_hits(db, query, &words).await?,
-        DatabaseBackend::Sqlite => sqlite_search(db, &words, false).await?,
-        _ => return Err(AppError::Internal),
-    };
+    let as_typed: Vec<Vec<String>> = words.iter().map(|w| vec![w.clone()]).collect();
+    let exact = search_alternatives(db, &as_typed).await?;
     if !exact.is_empty() || words.iter().all(|w| typos_allowed(w) == 0) {
         return Ok(exact);
     }
-    // Nothing as typed: look again, forgiving a typo or two per word.
+    // Nothing as typed: correct each word towards words the documents use, then search again.
+    let mut corrected = Vec::with_capacity(words.len());
+    for word in &words {
+        let alternatives = corrections(db, word).await?;
+        if alternatives.is_empty() {
+            return Ok(Vec::new());
+        }
+        corrected.push(alternatives);
+    }
+    search_alternatives(db, &corrected).await
+}
+
+/// The word itself when it is too short or not alphabetic to correct, else up to five words of
+/// the vocabulary within its typo allowance, closest first.
+async fn corrections<C: ConnectionTrait>(db: &C, word: &str) -> AppResult<Vec<String>> {
+    let allowed = typos_allowed(word);
+    if allowed == 0 || !word.chars().all(char::is_alphabetic) {
+        return Ok(vec![word.to_owned()]);
+    }
+    let Some(first) = word.chars().next() else {
+        return Ok(Vec::new());
+    };
+    let next = char::from_u32(first as u32 + 1).unwrap_or(first);
+    let length = word.chars().count();
+    // A typo rarely hits the first letter; that keeps the comparison to one slice of the vocabulary.
+    let candidates = search_term::Entity::find()
+        .filter(search_term::Column::Term.gte(first.to_string()))
+        .filter(search_term::Column::Term.lt(next.to_string()))
+        .all(db)
+        .await?;
+    let mut scored: Vec<(usize, String)> = candidates
+        .into_iter()
+        .map(|t| t.term)
+        .filter(|t| t.chars().count().abs_diff(length) <= allowed)
+        .map(|t| (strsim::damerau_levenshtein(&t, word), t))
+        .filter(|(d, _)| *d <= allowed)
+        .collect();
+    scored.sort();
+    Ok(scored.into_iter().take(5).map(|(_, t)| t).collect())
+}
+
+/// Clusters whose document matches, for every word, one of its alternatives.
+async fn search_alternatives<C: ConnectionTrait>(db: &C, words: &[Vec<String>]) -> AppResult<Vec<Hit>> {
     match db.get_database_backend() {
-        DatabaseBackend::Postgres => postgres_fuzzy(db, &words).await,
-        _ => sqlite_search(db, &words, true).await,
+        DatabaseBackend::Postgres => postgres_hits(db, words).await,
+        DatabaseBackend::Sqlite => sqlite_hits(db, words).await,
+        _ => Err(AppError::Internal),
     }
 }
 
-async fn postgres_hits<C: ConnectionTrait>(db: &C, query: &str, words: &[String]) -> AppResult<Vec<Hit>> {
-    // Each word must match: as a word (tsvector), as a substring (trigram index, any script),
-    // or nearly (trigram word similarity, for typos).
+async fn postgres_hits<C: ConnectionTrait>(db: &C, words: &[Vec<String>]) -> AppResult<Vec<Hit>> {
+    // Each word must match: as a word (tsvector) or as a substring (trigram index, any script).
     let mut conditions = Vec::new();
-    let mut values: Vec<sea_orm::Value> = vec![query.to_owned().into()];
-    for word in words {
-        values.push(word.clone().into());
-        let w = values.len();
-        values.push(like_pattern(word).into());
-        let p = values.len();
-        conditions.push(format!(
-            "(search_vector @@ plainto_tsquery('simple', ${w}) OR document ILIKE ${p})"
-        ));
+    let mut values: Vec<sea_orm::Value> = Vec::new();
+    let mut rank_terms = Vec::new();
+    for alternatives in words {
+        let mut any = Vec::new();
+        for word in alternatives {
+            values.push(word.clone().into());
+            let w = values.len();
+            values.push(like_pattern(word).into());
+            let p = values.len();
+            any.push(format!(
+                "search_vector @@ plainto_tsquery('simple', ${w}) OR document ILIKE ${p}"
+            ));
+            rank_terms.push(format!("ts_rank(search_vector, plainto_tsquery('simple', ${w}))"));
+        }
+        conditions.push(format!("({})", any.join(" OR ")));
     }
     let sql = format!(
-        "SELECT cluster_id, (ts_rank(search_vector, plainto_tsquery('simple', $1)) + word_similarity($1, document)) AS score \
-         FROM cluster_search WHERE {} ORDER BY score DESC, cluster_id LIMIT {MAX_HITS}",
+        "SELECT cluster_id, ({})::float8 AS score FROM cluster_search WHERE {} ORDER BY score DESC, cluster_id LIMIT {MAX_HITS}",
+        rank_terms.join(" + "),
         conditions.join(" AND ")
     );
     let rows = db
@@ -196,114 +251,59 @@ async fn postgres_hits<C: ConnectionTrait>(db: &C, query: &str, words: &[String]
         .map(|row| {
             Ok(Hit {
                 cluster_id: row.try_get::<Uuid>("", "cluster_id")?,
-                score: row
-                    .try_get::<f64>("", "score")
-                    .or_else(|_| row.try_get::<f32>("", "score").map(f64::from))?,
+                score: row.try_get::<f64>("", "score")?,
             })
         })
         .collect::<Result<_, sea_orm::DbErr>>()
         .map_err(AppError::from)
 }
 
-/// Candidates that share trigrams with the words (through the trigram index, with a low
-/// word-similarity threshold for this transaction only), kept when every word nearly appears.
-async fn postgres_fuzzy<C: ConnectionTrait + TransactionTrait>(db: &C, words: &[String]) -> AppResult<Vec<Hit>> {
-    let txn = db.begin().await?;
-    txn.execute_unprepared("SET LOCAL pg_trgm.word_similarity_threshold = 0.3")
-        .await?;
-    let mut conditions = Vec::new();
-    let mut values: Vec<sea_orm::Value> = Vec::new();
-    for word in words.iter().filter(|w| typos_allowed(w) > 0) {
-        values.push(word.clone().into());
-        conditions.push(format!("${} <% document", values.len()));
-    }
-    let sql = format!(
-        "SELECT cluster_id, document FROM cluster_search WHERE {} LIMIT {}",
-        conditions.join(" OR "),
-        5 * MAX_HITS
-    );
-    let rows = txn
-        .query_all_raw(Statement::from_sql_and_values(DatabaseBackend::Postgres, sql, values))
-        .await?;
-    txn.commit().await?;
-    let mut hits = Vec::new();
-    for row in rows {
-        let document: String = row.try_get("", "document")?;
-        let document = document.to_lowercase();
-        if words.iter().all(|w| fuzzy_contains(&document, w)) {
-            let matched = words.iter().filter(|w| document.contains(w.as_str())).count();
-            hits.push(Hit {
-                cluster_id: row.try_get("", "cluster_id")?,
-                score: matched as f64,
-            });
-        }
-    }
-    hits.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.cluster_id.cmp(&b.cluster_id)));
-    hits.truncate(MAX_HITS);
-    Ok(hits)
-}
-
-async fn sqlite_search<C: ConnectionTrait>(db: &C, words: &[String], fuzzy: bool) -> AppResult<Vec<Hit>> {
+async fn sqlite_hits<C: ConnectionTrait>(db: &C, words: &[Vec<String>]) -> AppResult<Vec<Hit>> {
+    // Every word as a substring: FTS5 trigram phrases for three characters and more, LIKE on the
+    // same table for shorter words such as 航太.
+    let quote = |w: &str| format!("\"{}\"", w.replace('"', "\"\""));
     let mut match_terms = Vec::new();
     let mut likes = Vec::new();
-    let mut values: Vec<sea_orm::Value> = Vec::new();
-    for word in words {
-        if word.chars().count() >= 3 {
-            if fuzzy {
-                let grams: Vec<String> = trigrams(word)
-                    .into_iter()
-                    .map(|g| format!("\"{}\"", g.replace('"', "\"\"")))
-                    .collect();
-                match_terms.push(format!("({})", grams.join(" OR ")));
-            } else {
-                match_terms.push(format!("\"{}\"", word.replace('"', "\"\"")));
-            }
+    let mut like_values: Vec<sea_orm::Value> = Vec::new();
+    for alternatives in words {
+        if alternatives.iter().all(|w| w.chars().count() >= 3) {
+            let any: Vec<String> = alternatives.iter().map(|w| quote(w)).collect();
+            match_terms.push(format!("({})", any.join(" OR ")));
         } else {
-            likes.push("document LIKE ? ESCAPE '\\'".to_owned());
-            values.push(like_pattern(word).into());
+            let any: Vec<&str> = alternatives.iter().map(|_| "document LIKE ? ESCAPE '\\'").collect();
+            likes.push(format!("({})", any.join(" OR ")));
+            like_values.extend(alternatives.iter().map(|w| sea_orm::Value::from(like_pattern(w))));
         }
     }
     let mut conditions = Vec::new();
-    let mut all_values = Vec::new();
+    let mut values = Vec::new();
     if !match_terms.is_empty() {
         conditions.push("cluster_search_fts MATCH ?".to_owned());
-        all_values.push(sea_orm::Value::from(match_terms.join(" AND ")));
+        values.push(sea_orm::Value::from(match_terms.join(" AND ")));
     }
     conditions.extend(likes);
-    all_values.extend(values);
+    values.extend(like_values);
     let rank = if match_terms.is_empty() {
         "0.0"
     } else {
         "bm25(cluster_search_fts)"
     };
-    let limit = if fuzzy { 5 * MAX_HITS } else { MAX_HITS };
     let sql = format!(
-        "SELECT cluster_id, {rank} AS rank, document FROM cluster_search_fts WHERE {} ORDER BY rank, cluster_id LIMIT {limit}",
+        "SELECT cluster_id, {rank} AS rank FROM cluster_search_fts WHERE {} ORDER BY rank, cluster_id LIMIT {MAX_HITS}",
         conditions.join(" AND ")
     );
     let rows = db
-        .query_all_raw(Statement::from_sql_and_values(DatabaseBackend::Sqlite, sql, all_values))
+        .query_all_raw(Statement::from_sql_and_values(DatabaseBackend::Sqlite, sql, values))
         .await?;
     let mut hits = Vec::with_capacity(rows.len());
     for row in rows {
         let id: String = row.try_get("", "cluster_id")?;
         let rank: f64 = row.try_get("", "rank")?;
-        if fuzzy {
-            let document: String = row.try_get("", "document")?;
-            let document = document.to_lowercase();
-            if !words.iter().all(|w| fuzzy_contains(&document, w)) {
-                continue;
-            }
-        }
-        let cluster_id = Uuid::parse_str(&id).map_err(AppError::internal)?;
         // bm25 is lower for better matches.
         hits.push(Hit {
-            cluster_id,
+            cluster_id: Uuid::parse_str(&id).map_err(AppError::internal)?,
             score: -rank,
         });
-        if hits.len() == MAX_HITS {
-            break;
-        }
     }
     Ok(hits)
 }
@@ -365,18 +365,14 @@ mod tests {
     use super::*;
 
     #[test]
-    fn typos_within_one_edit_still_match() {
-        assert!(
-            fuzzy_contains("taiwan aerospace industry association", "aerospce"),
-            "a letter missing"
+    fn the_vocabulary_holds_words_worth_correcting() {
+        let words: Vec<String> = terms("Taiwan Aerospace Industry · 台灣區航太工業同業公會 · TAIA · 5G · 2001")
+            .into_iter()
+            .collect();
+        assert_eq!(
+            words,
+            ["aerospace", "industry", "taia", "taiwan", "台灣區航太工業同業公會"]
         );
-        assert!(
-            fuzzy_contains("composites, avionics", "avoinics"),
-            "two letters swapped"
-        );
-        assert!(fuzzy_contains("taiwan aerospace industry association", "aerospace"));
-        assert!(!fuzzy_contains("taiwan printed circuit association", "aerospce"));
-        assert!(!fuzzy_contains("tpca", "tpx"), "short words must match as typed");
     }
 
     #[test]
