@@ -7,6 +7,7 @@ use uuid::Uuid;
 
 use super::{
     cluster::{Cluster, TYPE_NAME as CLUSTER},
+    connection::AuditEntryConnection,
     context::{caller, db, loaders},
     loaders as l, node,
     partner_organisation::{PartnerOrganisation, TYPE_NAME as PARTNER_ORGANISATION},
@@ -17,7 +18,7 @@ use crate::{
         account::{self, Grant},
         api_key as keys,
         audit::{self, AuditFilter},
-        pagination::{Page, PageRequest},
+        pagination::PageRequest,
         policy,
     },
     error::{AppError, AppResult},
@@ -217,39 +218,6 @@ impl AuditEntry {
     }
 }
 
-#[derive(SimpleObject)]
-pub struct AuditEntryEdge {
-    pub cursor: String,
-    pub node: AuditEntry,
-}
-
-#[derive(SimpleObject)]
-pub struct AuditEntryConnection {
-    pub edges: Vec<AuditEntryEdge>,
-    pub nodes: Vec<AuditEntry>,
-    pub page_info: super::connection::PageInfo,
-    pub total_count: u64,
-}
-
-impl AuditEntryConnection {
-    fn new(page: Page<audit_log::Model>, total_count: u64) -> Self {
-        let page = page.map(AuditEntry);
-        let page_info = super::connection::PageInfo::of(&page);
-        let nodes = page.items.iter().map(|(_, n)| n.clone()).collect();
-        let edges = page
-            .items
-            .into_iter()
-            .map(|(cursor, node)| AuditEntryEdge { cursor, node })
-            .collect();
-        Self {
-            edges,
-            nodes,
-            page_info,
-            total_count,
-        }
-    }
-}
-
 #[derive(InputObject, Default)]
 pub struct AuditLogFilter {
     /// Cluster, Member, Partnership, SuccessStory, User, Invitation, ApiKey.
@@ -327,7 +295,7 @@ impl AccountQuery {
         } else {
             0
         };
-        Ok(AuditEntryConnection::new(page, total))
+        Ok(AuditEntryConnection::new(page.map(AuditEntry), total))
     }
 }
 

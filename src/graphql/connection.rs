@@ -5,10 +5,12 @@ use chrono::{DateTime, Utc};
 use entity::{cluster, partnership_member};
 
 use super::{
+    account::AuditEntry,
     cluster::Cluster,
     enums::{InvitationState, PartnershipRole},
     member::Member,
     partner_organisation::PartnerOrganisation,
+    partner_search::{ExpressionOfInterest, PartnerSearch},
     partnership::Partnership,
     success_story::SuccessStory,
 };
@@ -125,3 +127,10 @@ impl PartnershipMemberConnection {
         }
     }
 }
+connection!(AuditEntryConnection, AuditEntryEdge, AuditEntry);
+connection!(PartnerSearchConnection, PartnerSearchEdge, PartnerSearch);
+connection!(
+    ExpressionOfInterestConnection,
+    ExpressionOfInterestEdge,
+    ExpressionOfInterest
+);

@@ -6,6 +6,7 @@ use entity::{expression_of_interest, partner_search as row};
 
 use super::{
     cluster::{Cluster, TYPE_NAME as CLUSTER},
+    connection::{ExpressionOfInterestConnection, PartnerSearchConnection},
     context::{caller, db, loaders, visibility},
     enums::{to_entity, Ecosystem},
     loaders as l, node,
@@ -13,7 +14,7 @@ use super::{
 };
 use crate::{
     domain::{
-        pagination::{slice, Page, PageRequest},
+        pagination::{slice, PageRequest},
         partner_search::{self as domain, NewPartnerSearch, PartnerSearchFilter as DomainFilter},
         policy,
     },
@@ -57,34 +58,6 @@ impl ExpressionOfInterest {
     async fn created_at(&self) -> DateTime<Utc> {
         self.0.created_at
     }
-}
-
-#[derive(SimpleObject)]
-pub struct ExpressionOfInterestEdge {
-    pub cursor: String,
-    pub node: ExpressionOfInterest,
-}
-
-#[derive(SimpleObject)]
-pub struct ExpressionOfInterestConnection {
-    pub edges: Vec<ExpressionOfInterestEdge>,
-    pub nodes: Vec<ExpressionOfInterest>,
-    pub page_info: super::connection::PageInfo,
-    pub total_count: u64,
-}
-
-#[derive(SimpleObject)]
-pub struct PartnerSearchEdge {
-    pub cursor: String,
-    pub node: PartnerSearch,
-}
-
-#[derive(SimpleObject)]
-pub struct PartnerSearchConnection {
-    pub edges: Vec<PartnerSearchEdge>,
-    pub nodes: Vec<PartnerSearch>,
-    pub page_info: super::connection::PageInfo,
-    pub total_count: u64,
 }
 
 #[Object]
@@ -147,20 +120,10 @@ impl PartnerSearch {
         };
         let all = domain::interests(db(ctx), caller(ctx).principal(), self.0.id).await?;
         let total = all.len() as u64;
-        let page: Page<ExpressionOfInterest> = slice(all, &request)?.map(ExpressionOfInterest);
-        let page_info = super::connection::PageInfo::of(&page);
-        let nodes = page.items.iter().map(|(_, n)| n.clone()).collect();
-        let edges = page
-            .items
-            .into_iter()
-            .map(|(cursor, node)| ExpressionOfInterestEdge { cursor, node })
-            .collect();
-        Ok(ExpressionOfInterestConnection {
-            edges,
-            nodes,
-            page_info,
-            total_count: total,
-        })
+        Ok(ExpressionOfInterestConnection::new(
+            slice(all, &request)?.map(ExpressionOfInterest),
+            total,
+        ))
     }
 }
 
@@ -217,19 +180,7 @@ impl PartnerSearchQuery {
         } else {
             0
         };
-        let page_info = super::connection::PageInfo::of(&page);
-        let nodes = page.items.iter().map(|(_, n)| n.clone()).collect();
-        let edges = page
-            .items
-            .into_iter()
-            .map(|(cursor, node)| PartnerSearchEdge { cursor, node })
-            .collect();
-        Ok(PartnerSearchConnection {
-            edges,
-            nodes,
-            page_info,
-            total_count: total,
-        })
+        Ok(PartnerSearchConnection::new(page, total))
     }
 }
 
