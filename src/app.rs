@@ -9,7 +9,7 @@ use sea_orm::DatabaseConnection;
 use crate::{
     auth::TokenService,
     graphql::{self, ClusterSchema},
-    http::graphql::{endpoint, EndpointSettings},
+    http::graphql::{authenticate, endpoint, EndpointSettings},
 };
 
 /// What every request handler shares.
@@ -104,13 +104,9 @@ query TaiwaneseClusters {
 async fn graphiql(state: web::Data<AppState>, http: HttpRequest) -> HttpResponse {
     if state.settings.production {
         // In production GraphiQL is an administrators' tool; others get nothing to explore.
-        let admin = http
-            .headers()
-            .get(header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer "))
-            .and_then(|t| state.tokens.verify(t.trim()).ok())
-            .is_some_and(|p| p.is_admin());
+        let admin = authenticate(&state, &http)
+            .await
+            .is_ok_and(|(caller, _)| caller.is_admin());
         if !admin {
             return HttpResponse::NotFound().finish();
         }

@@ -227,7 +227,7 @@ struct IdRow {
 
 /// The cluster list. With a text query, results are ranked by relevance unless another order is
 /// asked for; relevance pages use offset cursors over the (at most [`search::MAX_HITS`]) hits.
-pub async fn list<C: ConnectionTrait + sea_orm::TransactionTrait>(
+pub async fn list<C: ConnectionTrait>(
     db: &C,
     visibility: &Visibility,
     filter: &ClusterFilter,
@@ -338,11 +338,7 @@ struct ValueCount {
 /// Counts for filter UIs: each value of each dimension with the number of clusters it would
 /// give, under all the other active filters (the standard faceted-search rule). Values already
 /// selected in a dimension are counted too, so the UI can show them with their numbers.
-pub async fn facets<C: ConnectionTrait + sea_orm::TransactionTrait>(
-    db: &C,
-    visibility: &Visibility,
-    filter: &ClusterFilter,
-) -> AppResult<Facets> {
+pub async fn facets<C: ConnectionTrait>(db: &C, visibility: &Visibility, filter: &ClusterFilter) -> AppResult<Facets> {
     let hits = match &filter.query {
         Some(q) => Some(search::hits(db, q).await?),
         None => None,

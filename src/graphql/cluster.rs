@@ -588,11 +588,11 @@ impl ClusterMutation {
     async fn update_cluster(&self, ctx: &Context<'_>, input: UpdateClusterInput) -> AppResult<UpdateClusterPayload> {
         let actor = policy::signed_in(caller(ctx))?;
         let id = node::decode("id", &input.id, TYPE_NAME)?;
-        let represented_by = match &input.represented_by_id {
-            MaybeUndefined::Value(id) => MaybeUndefined::Value(partner_id(id)?),
-            MaybeUndefined::Null => MaybeUndefined::Null,
-            MaybeUndefined::Undefined => MaybeUndefined::Undefined,
-        };
+        let represented_by = node::decode_patch(
+            "representedById",
+            &input.represented_by_id,
+            super::partner_organisation::TYPE_NAME,
+        )?;
         let model = domain::update(db(ctx), actor, id, input.version, |p| {
             if let Some(slug) = input.slug {
                 p.slug = Some(slug);

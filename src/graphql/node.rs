@@ -1,6 +1,6 @@
 //! Relay global object identification: opaque IDs that name the type and the row.
 
-use async_graphql::{Context, Interface, Object, ID};
+use async_graphql::{Context, Interface, MaybeUndefined, Object, ID};
 use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
 use uuid::Uuid;
 
@@ -40,6 +40,15 @@ pub fn decode(field: &str, id: &ID, type_name: &str) -> AppResult<Uuid> {
         ));
     }
     Ok(uuid)
+}
+
+/// Reads an optional ID of an update: left out stays left out, null stays null.
+pub fn decode_patch(field: &str, id: &MaybeUndefined<ID>, type_name: &str) -> AppResult<MaybeUndefined<Uuid>> {
+    Ok(match id {
+        MaybeUndefined::Value(id) => MaybeUndefined::Value(decode(field, id, type_name)?),
+        MaybeUndefined::Null => MaybeUndefined::Null,
+        MaybeUndefined::Undefined => MaybeUndefined::Undefined,
+    })
 }
 
 pub fn decode_all(field: &str, ids: &[ID], type_name: &str) -> AppResult<Vec<Uuid>> {

@@ -209,11 +209,7 @@ impl SuccessStoryMutation {
     ) -> AppResult<UpdateSuccessStoryPayload> {
         let actor = policy::signed_in(caller(ctx))?;
         let id = node::decode("id", &input.id, TYPE_NAME)?;
-        let partnership_id = match &input.partnership_id {
-            MaybeUndefined::Value(id) => MaybeUndefined::Value(node::decode("partnershipId", id, PARTNERSHIP)?),
-            MaybeUndefined::Null => MaybeUndefined::Null,
-            MaybeUndefined::Undefined => MaybeUndefined::Undefined,
-        };
+        let partnership_id = node::decode_patch("partnershipId", &input.partnership_id, PARTNERSHIP)?;
         let cluster_ids = input
             .cluster_ids
             .as_deref()

@@ -337,7 +337,7 @@ impl WithMedia for HttpResponse {
 }
 
 /// Reads the credential of the `Authorization` header: an access token or an API key.
-async fn authenticate(state: &AppState, http: &HttpRequest) -> Result<(Caller, bool), AppError> {
+pub(crate) async fn authenticate(state: &AppState, http: &HttpRequest) -> Result<(Caller, bool), AppError> {
     let Some(value) = http.headers().get(header::AUTHORIZATION) else {
         return Ok((Caller::Anonymous, false));
     };
