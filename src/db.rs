@@ -38,7 +38,11 @@ pub async fn connect_with(
         .test_before_acquire(true)
         .sqlx_logging(false)
         .map_sqlx_postgres_opts(move |opts| {
-            opts.options([("statement_timeout", format!("{}ms", statement_timeout.as_millis()))])
+            // JIT compiles a plan in tens of milliseconds, more than our short searches take.
+            opts.options([
+                ("statement_timeout", format!("{}ms", statement_timeout.as_millis())),
+                ("jit", "off".to_owned()),
+            ])
         });
     Database::connect(options).await.map_err(|err| {
         tracing::error!(%err, "cannot connect to the database");

@@ -440,7 +440,7 @@ async fn store_documents<C: ConnectionTrait>(db: &C, documents: Vec<(Uuid, Strin
             let placeholders = vec!["(?, ?)"; chunk.len()].join(", ");
             let values: Vec<sea_orm::Value> = chunk
                 .iter()
-                .flat_map(|(id, d)| [id.to_string().into(), d.clone().into()])
+                .flat_map(|(id, d)| [(*id).into(), d.clone().into()])
                 .collect();
             let sql = format!("INSERT INTO cluster_search_fts (cluster_id, document) VALUES {placeholders}");
             db.execute_raw(Statement::from_sql_and_values(DatabaseBackend::Sqlite, sql, values))

@@ -9,6 +9,7 @@ mod m20261125_000003_hardening;
 mod m20261125_000004_search;
 mod m20261125_000005_partner_search;
 mod m20261125_000006_search_terms;
+mod m20261130_000007_discovery_speed;
 
 pub struct Migrator;
 
@@ -22,6 +23,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000004_search::Migration),
             Box::new(m20261125_000005_partner_search::Migration),
             Box::new(m20261125_000006_search_terms::Migration),
+            Box::new(m20261130_000007_discovery_speed::Migration),
         ]
     }
 }

@@ -12,16 +12,16 @@ use entity::{
     },
 };
 use sea_orm::{
-    sea_query::{Expr, ExprTrait, Query},
-    ActiveEnum, ColumnTrait, Condition, ConnectionTrait, EntityTrait, FromQueryResult, PaginatorTrait, QueryFilter,
-    QuerySelect,
+    sea_query::{Alias, Expr, ExprTrait, Query},
+    ActiveEnum, ColumnTrait, Condition, ConnectionTrait, DatabaseBackend, EntityTrait, FromQueryResult, Iterable,
+    JoinType, Order, PaginatorTrait, QueryFilter, QuerySelect, Statement,
 };
 use uuid::Uuid;
 
 use super::{
-    pagination::{keyset_page, slice, Keyset, Page, PageRequest, SortKey},
+    pagination::{keyset_page, Keyset, OffsetRequest, Page, PageRequest, SortKey},
     policy::Visibility,
-    search::{self, Hit},
+    search::{self, TextQuery},
     validation::{Checker, NAME_MAX},
 };
 use crate::error::{AppError, AppResult};
@@ -63,6 +63,27 @@ pub enum Facet {
     Label,
 }
 
+impl Facet {
+    const ALL: [Facet; 5] = [
+        Facet::Country,
+        Facet::Ecosystem,
+        Facet::EmergingIndustry,
+        Facet::Kind,
+        Facet::Label,
+    ];
+
+    /// The facet's name in SQL (a flag column) and in the facet query's result rows.
+    fn key(self) -> &'static str {
+        match self {
+            Facet::Country => "country",
+            Facet::Ecosystem => "ecosystem",
+            Facet::EmergingIndustry => "emerging_industry",
+            Facet::Kind => "kind",
+            Facet::Label => "label",
+        }
+    }
+}
+
 impl ClusterFilter {
     pub fn validate(&mut self) -> AppResult<()> {
         let mut check = Checker::new();
@@ -88,24 +109,20 @@ impl ClusterFilter {
         check.finish()
     }
 
-    /// The filter as SQL on `cluster`, leaving out one dimension (for its facet counts) and
-    /// restricted to text-search hits when there are any.
-    fn condition(&self, visibility: &Visibility, hits: Option<&[Hit]>, except: Option<Facet>) -> Condition {
+    /// The filter as SQL on `cluster`, with the dimensions in `except` left out (facet counts
+    /// apply those separately), and the text query when there is one.
+    fn condition(&self, visibility: &Visibility, text: Option<&TextQuery>, except: &[Facet]) -> Condition {
         let mut cond = Condition::all().add(visibility.condition());
-        if let Some(hits) = hits {
-            cond = cond.add(cluster::Column::Id.is_in(hits.iter().map(|h| h.cluster_id)));
+        if let Some(text) = text {
+            cond = cond.add(text.condition());
         }
-        if !self.countries.is_empty() && except != Some(Facet::Country) {
-            cond = cond.add(cluster::Column::Country.is_in(self.countries.clone()));
+        for facet in Facet::ALL.into_iter().filter(|f| !except.contains(f)) {
+            if let Some(dimension) = self.dimension(facet) {
+                cond = cond.add(dimension);
+            }
         }
         if !self.regions.is_empty() {
             cond = cond.add(cluster::Column::Region.is_in(self.regions.clone()));
-        }
-        if !self.kinds.is_empty() && except != Some(Facet::Kind) {
-            cond = cond.add(cluster::Column::Kind.is_in(self.kinds.clone()));
-        }
-        if !self.labels.is_empty() && except != Some(Facet::Label) {
-            cond = cond.add(cluster::Column::Label.is_in(self.labels.clone()));
         }
         if !self.statuses.is_empty() {
             cond = cond.add(cluster::Column::Status.is_in(self.statuses.clone()));
@@ -120,30 +137,6 @@ impl ClusterFilter {
             if let Some(max) = range.max {
                 cond = cond.add(column.lte(max));
             }
-        }
-        if !self.ecosystems.is_empty() && except != Some(Facet::Ecosystem) {
-            cond = cond.add(
-                cluster::Column::Id.in_subquery(
-                    Query::select()
-                        .column(cluster_ecosystem::Column::ClusterId)
-                        .from(cluster_ecosystem::Entity)
-                        .and_where(cluster_ecosystem::Column::Ecosystem.is_in(self.ecosystems.clone()))
-                        .to_owned(),
-                ),
-            );
-        }
-        if !self.emerging_industries.is_empty() && except != Some(Facet::EmergingIndustry) {
-            cond = cond.add(
-                cluster::Column::Id.in_subquery(
-                    Query::select()
-                        .column(cluster_emerging_industry::Column::ClusterId)
-                        .from(cluster_emerging_industry::Entity)
-                        .and_where(
-                            cluster_emerging_industry::Column::EmergingIndustry.is_in(self.emerging_industries.clone()),
-                        )
-                        .to_owned(),
-                ),
-            );
         }
         if !self.seeking_partners_in.is_empty() {
             cond = cond.add(
@@ -175,6 +168,33 @@ impl ClusterFilter {
             );
         }
         cond
+    }
+
+    /// The filter of one facet dimension, if it is active.
+    fn dimension(&self, facet: Facet) -> Option<Condition> {
+        let condition = match facet {
+            Facet::Country if !self.countries.is_empty() => cluster::Column::Country.is_in(self.countries.clone()),
+            Facet::Kind if !self.kinds.is_empty() => cluster::Column::Kind.is_in(self.kinds.clone()),
+            Facet::Label if !self.labels.is_empty() => cluster::Column::Label.is_in(self.labels.clone()),
+            Facet::Ecosystem if !self.ecosystems.is_empty() => cluster::Column::Id.in_subquery(
+                Query::select()
+                    .column(cluster_ecosystem::Column::ClusterId)
+                    .from(cluster_ecosystem::Entity)
+                    .and_where(cluster_ecosystem::Column::Ecosystem.is_in(self.ecosystems.clone()))
+                    .to_owned(),
+            ),
+            Facet::EmergingIndustry if !self.emerging_industries.is_empty() => cluster::Column::Id.in_subquery(
+                Query::select()
+                    .column(cluster_emerging_industry::Column::ClusterId)
+                    .from(cluster_emerging_industry::Entity)
+                    .and_where(
+                        cluster_emerging_industry::Column::EmergingIndustry.is_in(self.emerging_industries.clone()),
+                    )
+                    .to_owned(),
+            ),
+            _ => return None,
+        };
+        Some(Condition::all().add(condition))
     }
 }
 
@@ -213,20 +233,20 @@ pub fn keyset(field: ClusterOrderField, ascending: bool) -> Keyset<cluster::Enti
     }
 }
 
-/// One page of the list, its total, and the text-search hits behind it (for highlights).
+/// One page of the list and its total.
 pub struct ClusterList {
     pub page: Page<cluster::Model>,
     pub total: u64,
-    pub hits: Option<Vec<Hit>>,
 }
 
 #[derive(FromQueryResult)]
-struct IdRow {
+struct ScoredRow {
     id: Uuid,
+    total: i64,
 }
 
 /// The cluster list. With a text query, results are ranked by relevance unless another order is
-/// asked for; relevance pages use offset cursors over the (at most [`search::MAX_HITS`]) hits.
+/// asked for; relevance pages use offset cursors, since only the database knows the ranking.
 pub async fn list<C: ConnectionTrait>(
     db: &C,
     visibility: &Visibility,
@@ -237,55 +257,17 @@ pub async fn list<C: ConnectionTrait>(
     want_total: bool,
 ) -> AppResult<ClusterList> {
     let window = request.window()?;
-    let hits = match &filter.query {
-        Some(q) => Some(search::hits(db, q).await?),
+    let text = match &filter.query {
+        Some(q) => Some(TextQuery::resolve(db, q).await?),
         None => None,
     };
     if order == ClusterOrderField::Relevance {
-        let Some(hits) = hits else {
+        let Some(text) = text else {
             return Err(AppError::bad_field("orderBy.field", "RELEVANCE needs a filter.query"));
         };
-        let matching: HashSet<Uuid> = cluster::Entity::find()
-            .select_only()
-            .column(cluster::Column::Id)
-            .filter(filter.condition(visibility, Some(&hits), None))
-            .into_model::<IdRow>()
-            .all(db)
-            .await?
-            .into_iter()
-            .map(|r| r.id)
-            .collect();
-        let ranked: Vec<Uuid> = hits
-            .iter()
-            .map(|h| h.cluster_id)
-            .filter(|id| matching.contains(id))
-            .collect();
-        let total = ranked.len() as u64;
-        let page = slice(ranked, request)?;
-        let ids: Vec<Uuid> = page.items.iter().map(|(_, id)| *id).collect();
-        let mut models: HashMap<Uuid, cluster::Model> = cluster::Entity::find()
-            .filter(cluster::Column::Id.is_in(ids))
-            .all(db)
-            .await?
-            .into_iter()
-            .map(|m| (m.id, m))
-            .collect();
-        let page = Page {
-            items: page
-                .items
-                .into_iter()
-                .filter_map(|(c, id)| models.remove(&id).map(|m| (c, m)))
-                .collect(),
-            has_previous_page: page.has_previous_page,
-            has_next_page: page.has_next_page,
-        };
-        return Ok(ClusterList {
-            page,
-            total,
-            hits: Some(hits),
-        });
+        return ranked(db, filter.condition(visibility, None, &[]), &text, request).await;
     }
-    let condition = filter.condition(visibility, hits.as_deref(), None);
+    let condition = filter.condition(visibility, text.as_ref(), &[]);
     let page = keyset_page(
         db,
         cluster::Entity::find().filter(condition.clone()),
@@ -298,7 +280,81 @@ pub async fn list<C: ConnectionTrait>(
     } else {
         0
     };
-    Ok(ClusterList { page, total, hits })
+    Ok(ClusterList { page, total })
+}
+
+/// A page of text matches, best first. One statement ranks the matches under the filter and
+/// counts them (a window count), so the page and `totalCount` agree.
+async fn ranked<C: ConnectionTrait>(
+    db: &C,
+    condition: Condition,
+    text: &TextQuery,
+    request: &PageRequest,
+) -> AppResult<ClusterList> {
+    let rows_of = |start: usize, end: usize| {
+        let mut select = cluster::Entity::find()
+            .select_only()
+            .column(cluster::Column::Id)
+            .filter(condition.clone());
+        let text_match = Alias::new("text_match");
+        QuerySelect::query(&mut select)
+            .join_subquery(
+                JoinType::InnerJoin,
+                text.ranked_matches(),
+                text_match.clone(),
+                Expr::col((text_match.clone(), Alias::new("cluster_id")))
+                    .equals((cluster::Entity, cluster::Column::Id)),
+            )
+            .expr_as(Expr::cust("count(*) OVER ()"), Alias::new("total"))
+            .order_by((text_match, Alias::new("score")), Order::Desc)
+            .order_by((cluster::Entity, cluster::Column::Id), Order::Asc)
+            .limit((end - start) as u64)
+            .offset(start as u64);
+        select.into_model::<ScoredRow>().all(db)
+    };
+    let count = || {
+        cluster::Entity::find()
+            .filter(condition.clone().add(text.condition()))
+            .count(db)
+    };
+    let (range, rows) = match OffsetRequest::of(request)? {
+        OffsetRequest::Rows { start, end } => {
+            let rows = if end > start {
+                rows_of(start, end).await?
+            } else {
+                Vec::new()
+            };
+            let len = match rows.first() {
+                Some(row) => usize::try_from(row.total).unwrap_or(0),
+                // Nothing at this offset: the list may still have rows before it.
+                None if start > 0 => count().await? as usize,
+                None => 0,
+            };
+            (OffsetRequest::Rows { start, end }.within(len), rows)
+        }
+        last @ OffsetRequest::Last(_) => {
+            let range = last.within(count().await? as usize);
+            let rows = if range.limit() > 0 {
+                rows_of(range.start, range.end).await?
+            } else {
+                Vec::new()
+            };
+            (range, rows)
+        }
+    };
+    let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
+    let mut models: HashMap<Uuid, cluster::Model> = cluster::Entity::find()
+        .filter(cluster::Column::Id.is_in(ids.iter().copied()))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|m| (m.id, m))
+        .collect();
+    let ordered: Vec<cluster::Model> = ids.iter().filter_map(|id| models.remove(id)).collect();
+    Ok(ClusterList {
+        page: range.page(ordered),
+        total: range.len() as u64,
+    })
 }
 
 /// Highlights for the clusters of a page: the matching extract of each one's search document.
@@ -330,7 +386,8 @@ pub struct Facets {
 }
 
 #[derive(FromQueryResult)]
-struct ValueCount {
+struct FacetRow {
+    facet: String,
     value: String,
     count: i64,
 }
@@ -338,99 +395,96 @@ struct ValueCount {
 /// Counts for filter UIs: each value of each dimension with the number of clusters it would
 /// give, under all the other active filters (the standard faceted-search rule). Values already
 /// selected in a dimension are counted too, so the UI can show them with their numbers.
+///
+/// One statement: the clusters matching everything but the facet dimensions are selected once,
+/// each with a flag per active dimension saying whether it passes that dimension's filter; every
+/// dimension then counts the clusters whose other flags are set.
 pub async fn facets<C: ConnectionTrait>(db: &C, visibility: &Visibility, filter: &ClusterFilter) -> AppResult<Facets> {
-    let hits = match &filter.query {
-        Some(q) => Some(search::hits(db, q).await?),
+    let text = match &filter.query {
+        Some(q) => Some(TextQuery::resolve(db, q).await?),
         None => None,
     };
-    let hits = hits.as_deref();
-    let on_cluster = |column: cluster::Column, facet: Facet| {
-        let mut select = cluster::Entity::find()
-            .select_only()
-            .column_as(column, "value")
-            .column_as(Expr::col((cluster::Entity, cluster::Column::Id)).count(), "count")
-            .filter(filter.condition(visibility, hits, Some(facet)));
-        QuerySelect::query(&mut select).add_group_by([Expr::col((cluster::Entity, column))]);
-        select
-    };
-    let countries = on_cluster(cluster::Column::Country, Facet::Country)
-        .into_model::<ValueCount>()
-        .all(db)
-        .await?;
-    let kinds = on_cluster(cluster::Column::Kind, Facet::Kind)
-        .into_model::<ValueCount>()
-        .all(db)
-        .await?;
-    let labels = on_cluster(cluster::Column::Label, Facet::Label)
-        .into_model::<ValueCount>()
-        .all(db)
-        .await?;
-    let ecosystems = cluster_ecosystem::Entity::find()
+    let active: Vec<(Facet, Condition)> = Facet::ALL
+        .into_iter()
+        .filter_map(|f| Some((f, filter.dimension(f)?)))
+        .collect();
+    let mut base = cluster::Entity::find()
         .select_only()
-        .column_as(cluster_ecosystem::Column::Ecosystem, "value")
-        .column_as(
-            Expr::col((cluster_ecosystem::Entity, cluster_ecosystem::Column::ClusterId)).count(),
-            "count",
-        )
-        .filter(
-            cluster_ecosystem::Column::ClusterId.in_subquery(
-                QuerySelect::query(
-                    &mut cluster::Entity::find()
-                        .select_only()
-                        .column(cluster::Column::Id)
-                        .filter(filter.condition(visibility, hits, Some(Facet::Ecosystem))),
-                )
-                .to_owned(),
-            ),
-        )
-        .group_by(cluster_ecosystem::Column::Ecosystem)
-        .into_model::<ValueCount>()
+        .column(cluster::Column::Id)
+        .column(cluster::Column::Country)
+        .column(cluster::Column::Kind)
+        .column(cluster::Column::Label)
+        .filter(filter.condition(visibility, text.as_ref(), &Facet::ALL));
+    for (facet, condition) in &active {
+        base = base.expr_as(
+            Expr::case(condition.clone(), 1).finally(0),
+            format!("passes_{}", facet.key()),
+        );
+    }
+    let backend = db.get_database_backend();
+    let base = backend.build(QuerySelect::query(&mut base));
+    let counts: Vec<String> = Facet::ALL
+        .into_iter()
+        .map(|facet| {
+            let others: Vec<String> = active
+                .iter()
+                .filter(|(f, _)| *f != facet)
+                .map(|(f, _)| format!("base.passes_{} = 1", f.key()))
+                .collect();
+            let passes = if others.is_empty() {
+                "1 = 1".to_owned()
+            } else {
+                others.join(" AND ")
+            };
+            let key = facet.key();
+            let (value, from) = match facet {
+                Facet::Ecosystem => (
+                    "j.ecosystem",
+                    "base JOIN cluster_ecosystem j ON j.cluster_id = base.id",
+                ),
+                Facet::EmergingIndustry => (
+                    "j.emerging_industry",
+                    "base JOIN cluster_emerging_industry j ON j.cluster_id = base.id",
+                ),
+                Facet::Country => ("base.country", "base"),
+                Facet::Kind => ("base.kind", "base"),
+                Facet::Label => ("base.label", "base"),
+            };
+            format!(
+                "SELECT '{key}' AS facet, CAST({value} AS TEXT) AS value, COUNT(*) AS count FROM {from} WHERE {passes} GROUP BY {value}"
+            )
+        })
+        .collect();
+    let sql = format!("WITH base AS ({}) {}", base.sql, counts.join(" UNION ALL "));
+    let values = base.values.map(|v| v.0).unwrap_or_default();
+    let rows = FacetRow::find_by_statement(Statement::from_sql_and_values(backend, sql, values))
         .all(db)
         .await?;
-    let emerging = cluster_emerging_industry::Entity::find()
-        .select_only()
-        .column_as(cluster_emerging_industry::Column::EmergingIndustry, "value")
-        .column_as(
-            Expr::col((
-                cluster_emerging_industry::Entity,
-                cluster_emerging_industry::Column::ClusterId,
-            ))
-            .count(),
-            "count",
-        )
-        .filter(
-            cluster_emerging_industry::Column::ClusterId.in_subquery(
-                QuerySelect::query(
-                    &mut cluster::Entity::find()
-                        .select_only()
-                        .column(cluster::Column::Id)
-                        .filter(filter.condition(visibility, hits, Some(Facet::EmergingIndustry))),
-                )
-                .to_owned(),
-            ),
-        )
-        .group_by(cluster_emerging_industry::Column::EmergingIndustry)
-        .into_model::<ValueCount>()
-        .all(db)
-        .await?;
-    let sorted = |rows: Vec<ValueCount>| {
-        let mut counts: Vec<FacetCount> = rows
-            .into_iter()
-            .map(|r| FacetCount {
-                value: r.value,
-                count: u64::try_from(r.count).unwrap_or(0),
-            })
-            .collect();
-        counts.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
-        counts
-    };
-    Ok(Facets {
-        countries: sorted(countries),
-        ecosystems: sorted(ecosystems),
-        emerging_industries: sorted(emerging),
-        kinds: sorted(kinds),
-        labels: sorted(labels),
-    })
+    let mut facets = Facets::default();
+    for row in rows {
+        let list = match row.facet.as_str() {
+            "country" => &mut facets.countries,
+            "ecosystem" => &mut facets.ecosystems,
+            "emerging_industry" => &mut facets.emerging_industries,
+            "kind" => &mut facets.kinds,
+            "label" => &mut facets.labels,
+            _ => continue,
+        };
+        list.push(FacetCount {
+            value: row.value,
+            count: u64::try_from(row.count).unwrap_or(0),
+        });
+    }
+    for list in [
+        &mut facets.countries,
+        &mut facets.ecosystems,
+        &mut facets.emerging_industries,
+        &mut facets.kinds,
+        &mut facets.labels,
+    ] {
+        list.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
+    }
+    Ok(facets)
 }
 
 /// One part of a recommendation's score, so people see why a partner is suggested.
@@ -467,9 +521,6 @@ fn complements(a: Ecosystem, b: Ecosystem) -> bool {
         .iter()
         .any(|&(x, y)| (x == a && y == b) || (x == b && y == a))
 }
-
-/// Most candidates scored for one recommendation.
-const MAX_CANDIDATES: u64 = 2000;
 
 struct Traits {
     ecosystems: HashSet<Ecosystem>,
@@ -521,6 +572,34 @@ async fn traits<C: ConnectionTrait>(db: &C, ids: &[Uuid]) -> AppResult<HashMap<U
     Ok(map)
 }
 
+/// Recommendations for one page, and how many candidates there are in all.
+pub struct Recommendations {
+    pub page: Page<Recommendation>,
+    pub total: u64,
+}
+
+/// Numbered placeholders for hand-written SQL (`$n` on PostgreSQL, `?n` on SQLite), so values
+/// may be bound in any order the SQL is put together in.
+struct Params {
+    backend: DatabaseBackend,
+    values: Vec<sea_orm::Value>,
+}
+
+impl Params {
+    fn bind(&mut self, value: impl Into<sea_orm::Value>) -> String {
+        self.values.push(value.into());
+        match self.backend {
+            DatabaseBackend::Postgres => format!("${}", self.values.len()),
+            _ => format!("?{}", self.values.len()),
+        }
+    }
+
+    fn list<V: Into<sea_orm::Value>>(&mut self, values: impl IntoIterator<Item = V>) -> String {
+        let placeholders: Vec<String> = values.into_iter().map(|v| self.bind(v)).collect();
+        placeholders.join(", ")
+    }
+}
+
 /// Scores published clusters as partners for `source`:
 /// - 3 points per shared ecosystem, 1 per complementary pair (value chains that meet);
 /// - 2 per shared technology keyword (at most 5 counted);
@@ -528,12 +607,17 @@ async fn traits<C: ConnectionTrait>(db: &C, ids: &[Uuid]) -> AppResult<HashMap<U
 /// - 2 for a partner abroad (cross-border cooperation is the platform's point);
 /// - 1.5 / 1 / 0.5 for a GOLD / SILVER / BRONZE label, 0.5 for a complete profile.
 ///
-/// Clusters already in a partnership with the source are left out.
+/// A candidate needs something in common (an ecosystem, a complementary one, a technology, or a
+/// country the source seeks partners in); clusters already in a partnership with the source are
+/// left out. The database ranks every candidate with the same formula; the page's candidates are
+/// then explained part by part by [`explain`].
 pub async fn recommend<C: ConnectionTrait>(
     db: &C,
     visibility: &Visibility,
     source_id: Uuid,
-) -> AppResult<Vec<Recommendation>> {
+    request: &PageRequest,
+) -> AppResult<Recommendations> {
+    let offsets = OffsetRequest::of(request)?;
     let source = cluster::Entity::find_by_id(source_id)
         .filter(visibility.condition())
         .one(db)
@@ -543,177 +627,252 @@ pub async fn recommend<C: ConnectionTrait>(
         .await?
         .remove(&source_id)
         .ok_or(AppError::Internal)?;
-    let partnered: HashSet<Uuid> = {
-        let mine: Vec<Uuid> = partnership_member::Entity::find()
-            .filter(partnership_member::Column::ClusterId.eq(source_id))
-            .all(db)
-            .await?
-            .into_iter()
-            .map(|m| m.partnership_id)
-            .collect();
-        partnership_member::Entity::find()
-            .filter(partnership_member::Column::PartnershipId.is_in(mine))
-            .filter(partnership_member::Column::InvitationState.ne(InvitationState::Declined))
-            .all(db)
-            .await?
-            .into_iter()
-            .map(|m| m.cluster_id)
-            .collect()
-    };
-    let mut related = Condition::any();
-    // Candidates share an ecosystem, or work in one that complements the source's.
-    let neighbours: HashSet<Ecosystem> = COMPLEMENTS
-        .iter()
-        .flat_map(|&(a, b)| [(a, b), (b, a)])
-        .filter(|(mine, _)| source_traits.ecosystems.contains(mine))
-        .map(|(_, theirs)| theirs)
-        .chain(source_traits.ecosystems.iter().copied())
-        .collect();
-    if !neighbours.is_empty() {
-        related = related.add(
-            cluster::Column::Id.in_subquery(
-                Query::select()
-                    .column(cluster_ecosystem::Column::ClusterId)
-                    .from(cluster_ecosystem::Entity)
-                    .and_where(cluster_ecosystem::Column::Ecosystem.is_in(neighbours))
-                    .to_owned(),
-            ),
-        );
-    }
-    if !source_traits.technologies.is_empty() {
-        related = related.add(
-            cluster::Column::Id.in_subquery(
-                Query::select()
-                    .column(entity::cluster_technology::Column::ClusterId)
-                    .from(entity::cluster_technology::Entity)
-                    .and_where(
-                        Expr::expr(sea_orm::sea_query::Func::lower(Expr::col(
-                            entity::cluster_technology::Column::Keyword,
-                        )))
-                        .is_in(source_traits.technologies.iter().cloned()),
-                    )
-                    .to_owned(),
-            ),
-        );
-    }
-    if !source_traits.seeks.is_empty() {
-        related = related.add(cluster::Column::Country.is_in(source_traits.seeks.iter().cloned()));
-    }
-    if related.is_empty() {
-        return Ok(Vec::new());
-    }
-    let candidates = cluster::Entity::find()
-        .filter(cluster::Column::Status.eq(ClusterStatus::Published))
-        .filter(cluster::Column::Id.ne(source_id))
-        .filter(related)
-        .limit(MAX_CANDIDATES)
-        .all(db)
-        .await?;
-    let candidates: Vec<cluster::Model> = candidates.into_iter().filter(|c| !partnered.contains(&c.id)).collect();
-    let ids: Vec<Uuid> = candidates.iter().map(|c| c.id).collect();
-    let mut all_traits = traits(db, &ids).await?;
-    let mut scored: Vec<Recommendation> = candidates
-        .into_iter()
-        .filter_map(|candidate| {
-            let t = all_traits.remove(&candidate.id)?;
-            let mut reasons = Vec::new();
-            let mut shared: Vec<Ecosystem> = t.ecosystems.intersection(&source_traits.ecosystems).copied().collect();
-            shared.sort();
-            if !shared.is_empty() {
-                let names: Vec<String> = shared.iter().map(|e| e.to_value()).collect();
-                reasons.push(Reason {
-                    kind: "SHARED_ECOSYSTEMS",
-                    points: 3.0 * shared.len() as f64,
-                    detail: names.join(", "),
-                });
-            }
-            let mut pairs: Vec<String> = Vec::new();
-            for &mine in &source_traits.ecosystems {
-                for &theirs in t.ecosystems.difference(&source_traits.ecosystems) {
-                    if complements(mine, theirs) {
-                        pairs.push(format!("{}+{}", mine.to_value(), theirs.to_value()));
-                    }
-                }
-            }
-            pairs.sort();
-            if !pairs.is_empty() {
-                reasons.push(Reason {
-                    kind: "COMPLEMENTARY_ECOSYSTEMS",
-                    points: pairs.len() as f64,
-                    detail: pairs.join(", "),
-                });
-            }
-            let mut techs: Vec<&String> = t.technologies.intersection(&source_traits.technologies).collect();
-            techs.sort();
-            if !techs.is_empty() {
-                let counted = techs.len().min(5);
-                let names: Vec<&str> = techs.iter().map(|s| s.as_str()).collect();
-                reasons.push(Reason {
-                    kind: "SHARED_TECHNOLOGIES",
-                    points: 2.0 * counted as f64,
-                    detail: names.join(", "),
-                });
-            }
-            if source_traits.seeks.contains(&candidate.country) {
-                reasons.push(Reason {
-                    kind: "TARGET_MARKET",
-                    points: 3.0,
-                    detail: format!("you seek partners in {}", candidate.country),
-                });
-            }
-            if t.seeks.contains(&source.country) {
-                reasons.push(Reason {
-                    kind: "SEEKS_YOUR_COUNTRY",
-                    points: 2.0,
-                    detail: format!("they seek partners in {}", source.country),
-                });
-            }
-            if candidate.country != source.country {
-                reasons.push(Reason {
-                    kind: "INTERNATIONAL",
-                    points: 2.0,
-                    detail: format!("{} – {}", source.country, candidate.country),
-                });
-            }
-            let label = match candidate.label {
-                ClusterLabel::Gold => 1.5,
-                ClusterLabel::Silver => 1.0,
-                ClusterLabel::Bronze => 0.5,
-                ClusterLabel::None => 0.0,
+    // Points per ecosystem a candidate works in: 3 when the source shares it, else one per
+    // ecosystem of the source it complements.
+    let mut ecosystem_points: Vec<(Ecosystem, i32)> = Ecosystem::iter()
+        .map(|e| {
+            let points = if source_traits.ecosystems.contains(&e) {
+                3
+            } else {
+                source_traits
+                    .ecosystems
+                    .iter()
+                    .filter(|&&mine| complements(mine, e))
+                    .count() as i32
             };
-            if label > 0.0 {
-                reasons.push(Reason {
-                    kind: "LABEL",
-                    points: label,
-                    detail: candidate.label.to_value(),
-                });
-            }
-            if candidate.website.is_some() && candidate.description.is_some() {
-                reasons.push(Reason {
-                    kind: "COMPLETE_PROFILE",
-                    points: 0.5,
-                    detail: "website and description".into(),
-                });
-            }
-            let score: f64 = reasons.iter().map(|r| r.points).sum();
-            // A partner needs something in common, not only a label or a country.
-            let relevant = reasons.iter().any(|r| {
-                matches!(
-                    r.kind,
-                    "SHARED_ECOSYSTEMS" | "COMPLEMENTARY_ECOSYSTEMS" | "SHARED_TECHNOLOGIES" | "TARGET_MARKET"
-                )
-            });
-            relevant.then_some(Recommendation {
-                cluster: candidate,
-                score,
-                reasons,
-            })
+            (e, points)
+        })
+        .filter(|(_, points)| *points > 0)
+        .collect();
+    ecosystem_points.sort();
+    let technologies: Vec<String> = {
+        let mut t: Vec<String> = source_traits.technologies.iter().cloned().collect();
+        t.sort();
+        t
+    };
+    let seeks: Vec<String> = {
+        let mut s: Vec<String> = source_traits.seeks.iter().cloned().collect();
+        s.sort();
+        s
+    };
+    if ecosystem_points.is_empty() && technologies.is_empty() && seeks.is_empty() {
+        return Ok(Recommendations {
+            page: offsets.within(0).page(Vec::new()),
+            total: 0,
+        });
+    }
+
+    let mut p = Params {
+        backend: db.get_database_backend(),
+        values: Vec::new(),
+    };
+    let mut parts = Vec::new();
+    let mut joins = String::new();
+    let mut related = Vec::new();
+    if !ecosystem_points.is_empty() {
+        let cases: Vec<String> = ecosystem_points
+            .iter()
+            .map(|(e, points)| format!("WHEN {} THEN {points}", p.bind(e.to_value())))
+            .collect();
+        let values = p.list(ecosystem_points.iter().map(|(e, _)| e.to_value()));
+        joins.push_str(&format!(
+            " LEFT JOIN (SELECT cluster_id, SUM(CASE ecosystem {} ELSE 0 END) AS points FROM cluster_ecosystem \
+             WHERE ecosystem IN ({values}) GROUP BY cluster_id) eco ON eco.cluster_id = c.id",
+            cases.join(" ")
+        ));
+        parts.push("COALESCE(eco.points, 0)".to_owned());
+        related.push("eco.points > 0".to_owned());
+    }
+    if !technologies.is_empty() {
+        let values = p.list(technologies.iter().cloned());
+        joins.push_str(&format!(
+            " LEFT JOIN (SELECT cluster_id, COUNT(DISTINCT lower(keyword)) AS shared FROM cluster_technology \
+             WHERE lower(keyword) IN ({values}) GROUP BY cluster_id) tech ON tech.cluster_id = c.id"
+        ));
+        parts.push("2 * (CASE WHEN tech.shared > 5 THEN 5 ELSE COALESCE(tech.shared, 0) END)".to_owned());
+        related.push("tech.shared > 0".to_owned());
+    }
+    if !seeks.is_empty() {
+        let values = p.list(seeks.iter().cloned());
+        parts.push(format!("(CASE WHEN c.country IN ({values}) THEN 3 ELSE 0 END)"));
+        let values = p.list(seeks.iter().cloned());
+        related.push(format!("c.country IN ({values})"));
+    }
+    let source_country = p.bind(source.country.clone());
+    parts.push(format!(
+        "(CASE WHEN EXISTS (SELECT 1 FROM cluster_partner_country s WHERE s.cluster_id = c.id AND s.country = {source_country}) THEN 2 ELSE 0 END)"
+    ));
+    let source_country = p.bind(source.country.clone());
+    parts.push(format!("(CASE WHEN c.country <> {source_country} THEN 2 ELSE 0 END)"));
+    let labels = [
+        (ClusterLabel::Gold, "1.5"),
+        (ClusterLabel::Silver, "1.0"),
+        (ClusterLabel::Bronze, "0.5"),
+    ]
+    .map(|(label, points)| format!("WHEN {} THEN {points}", p.bind(label.to_value())));
+    parts.push(format!("(CASE c.label {} ELSE 0 END)", labels.join(" ")));
+    parts.push("(CASE WHEN c.website IS NOT NULL AND c.description IS NOT NULL THEN 0.5 ELSE 0 END)".to_owned());
+    let published = p.bind(ClusterStatus::Published.to_value());
+    let source_param = p.bind(source_id);
+    let source_again = p.bind(source_id);
+    let declined = p.bind(InvitationState::Declined.to_value());
+    let sql_for = |p: &mut Params, start: usize, end: usize| {
+        let limit = p.bind((end - start) as i64);
+        let offset = p.bind(start as i64);
+        format!(
+            "SELECT c.id AS id, CAST({score} AS DOUBLE PRECISION) AS score, COUNT(*) OVER () AS total \
+             FROM cluster c{joins} \
+             WHERE c.status = {published} AND c.id <> {source_param} \
+             AND c.id NOT IN (SELECT theirs.cluster_id FROM partnership_member mine \
+               JOIN partnership_member theirs ON theirs.partnership_id = mine.partnership_id \
+               WHERE mine.cluster_id = {source_again} AND theirs.invitation_state <> {declined}) \
+             AND ({related}) \
+             ORDER BY score DESC, c.name, c.id LIMIT {limit} OFFSET {offset}",
+            score = parts.join(" + "),
+            related = related.join(" OR "),
+        )
+    };
+    let fetch = |start: usize, end: usize| {
+        let mut p = Params {
+            backend: p.backend,
+            values: p.values.clone(),
+        };
+        let sql = sql_for(&mut p, start, end);
+        ScoredRow::find_by_statement(Statement::from_sql_and_values(p.backend, sql, p.values)).all(db)
+    };
+    let (range, rows) = match offsets {
+        OffsetRequest::Rows { start, end } => {
+            let rows = if end > start {
+                fetch(start, end).await?
+            } else {
+                Vec::new()
+            };
+            let len = match rows.first() {
+                Some(row) => usize::try_from(row.total).unwrap_or(0),
+                None if start > 0 => usize::try_from(fetch(0, 1).await?.first().map_or(0, |r| r.total)).unwrap_or(0),
+                None => 0,
+            };
+            (offsets.within(len), rows)
+        }
+        OffsetRequest::Last(_) => {
+            let len = usize::try_from(fetch(0, 1).await?.first().map_or(0, |r| r.total)).unwrap_or(0);
+            let range = offsets.within(len);
+            let rows = if range.limit() > 0 {
+                fetch(range.start, range.end).await?
+            } else {
+                Vec::new()
+            };
+            (range, rows)
+        }
+    };
+    let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
+    let mut candidates: HashMap<Uuid, cluster::Model> = cluster::Entity::find()
+        .filter(cluster::Column::Id.is_in(ids.iter().copied()))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|m| (m.id, m))
+        .collect();
+    let mut candidate_traits = traits(db, &ids).await?;
+    let explained: Vec<Recommendation> = ids
+        .iter()
+        .filter_map(|id| {
+            let candidate = candidates.remove(id)?;
+            let t = candidate_traits.remove(id)?;
+            Some(explain(&source, &source_traits, candidate, &t))
         })
         .collect();
-    scored.sort_by(|a, b| {
-        b.score
-            .total_cmp(&a.score)
-            .then_with(|| a.cluster.name.cmp(&b.cluster.name))
-    });
-    Ok(scored)
+    Ok(Recommendations {
+        page: range.page(explained),
+        total: range.len() as u64,
+    })
+}
+
+/// The parts of a candidate's score, as [`recommend`] ranks it.
+fn explain(source: &cluster::Model, mine: &Traits, candidate: cluster::Model, t: &Traits) -> Recommendation {
+    let mut reasons = Vec::new();
+    let mut shared: Vec<Ecosystem> = t.ecosystems.intersection(&mine.ecosystems).copied().collect();
+    shared.sort();
+    if !shared.is_empty() {
+        let names: Vec<String> = shared.iter().map(|e| e.to_value()).collect();
+        reasons.push(Reason {
+            kind: "SHARED_ECOSYSTEMS",
+            points: 3.0 * shared.len() as f64,
+            detail: names.join(", "),
+        });
+    }
+    let mut pairs: Vec<String> = Vec::new();
+    for &m in &mine.ecosystems {
+        for &theirs in t.ecosystems.difference(&mine.ecosystems) {
+            if complements(m, theirs) {
+                pairs.push(format!("{}+{}", m.to_value(), theirs.to_value()));
+            }
+        }
+    }
+    pairs.sort();
+    if !pairs.is_empty() {
+        reasons.push(Reason {
+            kind: "COMPLEMENTARY_ECOSYSTEMS",
+            points: pairs.len() as f64,
+            detail: pairs.join(", "),
+        });
+    }
+    let mut techs: Vec<&String> = t.technologies.intersection(&mine.technologies).collect();
+    techs.sort();
+    if !techs.is_empty() {
+        let counted = techs.len().min(5);
+        let names: Vec<&str> = techs.iter().map(|s| s.as_str()).collect();
+        reasons.push(Reason {
+            kind: "SHARED_TECHNOLOGIES",
+            points: 2.0 * counted as f64,
+            detail: names.join(", "),
+        });
+    }
+    if mine.seeks.contains(&candidate.country) {
+        reasons.push(Reason {
+            kind: "TARGET_MARKET",
+            points: 3.0,
+            detail: format!("you seek partners in {}", candidate.country),
+        });
+    }
+    if t.seeks.contains(&source.country) {
+        reasons.push(Reason {
+            kind: "SEEKS_YOUR_COUNTRY",
+            points: 2.0,
+            detail: format!("they seek partners in {}", source.country),
+        });
+    }
+    if candidate.country != source.country {
+        reasons.push(Reason {
+            kind: "INTERNATIONAL",
+            points: 2.0,
+            detail: format!("{} – {}", source.country, candidate.country),
+        });
+    }
+    let label = match candidate.label {
+        ClusterLabel::Gold => 1.5,
+        ClusterLabel::Silver => 1.0,
+        ClusterLabel::Bronze => 0.5,
+        ClusterLabel::None => 0.0,
+    };
+    if label > 0.0 {
+        reasons.push(Reason {
+            kind: "LABEL",
+            points: label,
+            detail: candidate.label.to_value(),
+        });
+    }
+    if candidate.website.is_some() && candidate.description.is_some() {
+        reasons.push(Reason {
+            kind: "COMPLETE_PROFILE",
+            points: 0.5,
+            detail: "website and description".into(),
+        });
+    }
+    let score = reasons.iter().map(|r| r.points).sum();
+    Recommendation {
+        cluster: candidate,
+        score,
+        reasons,
+    }
 }

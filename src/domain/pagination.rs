@@ -117,39 +117,104 @@ fn cursor_field(window: &Window) -> &'static str {
     }
 }
 
+#[derive(Serialize, Deserialize)]
+struct Offset {
+    o: usize,
+}
+
+/// The rows `[start, end)` an offset page covers in a list of `len` rows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OffsetRange {
+    pub start: usize,
+    pub end: usize,
+    len: usize,
+}
+
+/// What an offset request asks for, before the list's length is known.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OffsetRequest {
+    /// Rows `start..end`, or fewer if the list is shorter.
+    Rows { start: usize, end: usize },
+    /// The last rows of the list (`last` without `before`): the length must be known first.
+    Last(usize),
+}
+
+impl OffsetRequest {
+    pub fn of(request: &PageRequest) -> AppResult<OffsetRequest> {
+        let window = request.window()?;
+        let size = window.size as usize;
+        Ok(match (&window.direction, &window.cursor) {
+            (Direction::Forward, None) => OffsetRequest::Rows { start: 0, end: size },
+            (Direction::Forward, Some(c)) => {
+                let start = decode_cursor::<Offset>("after", c)?.o.saturating_add(1);
+                OffsetRequest::Rows {
+                    start,
+                    end: start.saturating_add(size),
+                }
+            }
+            (Direction::Backward, None) => OffsetRequest::Last(size),
+            (Direction::Backward, Some(c)) => {
+                let end = decode_cursor::<Offset>("before", c)?.o;
+                OffsetRequest::Rows {
+                    start: end.saturating_sub(size),
+                    end,
+                }
+            }
+        })
+    }
+
+    /// The rows this request covers in a list of `len` rows.
+    pub fn within(self, len: usize) -> OffsetRange {
+        let (start, end) = match self {
+            OffsetRequest::Rows { start, end } => (start.min(len), end.min(len)),
+            OffsetRequest::Last(size) => (len.saturating_sub(size), len),
+        };
+        OffsetRange { start, end, len }
+    }
+}
+
+impl OffsetRange {
+    /// Which rows of a list of `len` rows the request asks for.
+    pub fn of(request: &PageRequest, len: usize) -> AppResult<OffsetRange> {
+        Ok(OffsetRequest::of(request)?.within(len))
+    }
+
+    /// The length of the whole list.
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    pub fn limit(&self) -> u64 {
+        (self.end - self.start) as u64
+    }
+
+    /// The page made of `rows`, which are the rows `start..end` of the list.
+    pub fn page<T>(&self, rows: Vec<T>) -> Page<T> {
+        Page {
+            items: rows
+                .into_iter()
+                .enumerate()
+                .map(|(i, item)| (encode_cursor(&Offset { o: self.start + i }), item))
+                .collect(),
+            has_previous_page: self.start > 0,
+            has_next_page: self.end < self.len,
+        }
+    }
+}
+
 /// Offset pages over a list already in memory (a cluster's members, a partnership's clusters).
 pub fn slice<T>(items: Vec<T>, request: &PageRequest) -> AppResult<Page<T>> {
-    #[derive(Serialize, Deserialize)]
-    struct Offset {
-        o: usize,
-    }
-    let window = request.window()?;
-    let size = window.size as usize;
-    let len = items.len();
-    let (start, end) = match (&window.direction, &window.cursor) {
-        (Direction::Forward, None) => (0, size.min(len)),
-        (Direction::Forward, Some(c)) => {
-            let start = decode_cursor::<Offset>("after", c)?.o.saturating_add(1).min(len);
-            (start, start.saturating_add(size).min(len))
-        }
-        (Direction::Backward, None) => (len.saturating_sub(size), len),
-        (Direction::Backward, Some(c)) => {
-            let end = decode_cursor::<Offset>("before", c)?.o.min(len);
-            (end.saturating_sub(size), end)
-        }
-    };
-    let items = items
+    let range = OffsetRange::of(request, items.len())?;
+    let rows = items
         .into_iter()
-        .enumerate()
-        .skip(start)
-        .take(end - start)
-        .map(|(o, item)| (encode_cursor(&Offset { o }), item))
+        .skip(range.start)
+        .take(range.end - range.start)
         .collect();
-    Ok(Page {
-        items,
-        has_previous_page: start > 0,
-        has_next_page: end < len,
-    })
+    Ok(range.page(rows))
 }
 
 /// The value a list is sorted by, as carried inside a keyset cursor.

@@ -6,21 +6,13 @@ use std::collections::HashSet;
 
 use entity::{cluster, cluster_search, cluster_technology, member, search_term};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseBackend, EntityTrait, QueryFilter, QueryOrder, Statement,
+    sea_query::{Alias, Expr, ExprTrait, Query, SelectStatement, SimpleExpr},
+    ActiveValue::Set,
+    ColumnTrait, Condition, ConnectionTrait, DatabaseBackend, EntityTrait, QueryFilter, QueryOrder, Statement,
 };
 use uuid::Uuid;
 
 use crate::error::{AppError, AppResult};
-
-/// Most hits one search considers; `totalCount` of a text search stops there.
-pub const MAX_HITS: usize = 1000;
-
-/// A matching cluster and how well it matches (higher is better).
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Hit {
-    pub cluster_id: Uuid,
-    pub score: f64,
-}
 
 /// The text a cluster is found by.
 pub fn document(cluster: &cluster::Model, technologies: &[String], member_names: &[String]) -> String {
@@ -80,7 +72,7 @@ pub async fn store<C: ConnectionTrait>(db: &C, cluster_id: Uuid, document: Strin
         db.execute_raw(Statement::from_sql_and_values(
             DatabaseBackend::Sqlite,
             "INSERT INTO cluster_search_fts (cluster_id, document) VALUES (?, ?)",
-            [cluster_id.to_string().into(), document.into()],
+            [cluster_id.into(), document.into()],
         ))
         .await?;
     }
@@ -117,7 +109,7 @@ pub async fn forget_fts<C: ConnectionTrait>(db: &C, cluster_id: Uuid) -> AppResu
         db.execute_raw(Statement::from_sql_and_values(
             DatabaseBackend::Sqlite,
             "DELETE FROM cluster_search_fts WHERE cluster_id = ?",
-            [cluster_id.to_string().into()],
+            [cluster_id.into()],
         ))
         .await?;
     }
@@ -159,31 +151,208 @@ fn typos_allowed(word: &str) -> usize {
     }
 }
 
-/// Clusters whose search document matches every word of `query`, best first.
-pub async fn hits<C: ConnectionTrait>(db: &C, query: &str) -> AppResult<Vec<Hit>> {
-    let words = words(query);
-    if words.is_empty() {
-        return Ok(Vec::new());
-    }
-    let as_typed: Vec<Vec<String>> = words.iter().map(|w| vec![w.clone()]).collect();
-    let exact = search_alternatives(db, &as_typed).await?;
-    if !exact.is_empty() || words.iter().all(|w| typos_allowed(w) == 0) {
-        return Ok(exact);
-    }
-    // Nothing as typed: correct each word towards words the documents use, then search again.
-    let mut corrected = Vec::with_capacity(words.len());
-    for word in &words {
-        let alternatives = corrections(db, word).await?;
-        if alternatives.is_empty() {
-            return Ok(Vec::new());
+/// Scripts written without spaces, whose runs PostgreSQL indexes as bigrams (see the migration
+/// `discovery_speed`); the ranges are the same as there.
+fn is_cjk(c: char) -> bool {
+    matches!(c as u32, 0x3040..=0x30ff | 0x3400..=0x4dbf | 0x4e00..=0x9fff | 0xf900..=0xfaff | 0xac00..=0xd7af)
+}
+
+/// One query word in PostgreSQL's tsquery syntax: word beginnings for letters and digits, a
+/// phrase of bigrams for CJK text. Only letters and digits reach the query text, so it needs no
+/// quoting beyond the quotes around each lexeme. `None` for a word of punctuation only.
+fn tsquery_word(word: &str) -> Option<String> {
+    let mut parts = Vec::new();
+    let mut run = String::new();
+    let mut run_is_cjk = false;
+    let flush = |run: &mut String, cjk: bool, parts: &mut Vec<String>| {
+        if run.is_empty() {
+            return;
         }
-        corrected.push(alternatives);
+        let chars: Vec<char> = run.chars().collect();
+        if cjk && chars.len() >= 2 {
+            let bigrams: Vec<String> = chars
+                .windows(2)
+                .map(|pair| format!("'{}{}'", pair[0], pair[1]))
+                .collect();
+            parts.push(format!("({})", bigrams.join(" <-> ")));
+        } else {
+            parts.push(format!("'{run}':*"));
+        }
+        run.clear();
+    };
+    for c in word.chars() {
+        if !c.is_alphanumeric() {
+            flush(&mut run, run_is_cjk, &mut parts);
+            continue;
+        }
+        if is_cjk(c) != run_is_cjk {
+            flush(&mut run, run_is_cjk, &mut parts);
+            run_is_cjk = is_cjk(c);
+        }
+        run.extend(c.to_lowercase());
     }
-    search_alternatives(db, &corrected).await
+    flush(&mut run, run_is_cjk, &mut parts);
+    (!parts.is_empty()).then(|| parts.join(" & "))
+}
+
+/// A text query made ready for SQL: every word must match, through one of its alternatives (the
+/// word as typed, or the vocabulary's corrections of a typo).
+#[derive(Debug, Clone)]
+pub struct TextQuery {
+    backend: DatabaseBackend,
+    words: Vec<Vec<String>>,
+}
+
+impl TextQuery {
+    /// Reads the words of `query`. When no document contains them as typed, each word of four
+    /// letters or more is replaced by its closest words in the search vocabulary.
+    pub async fn resolve<C: ConnectionTrait>(db: &C, query: &str) -> AppResult<TextQuery> {
+        let backend = db.get_database_backend();
+        if !matches!(backend, DatabaseBackend::Postgres | DatabaseBackend::Sqlite) {
+            return Err(AppError::Internal);
+        }
+        let words = words(query);
+        let as_typed = TextQuery {
+            backend,
+            words: words.iter().map(|w| vec![w.clone()]).collect(),
+        };
+        if words.is_empty() || words.iter().all(|w| typos_allowed(w) == 0) || as_typed.finds_any(db).await? {
+            return Ok(as_typed);
+        }
+        let mut corrected = Vec::with_capacity(words.len());
+        for word in &words {
+            corrected.push(corrections(db, word).await?);
+        }
+        Ok(TextQuery {
+            backend,
+            words: corrected,
+        })
+    }
+
+    async fn finds_any<C: ConnectionTrait>(&self, db: &C) -> AppResult<bool> {
+        let (table, matches) = match self.backend {
+            DatabaseBackend::Postgres => ("cluster_search", self.postgres_match()),
+            _ => ("cluster_search_fts", self.sqlite_match()),
+        };
+        let statement = self.backend.build(
+            Query::select()
+                .expr(Expr::val(1))
+                .from(Alias::new(table))
+                .and_where(matches)
+                .limit(1),
+        );
+        let row = db.query_one_raw(statement).await?;
+        Ok(row.is_some())
+    }
+
+    /// `cluster.id IN (clusters whose document matches)`, to combine with other filters.
+    pub fn condition(&self) -> SimpleExpr {
+        let (table, matches) = match self.backend {
+            DatabaseBackend::Postgres => ("cluster_search", self.postgres_match()),
+            _ => ("cluster_search_fts", self.sqlite_match()),
+        };
+        Expr::col((cluster::Entity, cluster::Column::Id)).in_subquery(
+            Query::select()
+                .column(Alias::new("cluster_id"))
+                .from(Alias::new(table))
+                .and_where(matches)
+                .to_owned(),
+        )
+    }
+
+    /// `SELECT cluster_id, score` of the matching documents, higher scores for better matches,
+    /// to join with `cluster` for a list ordered by relevance. (SQLite's bm25 only works in a
+    /// query of the FTS5 table itself, hence a subquery rather than a join.)
+    pub fn ranked_matches(&self) -> SelectStatement {
+        let (table, score, matches) = match self.backend {
+            DatabaseBackend::Postgres => (
+                "cluster_search",
+                Expr::cust_with_values(
+                    "ts_rank(cluster_search.search_vector, to_tsquery('simple', $1))::float8",
+                    [self.tsquery()],
+                ),
+                self.postgres_match(),
+            ),
+            _ => (
+                "cluster_search_fts",
+                // bm25 is lower for better matches; without a MATCH term every hit ranks alike.
+                if self.fts5_expression().is_some() {
+                    Expr::cust("-bm25(cluster_search_fts)")
+                } else {
+                    Expr::cust("0.0")
+                },
+                self.sqlite_match(),
+            ),
+        };
+        Query::select()
+            .column(Alias::new("cluster_id"))
+            .expr_as(score, Alias::new("score"))
+            .from(Alias::new(table))
+            .and_where(matches)
+            .to_owned()
+    }
+
+    fn tsquery(&self) -> String {
+        let words: Vec<String> = self
+            .words
+            .iter()
+            .filter_map(|alternatives| {
+                let any: Vec<String> = alternatives.iter().filter_map(|w| tsquery_word(w)).collect();
+                (!any.is_empty()).then(|| format!("({})", any.join(" | ")))
+            })
+            .collect();
+        words.join(" & ")
+    }
+
+    fn postgres_match(&self) -> SimpleExpr {
+        let tsquery = self.tsquery();
+        if tsquery.is_empty() {
+            return Expr::cust("FALSE");
+        }
+        Expr::cust_with_values("cluster_search.search_vector @@ to_tsquery('simple', $1)", [tsquery])
+    }
+
+    /// FTS5 phrases for the words of three characters and more (the trigram tokenizer's minimum).
+    fn fts5_expression(&self) -> Option<String> {
+        let quote = |w: &str| format!("\"{}\"", w.replace('"', "\"\""));
+        let terms: Vec<String> = self
+            .words
+            .iter()
+            .filter(|alternatives| alternatives.iter().all(|w| w.chars().count() >= 3))
+            .map(|alternatives| {
+                let any: Vec<String> = alternatives.iter().map(|w| quote(w)).collect();
+                format!("({})", any.join(" OR "))
+            })
+            .collect();
+        (!terms.is_empty()).then(|| terms.join(" AND "))
+    }
+
+    /// Every word as a substring: FTS5 trigram phrases, and LIKE on the same table for shorter
+    /// words such as 航太.
+    fn sqlite_match(&self) -> SimpleExpr {
+        if self.words.is_empty() || self.words.iter().any(Vec::is_empty) {
+            return Expr::cust("0");
+        }
+        let mut all = Condition::all();
+        if let Some(expression) = self.fts5_expression() {
+            all = all.add(Expr::cust_with_values("cluster_search_fts MATCH ?", [expression]));
+        }
+        for alternatives in self.words.iter().filter(|a| a.iter().any(|w| w.chars().count() < 3)) {
+            let mut any = Condition::any();
+            for word in alternatives {
+                any = any.add(Expr::cust_with_values(
+                    "cluster_search_fts.document LIKE ? ESCAPE '\\'",
+                    [like_pattern(word)],
+                ));
+            }
+            all = all.add(any);
+        }
+        all.into()
+    }
 }
 
 /// The word itself when it is too short or not alphabetic to correct, else up to five words of
-/// the vocabulary within its typo allowance, closest first.
+/// the vocabulary within its typo allowance, closest first (none when nothing is close).
 async fn corrections<C: ConnectionTrait>(db: &C, word: &str) -> AppResult<Vec<String>> {
     let allowed = typos_allowed(word);
     if allowed == 0 || !word.chars().all(char::is_alphabetic) {
@@ -209,103 +378,6 @@ async fn corrections<C: ConnectionTrait>(db: &C, word: &str) -> AppResult<Vec<St
         .collect();
     scored.sort();
     Ok(scored.into_iter().take(5).map(|(_, t)| t).collect())
-}
-
-/// Clusters whose document matches, for every word, one of its alternatives.
-async fn search_alternatives<C: ConnectionTrait>(db: &C, words: &[Vec<String>]) -> AppResult<Vec<Hit>> {
-    match db.get_database_backend() {
-        DatabaseBackend::Postgres => postgres_hits(db, words).await,
-        DatabaseBackend::Sqlite => sqlite_hits(db, words).await,
-        _ => Err(AppError::Internal),
-    }
-}
-
-async fn postgres_hits<C: ConnectionTrait>(db: &C, words: &[Vec<String>]) -> AppResult<Vec<Hit>> {
-    // Each word must match: as a word (tsvector) or as a substring (trigram index, any script).
-    let mut conditions = Vec::new();
-    let mut values: Vec<sea_orm::Value> = Vec::new();
-    let mut rank_terms = Vec::new();
-    for alternatives in words {
-        let mut any = Vec::new();
-        for word in alternatives {
-            values.push(word.clone().into());
-            let w = values.len();
-            values.push(like_pattern(word).into());
-            let p = values.len();
-            any.push(format!(
-                "search_vector @@ plainto_tsquery('simple', ${w}) OR document ILIKE ${p}"
-            ));
-            rank_terms.push(format!("ts_rank(search_vector, plainto_tsquery('simple', ${w}))"));
-        }
-        conditions.push(format!("({})", any.join(" OR ")));
-    }
-    let sql = format!(
-        "SELECT cluster_id, ({})::float8 AS score FROM cluster_search WHERE {} ORDER BY score DESC, cluster_id LIMIT {MAX_HITS}",
-        rank_terms.join(" + "),
-        conditions.join(" AND ")
-    );
-    let rows = db
-        .query_all_raw(Statement::from_sql_and_values(DatabaseBackend::Postgres, sql, values))
-        .await?;
-    rows.iter()
-        .map(|row| {
-            Ok(Hit {
-                cluster_id: row.try_get::<Uuid>("", "cluster_id")?,
-                score: row.try_get::<f64>("", "score")?,
-            })
-        })
-        .collect::<Result<_, sea_orm::DbErr>>()
-        .map_err(AppError::from)
-}
-
-async fn sqlite_hits<C: ConnectionTrait>(db: &C, words: &[Vec<String>]) -> AppResult<Vec<Hit>> {
-    // Every word as a substring: FTS5 trigram phrases for three characters and more, LIKE on the
-    // same table for shorter words such as 航太.
-    let quote = |w: &str| format!("\"{}\"", w.replace('"', "\"\""));
-    let mut match_terms = Vec::new();
-    let mut likes = Vec::new();
-    let mut like_values: Vec<sea_orm::Value> = Vec::new();
-    for alternatives in words {
-        if alternatives.iter().all(|w| w.chars().count() >= 3) {
-            let any: Vec<String> = alternatives.iter().map(|w| quote(w)).collect();
-            match_terms.push(format!("({})", any.join(" OR ")));
-        } else {
-            let any: Vec<&str> = alternatives.iter().map(|_| "document LIKE ? ESCAPE '\\'").collect();
-            likes.push(format!("({})", any.join(" OR ")));
-            like_values.extend(alternatives.iter().map(|w| sea_orm::Value::from(like_pattern(w))));
-        }
-    }
-    let mut conditions = Vec::new();
-    let mut values = Vec::new();
-    if !match_terms.is_empty() {
-        conditions.push("cluster_search_fts MATCH ?".to_owned());
-        values.push(sea_orm::Value::from(match_terms.join(" AND ")));
-    }
-    conditions.extend(likes);
-    values.extend(like_values);
-    let rank = if match_terms.is_empty() {
-        "0.0"
-    } else {
-        "bm25(cluster_search_fts)"
-    };
-    let sql = format!(
-        "SELECT cluster_id, {rank} AS rank FROM cluster_search_fts WHERE {} ORDER BY rank, cluster_id LIMIT {MAX_HITS}",
-        conditions.join(" AND ")
-    );
-    let rows = db
-        .query_all_raw(Statement::from_sql_and_values(DatabaseBackend::Sqlite, sql, values))
-        .await?;
-    let mut hits = Vec::with_capacity(rows.len());
-    for row in rows {
-        let id: String = row.try_get("", "cluster_id")?;
-        let rank: f64 = row.try_get("", "rank")?;
-        // bm25 is lower for better matches.
-        hits.push(Hit {
-            cluster_id: Uuid::parse_str(&id).map_err(AppError::internal)?,
-            score: -rank,
-        });
-    }
-    Ok(hits)
 }
 
 /// A short extract of `document` around the first match of `query`, the match in [brackets].

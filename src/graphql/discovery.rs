@@ -19,7 +19,7 @@ use super::{
 use crate::{
     domain::{
         discovery::{self as domain, ClusterFilter as DomainFilter, ClusterOrderField as DomainOrder, Range},
-        pagination::{slice, PageRequest},
+        pagination::PageRequest,
     },
     error::AppResult,
     http::limits::page_cost,
@@ -245,11 +245,10 @@ impl DiscoveryQuery {
             last,
             before,
         };
-        request.window()?;
         let id = node::decode("clusterId", &cluster_id, CLUSTER)?;
-        let all = domain::recommend(db(ctx), &visibility(ctx), id).await?;
-        let total = all.len() as u64;
-        let page = slice(all, &request)?;
+        let found = domain::recommend(db(ctx), &visibility(ctx), id, &request).await?;
+        let total = found.total;
+        let page = found.page;
         let page_info = PageInfo::of(&page);
         let nodes = page.items.iter().map(|(_, r)| Cluster(r.cluster.clone())).collect();
         let edges = page
