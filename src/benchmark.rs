@@ -41,7 +41,13 @@ pub struct Measurement {
     pub p99: Duration,
     pub max: Duration,
     pub errors: usize,
+    /// The variables of the slowest run, to look into.
+    pub slowest: String,
 }
+
+/// Untimed runs of each kind before the timed ones, so the figures describe a warm service
+/// (caches filled, connections open) rather than its first seconds.
+const WARM_UP_RUNS: usize = 10;
 
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
     if sorted.is_empty() {
@@ -77,9 +83,9 @@ pub async fn run(
     ];
     let mut results = Vec::new();
     for (name, query) in kinds {
-        let mut times = Vec::with_capacity(runs);
+        let mut times: Vec<(Duration, String)> = Vec::with_capacity(runs);
         let mut errors = 0;
-        for i in 0..runs {
+        for i in 0..WARM_UP_RUNS + runs {
             let countries: Vec<&str> = COUNTRIES.choose_multiple(&mut rng, 2).copied().collect();
             let variables = json!({
                 "q": WORDS.choose(&mut rng).copied().unwrap_or("aerospace"),
@@ -87,11 +93,15 @@ pub async fn run(
                 "e": [ECOSYSTEMS.choose(&mut rng).copied().unwrap_or("DIGITAL")],
                 "id": ids.get(i % ids.len().max(1)).map(|id| graphql::node::encode("Cluster", *id).to_string()),
             });
+            let shown = variables.to_string();
             let request = async_graphql::Request::new(query).variables(async_graphql::Variables::from_json(variables));
             let request = graphql::request_data(request, db, Caller::Anonymous);
             let started = Instant::now();
             let response = schema.execute(request).await;
-            times.push(started.elapsed());
+            if i < WARM_UP_RUNS {
+                continue;
+            }
+            times.push((started.elapsed(), shown));
             if !response.errors.is_empty() {
                 errors += 1;
                 if errors == 1 {
@@ -99,13 +109,16 @@ pub async fn run(
                 }
             }
         }
-        times.sort();
+        times.sort_by_key(|(t, _)| *t);
+        let slowest = times.last().map(|(_, v)| v.clone()).unwrap_or_default();
+        let times: Vec<Duration> = times.into_iter().map(|(t, _)| t).collect();
         results.push(Measurement {
             name,
             p50: percentile(&times, 50.0),
             p99: percentile(&times, 99.0),
             max: times.last().copied().unwrap_or_default(),
             errors,
+            slowest,
         });
     }
     Ok(results)

@@ -11,8 +11,22 @@ pub async fn connect(url: &str, max_connections: u32) -> AppResult<DatabaseConne
     connect_with(url, max_connections, Duration::from_secs(2), Duration::from_secs(10)).await
 }
 
+/// A connection for work that takes as long as it takes: migrations over a large directory, the
+/// data generator. No statement timeout, unlike the connections that serve requests.
+pub async fn connect_for_maintenance(url: &str) -> AppResult<DatabaseConnection> {
+    connect_with(url, 2, Duration::from_secs(10), Duration::ZERO).await
+}
+
+/// Brings the schema at `url` up to date over a maintenance connection of its own.
+pub async fn migrate_url(url: &str) -> AppResult<()> {
+    let db = connect_for_maintenance(url).await?;
+    migrate(&db).await?;
+    db.close().await.map_err(AppError::internal)
+}
+
 /// `acquire_timeout` bounds the wait for a connection, so requests fail fast while the database
-/// is away; `statement_timeout` makes PostgreSQL itself cancel work a request no longer needs.
+/// is away; `statement_timeout` makes PostgreSQL itself cancel work a request no longer needs
+/// (zero: never).
 pub async fn connect_with(
     url: &str,
     max_connections: u32,
@@ -38,10 +52,16 @@ pub async fn connect_with(
         .test_before_acquire(true)
         .sqlx_logging(false)
         .map_sqlx_postgres_opts(move |opts| {
-            // JIT compiles a plan in tens of milliseconds, more than our short searches take.
             opts.options([
                 ("statement_timeout", format!("{}ms", statement_timeout.as_millis())),
+                // JIT compiles a plan in tens of milliseconds, more than our searches take.
                 ("jit", "off".to_owned()),
+                // Statements are prepared and cached per connection; after five runs PostgreSQL
+                // may switch to a generic plan that ignores the values. How selective a search
+                // word or filter is decides the plan (a word in 90% of profiles is best checked
+                // row by row after the filters; a rare one is best looked up first), so plan
+                // every execution for its values.
+                ("plan_cache_mode", "force_custom_plan".to_owned()),
             ])
         });
     Database::connect(options).await.map_err(|err| {

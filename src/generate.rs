@@ -404,6 +404,12 @@ pub async fn generate(db: &DatabaseConnection, count: usize, seed: u64) -> AppRe
     insert_chunks(&txn, stories).await?;
     insert_chunks(&txn, involved).await?;
     txn.commit().await?;
+    // Fresh statistics, so the planner sees the new sizes at once rather than after autovacuum
+    // (and on PostgreSQL, a visibility map for index-only scans).
+    match db.get_database_backend() {
+        DatabaseBackend::Postgres => db.execute_unprepared("VACUUM ANALYZE").await?,
+        _ => db.execute_unprepared("ANALYZE").await?,
+    };
     Ok(report)
 }
 

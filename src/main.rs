@@ -136,7 +136,7 @@ fn run(cli: Cli) -> Result<(), String> {
             Ok(())
         }
         Command::Generate { clusters, seed } => block_on(async {
-            let db = db::connect(&settings.database_url, settings.database_max_connections)
+            let db = db::connect_for_maintenance(&settings.database_url)
                 .await
                 .map_err(|e| e.to_string())?;
             db::migrate(&db).await.map_err(|e| e.to_string())?;
@@ -166,7 +166,7 @@ fn run(cli: Cli) -> Result<(), String> {
                 "{:<22} {:>10} {:>10} {:>10} {:>7}",
                 "query", "p50 ms", "p99 ms", "max ms", "errors"
             );
-            for m in results {
+            for m in &results {
                 let ms = |d: std::time::Duration| d.as_secs_f64() * 1000.0;
                 println!(
                     "{:<22} {:>10.1} {:>10.1} {:>10.1} {:>7}",
@@ -177,19 +177,24 @@ fn run(cli: Cli) -> Result<(), String> {
                     m.errors
                 );
             }
+            println!();
+            for m in &results {
+                println!("slowest {:<22} {}", m.name, m.slowest);
+            }
             Ok(())
         }),
         Command::Migrate => block_on(async {
-            let db = db::connect(&settings.database_url, settings.database_max_connections)
+            db::migrate_url(&settings.database_url)
                 .await
-                .map_err(|e| e.to_string())?;
-            db::migrate(&db).await.map_err(|e| e.to_string())
+                .map_err(|e| e.to_string())
         }),
         Command::Seed => block_on(async {
+            db::migrate_url(&settings.database_url)
+                .await
+                .map_err(|e| e.to_string())?;
             let db = db::connect(&settings.database_url, settings.database_max_connections)
                 .await
                 .map_err(|e| e.to_string())?;
-            db::migrate(&db).await.map_err(|e| e.to_string())?;
             if !seed::is_empty(&db).await.map_err(|e| e.to_string())? {
                 return Err("the database already holds clusters; seed loads demo data into an empty one only".into());
             }
@@ -217,6 +222,9 @@ fn block_on<F: std::future::Future<Output = Result<(), String>>>(future: F) -> R
 }
 
 async fn serve(settings: Settings) -> Result<(), String> {
+    db::migrate_url(&settings.database_url)
+        .await
+        .map_err(|e| e.to_string())?;
     let db = db::connect_with(
         &settings.database_url,
         settings.database_max_connections,
@@ -225,7 +233,6 @@ async fn serve(settings: Settings) -> Result<(), String> {
     )
     .await
     .map_err(|e| e.to_string())?;
-    db::migrate(&db).await.map_err(|e| e.to_string())?;
     if settings.environment == Environment::Development && seed::is_empty(&db).await.map_err(|e| e.to_string())? {
         let report = seed::load_demo_data(&db, seed::DemoAccounts::Create)
             .await
