@@ -51,6 +51,9 @@ pub async fn connect_with(
         // A connection that died with a database restart is noticed before it is handed out.
         .test_before_acquire(true)
         .sqlx_logging(false)
+        // SQLite's default page cache is 2 MB per connection; searches over a large directory
+        // re-read the same pages. A bigger cache and memory-mapped reads keep them at hand.
+        .map_sqlx_sqlite_opts(|opts| opts.pragma("cache_size", "-65536").pragma("mmap_size", "268435456"))
         .map_sqlx_postgres_opts(move |opts| {
             opts.options([
                 ("statement_timeout", format!("{}ms", statement_timeout.as_millis())),

@@ -183,11 +183,9 @@ fn run(cli: Cli) -> Result<(), String> {
             }
             Ok(())
         }),
-        Command::Migrate => block_on(async {
-            db::migrate_url(&settings.database_url)
-                .await
-                .map_err(|e| e.to_string())
-        }),
+        Command::Migrate => {
+            block_on(async { db::migrate_url(&settings.database_url).await.map_err(|e| e.to_string()) })
+        }
         Command::Seed => block_on(async {
             db::migrate_url(&settings.database_url)
                 .await

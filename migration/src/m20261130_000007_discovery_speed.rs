@@ -18,6 +18,12 @@ const REPLACED_INDEXES: [&str; 2] = [
     "idx_cluster_emerging_industry_emerging_industry",
 ];
 
+/// The facet dimensions of a cluster by its id, so facet counts over text matches look them up
+/// in the index instead of reading each wide cluster row.
+const FACET_VALUES_POSTGRES: &str =
+    "CREATE INDEX idx_cluster_facet_values ON cluster (id) INCLUDE (status, country, kind, label)";
+const FACET_VALUES_SQLITE: &str = "CREATE INDEX idx_cluster_facet_values ON cluster (id, status, country, kind, label)";
+
 /// PostgreSQL's parser keeps a run of Chinese characters as one token, so `航太` would never
 /// match `台灣區航太工業同業公會`. Every pair of neighbouring CJK characters becomes a token of
 /// its own (the bigram scheme CJK search engines use), and a CJK query word becomes a phrase of
@@ -43,6 +49,7 @@ impl MigrationTrait for Migration {
         }
         match manager.get_database_backend() {
             DatabaseBackend::Postgres => {
+                db.execute_unprepared(FACET_VALUES_POSTGRES).await?;
                 db.execute_unprepared(CJK_BIGRAMS).await?;
                 db.execute_unprepared("ALTER TABLE cluster_search DROP COLUMN search_vector")
                     .await?;
@@ -57,6 +64,7 @@ impl MigrationTrait for Migration {
                 .await?;
             }
             DatabaseBackend::Sqlite => {
+                db.execute_unprepared(FACET_VALUES_SQLITE).await?;
                 // The first FTS5 table kept ids as text, which cannot join `cluster.id` (a blob).
                 db.execute_unprepared("DROP TABLE cluster_search_fts").await?;
                 db.execute_unprepared(
@@ -115,7 +123,7 @@ impl MigrationTrait for Migration {
             "CREATE INDEX idx_cluster_emerging_industry_emerging_industry ON cluster_emerging_industry (emerging_industry)",
         )
         .await?;
-        for sql in COVERING_INDEXES {
+        for sql in COVERING_INDEXES.iter().chain([&FACET_VALUES_SQLITE]) {
             let name = sql.split_whitespace().nth(2).unwrap_or_default();
             db.execute_unprepared(&format!("DROP INDEX {name}")).await?;
         }
