@@ -169,6 +169,12 @@ fn text_search_in_two_languages_with_typos_and_highlights() {
         "every word must match"
     );
     assert!(names("zeppelin").is_empty());
+    assert_eq!(
+        names("航太聚"),
+        ["Alpha Aerospace Cluster"],
+        "Chinese, three characters"
+    );
+    assert!(names("聚航").is_empty(), "characters in another order are another word");
     // The name match ranks first.
     assert_eq!(names("aerospace")[0], "Alpha Aerospace Cluster");
     let hit = &search("航太")[0];
@@ -189,6 +195,82 @@ fn text_search_in_two_languages_with_typos_and_highlights() {
         json!({ "field": "NAME", "direction": "DESC" }),
     );
     assert_eq!(by_name, ["Bavaria Avionics Network", "Alpha Aerospace Cluster"]);
+}
+
+#[test]
+fn relevance_and_recommendation_pages_walk_the_whole_list() {
+    let dir = Directory::new();
+    let page = |query: &str, args: &str| {
+        let reply = dir.app.query(
+            &format!("query($q: String) {{ clusters(filter: {{query: $q}}, {args}) {{ totalCount edges {{ cursor node {{ name }} }} pageInfo {{ hasNextPage hasPreviousPage }} }} }}"),
+            json!({ "q": query }),
+        );
+        reply.data()["clusters"].clone()
+    };
+    let names = |list: &Value| -> Vec<String> {
+        list["edges"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["node"]["name"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    // "cluster" is in three published profiles' names (the draft is hidden).
+    let all = page("cluster", "first: 10");
+    assert_eq!(all["totalCount"], 3);
+    let all_names = names(&all);
+    assert_eq!(all_names.len(), 3);
+    let first = page("cluster", "first: 2");
+    assert_eq!(names(&first), all_names[..2]);
+    assert_eq!(first["pageInfo"]["hasNextPage"], true);
+    assert_eq!(first["totalCount"], 3, "the total does not depend on the page");
+    let cursor = first["edges"][1]["cursor"].as_str().unwrap().to_owned();
+    let rest = page("cluster", &format!("first: 2, after: \"{cursor}\""));
+    assert_eq!(names(&rest), all_names[2..]);
+    assert_eq!(rest["pageInfo"]["hasNextPage"], false);
+    assert_eq!(rest["pageInfo"]["hasPreviousPage"], true);
+    let last = page("cluster", "last: 2");
+    assert_eq!(names(&last), all_names[1..]);
+    assert_eq!(last["pageInfo"]["hasPreviousPage"], true);
+    let cursor = last["edges"][0]["cursor"].as_str().unwrap().to_owned();
+    let before = page("cluster", &format!("last: 5, before: \"{cursor}\""));
+    assert_eq!(names(&before), all_names[..1]);
+    let cursor = rest["edges"][0]["cursor"].as_str().unwrap().to_owned();
+    let beyond = page("cluster", &format!("first: 2, after: \"{cursor}\""));
+    assert!(names(&beyond).is_empty());
+    assert_eq!(
+        beyond["totalCount"], 3,
+        "an empty page past the end still counts the list"
+    );
+
+    let recommend = |args: &str| {
+        dir.app
+            .query(
+                &format!("query($id: ID!) {{ recommendedPartners(clusterId: $id, {args}) {{ totalCount edges {{ cursor score node {{ name }} }} pageInfo {{ hasNextPage }} }} }}"),
+                json!({ "id": dir.ids["A"] }),
+            )
+            .data()["recommendedPartners"]
+            .clone()
+    };
+    let everything = recommend("first: 10");
+    assert_eq!(everything["totalCount"], 3);
+    let one = recommend("first: 1");
+    assert_eq!(one["totalCount"], 3);
+    assert_eq!(one["pageInfo"]["hasNextPage"], true);
+    assert_eq!(one["edges"][0], everything["edges"][0]);
+    let cursor = one["edges"][0]["cursor"].as_str().unwrap().to_owned();
+    let next = recommend(&format!("first: 5, after: \"{cursor}\""));
+    assert_eq!(
+        next["edges"].as_array().unwrap()[..],
+        everything["edges"].as_array().unwrap()[1..]
+    );
+    let scores: Vec<f64> = everything["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["score"].as_f64().unwrap())
+        .collect();
+    assert!(scores.windows(2).all(|w| w[0] >= w[1]), "best first: {scores:?}");
 }
 
 #[test]
