@@ -9,7 +9,7 @@ use rand_chacha::ChaCha8Rng;
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QuerySelect};
 use serde_json::json;
 
-use crate::{auth::Caller, graphql};
+use crate::{auth::Caller, domain::recommendation::PartnerIndex, graphql};
 
 const WORDS: [&str; 12] = [
     "aerospace",
@@ -57,12 +57,23 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
     sorted[rank.clamp(1, sorted.len()) - 1]
 }
 
+/// What a benchmark run measured.
+pub struct Report {
+    pub measurements: Vec<Measurement>,
+    /// Building the partner index from scratch, as the first recommendation after a change does.
+    pub partner_index_build: Duration,
+    pub partner_index_size: usize,
+}
+
 pub async fn run(
     db: &DatabaseConnection,
     tokens: crate::auth::TokenService,
     runs: usize,
     seed: u64,
-) -> Result<Vec<Measurement>, String> {
+) -> Result<Report, String> {
+    let started = Instant::now();
+    let partner_index_size = PartnerIndex::default().rebuild(db).await.map_err(|e| e.to_string())?;
+    let partner_index_build = started.elapsed();
     let schema = graphql::build_schema(db.clone(), tokens, false);
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     let ids: Vec<uuid::Uuid> = cluster::Entity::find()
@@ -121,5 +132,9 @@ pub async fn run(
             slowest,
         });
     }
-    Ok(results)
+    Ok(Report {
+        measurements: results,
+        partner_index_build,
+        partner_index_size,
+    })
 }

@@ -161,7 +161,8 @@ fn run(cli: Cli) -> Result<(), String> {
             let db = db::connect(&settings.database_url, settings.database_max_connections)
                 .await
                 .map_err(|e| e.to_string())?;
-            let results = clusterbridge::benchmark::run(&db, settings.token_service()?, runs.max(1), seed).await?;
+            let report = clusterbridge::benchmark::run(&db, settings.token_service()?, runs.max(1), seed).await?;
+            let results = report.measurements;
             println!(
                 "{:<22} {:>10} {:>10} {:>10} {:>7}",
                 "query", "p50 ms", "p99 ms", "max ms", "errors"
@@ -181,6 +182,11 @@ fn run(cli: Cli) -> Result<(), String> {
             for m in &results {
                 println!("slowest {:<22} {}", m.name, m.slowest);
             }
+            println!(
+                "\npartner index: {} candidates built in {:.1} ms (once per directory change)",
+                report.partner_index_size,
+                report.partner_index_build.as_secs_f64() * 1000.0
+            );
             Ok(())
         }),
         Command::Migrate => {

@@ -10,6 +10,7 @@ mod m20261125_000004_search;
 mod m20261125_000005_partner_search;
 mod m20261125_000006_search_terms;
 mod m20261130_000007_discovery_speed;
+mod m20261130_000008_directory_revision;
 
 pub struct Migrator;
 
@@ -24,6 +25,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000005_partner_search::Migration),
             Box::new(m20261125_000006_search_terms::Migration),
             Box::new(m20261130_000007_discovery_speed::Migration),
+            Box::new(m20261130_000008_directory_revision::Migration),
         ]
     }
 }

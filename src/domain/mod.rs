@@ -12,6 +12,7 @@ pub mod partner_search;
 pub mod partnership;
 pub mod persisted_document;
 pub mod policy;
+pub mod recommendation;
 pub mod search;
 pub mod success_story;
 pub mod validation;

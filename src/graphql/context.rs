@@ -10,6 +10,10 @@ pub fn db<'a>(ctx: &Context<'a>) -> &'a DatabaseConnection {
     ctx.data_unchecked::<DatabaseConnection>()
 }
 
+pub fn partner_index<'a>(ctx: &Context<'a>) -> &'a crate::domain::recommendation::PartnerIndex {
+    ctx.data_unchecked::<crate::domain::recommendation::PartnerIndex>()
+}
+
 pub fn caller<'a>(ctx: &Context<'a>) -> &'a Caller {
     ctx.data_unchecked::<Caller>()
 }

@@ -9,7 +9,7 @@ use uuid::Uuid;
 use super::{
     cluster::{Cluster, TYPE_NAME as CLUSTER},
     connection::{ClusterConnection, PageInfo},
-    context::{db, visibility},
+    context::{db, partner_index, visibility},
     enums::{
         to_entity, ClusterKind, ClusterLabel, ClusterStatus, Ecosystem, EmergingIndustry, OrderDirection,
         PartnershipKind,
@@ -20,6 +20,7 @@ use crate::{
     domain::{
         discovery::{self as domain, ClusterFilter as DomainFilter, ClusterOrderField as DomainOrder, Range},
         pagination::PageRequest,
+        recommendation,
     },
     error::AppResult,
     http::limits::page_cost,
@@ -246,7 +247,7 @@ impl DiscoveryQuery {
             before,
         };
         let id = node::decode("clusterId", &cluster_id, CLUSTER)?;
-        let found = domain::recommend(db(ctx), &visibility(ctx), id, &request).await?;
+        let found = recommendation::recommend(db(ctx), partner_index(ctx), &visibility(ctx), id, &request).await?;
         let total = found.total;
         let page = found.page;
         let page_info = PageInfo::of(&page);

@@ -60,6 +60,7 @@ pub fn build_schema(db: DatabaseConnection, tokens: TokenService, production: bo
     let builder = Schema::build(Query::default(), Mutation::default(), EmptySubscription)
         .data(db)
         .data(tokens)
+        .data(crate::domain::recommendation::PartnerIndex::default())
         .extension(CostGuard)
         .limit_depth(MAX_DEPTH)
         .limit_directives(MAX_DIRECTIVES_PER_FIELD);

@@ -134,6 +134,7 @@ fn generate_is_deterministic_and_benchmark_prints_percentiles() {
                     .unwrap_or_else(|| panic!("{kind} in {table}"));
                 assert!(line.trim_end().ends_with(" 0"), "no errors: {line}");
             }
+            assert!(table.contains("partner index: "), "{table}");
         }
         let _ = std::fs::remove_file(&path);
     }

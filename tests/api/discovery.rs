@@ -445,6 +445,38 @@ fn recommendations_rank_and_explain() {
         .unwrap()
         .iter()
         .all(|e| e["node"]["name"] != "Eindhoven Chips Cluster"));
+    // The partner index follows every change: Danube gains an ecosystem Alpha works in, and
+    // Eindhoven leaves the directory.
+    let recommended = |id: &str| -> Vec<String> {
+        recommend(id)["edges"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["node"]["name"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let version = dir
+        .app
+        .query(
+            "query($id: ID!) { node(id: $id) { ... on Cluster { version } } }",
+            json!({ "id": dir.ids["D"] }),
+        )
+        .data()["node"]["version"]
+        .clone();
+    dir.app
+        .as_admin(
+            "mutation($id: ID!, $v: Int!) { updateCluster(input: {id: $id, version: $v, ecosystems: [AGRI_FOOD, DIGITAL]}) { cluster { id } } }",
+            json!({ "id": dir.ids["D"], "v": version }),
+        )
+        .data();
+    assert!(recommended(&dir.ids["A"]).contains(&"Danube Food Cluster".to_owned()));
+    dir.app
+        .as_admin(
+            "mutation($id: ID!) { deleteCluster(input: {id: $id}) { deletedClusterId } }",
+            json!({ "id": dir.ids["E"] }),
+        )
+        .data();
+    assert!(!recommended(&dir.ids["A"]).contains(&"Eindhoven Chips Cluster".to_owned()));
     // A draft is no source for those who may not see it.
     let hidden = dir.app.query(
         "query($id: ID!) { recommendedPartners(clusterId: $id) { totalCount } }",
