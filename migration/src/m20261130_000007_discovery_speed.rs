@@ -50,6 +50,14 @@ impl MigrationTrait for Migration {
         match manager.get_database_backend() {
             DatabaseBackend::Postgres => {
                 db.execute_unprepared(FACET_VALUES_POSTGRES).await?;
+                // Substring search by trigrams re-checked every long document it found; words are
+                // now matched in the tsvector, and trigrams serve typo correction on the
+                // vocabulary instead.
+                db.execute_unprepared("DROP INDEX idx_cluster_search_trigram").await?;
+                db.execute_unprepared(
+                    "CREATE INDEX idx_search_term_trigram ON search_term USING GIN (term gin_trgm_ops)",
+                )
+                .await?;
                 db.execute_unprepared(CJK_BIGRAMS).await?;
                 db.execute_unprepared("ALTER TABLE cluster_search DROP COLUMN search_vector")
                     .await?;
@@ -89,6 +97,12 @@ impl MigrationTrait for Migration {
         let db = manager.get_connection();
         match manager.get_database_backend() {
             DatabaseBackend::Postgres => {
+                db.execute_unprepared("DROP INDEX idx_search_term_trigram").await?;
+                db.execute_unprepared(
+                    "CREATE INDEX idx_cluster_search_trigram ON cluster_search USING GIN (document gin_trgm_ops)",
+                )
+                .await?;
+                db.execute_unprepared("DROP INDEX idx_cluster_facet_values").await?;
                 db.execute_unprepared("ALTER TABLE cluster_search DROP COLUMN search_vector")
                     .await?;
                 db.execute_unprepared("DROP FUNCTION cjk_bigrams(text)").await?;
@@ -103,6 +117,7 @@ impl MigrationTrait for Migration {
                 .await?;
             }
             _ => {
+                db.execute_unprepared("DROP INDEX idx_cluster_facet_values").await?;
                 db.execute_unprepared("DROP TABLE cluster_search_fts").await?;
                 db.execute_unprepared(
                     "CREATE VIRTUAL TABLE cluster_search_fts USING fts5(cluster_id UNINDEXED, document, tokenize = 'trigram')",
@@ -123,7 +138,7 @@ impl MigrationTrait for Migration {
             "CREATE INDEX idx_cluster_emerging_industry_emerging_industry ON cluster_emerging_industry (emerging_industry)",
         )
         .await?;
-        for sql in COVERING_INDEXES.iter().chain([&FACET_VALUES_SQLITE]) {
+        for sql in COVERING_INDEXES {
             let name = sql.split_whitespace().nth(2).unwrap_or_default();
             db.execute_unprepared(&format!("DROP INDEX {name}")).await?;
         }

@@ -1,6 +1,9 @@
-//! Full-text search over cluster profiles, in the database's own engine: FTS5 with the trigram
-//! tokenizer on SQLite, tsvector plus pg_trgm on PostgreSQL. Both find substrings in any script
-//! (`航太`, `TPCA`), whole words, and words with a typo (`aerospce`).
+//! Full-text search over cluster profiles, in the database's own engine. SQLite: FTS5 with the
+//! trigram tokenizer, which finds any substring in any script (`航太`, `TPCA`, `space`).
+//! PostgreSQL: a tsvector GIN index, which finds words and word beginnings (`aero` finds
+//! `aerospace`), and CJK text through its bigrams (`航太` in `台灣區航太工業同業公會`). On both, a
+//! word with a typo (`aerospce`) is corrected against the vocabulary of the documents (with
+//! pg_trgm's index on PostgreSQL) and searched again.
 
 use std::collections::HashSet;
 
@@ -364,14 +367,31 @@ async fn corrections<C: ConnectionTrait>(db: &C, word: &str) -> AppResult<Vec<St
     let next = char::from_u32(first as u32 + 1).unwrap_or(first);
     let length = word.chars().count();
     // A typo rarely hits the first letter; that keeps the comparison to one slice of the vocabulary.
-    let candidates = search_term::Entity::find()
+    let mut candidates: Vec<String> = search_term::Entity::find()
         .filter(search_term::Column::Term.gte(first.to_string()))
         .filter(search_term::Column::Term.lt(next.to_string()))
         .all(db)
-        .await?;
-    let mut scored: Vec<(usize, String)> = candidates
+        .await?
         .into_iter()
         .map(|t| t.term)
+        .collect();
+    if db.get_database_backend() == DatabaseBackend::Postgres {
+        // pg_trgm's index also finds words whose first letter is the one mistyped.
+        let similar = db
+            .query_all_raw(Statement::from_sql_and_values(
+                DatabaseBackend::Postgres,
+                "SELECT term FROM search_term WHERE term % $1 ORDER BY similarity(term, $1) DESC LIMIT 50",
+                [word.into()],
+            ))
+            .await?;
+        for row in similar {
+            candidates.push(row.try_get::<String>("", "term")?);
+        }
+        candidates.sort();
+        candidates.dedup();
+    }
+    let mut scored: Vec<(usize, String)> = candidates
+        .into_iter()
         .filter(|t| t.chars().count().abs_diff(length) <= allowed)
         .map(|t| (strsim::damerau_levenshtein(&t, word), t))
         .filter(|(d, _)| *d <= allowed)

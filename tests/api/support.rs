@@ -93,6 +93,10 @@ impl Reply {
 }
 
 impl TestApp {
+    pub fn on_postgres(&self) -> bool {
+        matches!(self.store, Store::Postgres { .. })
+    }
+
     /// A server over a migrated database holding the demo data.
     pub fn spawn() -> Self {
         Self::start(true, EndpointSettings::default())
