@@ -239,8 +239,9 @@ pub struct ClusterList {
     pub total: u64,
 }
 
+/// A text match in relevance order, with the number of matches in all.
 #[derive(FromQueryResult)]
-struct ScoredRow {
+struct RankedMatch {
     id: Uuid,
     total: i64,
 }
@@ -310,7 +311,7 @@ async fn ranked<C: ConnectionTrait>(
             .order_by((cluster::Entity, cluster::Column::Id), Order::Asc)
             .limit((end - start) as u64)
             .offset(start as u64);
-        select.into_model::<ScoredRow>().all(db)
+        select.into_model::<RankedMatch>().all(db)
     };
     let count = || {
         cluster::Entity::find()

@@ -185,7 +185,8 @@ impl PartnerIndex {
             return Ok(s);
         }
         let _one_at_a_time = self.rebuilding.lock().await;
-        if let Some(s) = self.cached().filter(|s| s.revision >= revision) {
+        // Equal, not at least: a database restored from a backup counts backwards.
+        if let Some(s) = self.cached().filter(|s| s.revision == revision) {
             return Ok(s);
         }
         let fresh = Arc::new(load(db).await?);
