@@ -65,6 +65,10 @@ pub async fn connect_with(
                 // row by row after the filters; a rare one is best looked up first), so plan
                 // every execution for its values.
                 ("plan_cache_mode", "force_custom_plan".to_owned()),
+                // The directory's working set sits in memory (or on SSD), where a random page
+                // read costs about what a sequential one does; the default (4) is for spinning
+                // disks and steers text matches into scanning whole tables.
+                ("random_page_cost", "1.1".to_owned()),
             ])
         });
     Database::connect(options).await.map_err(|err| {
