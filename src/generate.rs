@@ -442,16 +442,29 @@ async fn store_documents<C: ConnectionTrait>(db: &C, documents: Vec<(Uuid, Strin
         .collect();
     insert_chunks(db, rows).await?;
     if db.get_database_backend() == DatabaseBackend::Sqlite {
-        for chunk in documents.chunks(5_000) {
-            let placeholders = vec!["(?, ?)"; chunk.len()].join(", ");
-            let values: Vec<sea_orm::Value> = chunk
-                .iter()
-                .flat_map(|(id, d)| [(*id).into(), d.clone().into()])
-                .collect();
-            let sql = format!("INSERT INTO cluster_search_fts (cluster_id, document) VALUES {placeholders}");
-            db.execute_raw(Statement::from_sql_and_values(DatabaseBackend::Sqlite, sql, values))
-                .await?;
-        }
+        // The same rows `search::store` writes, for this batch of documents at once: keys for the
+        // documents that have none yet, then their rows in the full-text index.
+        let before = db
+            .query_one_raw(Statement::from_string(
+                DatabaseBackend::Sqlite,
+                "SELECT COALESCE(MAX(fts_rowid), 0) AS last FROM cluster_search_fts_key",
+            ))
+            .await?
+            .map(|row| row.try_get::<i64>("", "last"))
+            .transpose()?
+            .unwrap_or(0);
+        db.execute_unprepared(
+            "INSERT INTO cluster_search_fts_key (cluster_id) SELECT cluster_id FROM cluster_search \
+             WHERE cluster_id NOT IN (SELECT cluster_id FROM cluster_search_fts_key)",
+        )
+        .await?;
+        db.execute_raw(Statement::from_sql_and_values(
+            DatabaseBackend::Sqlite,
+            "INSERT INTO cluster_search_fts (rowid, document) SELECT k.fts_rowid, s.document \
+             FROM cluster_search_fts_key k JOIN cluster_search s ON s.cluster_id = k.cluster_id WHERE k.fts_rowid > ?",
+            [before.into()],
+        ))
+        .await?;
     }
     Ok(())
 }

@@ -1,7 +1,7 @@
 use sea_orm_migration::{prelude::*, sea_orm::DatabaseBackend};
 
 /// Discovery at 100k clusters: lookups that read only indexes, Chinese and Japanese words in the
-/// PostgreSQL full-text index, and an SQLite FTS5 table that joins with `cluster` on its key.
+/// PostgreSQL full-text index, and a contentless SQLite FTS5 index whose rowids map to clusters.
 #[derive(DeriveMigrationName)]
 pub struct Migration;
 
@@ -73,14 +73,28 @@ impl MigrationTrait for Migration {
             }
             DatabaseBackend::Sqlite => {
                 db.execute_unprepared(FACET_VALUES_SQLITE).await?;
-                // The first FTS5 table kept ids as text, which cannot join `cluster.id` (a blob).
+                // The first FTS5 table stored every document a second time, with the cluster id
+                // as text; reading that id back meant reading the whole row for every hit.
+                // Contentless now: the index alone, with rowids that a key table maps to clusters.
                 db.execute_unprepared("DROP TABLE cluster_search_fts").await?;
                 db.execute_unprepared(
-                    "CREATE VIRTUAL TABLE cluster_search_fts USING fts5(cluster_id UNINDEXED, document, tokenize = 'trigram')",
+                    "CREATE TABLE cluster_search_fts_key (\
+                       fts_rowid INTEGER PRIMARY KEY, \
+                       cluster_id BLOB NOT NULL UNIQUE REFERENCES cluster (id) ON DELETE CASCADE)",
                 )
                 .await?;
                 db.execute_unprepared(
-                    "INSERT INTO cluster_search_fts (cluster_id, document) SELECT cluster_id, document FROM cluster_search",
+                    "CREATE VIRTUAL TABLE cluster_search_fts USING fts5(\
+                       document, content = '', contentless_delete = 1, tokenize = 'trigram')",
+                )
+                .await?;
+                db.execute_unprepared(
+                    "INSERT INTO cluster_search_fts_key (cluster_id) SELECT cluster_id FROM cluster_search",
+                )
+                .await?;
+                db.execute_unprepared(
+                    "INSERT INTO cluster_search_fts (rowid, document) SELECT k.fts_rowid, s.document \
+                     FROM cluster_search s JOIN cluster_search_fts_key k ON k.cluster_id = s.cluster_id",
                 )
                 .await?;
             }
@@ -119,6 +133,7 @@ impl MigrationTrait for Migration {
             _ => {
                 db.execute_unprepared("DROP INDEX idx_cluster_facet_values").await?;
                 db.execute_unprepared("DROP TABLE cluster_search_fts").await?;
+                db.execute_unprepared("DROP TABLE cluster_search_fts_key").await?;
                 db.execute_unprepared(
                     "CREATE VIRTUAL TABLE cluster_search_fts USING fts5(cluster_id UNINDEXED, document, tokenize = 'trigram')",
                 )

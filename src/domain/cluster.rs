@@ -741,8 +741,9 @@ pub async fn delete<C: TransactionTrait>(db: &C, actor: &Principal, id: Uuid) ->
         .filter(partner_organisation::Column::ClusterId.eq(id))
         .exec(&txn)
         .await?;
-    cluster::Entity::delete_by_id(id).exec(&txn).await?;
+    // Before the row goes: the full-text index finds its row through a key the delete cascades to.
     super::search::forget_fts(&txn, id).await?;
+    cluster::Entity::delete_by_id(id).exec(&txn).await?;
     let entry = Entry {
         entity_type: "Cluster",
         entity_id: id,

@@ -9,7 +9,7 @@ use std::collections::HashSet;
 
 use entity::{cluster, cluster_search, cluster_technology, member, search_term};
 use sea_orm::{
-    sea_query::{Alias, Expr, ExprTrait, Query, SelectStatement, SimpleExpr},
+    sea_query::{Alias, Expr, ExprTrait, JoinType, Query, SelectStatement, SimpleExpr},
     ActiveValue::Set,
     ColumnTrait, Condition, ConnectionTrait, DatabaseBackend, EntityTrait, QueryFilter, QueryOrder, Statement,
 };
@@ -74,8 +74,15 @@ pub async fn store<C: ConnectionTrait>(db: &C, cluster_id: Uuid, document: Strin
         forget_fts(db, cluster_id).await?;
         db.execute_raw(Statement::from_sql_and_values(
             DatabaseBackend::Sqlite,
-            "INSERT INTO cluster_search_fts (cluster_id, document) VALUES (?, ?)",
-            [cluster_id.into(), document.into()],
+            "INSERT INTO cluster_search_fts_key (cluster_id) VALUES (?)",
+            [cluster_id.into()],
+        ))
+        .await?;
+        db.execute_raw(Statement::from_sql_and_values(
+            DatabaseBackend::Sqlite,
+            "INSERT INTO cluster_search_fts (rowid, document) \
+             SELECT fts_rowid, ? FROM cluster_search_fts_key WHERE cluster_id = ?",
+            [document.into(), cluster_id.into()],
         ))
         .await?;
     }
@@ -106,15 +113,21 @@ pub async fn remember_terms<C: ConnectionTrait>(db: &C, terms: impl IntoIterator
     Ok(())
 }
 
-/// Removes a deleted cluster from the SQLite FTS5 table, which foreign keys do not reach.
+/// Removes a cluster's row from the SQLite FTS5 index, which foreign keys do not reach.
 pub async fn forget_fts<C: ConnectionTrait>(db: &C, cluster_id: Uuid) -> AppResult<()> {
     if db.get_database_backend() == DatabaseBackend::Sqlite {
-        db.execute_raw(Statement::from_sql_and_values(
-            DatabaseBackend::Sqlite,
-            "DELETE FROM cluster_search_fts WHERE cluster_id = ?",
-            [cluster_id.into()],
-        ))
-        .await?;
+        for sql in [
+            "DELETE FROM cluster_search_fts WHERE rowid IN \
+             (SELECT fts_rowid FROM cluster_search_fts_key WHERE cluster_id = ?)",
+            "DELETE FROM cluster_search_fts_key WHERE cluster_id = ?",
+        ] {
+            db.execute_raw(Statement::from_sql_and_values(
+                DatabaseBackend::Sqlite,
+                sql,
+                [cluster_id.into()],
+            ))
+            .await?;
+        }
     }
     Ok(())
 }
@@ -233,66 +246,118 @@ impl TextQuery {
     }
 
     async fn finds_any<C: ConnectionTrait>(&self, db: &C) -> AppResult<bool> {
-        let (table, matches) = match self.backend {
-            DatabaseBackend::Postgres => ("cluster_search", self.postgres_match()),
-            _ => ("cluster_search_fts", self.sqlite_match()),
-        };
-        let statement = self.backend.build(
-            Query::select()
-                .expr(Expr::val(1))
-                .from(Alias::new(table))
-                .and_where(matches)
-                .limit(1),
-        );
+        let statement = self.backend.build(self.matching_ids().limit(1));
         let row = db.query_one_raw(statement).await?;
         Ok(row.is_some())
     }
 
+    /// `SELECT cluster_id` of the matching documents.
+    fn matching_ids(&self) -> SelectStatement {
+        match self.backend {
+            DatabaseBackend::Postgres => Query::select()
+                .column(Alias::new("cluster_id"))
+                .from(Alias::new("cluster_search"))
+                .and_where(self.postgres_match())
+                .to_owned(),
+            // Driven by the FTS5 index (a rowid IN-list against it would run the search again for
+            // every row); the key table turns its rowids into clusters.
+            _ => match self.fts5_expression() {
+                Some(expression) => {
+                    let mut select = Query::select()
+                        .column((Alias::new("fts_key"), Alias::new("cluster_id")))
+                        .from(Alias::new("cluster_search_fts"))
+                        .join_as(
+                            JoinType::InnerJoin,
+                            Alias::new("cluster_search_fts_key"),
+                            Alias::new("fts_key"),
+                            Expr::cust("fts_key.fts_rowid = cluster_search_fts.rowid"),
+                        )
+                        .and_where(Expr::cust_with_values("cluster_search_fts MATCH ?", [expression]))
+                        .to_owned();
+                    self.sqlite_short_words_on_hits(&mut select);
+                    select
+                }
+                None => self.sqlite_like_ids(),
+            },
+        }
+    }
+
+    /// The clusters whose documents hold the short words (every cluster when there are none).
+    fn sqlite_like_ids(&self) -> SelectStatement {
+        let mut select = Query::select()
+            .column(Alias::new("cluster_id"))
+            .from(Alias::new("cluster_search"))
+            .to_owned();
+        if let Some(likes) = self.sqlite_likes() {
+            select.and_where(likes);
+        }
+        select
+    }
+
+    /// Narrows FTS5 hits (`fts_key.cluster_id`) to the short words, if there are any.
+    fn sqlite_short_words_on_hits(&self, select: &mut SelectStatement) {
+        if self.sqlite_likes().is_some() {
+            select.and_where(Expr::cust("fts_key.cluster_id").in_subquery(self.sqlite_like_ids()));
+        }
+    }
+
     /// `cluster.id IN (clusters whose document matches)`, to combine with other filters.
     pub fn condition(&self) -> SimpleExpr {
-        let (table, matches) = match self.backend {
-            DatabaseBackend::Postgres => ("cluster_search", self.postgres_match()),
-            _ => ("cluster_search_fts", self.sqlite_match()),
-        };
-        Expr::col((cluster::Entity, cluster::Column::Id)).in_subquery(
-            Query::select()
-                .column(Alias::new("cluster_id"))
-                .from(Alias::new(table))
-                .and_where(matches)
-                .to_owned(),
-        )
+        Expr::col((cluster::Entity, cluster::Column::Id)).in_subquery(self.matching_ids())
     }
 
     /// `SELECT cluster_id, score` of the matching documents, higher scores for better matches,
-    /// to join with `cluster` for a list ordered by relevance. (SQLite's bm25 only works in a
-    /// query of the FTS5 table itself, hence a subquery rather than a join.)
+    /// to join with `cluster` for a list ordered by relevance.
     pub fn ranked_matches(&self) -> SelectStatement {
-        let (table, score, matches) = match self.backend {
-            DatabaseBackend::Postgres => (
-                "cluster_search",
-                Expr::cust_with_values(
-                    "ts_rank(cluster_search.search_vector, to_tsquery('simple', $1))::float8",
-                    [self.tsquery()],
-                ),
-                self.postgres_match(),
-            ),
-            _ => (
-                "cluster_search_fts",
-                // bm25 is lower for better matches; without a MATCH term every hit ranks alike.
-                if self.fts5_expression().is_some() {
-                    Expr::cust("-bm25(cluster_search_fts)")
-                } else {
-                    Expr::cust("0.0")
-                },
-                self.sqlite_match(),
-            ),
-        };
-        Query::select()
-            .column(Alias::new("cluster_id"))
-            .expr_as(score, Alias::new("score"))
-            .from(Alias::new(table))
-            .and_where(matches)
-            .to_owned()
+        match self.backend {
+            DatabaseBackend::Postgres => Query::select()
+                .column(Alias::new("cluster_id"))
+                .expr_as(
+                    Expr::cust_with_values(
+                        "ts_rank(cluster_search.search_vector, to_tsquery('simple', $1))::float8",
+                        [self.tsquery()],
+                    ),
+                    Alias::new("score"),
+                )
+                .from(Alias::new("cluster_search"))
+                .and_where(self.postgres_match())
+                .to_owned(),
+            _ => match self.fts5_expression() {
+                // bm25 only works in a query of the FTS5 table itself (lower is better); the
+                // contentless table knows rowids, which the key table turns into clusters.
+                Some(expression) => {
+                    let mut select = Query::select()
+                        .column((Alias::new("fts_key"), Alias::new("cluster_id")))
+                        .column((Alias::new("fts_match"), Alias::new("score")))
+                        .from_subquery(
+                            Query::select()
+                                .expr_as(Expr::cust("rowid"), Alias::new("fts_rowid"))
+                                .expr_as(Expr::cust("-bm25(cluster_search_fts)"), Alias::new("score"))
+                                .from(Alias::new("cluster_search_fts"))
+                                .and_where(Expr::cust_with_values("cluster_search_fts MATCH ?", [expression]))
+                                .to_owned(),
+                            Alias::new("fts_match"),
+                        )
+                        .join_as(
+                            JoinType::InnerJoin,
+                            Alias::new("cluster_search_fts_key"),
+                            Alias::new("fts_key"),
+                            Expr::cust("fts_key.fts_rowid = fts_match.fts_rowid"),
+                        )
+                        .to_owned();
+                    self.sqlite_short_words_on_hits(&mut select);
+                    // A LIMIT keeps SQLite from flattening this into the outer query, where it may
+                    // start from the filters and run the full-text search again for every row.
+                    select.limit(i64::MAX as u64);
+                    select
+                }
+                // Only words too short for trigrams: every hit ranks alike.
+                None => self
+                    .sqlite_like_ids()
+                    .expr_as(Expr::cust("0.0"), Alias::new("score"))
+                    .to_owned(),
+            },
+        }
     }
 
     fn tsquery(&self) -> String {
@@ -330,27 +395,24 @@ impl TextQuery {
         (!terms.is_empty()).then(|| terms.join(" AND "))
     }
 
-    /// Every word as a substring: FTS5 trigram phrases, and LIKE on the same table for shorter
-    /// words such as 航太.
-    fn sqlite_match(&self) -> SimpleExpr {
+    /// LIKE on the documents for the words too short for trigrams, such as 航太 (`None` when
+    /// there are none; always false when a word has no alternatives left).
+    fn sqlite_likes(&self) -> Option<SimpleExpr> {
         if self.words.is_empty() || self.words.iter().any(Vec::is_empty) {
-            return Expr::cust("0");
+            return Some(Expr::cust("0"));
         }
         let mut all = Condition::all();
-        if let Some(expression) = self.fts5_expression() {
-            all = all.add(Expr::cust_with_values("cluster_search_fts MATCH ?", [expression]));
-        }
         for alternatives in self.words.iter().filter(|a| a.iter().any(|w| w.chars().count() < 3)) {
             let mut any = Condition::any();
             for word in alternatives {
                 any = any.add(Expr::cust_with_values(
-                    "cluster_search_fts.document LIKE ? ESCAPE '\\'",
+                    "cluster_search.document LIKE ? ESCAPE '\\'",
                     [like_pattern(word)],
                 ));
             }
             all = all.add(any);
         }
-        all.into()
+        (!all.is_empty()).then(|| all.into())
     }
 }
 

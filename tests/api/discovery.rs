@@ -192,6 +192,30 @@ fn text_search_in_two_languages_with_typos_and_highlights() {
         "every word must match"
     );
     assert!(names("zeppelin").is_empty());
+    // The index follows every write: a new description is found, a deleted profile is not.
+    let version = dir
+        .app
+        .query(
+            "query($id: ID!) { node(id: $id) { ... on Cluster { version } } }",
+            json!({ "id": dir.ids["D"] }),
+        )
+        .data()["node"]["version"]
+        .clone();
+    dir.app
+        .as_admin(
+            "mutation($id: ID!, $v: Int!) { updateCluster(input: {id: $id, version: $v, description: \"Zeppelin hangars on the Danube.\"}) { cluster { id } } }",
+            json!({ "id": dir.ids["D"], "v": version }),
+        )
+        .data();
+    assert_eq!(names("zeppelin"), ["Danube Food Cluster"]);
+    dir.app
+        .as_admin(
+            "mutation($id: ID!) { deleteCluster(input: {id: $id}) { deletedClusterId } }",
+            json!({ "id": dir.ids["D"] }),
+        )
+        .data();
+    assert!(names("zeppelin").is_empty());
+    assert!(names("danube").is_empty());
     assert_eq!(
         names("航太聚"),
         ["Alpha Aerospace Cluster"],
