@@ -258,10 +258,7 @@ pub async fn list<C: ConnectionTrait>(
     want_total: bool,
 ) -> AppResult<ClusterList> {
     let window = request.window()?;
-    let text = match &filter.query {
-        Some(q) => Some(TextQuery::resolve(db, q).await?),
-        None => None,
-    };
+    let text = TextQuery::resolve_optional(db, filter.query.as_deref()).await?;
     if order == ClusterOrderField::Relevance {
         let Some(text) = text else {
             return Err(AppError::bad_field("orderBy.field", "RELEVANCE needs a filter.query"));
@@ -401,10 +398,7 @@ struct FacetRow {
 /// each with a flag per active dimension saying whether it passes that dimension's filter; every
 /// dimension then counts the clusters whose other flags are set.
 pub async fn facets<C: ConnectionTrait>(db: &C, visibility: &Visibility, filter: &ClusterFilter) -> AppResult<Facets> {
-    let text = match &filter.query {
-        Some(q) => Some(TextQuery::resolve(db, q).await?),
-        None => None,
-    };
+    let text = TextQuery::resolve_optional(db, filter.query.as_deref()).await?;
     let active: Vec<(Facet, Condition)> = Facet::ALL
         .into_iter()
         .filter_map(|f| Some((f, filter.dimension(f)?)))

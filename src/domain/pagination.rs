@@ -174,11 +174,6 @@ impl OffsetRequest {
 }
 
 impl OffsetRange {
-    /// Which rows of a list of `len` rows the request asks for.
-    pub fn of(request: &PageRequest, len: usize) -> AppResult<OffsetRange> {
-        Ok(OffsetRequest::of(request)?.within(len))
-    }
-
     /// The length of the whole list.
     pub fn len(&self) -> usize {
         self.len
@@ -208,7 +203,7 @@ impl OffsetRange {
 
 /// Offset pages over a list already in memory (a cluster's members, a partnership's clusters).
 pub fn slice<T>(items: Vec<T>, request: &PageRequest) -> AppResult<Page<T>> {
-    let range = OffsetRange::of(request, items.len())?;
+    let range = OffsetRequest::of(request)?.within(items.len());
     let rows = items
         .into_iter()
         .skip(range.start)

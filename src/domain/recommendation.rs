@@ -76,19 +76,7 @@ struct Traits {
 }
 
 async fn traits<C: ConnectionTrait>(db: &C, ids: &[Uuid]) -> AppResult<HashMap<Uuid, Traits>> {
-    let mut map: HashMap<Uuid, Traits> = ids
-        .iter()
-        .map(|&id| {
-            (
-                id,
-                Traits {
-                    ecosystems: HashSet::new(),
-                    technologies: HashSet::new(),
-                    seeks: HashSet::new(),
-                },
-            )
-        })
-        .collect();
+    let mut map: HashMap<Uuid, Traits> = ids.iter().map(|&id| (id, Traits::default())).collect();
     for row in cluster_ecosystem::Entity::find()
         .filter(cluster_ecosystem::Column::ClusterId.is_in(ids.iter().copied()))
         .all(db)
@@ -189,21 +177,20 @@ impl PartnerIndex {
         if let Some(s) = self.cached().filter(|s| s.revision == revision) {
             return Ok(s);
         }
-        let fresh = Arc::new(load(db).await?);
+        Ok(self.install(load(db).await?))
+    }
+
+    fn install(&self, snapshot: Snapshot) -> Arc<Snapshot> {
+        let snapshot = Arc::new(snapshot);
         if let Ok(mut current) = self.current.write() {
-            *current = Some(fresh.clone());
+            *current = Some(snapshot.clone());
         }
-        Ok(fresh)
+        snapshot
     }
 
     /// Builds the index now (the benchmark times this; servers build it on first use).
     pub async fn rebuild<C: ConnectionTrait>(&self, db: &C) -> AppResult<usize> {
-        let fresh = Arc::new(load(db).await?);
-        let size = fresh.candidates.len();
-        if let Ok(mut current) = self.current.write() {
-            *current = Some(fresh);
-        }
-        Ok(size)
+        Ok(self.install(load(db).await?).candidates.len())
     }
 }
 

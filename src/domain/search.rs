@@ -220,6 +220,14 @@ pub struct TextQuery {
 }
 
 impl TextQuery {
+    /// [`TextQuery::resolve`] for a filter's optional query.
+    pub async fn resolve_optional<C: ConnectionTrait>(db: &C, query: Option<&str>) -> AppResult<Option<TextQuery>> {
+        match query {
+            Some(q) => Ok(Some(TextQuery::resolve(db, q).await?)),
+            None => Ok(None),
+        }
+    }
+
     /// Reads the words of `query`. When no document contains them as typed, each word of four
     /// letters or more is replaced by its closest words in the search vocabulary.
     pub async fn resolve<C: ConnectionTrait>(db: &C, query: &str) -> AppResult<TextQuery> {
@@ -310,8 +318,8 @@ impl TextQuery {
     /// to join with `cluster` for a list ordered by relevance.
     pub fn ranked_matches(&self) -> SelectStatement {
         match self.backend {
-            DatabaseBackend::Postgres => Query::select()
-                .column(Alias::new("cluster_id"))
+            DatabaseBackend::Postgres => self
+                .matching_ids()
                 .expr_as(
                     Expr::cust_with_values(
                         "ts_rank(cluster_search.search_vector, to_tsquery('simple', $1))::float8",
@@ -319,8 +327,6 @@ impl TextQuery {
                     ),
                     Alias::new("score"),
                 )
-                .from(Alias::new("cluster_search"))
-                .and_where(self.postgres_match())
                 .to_owned(),
             _ => match self.fts5_expression() {
                 // bm25 only works in a query of the FTS5 table itself (lower is better); the

@@ -100,6 +100,24 @@ impl Directory {
         Directory { app, ids }
     }
 
+    /// Changes a profile as the administrator, at its current version.
+    fn update(&self, key: &str, fields: &str) {
+        let version = self
+            .app
+            .query(
+                "query($id: ID!) { node(id: $id) { ... on Cluster { version } } }",
+                json!({ "id": self.ids[key] }),
+            )
+            .data()["node"]["version"]
+            .clone();
+        self.app
+            .as_admin(
+                &format!("mutation($id: ID!, $v: Int!) {{ updateCluster(input: {{id: $id, version: $v, {fields}}}) {{ cluster {{ id }} }} }}"),
+                json!({ "id": self.ids[key], "v": version }),
+            )
+            .data();
+    }
+
     fn names(&self, filter: Value, order: Value) -> Vec<String> {
         let reply = self.app.query(
             "query($f: ClusterFilter, $o: ClusterOrder) { clusters(filter: $f, orderBy: $o, first: 100) { totalCount nodes { name } } }",
@@ -193,20 +211,7 @@ fn text_search_in_two_languages_with_typos_and_highlights() {
     );
     assert!(names("zeppelin").is_empty());
     // The index follows every write: a new description is found, a deleted profile is not.
-    let version = dir
-        .app
-        .query(
-            "query($id: ID!) { node(id: $id) { ... on Cluster { version } } }",
-            json!({ "id": dir.ids["D"] }),
-        )
-        .data()["node"]["version"]
-        .clone();
-    dir.app
-        .as_admin(
-            "mutation($id: ID!, $v: Int!) { updateCluster(input: {id: $id, version: $v, description: \"Zeppelin hangars on the Danube.\"}) { cluster { id } } }",
-            json!({ "id": dir.ids["D"], "v": version }),
-        )
-        .data();
+    dir.update("D", "description: \"Zeppelin hangars on the Danube.\"");
     assert_eq!(names("zeppelin"), ["Danube Food Cluster"]);
     dir.app
         .as_admin(
@@ -502,20 +507,7 @@ fn recommendations_rank_and_explain() {
             .map(|e| e["node"]["name"].as_str().unwrap().to_owned())
             .collect()
     };
-    let version = dir
-        .app
-        .query(
-            "query($id: ID!) { node(id: $id) { ... on Cluster { version } } }",
-            json!({ "id": dir.ids["D"] }),
-        )
-        .data()["node"]["version"]
-        .clone();
-    dir.app
-        .as_admin(
-            "mutation($id: ID!, $v: Int!) { updateCluster(input: {id: $id, version: $v, ecosystems: [AGRI_FOOD, DIGITAL]}) { cluster { id } } }",
-            json!({ "id": dir.ids["D"], "v": version }),
-        )
-        .data();
+    dir.update("D", "ecosystems: [AGRI_FOOD, DIGITAL]");
     assert!(recommended(&dir.ids["A"]).contains(&"Danube Food Cluster".to_owned()));
     dir.app
         .as_admin(
