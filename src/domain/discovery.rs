@@ -12,9 +12,9 @@ use entity::{
     },
 };
 use sea_orm::{
-    sea_query::{Alias, Expr, ExprTrait, Query},
-    ColumnTrait, Condition, ConnectionTrait, EntityTrait, FromQueryResult, JoinType, Order, PaginatorTrait,
-    QueryFilter, QuerySelect, Statement,
+    sea_query::{Alias, Expr, ExprTrait, Query, SelectStatement},
+    ColumnTrait, Condition, ConnectionTrait, DatabaseBackend, EntityTrait, FromQueryResult, JoinType, Order,
+    PaginatorTrait, QueryFilter, QuerySelect, Statement,
 };
 use uuid::Uuid;
 
@@ -281,6 +281,41 @@ pub async fn list<C: ConnectionTrait>(
     Ok(ClusterList { page, total })
 }
 
+/// Up to this many clusters left by a filter, SQLite checks text matches against them before
+/// scoring; listing more costs more than scoring the matches it would spare.
+const FEW_CANDIDATES: u64 = 5_000;
+
+/// `SELECT id` of the clusters under `condition`.
+fn candidates(condition: &Condition) -> SelectStatement {
+    Query::select()
+        .column((cluster::Entity, cluster::Column::Id))
+        .from(cluster::Entity)
+        .cond_where(condition.clone())
+        .to_owned()
+}
+
+/// Whether SQLite should narrow text matches to the clusters under `condition` before scoring
+/// them (see [`TextQuery::ranked_matches`]). Counting stops past the threshold, so a loose
+/// filter costs little to rule out.
+async fn narrow_before_scoring<C: ConnectionTrait>(db: &C, condition: &Condition) -> AppResult<bool> {
+    let backend = db.get_database_backend();
+    if backend != DatabaseBackend::Sqlite {
+        return Ok(false);
+    }
+    let count = Query::select()
+        .expr_as(Expr::cust("COUNT(*)"), Alias::new("count"))
+        .from_subquery(
+            candidates(condition).limit(FEW_CANDIDATES + 1).to_owned(),
+            Alias::new("candidate"),
+        )
+        .to_owned();
+    let count: i64 = match db.query_one_raw(backend.build(&count)).await? {
+        Some(row) => row.try_get("", "count")?,
+        None => 0,
+    };
+    Ok(count <= FEW_CANDIDATES as i64)
+}
+
 /// A page of text matches, best first. One statement ranks the matches under the filter and
 /// counts them (a window count), so the page and `totalCount` agree.
 async fn ranked<C: ConnectionTrait>(
@@ -289,16 +324,34 @@ async fn ranked<C: ConnectionTrait>(
     text: &TextQuery,
     request: &PageRequest,
 ) -> AppResult<ClusterList> {
+    let narrow = narrow_before_scoring(db, &condition).await?;
+    ranked_with(db, condition, text, request, narrow).await
+}
+
+/// [`ranked`] with the plan chosen: `narrow` scores only the matches among the candidates.
+async fn ranked_with<C: ConnectionTrait>(
+    db: &C,
+    condition: Condition,
+    text: &TextQuery,
+    request: &PageRequest,
+    narrow: bool,
+) -> AppResult<ClusterList> {
+    let (among, rows_condition) = if narrow {
+        // Matches narrowed to the candidates need no second test of the filter.
+        (Some(candidates(&condition)), Condition::all())
+    } else {
+        (None, condition.clone())
+    };
     let rows_of = |start: usize, end: usize| {
         let mut select = cluster::Entity::find()
             .select_only()
             .column(cluster::Column::Id)
-            .filter(condition.clone());
+            .filter(rows_condition.clone());
         let text_match = Alias::new("text_match");
         QuerySelect::query(&mut select)
             .join_subquery(
                 JoinType::InnerJoin,
-                text.ranked_matches(),
+                text.ranked_matches(among.clone()),
                 text_match.clone(),
                 Expr::col((text_match.clone(), Alias::new("cluster_id")))
                     .equals((cluster::Entity, cluster::Column::Id)),
@@ -480,4 +533,67 @@ pub async fn facets<C: ConnectionTrait>(db: &C, visibility: &Visibility, filter:
         list.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
     }
     Ok(facets)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{auth::Caller, db, seed};
+
+    /// Both plans of a ranked search (matches narrowed to the candidates before scoring, or
+    /// scored first and filtered after) give the same pages and totals. Only SQLite picks the
+    /// narrowed plan, and only for selective filters; at demo scale every filter is selective.
+    #[tokio::test]
+    async fn narrowed_and_filtered_ranking_agree() {
+        let path = std::env::temp_dir().join(format!("clusterbridge-unit-{}.db", Uuid::now_v7().simple()));
+        let db = db::connect(&format!("sqlite://{}?mode=rwc", path.display()), 2)
+            .await
+            .expect("connect");
+        db::migrate(&db).await.expect("migrate");
+        seed::load_demo_data(&db, seed::DemoAccounts::Skip)
+            .await
+            .expect("demo data");
+        let visibility = Visibility::of(&Caller::Anonymous);
+        let filters = [
+            ClusterFilter::default(),
+            ClusterFilter {
+                countries: vec!["TW".into()],
+                ..Default::default()
+            },
+            ClusterFilter {
+                ecosystems: vec![Ecosystem::AerospaceDefence, Ecosystem::Electronics],
+                ..Default::default()
+            },
+        ];
+        let pages = [
+            PageRequest {
+                first: Some(2),
+                ..Default::default()
+            },
+            PageRequest {
+                last: Some(1),
+                ..Default::default()
+            },
+        ];
+        let mut matches_seen = 0;
+        for query in ["aerospace", "航太", "circuit board", "aerospce"] {
+            let text = TextQuery::resolve(&db, query).await.expect("query");
+            for filter in &filters {
+                let condition = filter.condition(&visibility, None, &[]);
+                assert!(narrow_before_scoring(&db, &condition).await.expect("count"));
+                for page in &pages {
+                    let run = |narrow| ranked_with(&db, condition.clone(), &text, page, narrow);
+                    let (narrowed, filtered) =
+                        (run(true).await.expect("narrowed"), run(false).await.expect("filtered"));
+                    let ids = |list: &ClusterList| list.page.items.iter().map(|(_, m)| m.id).collect::<Vec<_>>();
+                    assert_eq!(ids(&narrowed), ids(&filtered), "{query} {filter:?}");
+                    assert_eq!(narrowed.total, filtered.total, "{query} {filter:?}");
+                    matches_seen += narrowed.total;
+                }
+            }
+        }
+        assert!(matches_seen > 10, "the cases must find something");
+        drop(db);
+        let _ = std::fs::remove_file(path);
+    }
 }

@@ -316,34 +316,57 @@ impl TextQuery {
 
     /// `SELECT cluster_id, score` of the matching documents, higher scores for better matches,
     /// to join with `cluster` for a list ordered by relevance.
-    pub fn ranked_matches(&self) -> SelectStatement {
+    ///
+    /// `among` (`SELECT id` of the clusters a selective filter leaves) narrows the matches to
+    /// those clusters. On SQLite that happens inside the full-text scan, so FTS5 scores a hit
+    /// only when it passes: scoring is most of the cost of a common word (`robotics` in 92% of
+    /// profiles: 200 ms to score every hit, under 100 ms for the 800 a filter keeps).
+    pub fn ranked_matches(&self, among: Option<SelectStatement>) -> SelectStatement {
+        let cluster_id_among = |column: &'static str, among: SelectStatement| Expr::cust(column).in_subquery(among);
         match self.backend {
-            DatabaseBackend::Postgres => self
-                .matching_ids()
-                .expr_as(
-                    Expr::cust_with_values(
-                        "ts_rank(cluster_search.search_vector, to_tsquery('simple', $1))::float8",
-                        [self.tsquery()],
-                    ),
-                    Alias::new("score"),
-                )
-                .to_owned(),
+            DatabaseBackend::Postgres => {
+                let mut select = self
+                    .matching_ids()
+                    .expr_as(
+                        Expr::cust_with_values(
+                            "ts_rank(cluster_search.search_vector, to_tsquery('simple', $1))::float8",
+                            [self.tsquery()],
+                        ),
+                        Alias::new("score"),
+                    )
+                    .to_owned();
+                if let Some(among) = among {
+                    select.and_where(cluster_id_among("cluster_search.cluster_id", among));
+                }
+                select
+            }
             _ => match self.fts5_expression() {
                 // bm25 only works in a query of the FTS5 table itself (lower is better); the
                 // contentless table knows rowids, which the key table turns into clusters.
                 Some(expression) => {
+                    let mut scored = Query::select()
+                        .expr_as(Expr::cust("rowid"), Alias::new("fts_rowid"))
+                        .expr_as(Expr::cust("-bm25(cluster_search_fts)"), Alias::new("score"))
+                        .from(Alias::new("cluster_search_fts"))
+                        .and_where(Expr::cust_with_values("cluster_search_fts MATCH ?", [expression]))
+                        .to_owned();
+                    if let Some(among) = among {
+                        // `+rowid`: a plain test on each hit. As a constraint on the FTS5 table
+                        // it would run the search once per listed row.
+                        scored.and_where(
+                            Expr::cust("+rowid").in_subquery(
+                                Query::select()
+                                    .column(Alias::new("fts_rowid"))
+                                    .from(Alias::new("cluster_search_fts_key"))
+                                    .and_where(cluster_id_among("cluster_id", among))
+                                    .to_owned(),
+                            ),
+                        );
+                    }
                     let mut select = Query::select()
                         .column((Alias::new("fts_key"), Alias::new("cluster_id")))
                         .column((Alias::new("fts_match"), Alias::new("score")))
-                        .from_subquery(
-                            Query::select()
-                                .expr_as(Expr::cust("rowid"), Alias::new("fts_rowid"))
-                                .expr_as(Expr::cust("-bm25(cluster_search_fts)"), Alias::new("score"))
-                                .from(Alias::new("cluster_search_fts"))
-                                .and_where(Expr::cust_with_values("cluster_search_fts MATCH ?", [expression]))
-                                .to_owned(),
-                            Alias::new("fts_match"),
-                        )
+                        .from_subquery(scored, Alias::new("fts_match"))
                         .join_as(
                             JoinType::InnerJoin,
                             Alias::new("cluster_search_fts_key"),
@@ -358,10 +381,16 @@ impl TextQuery {
                     select
                 }
                 // Only words too short for trigrams: every hit ranks alike.
-                None => self
-                    .sqlite_like_ids()
-                    .expr_as(Expr::cust("0.0"), Alias::new("score"))
-                    .to_owned(),
+                None => {
+                    let mut select = self
+                        .sqlite_like_ids()
+                        .expr_as(Expr::cust("0.0"), Alias::new("score"))
+                        .to_owned();
+                    if let Some(among) = among {
+                        select.and_where(cluster_id_among("cluster_search.cluster_id", among));
+                    }
+                    select
+                }
             },
         }
     }
