@@ -13,8 +13,8 @@ use entity::{
 };
 use sea_orm::{
     sea_query::{Alias, Expr, ExprTrait, Query, SelectStatement},
-    ColumnTrait, Condition, ConnectionTrait, DatabaseBackend, EntityTrait, FromQueryResult, JoinType, Order,
-    PaginatorTrait, QueryFilter, QuerySelect, Statement,
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, FromQueryResult, JoinType, Order, PaginatorTrait,
+    QueryFilter, QuerySelect, Statement,
 };
 use uuid::Uuid;
 
@@ -281,8 +281,9 @@ pub async fn list<C: ConnectionTrait>(
     Ok(ClusterList { page, total })
 }
 
-/// Up to this many clusters left by a filter, SQLite checks text matches against them before
-/// scoring; listing more costs more than scoring the matches it would spare.
+/// Up to this many clusters left by a filter, a ranked search looks only at their documents
+/// (see [`TextQuery::ranked_matches`]): a bounded cost, where ranking every match of a common
+/// word is not. Past it, the full-text index finds the matches and the filter sorts them out.
 const FEW_CANDIDATES: u64 = 5_000;
 
 /// `SELECT id` of the clusters under `condition`.
@@ -294,14 +295,10 @@ fn candidates(condition: &Condition) -> SelectStatement {
         .to_owned()
 }
 
-/// Whether SQLite should narrow text matches to the clusters under `condition` before scoring
-/// them (see [`TextQuery::ranked_matches`]). Counting stops past the threshold, so a loose
-/// filter costs little to rule out.
+/// Whether the clusters under `condition` are few enough to rank text matches among them only.
+/// Counting stops past the threshold, so a loose filter costs little to rule out.
 async fn narrow_before_scoring<C: ConnectionTrait>(db: &C, condition: &Condition) -> AppResult<bool> {
     let backend = db.get_database_backend();
-    if backend != DatabaseBackend::Sqlite {
-        return Ok(false);
-    }
     let count = Query::select()
         .expr_as(Expr::cust("COUNT(*)"), Alias::new("count"))
         .from_subquery(
@@ -540,15 +537,60 @@ mod tests {
     use super::*;
     use crate::{auth::Caller, db, seed};
 
-    /// Both plans of a ranked search (matches narrowed to the candidates before scoring, or
-    /// scored first and filtered after) give the same pages and totals. Only SQLite picks the
-    /// narrowed plan, and only for selective filters; at demo scale every filter is selective.
+    /// What a test database leaves behind.
+    enum Leftover {
+        File(std::path::PathBuf),
+        Schema(sea_orm::DatabaseConnection, String),
+    }
+
+    impl Leftover {
+        async fn remove(self) {
+            match self {
+                Leftover::File(path) => drop(std::fs::remove_file(path)),
+                Leftover::Schema(admin, schema) => {
+                    let _ = admin.execute_unprepared(&format!("DROP SCHEMA {schema} CASCADE")).await;
+                }
+            }
+        }
+    }
+
+    /// A database of the test's own, as the integration tests make them: an SQLite file, or a
+    /// schema in `TEST_DATABASE_URL`.
+    async fn test_database() -> (sea_orm::DatabaseConnection, Leftover) {
+        let id = Uuid::now_v7().simple().to_string();
+        match std::env::var("TEST_DATABASE_URL") {
+            Ok(admin_url) if admin_url.starts_with("postgres") => {
+                let admin = db::connect(&admin_url, 1).await.expect("connect");
+                let schema = format!("unit_{id}");
+                // Tests racing to create the extension: one wins, the others find it there.
+                let _ = admin
+                    .execute_unprepared("CREATE EXTENSION IF NOT EXISTS pg_trgm WITH SCHEMA public")
+                    .await;
+                admin
+                    .execute_unprepared(&format!("CREATE SCHEMA {schema}"))
+                    .await
+                    .expect("schema");
+                let sep = if admin_url.contains('?') { '&' } else { '?' };
+                let url = format!("{admin_url}{sep}options=-c%20search_path%3D{schema}%2Cpublic");
+                let db = db::connect(&url, 2).await.expect("connect");
+                (db, Leftover::Schema(admin, schema))
+            }
+            _ => {
+                let path = std::env::temp_dir().join(format!("clusterbridge-unit-{id}.db"));
+                let db = db::connect(&format!("sqlite://{}?mode=rwc", path.display()), 2)
+                    .await
+                    .expect("connect");
+                (db, Leftover::File(path))
+            }
+        }
+    }
+
+    /// Both plans of a ranked search (matches narrowed to the candidates, or ranked first and
+    /// filtered after) give the same pages and totals. At demo scale every filter is selective
+    /// enough to narrow.
     #[tokio::test]
     async fn narrowed_and_filtered_ranking_agree() {
-        let path = std::env::temp_dir().join(format!("clusterbridge-unit-{}.db", Uuid::now_v7().simple()));
-        let db = db::connect(&format!("sqlite://{}?mode=rwc", path.display()), 2)
-            .await
-            .expect("connect");
+        let (db, leftover) = test_database().await;
         db::migrate(&db).await.expect("migrate");
         seed::load_demo_data(&db, seed::DemoAccounts::Skip)
             .await
@@ -594,6 +636,6 @@ mod tests {
         }
         assert!(matches_seen > 10, "the cases must find something");
         drop(db);
-        let _ = std::fs::remove_file(path);
+        leftover.remove().await;
     }
 }
