@@ -68,43 +68,39 @@ fn complements(a: Ecosystem, b: Ecosystem) -> bool {
 /// Technologies counted towards a score at most.
 const MAX_SHARED_TECHNOLOGIES: usize = 5;
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 struct Traits {
     ecosystems: HashSet<Ecosystem>,
     technologies: HashSet<String>,
     seeks: HashSet<String>,
 }
 
-async fn traits<C: ConnectionTrait>(db: &C, ids: &[Uuid]) -> AppResult<HashMap<Uuid, Traits>> {
-    let mut map: HashMap<Uuid, Traits> = ids.iter().map(|&id| (id, Traits::default())).collect();
-    for row in cluster_ecosystem::Entity::find()
-        .filter(cluster_ecosystem::Column::ClusterId.is_in(ids.iter().copied()))
-        .all(db)
-        .await?
-    {
-        if let Some(t) = map.get_mut(&row.cluster_id) {
-            t.ecosystems.insert(row.ecosystem);
-        }
-    }
-    for row in cluster_technology::Entity::find()
-        .filter(cluster_technology::Column::ClusterId.is_in(ids.iter().copied()))
-        .all(db)
-        .await?
-    {
-        if let Some(t) = map.get_mut(&row.cluster_id) {
-            t.technologies.insert(row.keyword.to_lowercase());
-        }
-    }
-    for row in cluster_partner_country::Entity::find()
-        .filter(cluster_partner_country::Column::ClusterId.is_in(ids.iter().copied()))
-        .all(db)
-        .await?
-    {
-        if let Some(t) = map.get_mut(&row.cluster_id) {
-            t.seeks.insert(row.country);
-        }
-    }
-    Ok(map)
+/// What a cluster works in and looks for, read from its lists: the source of a recommendation
+/// need not be published, so it may not be in the partner index.
+async fn traits<C: ConnectionTrait>(db: &C, id: Uuid) -> AppResult<Traits> {
+    Ok(Traits {
+        ecosystems: cluster_ecosystem::Entity::find()
+            .filter(cluster_ecosystem::Column::ClusterId.eq(id))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|row| row.ecosystem)
+            .collect(),
+        technologies: cluster_technology::Entity::find()
+            .filter(cluster_technology::Column::ClusterId.eq(id))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|row| row.keyword.to_lowercase())
+            .collect(),
+        seeks: cluster_partner_country::Entity::find()
+            .filter(cluster_partner_country::Column::ClusterId.eq(id))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|row| row.country)
+            .collect(),
+    })
 }
 
 /// A published cluster as the scoring sees it.
@@ -373,10 +369,7 @@ pub async fn recommend<C: ConnectionTrait>(
         .one(db)
         .await?
         .ok_or_else(|| AppError::NotFound("clusterId: cluster".into()))?;
-    let mine = traits(db, &[source_id])
-        .await?
-        .remove(&source_id)
-        .ok_or(AppError::Internal)?;
+    let mine = traits(db, source_id).await?;
     let partnered: HashSet<Uuid> = {
         let partnerships: Vec<Uuid> = partnership_member::Entity::find()
             .filter(partnership_member::Column::ClusterId.eq(source_id))
