@@ -11,6 +11,7 @@ mod m20261125_000005_partner_search;
 mod m20261125_000006_search_terms;
 mod m20261130_000007_discovery_speed;
 mod m20261130_000008_directory_revision;
+mod m20261130_000009_search_row_facets;
 
 pub struct Migrator;
 
@@ -26,6 +27,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000006_search_terms::Migration),
             Box::new(m20261130_000007_discovery_speed::Migration),
             Box::new(m20261130_000008_directory_revision::Migration),
+            Box::new(m20261130_000009_search_row_facets::Migration),
         ]
     }
 }

@@ -12,9 +12,9 @@ use entity::{
     },
 };
 use sea_orm::{
-    sea_query::{Alias, Expr, ExprTrait, Query, SelectStatement},
-    ColumnTrait, Condition, ConnectionTrait, EntityTrait, FromQueryResult, JoinType, Order, PaginatorTrait,
-    QueryFilter, QuerySelect, Statement,
+    sea_query::{Alias, Expr, ExprTrait, Query, SelectStatement, SimpleExpr},
+    ActiveEnum, ColumnTrait, Condition, ConnectionTrait, DatabaseBackend, EntityTrait, FromQueryResult, JoinType,
+    Order, PaginatorTrait, QueryFilter, QuerySelect, Statement,
 };
 use uuid::Uuid;
 
@@ -121,6 +121,16 @@ impl ClusterFilter {
                 cond = cond.add(dimension);
             }
         }
+        if let Some(rest) = self.profile_condition() {
+            cond = cond.add(rest);
+        }
+        cond
+    }
+
+    /// The filters that are neither text nor facet dimensions, on `cluster` (`None` when none is
+    /// active).
+    fn profile_condition(&self) -> Option<Condition> {
+        let mut cond = Condition::all();
         if !self.regions.is_empty() {
             cond = cond.add(cluster::Column::Region.is_in(self.regions.clone()));
         }
@@ -167,7 +177,7 @@ impl ClusterFilter {
                 ),
             );
         }
-        cond
+        (!cond.is_empty()).then_some(cond)
     }
 
     /// The filter of one facet dimension, if it is active.
@@ -196,6 +206,33 @@ impl ClusterFilter {
         };
         Some(Condition::all().add(condition))
     }
+
+    /// The filter of one facet dimension on the copies of the facet values in the PostgreSQL
+    /// search row, if it is active.
+    fn search_row_dimension(&self, facet: Facet) -> Option<Condition> {
+        let column = |name: &str| Expr::col((cluster_search::Entity, Alias::new(name)));
+        let condition = match facet {
+            Facet::Country if !self.countries.is_empty() => column("country").is_in(self.countries.clone()),
+            Facet::Kind if !self.kinds.is_empty() => column("kind").is_in(self.kinds.clone()),
+            Facet::Label if !self.labels.is_empty() => column("label").is_in(self.labels.clone()),
+            Facet::Ecosystem if !self.ecosystems.is_empty() => overlaps("ecosystems", &self.ecosystems),
+            Facet::EmergingIndustry if !self.emerging_industries.is_empty() => {
+                overlaps("emerging_industries", &self.emerging_industries)
+            }
+            _ => return None,
+        };
+        Some(Condition::all().add(condition))
+    }
+}
+
+/// `cluster_search.<array>` has one of the values. They travel as one array literal: taxonomy
+/// codes are capitals and underscores, nothing to escape.
+fn overlaps<E: ActiveEnum<Value = String>>(array: &str, values: &[E]) -> SimpleExpr {
+    let codes: Vec<String> = values.iter().map(ActiveEnum::to_value).collect();
+    Expr::cust_with_values(
+        format!("cluster_search.{array} && $1::text[]"),
+        [format!("{{{}}}", codes.join(","))],
+    )
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -449,32 +486,20 @@ struct FacetRow {
 /// dimension then counts the clusters whose other flags are set.
 pub async fn facets<C: ConnectionTrait>(db: &C, visibility: &Visibility, filter: &ClusterFilter) -> AppResult<Facets> {
     let text = TextQuery::resolve_optional(db, filter.query.as_deref()).await?;
-    let active: Vec<(Facet, Condition)> = Facet::ALL
-        .into_iter()
-        .filter_map(|f| Some((f, filter.dimension(f)?)))
-        .collect();
-    let mut base = cluster::Entity::find()
-        .select_only()
-        .column(cluster::Column::Id)
-        .column(cluster::Column::Country)
-        .column(cluster::Column::Kind)
-        .column(cluster::Column::Label)
-        .filter(filter.condition(visibility, text.as_ref(), &Facet::ALL));
-    for (facet, condition) in &active {
-        base = base.expr_as(
-            Expr::case(condition.clone(), 1).finally(0),
-            format!("passes_{}", facet.key()),
-        );
-    }
     let backend = db.get_database_backend();
-    let base = backend.build(QuerySelect::query(&mut base));
+    let source = match &text {
+        Some(text) if backend == DatabaseBackend::Postgres => FacetSource::search_rows(visibility, filter, text),
+        _ => FacetSource::clusters(visibility, filter, text.as_ref()),
+    };
+    let base = backend.build(&source.base);
     let counts: Vec<String> = Facet::ALL
         .into_iter()
         .map(|facet| {
-            let others: Vec<String> = active
+            let others: Vec<String> = source
+                .active
                 .iter()
-                .filter(|(f, _)| *f != facet)
-                .map(|(f, _)| format!("base.passes_{} = 1", f.key()))
+                .filter(|f| **f != facet)
+                .map(|f| format!("base.passes_{} = 1", f.key()))
                 .collect();
             let passes = if others.is_empty() {
                 "1 = 1".to_owned()
@@ -483,14 +508,8 @@ pub async fn facets<C: ConnectionTrait>(db: &C, visibility: &Visibility, filter:
             };
             let key = facet.key();
             let (value, from) = match facet {
-                Facet::Ecosystem => (
-                    "j.ecosystem",
-                    "base JOIN cluster_ecosystem j ON j.cluster_id = base.id",
-                ),
-                Facet::EmergingIndustry => (
-                    "j.emerging_industry",
-                    "base JOIN cluster_emerging_industry j ON j.cluster_id = base.id",
-                ),
+                Facet::Ecosystem => source.ecosystems,
+                Facet::EmergingIndustry => source.emerging_industries,
                 Facet::Country => ("base.country", "base"),
                 Facet::Kind => ("base.kind", "base"),
                 Facet::Label => ("base.label", "base"),
@@ -530,6 +549,94 @@ pub async fn facets<C: ConnectionTrait>(db: &C, visibility: &Visibility, filter:
         list.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
     }
     Ok(facets)
+}
+
+/// Where facet counts read the clusters that match all but the facet dimensions.
+struct FacetSource {
+    /// `id`, `country`, `kind`, `label` and a `passes_<facet>` flag (1 or 0) per active dimension.
+    base: SelectStatement,
+    active: Vec<Facet>,
+    /// How to list the values of the two many-valued dimensions: value expression and FROM.
+    ecosystems: (&'static str, &'static str),
+    emerging_industries: (&'static str, &'static str),
+}
+
+impl FacetSource {
+    /// The `cluster` table and the join tables of its ecosystems and emerging industries.
+    fn clusters(visibility: &Visibility, filter: &ClusterFilter, text: Option<&TextQuery>) -> Self {
+        let mut base = Query::select()
+            .columns([
+                cluster::Column::Id,
+                cluster::Column::Country,
+                cluster::Column::Kind,
+                cluster::Column::Label,
+            ])
+            .from(cluster::Entity)
+            .cond_where(filter.condition(visibility, text, &Facet::ALL))
+            .to_owned();
+        let active = Self::flags(&mut base, |f| filter.dimension(f));
+        Self {
+            base,
+            active,
+            ecosystems: ("j.ecosystem", "base JOIN cluster_ecosystem j ON j.cluster_id = base.id"),
+            emerging_industries: (
+                "j.emerging_industry",
+                "base JOIN cluster_emerging_industry j ON j.cluster_id = base.id",
+            ),
+        }
+    }
+
+    /// PostgreSQL with a text query: the search rows the full-text index finds, which carry
+    /// copies of the facet values (see the migration `search_row_facets`). Only the filters on
+    /// other profile fields look at `cluster`.
+    fn search_rows(visibility: &Visibility, filter: &ClusterFilter, text: &TextQuery) -> Self {
+        let search = |column: &str| Expr::col((cluster_search::Entity, Alias::new(column)));
+        let mut condition = Condition::all()
+            .add(text.search_row_condition())
+            .add(visibility.condition_on(cluster_search::Entity, cluster_search::Column::ClusterId));
+        if let Some(profile) = filter.profile_condition() {
+            condition = condition.add(
+                Expr::col((cluster_search::Entity, cluster_search::Column::ClusterId)).in_subquery(
+                    Query::select()
+                        .column((cluster::Entity, cluster::Column::Id))
+                        .from(cluster::Entity)
+                        .cond_where(profile)
+                        .to_owned(),
+                ),
+            );
+        }
+        let mut base = Query::select()
+            .expr_as(search("cluster_id"), Alias::new("id"))
+            .exprs(["country", "kind", "label", "ecosystems", "emerging_industries"].map(search))
+            .from(cluster_search::Entity)
+            .cond_where(condition)
+            .to_owned();
+        let active = Self::flags(&mut base, |f| filter.search_row_dimension(f));
+        Self {
+            base,
+            active,
+            ecosystems: ("j.value", "base CROSS JOIN LATERAL unnest(base.ecosystems) AS j(value)"),
+            emerging_industries: (
+                "j.value",
+                "base CROSS JOIN LATERAL unnest(base.emerging_industries) AS j(value)",
+            ),
+        }
+    }
+
+    /// Adds a `passes_<facet>` flag to `base` for every active dimension; returns those.
+    fn flags(base: &mut SelectStatement, dimension: impl Fn(Facet) -> Option<Condition>) -> Vec<Facet> {
+        let mut active = Vec::new();
+        for facet in Facet::ALL {
+            if let Some(condition) = dimension(facet) {
+                base.expr_as(
+                    Expr::case(condition, 1).finally(0),
+                    Alias::new(format!("passes_{}", facet.key())),
+                );
+                active.push(facet);
+            }
+        }
+        active
+    }
 }
 
 #[cfg(test)]

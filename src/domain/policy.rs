@@ -9,7 +9,10 @@
 //! | USER, anonymous | none |
 
 use entity::{cluster, taxonomy::ClusterStatus};
-use sea_orm::{ColumnTrait, Condition};
+use sea_orm::{
+    sea_query::{Expr, ExprTrait, Iden},
+    Condition,
+};
 use uuid::Uuid;
 
 use crate::{
@@ -73,15 +76,22 @@ impl Visibility {
 
     /// The same rule as SQL, on the `cluster` table.
     pub fn condition(&self) -> Condition {
+        self.condition_on(cluster::Entity, cluster::Column::Id)
+    }
+
+    /// The same rule on a table that copies a cluster's `status` and `country` (the PostgreSQL
+    /// search row), whose cluster id is `id`.
+    pub fn condition_on(&self, table: impl Iden + Clone + 'static, id: impl Iden + 'static) -> Condition {
         if self.everything {
             return Condition::all();
         }
-        let mut any = Condition::any().add(cluster::Column::Status.eq(ClusterStatus::Published));
+        let column = |name: cluster::Column| Expr::col((table.clone(), name));
+        let mut any = Condition::any().add(column(cluster::Column::Status).eq(ClusterStatus::Published));
         if !self.countries.is_empty() {
-            any = any.add(cluster::Column::Country.is_in(self.countries.clone()));
+            any = any.add(column(cluster::Column::Country).is_in(self.countries.clone()));
         }
         if !self.clusters.is_empty() {
-            any = any.add(cluster::Column::Id.is_in(self.clusters.clone()));
+            any = any.add(Expr::col((table, id)).is_in(self.clusters.clone()));
         }
         any
     }

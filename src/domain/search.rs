@@ -409,6 +409,12 @@ impl TextQuery {
         }
     }
 
+    /// The match on the PostgreSQL search row itself (`cluster_search.search_vector`), for
+    /// queries that read the search rows rather than `cluster`.
+    pub fn search_row_condition(&self) -> SimpleExpr {
+        self.postgres_match()
+    }
+
     fn tsquery(&self) -> String {
         let words: Vec<String> = self
             .words

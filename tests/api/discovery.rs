@@ -104,7 +104,7 @@ impl Directory {
     fn update(&self, key: &str, fields: &str) {
         let version = self
             .app
-            .query(
+            .as_admin(
                 "query($id: ID!) { node(id: $id) { ... on Cluster { version } } }",
                 json!({ "id": self.ids[key] }),
             )
@@ -400,25 +400,108 @@ fn facet_counts_match_the_filtered_lists() {
         json!({ "ecosystems": ["ELECTRONICS"] }),
         json!({ "countries": ["TW", "DE"] }),
         json!({ "query": "avionics" }),
+        json!({ "query": "avionics", "countries": ["TW", "DE"], "ecosystems": ["AEROSPACE_DEFENCE"] }),
+        json!({ "query": "sensors", "labels": ["GOLD", "SILVER"], "kinds": ["CLUSTER_ORGANISATION"] }),
+        json!({ "query": "cluster", "regions": ["Bavaria", "Central Taiwan"], "memberCount": { "min": 30 } }),
+        json!({ "query": "avionics", "emergingIndustries": ["MEDICAL_DEVICES"] }),
     ] {
         let counts = facets(base.clone());
         for (dimension, field) in [
             ("countries", "countries"),
             ("ecosystems", "ecosystems"),
+            ("emergingIndustries", "emergingIndustries"),
             ("kinds", "kinds"),
             ("labels", "labels"),
         ] {
-            for (value, count) in facet_counts(&counts, dimension) {
+            let values = facet_counts(&counts, dimension);
+            for (value, count) in &values {
                 let mut filter = base.clone();
                 filter[field] = json!([value]);
                 assert_eq!(
                     dir.names(filter.clone(), Value::Null).len() as u64,
-                    count,
+                    *count,
                     "{dimension}={value} under {base}"
+                );
+            }
+            // A profile has exactly one of these, so no value may be missing from the list.
+            if ["countries", "kinds", "labels"].contains(&dimension) {
+                let mut others = base.clone();
+                others.as_object_mut().unwrap().remove(field);
+                assert_eq!(
+                    values.iter().map(|(_, c)| c).sum::<u64>(),
+                    dir.names(others, Value::Null).len() as u64,
+                    "{dimension} under {base}"
                 );
             }
         }
     }
+}
+
+/// Facet counts over text matches read copies of the facet values on PostgreSQL: every kind of
+/// profile edit must reach them in the same write.
+#[test]
+fn facets_over_text_matches_follow_profile_edits() {
+    let dir = Directory::new();
+    let facets = |filter: Value| {
+        let reply = dir.app.query(
+            "query($f: ClusterFilter) { clusterFacets(filter: $f) { countries { value count } ecosystems { value count }
+               emergingIndustries { value count } kinds { value count } labels { value count } } }",
+            json!({ "f": filter }),
+        );
+        let facets = reply.data()["clusterFacets"].clone();
+        ["countries", "ecosystems", "emergingIndustries", "kinds", "labels"].map(|d| {
+            let mut counts = facet_counts(&facets, d);
+            counts.sort();
+            counts
+        })
+    };
+    let pairs =
+        |list: &[(&str, u64)]| -> Vec<(String, u64)> { list.iter().map(|(v, c)| (v.to_string(), *c)).collect() };
+    let avionics = json!({ "query": "avionics" });
+    let [countries, ecosystems, emerging, kinds, labels] = facets(avionics.clone());
+    assert_eq!(
+        countries,
+        pairs(&[("DE", 1), ("TW", 1)]),
+        "the French draft is not counted"
+    );
+    assert_eq!(
+        ecosystems,
+        pairs(&[("AEROSPACE_DEFENCE", 2), ("DIGITAL", 1), ("ELECTRONICS", 1)])
+    );
+    assert!(emerging.is_empty());
+    assert_eq!(
+        kinds,
+        pairs(&[("CLUSTER_ORGANISATION", 1), ("INDUSTRY_ASSOCIATION", 1)])
+    );
+    assert_eq!(labels, pairs(&[("GOLD", 1), ("SILVER", 1)]));
+
+    dir.update(
+        "B",
+        "ecosystems: [DIGITAL], emergingIndustries: [MEDICAL_DEVICES, BLUE_GROWTH], kind: INDUSTRY_ASSOCIATION, label: GOLD, country: \"AT\"",
+    );
+    let [countries, ecosystems, emerging, kinds, labels] = facets(avionics.clone());
+    assert_eq!(countries, pairs(&[("AT", 1), ("TW", 1)]));
+    assert_eq!(ecosystems, pairs(&[("AEROSPACE_DEFENCE", 1), ("DIGITAL", 2)]));
+    assert_eq!(emerging, pairs(&[("BLUE_GROWTH", 1), ("MEDICAL_DEVICES", 1)]));
+    assert_eq!(kinds, pairs(&[("INDUSTRY_ASSOCIATION", 2)]));
+    assert_eq!(labels, pairs(&[("GOLD", 2)]));
+    let [countries, ..] =
+        facets(json!({ "query": "avionics", "emergingIndustries": ["BLUE_GROWTH"], "ecosystems": ["DIGITAL"] }));
+    assert_eq!(countries, pairs(&[("AT", 1)]));
+
+    // Publishing the draft counts it; removing a profile stops counting it.
+    dir.update("F", "status: PUBLISHED");
+    let [countries, ..] = facets(avionics.clone());
+    assert_eq!(countries, pairs(&[("AT", 1), ("FR", 1), ("TW", 1)]));
+    dir.app
+        .as_admin(
+            "mutation($id: ID!) { deleteCluster(input: {id: $id}) { deletedClusterId } }",
+            json!({ "id": dir.ids["A"] }),
+        )
+        .data();
+    let [countries, ecosystems, ..] = facets(avionics);
+    assert_eq!(countries, pairs(&[("AT", 1), ("FR", 1)]));
+    assert_eq!(ecosystems, pairs(&[("AEROSPACE_DEFENCE", 1), ("DIGITAL", 1)]));
 }
 
 #[test]
