@@ -495,31 +495,42 @@ pub async fn facets<C: ConnectionTrait>(db: &C, visibility: &Visibility, filter:
     let counts: Vec<String> = Facet::ALL
         .into_iter()
         .map(|facet| {
-            let others: Vec<String> = source
-                .active
-                .iter()
-                .filter(|f| **f != facet)
-                .map(|f| format!("base.passes_{} = 1", f.key()))
-                .collect();
-            let passes = if others.is_empty() {
-                "1 = 1".to_owned()
-            } else {
-                others.join(" AND ")
-            };
-            let key = facet.key();
-            let (value, from) = match facet {
+            let list = match facet {
                 Facet::Ecosystem => source.ecosystems,
                 Facet::EmergingIndustry => source.emerging_industries,
-                Facet::Country => ("base.country", "base"),
-                Facet::Kind => ("base.kind", "base"),
-                Facet::Label => ("base.label", "base"),
+                Facet::Country => ValueList::column("base.country"),
+                Facet::Kind => ValueList::column("base.kind"),
+                Facet::Label => ValueList::column("base.label"),
             };
+            let conditions: Vec<String> = list
+                .join
+                .map(str::to_owned)
+                .into_iter()
+                .chain(
+                    source
+                        .active
+                        .iter()
+                        .filter(|f| **f != facet)
+                        .map(|f| format!("base.passes_{} = 1", f.key())),
+                )
+                .collect();
+            let condition = if conditions.is_empty() {
+                "1 = 1".to_owned()
+            } else {
+                conditions.join(" AND ")
+            };
+            let (key, value, from) = (facet.key(), list.value, list.from);
             format!(
-                "SELECT '{key}' AS facet, CAST({value} AS TEXT) AS value, COUNT(*) AS count FROM {from} WHERE {passes} GROUP BY {value}"
+                "SELECT '{key}' AS facet, CAST({value} AS TEXT) AS value, COUNT(*) AS count FROM {from} WHERE {condition} GROUP BY {value}"
             )
         })
         .collect();
-    let sql = format!("WITH base AS ({}) {}", base.sql, counts.join(" UNION ALL "));
+    // MATERIALIZED: SQLite would otherwise run `base`, text search and all, once per dimension.
+    let sql = format!(
+        "WITH base AS MATERIALIZED ({}) {}",
+        base.sql,
+        counts.join(" UNION ALL ")
+    );
     let values = base.values.map(|v| v.0).unwrap_or_default();
     let rows = FacetRow::find_by_statement(Statement::from_sql_and_values(backend, sql, values))
         .all(db)
@@ -556,9 +567,29 @@ struct FacetSource {
     /// `id`, `country`, `kind`, `label` and a `passes_<facet>` flag (1 or 0) per active dimension.
     base: SelectStatement,
     active: Vec<Facet>,
-    /// How to list the values of the two many-valued dimensions: value expression and FROM.
-    ecosystems: (&'static str, &'static str),
-    emerging_industries: (&'static str, &'static str),
+    ecosystems: ValueList,
+    emerging_industries: ValueList,
+}
+
+/// How a dimension's values are listed for the rows of `base`.
+#[derive(Clone, Copy)]
+struct ValueList {
+    value: &'static str,
+    from: &'static str,
+    /// Joins `from`'s other table to `base`, as a WHERE term: `from` says `CROSS JOIN`, which
+    /// makes SQLite go from `base` to the join table's rows (left to choose, it reads the whole
+    /// join table), and which on PostgreSQL takes no `ON`.
+    join: Option<&'static str>,
+}
+
+impl ValueList {
+    fn column(value: &'static str) -> Self {
+        Self {
+            value,
+            from: "base",
+            join: None,
+        }
+    }
 }
 
 impl FacetSource {
@@ -578,11 +609,16 @@ impl FacetSource {
         Self {
             base,
             active,
-            ecosystems: ("j.ecosystem", "base JOIN cluster_ecosystem j ON j.cluster_id = base.id"),
-            emerging_industries: (
-                "j.emerging_industry",
-                "base JOIN cluster_emerging_industry j ON j.cluster_id = base.id",
-            ),
+            ecosystems: ValueList {
+                value: "j.ecosystem",
+                from: "base CROSS JOIN cluster_ecosystem j",
+                join: Some("j.cluster_id = base.id"),
+            },
+            emerging_industries: ValueList {
+                value: "j.emerging_industry",
+                from: "base CROSS JOIN cluster_emerging_industry j",
+                join: Some("j.cluster_id = base.id"),
+            },
         }
     }
 
@@ -615,11 +651,16 @@ impl FacetSource {
         Self {
             base,
             active,
-            ecosystems: ("j.value", "base CROSS JOIN LATERAL unnest(base.ecosystems) AS j(value)"),
-            emerging_industries: (
-                "j.value",
-                "base CROSS JOIN LATERAL unnest(base.emerging_industries) AS j(value)",
-            ),
+            ecosystems: ValueList {
+                value: "j.value",
+                from: "base CROSS JOIN LATERAL unnest(base.ecosystems) AS j(value)",
+                join: None,
+            },
+            emerging_industries: ValueList {
+                value: "j.value",
+                from: "base CROSS JOIN LATERAL unnest(base.emerging_industries) AS j(value)",
+                join: None,
+            },
         }
     }
 
