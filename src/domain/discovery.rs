@@ -628,17 +628,12 @@ impl FacetSource {
     fn search_rows(visibility: &Visibility, filter: &ClusterFilter, text: &TextQuery) -> Self {
         let search = |column: &str| Expr::col((cluster_search::Entity, Alias::new(column)));
         let mut condition = Condition::all()
-            .add(text.search_row_condition())
+            .add(text.postgres_match())
             .add(visibility.condition_on(cluster_search::Entity, cluster_search::Column::ClusterId));
         if let Some(profile) = filter.profile_condition() {
             condition = condition.add(
-                Expr::col((cluster_search::Entity, cluster_search::Column::ClusterId)).in_subquery(
-                    Query::select()
-                        .column((cluster::Entity, cluster::Column::Id))
-                        .from(cluster::Entity)
-                        .cond_where(profile)
-                        .to_owned(),
-                ),
+                Expr::col((cluster_search::Entity, cluster_search::Column::ClusterId))
+                    .in_subquery(candidates(&profile)),
             );
         }
         let mut base = Query::select()

@@ -409,12 +409,6 @@ impl TextQuery {
         }
     }
 
-    /// The match on the PostgreSQL search row itself (`cluster_search.search_vector`), for
-    /// queries that read the search rows rather than `cluster`.
-    pub fn search_row_condition(&self) -> SimpleExpr {
-        self.postgres_match()
-    }
-
     fn tsquery(&self) -> String {
         let words: Vec<String> = self
             .words
@@ -427,7 +421,9 @@ impl TextQuery {
         words.join(" & ")
     }
 
-    fn postgres_match(&self) -> SimpleExpr {
+    /// The match on the PostgreSQL search row itself (`cluster_search.search_vector`), also for
+    /// queries that read the search rows rather than `cluster`.
+    pub fn postgres_match(&self) -> SimpleExpr {
         let tsquery = self.tsquery();
         if tsquery.is_empty() {
             return Expr::cust("FALSE");
