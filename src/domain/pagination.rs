@@ -38,6 +38,26 @@ pub struct Window {
 }
 
 impl PageRequest {
+    /// The request from the four arguments in the order a connection field declares them.
+    pub fn new(first: Option<i32>, after: Option<String>, last: Option<i32>, before: Option<String>) -> Self {
+        Self {
+            first,
+            after,
+            last,
+            before,
+        }
+    }
+
+    /// The first `n` items.
+    pub fn first(n: i32) -> Self {
+        Self::new(Some(n), None, None, None)
+    }
+
+    /// The last `n` items.
+    pub fn last(n: i32) -> Self {
+        Self::new(None, None, Some(n), None)
+    }
+
     pub fn window(&self) -> AppResult<Window> {
         let check = |name: &str, n: i32| {
             if (1..=MAX_PAGE_SIZE).contains(&n) {
