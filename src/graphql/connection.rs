@@ -1,20 +1,27 @@
 //! Relay connections, named per node type as GitHub names them (`ClusterConnection`, `ClusterEdge`).
 
-use async_graphql::SimpleObject;
+use std::future::Future;
+
+use async_graphql::{Context, SimpleObject};
 use chrono::{DateTime, Utc};
 use entity::{cluster, partnership_member};
 
 use super::{
     account::AuditEntry,
     cluster::Cluster,
+    context::list,
     enums::{InvitationState, PartnershipRole},
+    loaders::ListKind,
     member::Member,
     partner_organisation::PartnerOrganisation,
     partner_search::{ExpressionOfInterest, PartnerSearch},
     partnership::Partnership,
     success_story::SuccessStory,
 };
-use crate::domain::pagination::Page;
+use crate::{
+    domain::pagination::{slice, Page, PageRequest},
+    error::AppResult,
+};
 
 /// Information to aid in pagination.
 #[derive(SimpleObject, Clone, Debug)]
@@ -33,6 +40,64 @@ impl PageInfo {
             start_cursor: page.items.first().map(|(c, _)| c.clone()),
             end_cursor: page.items.last().map(|(c, _)| c.clone()),
         }
+    }
+}
+
+/// A connection made of one page of its items and the length of the whole list.
+pub trait Connection: Sized {
+    type Item;
+    fn new(page: Page<Self::Item>, total_count: u64) -> Self;
+}
+
+/// What every connection is made of: the edges, the node of each edge again, where the page lies.
+pub(super) fn parts<T, N, E>(
+    page: Page<T>,
+    node: impl Fn(&T) -> N,
+    edge: impl Fn(String, T) -> E,
+) -> (Vec<E>, Vec<N>, PageInfo) {
+    let page_info = PageInfo::of(&page);
+    let nodes = page.items.iter().map(|(_, item)| node(item)).collect();
+    let edges = page
+        .items
+        .into_iter()
+        .map(|(cursor, item)| edge(cursor, item))
+        .collect();
+    (edges, nodes, page_info)
+}
+
+/// A connection over a list already in memory: the page asked for, counted against the whole list.
+pub fn slice_connection<C: Connection, T>(
+    all: Vec<T>,
+    request: &PageRequest,
+    wrap: impl Fn(T) -> C::Item,
+) -> AppResult<C> {
+    let total = all.len() as u64;
+    Ok(C::new(slice(all, request)?.map(wrap), total))
+}
+
+/// A nested connection (a cluster's members, a partnership's clusters): the whole list comes
+/// through its DataLoader, so a page of parents costs one query, then each parent slices its own.
+pub async fn nested_connection<C: Connection, K: ListKind>(
+    ctx: &Context<'_>,
+    key: K,
+    request: PageRequest,
+    wrap: impl Fn(K::Item) -> C::Item,
+) -> AppResult<C> {
+    slice_connection(list(ctx, key).await?, &request, wrap)
+}
+
+/// Whether the client selected `totalCount`.
+pub fn wants_total_count(ctx: &Context<'_>) -> bool {
+    ctx.look_ahead().field("totalCount").exists()
+}
+
+/// The whole list's length when the client selected `totalCount`, else 0: counting is a query of
+/// its own, not worth running for a field nobody reads.
+pub async fn total_count_if_selected(ctx: &Context<'_>, count: impl Future<Output = AppResult<u64>>) -> AppResult<u64> {
+    if wants_total_count(ctx) {
+        count.await
+    } else {
+        Ok(0)
     }
 }
 
@@ -55,15 +120,11 @@ macro_rules! connection {
             pub total_count: u64,
         }
 
-        impl $connection {
-            pub fn new(page: Page<$node>, total_count: u64) -> Self {
-                let page_info = PageInfo::of(&page);
-                let nodes = page.items.iter().map(|(_, n)| n.clone()).collect();
-                let edges = page
-                    .items
-                    .into_iter()
-                    .map(|(cursor, node)| $edge { cursor, node })
-                    .collect();
+        impl Connection for $connection {
+            type Item = $node;
+
+            fn new(page: Page<$node>, total_count: u64) -> Self {
+                let (edges, nodes, page_info) = parts(page, Clone::clone, |cursor, node| $edge { cursor, node });
                 Self {
                     edges,
                     nodes,
@@ -104,21 +165,21 @@ pub struct PartnershipMemberConnection {
     pub total_count: u64,
 }
 
-impl PartnershipMemberConnection {
-    pub fn new(page: Page<(partnership_member::Model, cluster::Model)>, total_count: u64) -> Self {
-        let page_info = PageInfo::of(&page);
-        let nodes = page.items.iter().map(|(_, (_, c))| Cluster(c.clone())).collect();
-        let edges = page
-            .items
-            .into_iter()
-            .map(|(cursor, (seat, c))| PartnershipMemberEdge {
+impl Connection for PartnershipMemberConnection {
+    type Item = (partnership_member::Model, cluster::Model);
+
+    fn new(page: Page<Self::Item>, total_count: u64) -> Self {
+        let (edges, nodes, page_info) = parts(
+            page,
+            |(_, c)| Cluster(c.clone()),
+            |cursor, (seat, c)| PartnershipMemberEdge {
                 cursor,
                 node: Cluster(c),
                 role: seat.role.into(),
                 invitation_state: seat.invitation_state.into(),
                 joined_at: seat.joined_at,
-            })
-            .collect();
+            },
+        );
         Self {
             edges,
             nodes,

@@ -3,8 +3,12 @@
 use async_graphql::{dataloader::DataLoader, Context};
 use sea_orm::DatabaseConnection;
 
-use super::loaders::Loaders;
-use crate::{auth::Caller, domain::policy::Visibility};
+use super::loaders::{ListKind, Loaders};
+use crate::{
+    auth::{Caller, TokenService},
+    domain::policy::Visibility,
+    error::AppResult,
+};
 
 pub fn db<'a>(ctx: &Context<'a>) -> &'a DatabaseConnection {
     ctx.data_unchecked::<DatabaseConnection>()
@@ -12,6 +16,10 @@ pub fn db<'a>(ctx: &Context<'a>) -> &'a DatabaseConnection {
 
 pub fn partner_index<'a>(ctx: &Context<'a>) -> &'a crate::domain::recommendation::PartnerIndex {
     ctx.data_unchecked::<crate::domain::recommendation::PartnerIndex>()
+}
+
+pub fn tokens<'a>(ctx: &Context<'a>) -> &'a TokenService {
+    ctx.data_unchecked::<TokenService>()
 }
 
 pub fn caller<'a>(ctx: &Context<'a>) -> &'a Caller {
@@ -24,4 +32,9 @@ pub fn visibility(ctx: &Context<'_>) -> Visibility {
 
 pub fn loaders<'a>(ctx: &Context<'a>) -> &'a DataLoader<Loaders> {
     ctx.data_unchecked::<DataLoader<Loaders>>()
+}
+
+/// A record's list through its DataLoader; empty when the record has none.
+pub async fn list<K: ListKind>(ctx: &Context<'_>, key: K) -> AppResult<Vec<K::Item>> {
+    Ok(loaders(ctx).load_one(key).await?.unwrap_or_default())
 }

@@ -8,7 +8,7 @@ use uuid::Uuid;
 
 use super::{
     cluster::{Cluster, TYPE_NAME as CLUSTER},
-    connection::{ClusterConnection, PageInfo},
+    connection::{parts, wants_total_count, ClusterConnection, Connection, PageInfo},
     context::{db, partner_index, visibility},
     enums::{
         to_entity, ClusterKind, ClusterLabel, ClusterStatus, Ecosystem, EmergingIndustry, OrderDirection,
@@ -19,7 +19,7 @@ use super::{
 use crate::{
     domain::{
         discovery::{self as domain, ClusterFilter as DomainFilter, ClusterOrderField as DomainOrder, Range},
-        pagination::PageRequest,
+        pagination::{Page, PageRequest},
         recommendation,
     },
     error::AppResult,
@@ -170,6 +170,37 @@ pub struct RecommendedPartnerConnection {
     pub total_count: u64,
 }
 
+impl Connection for RecommendedPartnerConnection {
+    type Item = recommendation::Recommendation;
+
+    fn new(page: Page<Self::Item>, total_count: u64) -> Self {
+        let (edges, nodes, page_info) = parts(
+            page,
+            |r| Cluster(r.cluster.clone()),
+            |cursor, r| RecommendedPartnerEdge {
+                cursor,
+                node: Cluster(r.cluster),
+                score: r.score,
+                reasons: r
+                    .reasons
+                    .into_iter()
+                    .map(|x| RecommendationReason {
+                        kind: x.kind.into(),
+                        points: x.points,
+                        detail: x.detail,
+                    })
+                    .collect(),
+            },
+        );
+        Self {
+            edges,
+            nodes,
+            page_info,
+            total_count,
+        }
+    }
+}
+
 #[derive(Default)]
 pub struct DiscoveryQuery;
 
@@ -188,12 +219,7 @@ impl DiscoveryQuery {
         last: Option<i32>,
         before: Option<String>,
     ) -> AppResult<ClusterConnection> {
-        let request = PageRequest {
-            first,
-            after,
-            last,
-            before,
-        };
+        let request = PageRequest::new(first, after, last, before);
         let filter = filter.unwrap_or_default().into_domain()?;
         let (field, ascending) = match order_by {
             None if filter.query.is_some() => (DomainOrder::Relevance, false),
@@ -209,7 +235,7 @@ impl DiscoveryQuery {
                 o.direction == OrderDirection::Asc,
             ),
         };
-        let want_total = ctx.look_ahead().field("totalCount").exists();
+        let want_total = wants_total_count(ctx);
         let db = db(ctx);
         let list = domain::list(db, &visibility(ctx), &filter, field, ascending, &request, want_total).await?;
         if let (Some(query), Some(highlights)) = (&filter.query, ctx.data_opt::<Highlights>()) {
@@ -240,42 +266,10 @@ impl DiscoveryQuery {
         last: Option<i32>,
         before: Option<String>,
     ) -> AppResult<RecommendedPartnerConnection> {
-        let request = PageRequest {
-            first,
-            after,
-            last,
-            before,
-        };
+        let request = PageRequest::new(first, after, last, before);
         let id = node::decode("clusterId", &cluster_id, CLUSTER)?;
         let found = recommendation::recommend(db(ctx), partner_index(ctx), &visibility(ctx), id, &request).await?;
-        let total = found.total;
-        let page = found.page;
-        let page_info = PageInfo::of(&page);
-        let nodes = page.items.iter().map(|(_, r)| Cluster(r.cluster.clone())).collect();
-        let edges = page
-            .items
-            .into_iter()
-            .map(|(cursor, r)| RecommendedPartnerEdge {
-                cursor,
-                node: Cluster(r.cluster),
-                score: r.score,
-                reasons: r
-                    .reasons
-                    .into_iter()
-                    .map(|x| RecommendationReason {
-                        kind: x.kind.into(),
-                        points: x.points,
-                        detail: x.detail,
-                    })
-                    .collect(),
-            })
-            .collect();
-        Ok(RecommendedPartnerConnection {
-            edges,
-            nodes,
-            page_info,
-            total_count: total,
-        })
+        Ok(RecommendedPartnerConnection::new(found.page, found.total))
     }
 
     /// Facet counts for the same filter as `clusters`.

@@ -1,19 +1,22 @@
 //! DataLoaders: every nested field loads through here, so a page of N clusters with their members,
 //! partnerships and partners costs one query per field, whatever N is.
 
-use std::collections::HashMap;
+use std::{collections::HashMap, future::Future, hash::Hash};
 
 use async_graphql::dataloader::Loader;
 use entity::{
-    cluster, cluster_ecosystem, cluster_emerging_industry, cluster_technology, member, partner_organisation,
-    partner_organisation_country, partnership, partnership_ecosystem, partnership_member, partnership_target_market,
-    success_story, success_story_cluster,
+    cluster, cluster_ecosystem, cluster_emerging_industry, cluster_partner_country, cluster_technology, member,
+    partner_organisation, partner_organisation_country, partner_search_country, partner_search_ecosystem, partnership,
+    partnership_ecosystem, partnership_member, partnership_target_market, success_story, success_story_cluster,
     taxonomy::{Ecosystem, EmergingIndustry},
 };
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Select, TryGetable};
 use uuid::Uuid;
 
-use crate::{domain::policy::Visibility, error::AppError};
+use crate::{
+    domain::policy::Visibility,
+    error::{AppError, AppResult},
+};
 
 /// One per request: it knows what the caller may see.
 pub struct Loaders {
@@ -26,23 +29,11 @@ impl Loaders {
         Self { db, visibility }
     }
 
-    fn visible_clusters(&self, ids: impl IntoIterator<Item = Uuid>) -> sea_orm::Select<cluster::Entity> {
+    fn visible_clusters(&self, ids: impl IntoIterator<Item = Uuid>) -> Select<cluster::Entity> {
         cluster::Entity::find()
             .filter(cluster::Column::Id.is_in(ids))
             .filter(self.visibility.condition())
     }
-}
-
-/// Groups rows under the keys asked for; every key gets an entry, empty when nothing matched.
-fn group<K, V>(keys: &[K], rows: impl IntoIterator<Item = (Uuid, V)>, wrap: fn(Uuid) -> K) -> HashMap<K, Vec<V>>
-where
-    K: std::hash::Hash + Eq + Clone,
-{
-    let mut map: HashMap<K, Vec<V>> = keys.iter().map(|k| (k.clone(), Vec::new())).collect();
-    for (id, row) in rows {
-        map.entry(wrap(id)).or_default().push(row);
-    }
-    map
 }
 
 macro_rules! keys {
@@ -62,29 +53,18 @@ keys!(
     PartnershipById,
     StoryById,
     PartnerOrganisationById,
-    /// The members of a cluster, by name.
-    MembersOf,
-    EcosystemsOf,
-    EmergingIndustriesOf,
-    TechnologiesOf,
-    PartnerCountriesOf,
-    SearchEcosystemsOf,
-    SearchCountriesOf,
-    /// The partnerships a cluster belongs to, by name.
-    PartnershipsOf,
-    /// The visible member clusters of a partnership, coordinator first.
-    MembershipsOf,
-    PartnershipEcosystemsOf,
-    TargetMarketsOf,
-    /// The success stories a cluster is part of, newest first.
-    StoriesOf,
-    /// The visible clusters a story involves, by name.
-    StoryClustersOf,
-    CountriesOf,
 );
 
-fn ids<K: Copy>(keys: &[K], f: fn(K) -> Uuid) -> Vec<Uuid> {
-    keys.iter().map(|&k| f(k)).collect()
+/// The rows of `E` with these ids, keyed as the loader's keys are.
+async fn rows_by_id<E: EntityTrait, K: Hash + Eq>(
+    db: &DatabaseConnection,
+    id: E::Column,
+    keys: &[K],
+    uuid: fn(&K) -> Uuid,
+    key: fn(&E::Model) -> K,
+) -> AppResult<HashMap<K, E::Model>> {
+    let rows = E::find().filter(id.is_in(keys.iter().map(uuid))).all(db).await?;
+    Ok(rows.into_iter().map(|m| (key(&m), m)).collect())
 }
 
 impl Loader<ClusterById> for Loaders {
@@ -92,7 +72,7 @@ impl Loader<ClusterById> for Loaders {
     type Error = AppError;
 
     async fn load(&self, keys: &[ClusterById]) -> Result<HashMap<ClusterById, Self::Value>, Self::Error> {
-        let rows = self.visible_clusters(ids(keys, |k| k.0)).all(&self.db).await?;
+        let rows = self.visible_clusters(keys.iter().map(|k| k.0)).all(&self.db).await?;
         Ok(rows.into_iter().map(|m| (ClusterById(m.id), m)).collect())
     }
 }
@@ -102,23 +82,18 @@ impl Loader<MemberById> for Loaders {
     type Error = AppError;
 
     async fn load(&self, keys: &[MemberById]) -> Result<HashMap<MemberById, Self::Value>, Self::Error> {
-        let rows = member::Entity::find()
-            .filter(member::Column::Id.is_in(ids(keys, |k| k.0)))
-            .all(&self.db)
-            .await?;
+        let mut rows =
+            rows_by_id::<member::Entity, _>(&self.db, member::Column::Id, keys, |k| k.0, |m| MemberById(m.id)).await?;
         // A member is visible when its cluster is.
         let visible: std::collections::HashSet<Uuid> = self
-            .visible_clusters(rows.iter().map(|m| m.cluster_id))
+            .visible_clusters(rows.values().map(|m| m.cluster_id))
             .all(&self.db)
             .await?
             .into_iter()
             .map(|c| c.id)
             .collect();
-        Ok(rows
-            .into_iter()
-            .filter(|m| visible.contains(&m.cluster_id))
-            .map(|m| (MemberById(m.id), m))
-            .collect())
+        rows.retain(|_, m| visible.contains(&m.cluster_id));
+        Ok(rows)
     }
 }
 
@@ -127,11 +102,14 @@ impl Loader<PartnershipById> for Loaders {
     type Error = AppError;
 
     async fn load(&self, keys: &[PartnershipById]) -> Result<HashMap<PartnershipById, Self::Value>, Self::Error> {
-        let rows = partnership::Entity::find()
-            .filter(partnership::Column::Id.is_in(ids(keys, |k| k.0)))
-            .all(&self.db)
-            .await?;
-        Ok(rows.into_iter().map(|m| (PartnershipById(m.id), m)).collect())
+        rows_by_id::<partnership::Entity, _>(
+            &self.db,
+            partnership::Column::Id,
+            keys,
+            |k| k.0,
+            |m| PartnershipById(m.id),
+        )
+        .await
     }
 }
 
@@ -140,11 +118,8 @@ impl Loader<StoryById> for Loaders {
     type Error = AppError;
 
     async fn load(&self, keys: &[StoryById]) -> Result<HashMap<StoryById, Self::Value>, Self::Error> {
-        let rows = success_story::Entity::find()
-            .filter(success_story::Column::Id.is_in(ids(keys, |k| k.0)))
-            .all(&self.db)
-            .await?;
-        Ok(rows.into_iter().map(|m| (StoryById(m.id), m)).collect())
+        rows_by_id::<success_story::Entity, _>(&self.db, success_story::Column::Id, keys, |k| k.0, |m| StoryById(m.id))
+            .await
     }
 }
 
@@ -156,279 +131,193 @@ impl Loader<PartnerOrganisationById> for Loaders {
         &self,
         keys: &[PartnerOrganisationById],
     ) -> Result<HashMap<PartnerOrganisationById, Self::Value>, Self::Error> {
-        let rows = partner_organisation::Entity::find()
-            .filter(partner_organisation::Column::Id.is_in(ids(keys, |k| k.0)))
-            .all(&self.db)
-            .await?;
-        Ok(rows.into_iter().map(|m| (PartnerOrganisationById(m.id), m)).collect())
-    }
-}
-
-impl Loader<MembersOf> for Loaders {
-    type Value = Vec<member::Model>;
-    type Error = AppError;
-
-    async fn load(&self, keys: &[MembersOf]) -> Result<HashMap<MembersOf, Self::Value>, Self::Error> {
-        let rows = member::Entity::find()
-            .filter(member::Column::ClusterId.is_in(ids(keys, |k| k.0)))
-            .order_by_asc(member::Column::Name)
-            .order_by_asc(member::Column::Id)
-            .all(&self.db)
-            .await?;
-        Ok(group(keys, rows.into_iter().map(|m| (m.cluster_id, m)), MembersOf))
-    }
-}
-
-impl Loader<EcosystemsOf> for Loaders {
-    type Value = Vec<Ecosystem>;
-    type Error = AppError;
-
-    async fn load(&self, keys: &[EcosystemsOf]) -> Result<HashMap<EcosystemsOf, Self::Value>, Self::Error> {
-        let rows = cluster_ecosystem::Entity::find()
-            .filter(cluster_ecosystem::Column::ClusterId.is_in(ids(keys, |k| k.0)))
-            .order_by_asc(cluster_ecosystem::Column::Ecosystem)
-            .all(&self.db)
-            .await?;
-        Ok(group(
+        rows_by_id::<partner_organisation::Entity, _>(
+            &self.db,
+            partner_organisation::Column::Id,
             keys,
-            rows.into_iter().map(|r| (r.cluster_id, r.ecosystem)),
-            EcosystemsOf,
-        ))
+            |k| k.0,
+            |m| PartnerOrganisationById(m.id),
+        )
+        .await
     }
 }
 
-impl Loader<EmergingIndustriesOf> for Loaders {
-    type Value = Vec<EmergingIndustry>;
+/// A list that belongs to a record (a cluster's ecosystems, a partnership's members): the key is
+/// the owner's id, and one `fetch` reads the lists of every owner in the batch.
+pub trait ListKind: Copy + Eq + Hash + Send + Sync + 'static {
+    type Item: Clone + Send + Sync + 'static;
+
+    fn of(owner: Uuid) -> Self;
+    fn owner(self) -> Uuid;
+    /// The items of all these owners, each beside its owner's id, in the order a list shows them.
+    fn fetch(loaders: &Loaders, owners: Vec<Uuid>) -> impl Future<Output = AppResult<Vec<(Uuid, Self::Item)>>> + Send;
+}
+
+impl<K: ListKind> Loader<K> for Loaders {
+    type Value = Vec<K::Item>;
     type Error = AppError;
 
-    async fn load(
-        &self,
-        keys: &[EmergingIndustriesOf],
-    ) -> Result<HashMap<EmergingIndustriesOf, Self::Value>, Self::Error> {
-        let rows = cluster_emerging_industry::Entity::find()
-            .filter(cluster_emerging_industry::Column::ClusterId.is_in(ids(keys, |k| k.0)))
-            .order_by_asc(cluster_emerging_industry::Column::EmergingIndustry)
-            .all(&self.db)
-            .await?;
-        Ok(group(
-            keys,
-            rows.into_iter().map(|r| (r.cluster_id, r.emerging_industry)),
-            EmergingIndustriesOf,
-        ))
+    async fn load(&self, keys: &[K]) -> Result<HashMap<K, Self::Value>, Self::Error> {
+        let rows = K::fetch(self, keys.iter().map(|k| k.owner()).collect()).await?;
+        // Every key gets an entry, empty when nothing matched.
+        let mut lists: HashMap<K, Self::Value> = keys.iter().map(|&k| (k, Vec::new())).collect();
+        for (owner, item) in rows {
+            lists.entry(K::of(owner)).or_default().push(item);
+        }
+        Ok(lists)
     }
 }
 
-impl Loader<TechnologiesOf> for Loaders {
-    type Value = Vec<String>;
-    type Error = AppError;
+/// Declares each list: its key, what it holds, and how it is fetched.
+macro_rules! lists {
+    ($($(#[$meta:meta])* $name:ident: $item:ty = |$loaders:ident, $owners:ident| $fetch:expr;)+) => {
+        $(
+            $(#[$meta])*
+            #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+            pub struct $name(pub Uuid);
 
-    async fn load(&self, keys: &[TechnologiesOf]) -> Result<HashMap<TechnologiesOf, Self::Value>, Self::Error> {
-        let rows = cluster_technology::Entity::find()
-            .filter(cluster_technology::Column::ClusterId.is_in(ids(keys, |k| k.0)))
-            .order_by_asc(cluster_technology::Column::Keyword)
-            .all(&self.db)
-            .await?;
-        Ok(group(
-            keys,
-            rows.into_iter().map(|r| (r.cluster_id, r.keyword)),
-            TechnologiesOf,
-        ))
-    }
+            impl ListKind for $name {
+                type Item = $item;
+
+                fn of(owner: Uuid) -> Self {
+                    Self(owner)
+                }
+
+                fn owner(self) -> Uuid {
+                    self.0
+                }
+
+                async fn fetch($loaders: &Loaders, $owners: Vec<Uuid>) -> AppResult<Vec<(Uuid, $item)>> {
+                    $fetch.await
+                }
+            }
+        )+
+    };
 }
 
-impl Loader<PartnershipsOf> for Loaders {
-    type Value = Vec<partnership::Model>;
-    type Error = AppError;
-
-    async fn load(&self, keys: &[PartnershipsOf]) -> Result<HashMap<PartnershipsOf, Self::Value>, Self::Error> {
-        let rows = partnership_member::Entity::find()
-            .filter(partnership_member::Column::ClusterId.is_in(ids(keys, |k| k.0)))
-            .find_also_related(partnership::Entity)
-            .order_by_asc(partnership::Column::Name)
-            .order_by_asc(partnership::Column::Id)
-            .all(&self.db)
-            .await?;
-        Ok(group(
-            keys,
-            rows.into_iter().filter_map(|(m, p)| Some((m.cluster_id, p?))),
-            PartnershipsOf,
-        ))
-    }
+/// The values a join table holds for the owners, sorted by value: `table: OwnerColumn, ValueColumn`.
+macro_rules! values {
+    ($loaders:ident, $owners:ident, $table:ident: $owner:ident, $value:ident) => {
+        values_of(
+            &$loaders.db,
+            $owners,
+            $table::Entity,
+            $table::Column::$owner,
+            $table::Column::$value,
+        )
+    };
 }
 
-impl Loader<MembershipsOf> for Loaders {
-    type Value = Vec<(partnership_member::Model, cluster::Model)>;
-    type Error = AppError;
-
-    async fn load(&self, keys: &[MembershipsOf]) -> Result<HashMap<MembershipsOf, Self::Value>, Self::Error> {
-        let rows = partnership_member::Entity::find()
-            .filter(partnership_member::Column::PartnershipId.is_in(ids(keys, |k| k.0)))
-            .find_also_related(cluster::Entity)
-            .filter(self.visibility.condition())
-            .order_by_asc(partnership_member::Column::Role)
-            .order_by_asc(cluster::Column::Name)
-            .order_by_asc(cluster::Column::Id)
-            .all(&self.db)
-            .await?;
-        Ok(group(
-            keys,
-            rows.into_iter().filter_map(|(m, c)| Some((m.partnership_id, (m, c?)))),
-            MembershipsOf,
-        ))
-    }
+lists! {
+    /// The members of a cluster, by name.
+    MembersOf: member::Model = |l, owners| members_of(&l.db, owners);
+    EcosystemsOf: Ecosystem = |l, owners| values!(l, owners, cluster_ecosystem: ClusterId, Ecosystem);
+    EmergingIndustriesOf: EmergingIndustry =
+        |l, owners| values!(l, owners, cluster_emerging_industry: ClusterId, EmergingIndustry);
+    TechnologiesOf: String = |l, owners| values!(l, owners, cluster_technology: ClusterId, Keyword);
+    PartnerCountriesOf: String = |l, owners| values!(l, owners, cluster_partner_country: ClusterId, Country);
+    SearchEcosystemsOf: Ecosystem =
+        |l, owners| values!(l, owners, partner_search_ecosystem: PartnerSearchId, Ecosystem);
+    SearchCountriesOf: String = |l, owners| values!(l, owners, partner_search_country: PartnerSearchId, Country);
+    /// The partnerships a cluster belongs to, by name.
+    PartnershipsOf: partnership::Model = |l, owners| partnerships_of(&l.db, owners);
+    /// The visible member clusters of a partnership, coordinator first.
+    MembershipsOf: (partnership_member::Model, cluster::Model) = |l, owners| memberships_of(l, owners);
+    PartnershipEcosystemsOf: Ecosystem =
+        |l, owners| values!(l, owners, partnership_ecosystem: PartnershipId, Ecosystem);
+    TargetMarketsOf: String = |l, owners| values!(l, owners, partnership_target_market: PartnershipId, Country);
+    /// The success stories a cluster is part of, newest first.
+    StoriesOf: success_story::Model = |l, owners| stories_of(&l.db, owners);
+    /// The visible clusters a story involves, by name.
+    StoryClustersOf: cluster::Model = |l, owners| story_clusters_of(l, owners);
+    /// The countries a partner organisation represents.
+    CountriesOf: String =
+        |l, owners| values!(l, owners, partner_organisation_country: PartnerOrganisationId, Country);
 }
 
-impl Loader<PartnershipEcosystemsOf> for Loaders {
-    type Value = Vec<Ecosystem>;
-    type Error = AppError;
-
-    async fn load(
-        &self,
-        keys: &[PartnershipEcosystemsOf],
-    ) -> Result<HashMap<PartnershipEcosystemsOf, Self::Value>, Self::Error> {
-        let rows = partnership_ecosystem::Entity::find()
-            .filter(partnership_ecosystem::Column::PartnershipId.is_in(ids(keys, |k| k.0)))
-            .order_by_asc(partnership_ecosystem::Column::Ecosystem)
-            .all(&self.db)
-            .await?;
-        Ok(group(
-            keys,
-            rows.into_iter().map(|r| (r.partnership_id, r.ecosystem)),
-            PartnershipEcosystemsOf,
-        ))
-    }
+async fn values_of<E: EntityTrait, V: TryGetable>(
+    db: &DatabaseConnection,
+    owners: Vec<Uuid>,
+    _table: E,
+    owner: E::Column,
+    value: E::Column,
+) -> AppResult<Vec<(Uuid, V)>> {
+    Ok(E::find()
+        .select_only()
+        .column(owner)
+        .column(value)
+        .filter(owner.is_in(owners))
+        .order_by_asc(value)
+        .into_tuple()
+        .all(db)
+        .await?)
 }
 
-impl Loader<TargetMarketsOf> for Loaders {
-    type Value = Vec<String>;
-    type Error = AppError;
-
-    async fn load(&self, keys: &[TargetMarketsOf]) -> Result<HashMap<TargetMarketsOf, Self::Value>, Self::Error> {
-        let rows = partnership_target_market::Entity::find()
-            .filter(partnership_target_market::Column::PartnershipId.is_in(ids(keys, |k| k.0)))
-            .order_by_asc(partnership_target_market::Column::Country)
-            .all(&self.db)
-            .await?;
-        Ok(group(
-            keys,
-            rows.into_iter().map(|r| (r.partnership_id, r.country)),
-            TargetMarketsOf,
-        ))
-    }
+async fn members_of(db: &DatabaseConnection, clusters: Vec<Uuid>) -> AppResult<Vec<(Uuid, member::Model)>> {
+    let rows = member::Entity::find()
+        .filter(member::Column::ClusterId.is_in(clusters))
+        .order_by_asc(member::Column::Name)
+        .order_by_asc(member::Column::Id)
+        .all(db)
+        .await?;
+    Ok(rows.into_iter().map(|m| (m.cluster_id, m)).collect())
 }
 
-impl Loader<StoriesOf> for Loaders {
-    type Value = Vec<success_story::Model>;
-    type Error = AppError;
-
-    async fn load(&self, keys: &[StoriesOf]) -> Result<HashMap<StoriesOf, Self::Value>, Self::Error> {
-        let rows = success_story_cluster::Entity::find()
-            .filter(success_story_cluster::Column::ClusterId.is_in(ids(keys, |k| k.0)))
-            .find_also_related(success_story::Entity)
-            .order_by_desc(success_story::Column::CreatedAt)
-            .order_by_desc(success_story::Column::Id)
-            .all(&self.db)
-            .await?;
-        Ok(group(
-            keys,
-            rows.into_iter().filter_map(|(link, s)| Some((link.cluster_id, s?))),
-            StoriesOf,
-        ))
-    }
+async fn partnerships_of(db: &DatabaseConnection, clusters: Vec<Uuid>) -> AppResult<Vec<(Uuid, partnership::Model)>> {
+    let rows = partnership_member::Entity::find()
+        .filter(partnership_member::Column::ClusterId.is_in(clusters))
+        .find_also_related(partnership::Entity)
+        .order_by_asc(partnership::Column::Name)
+        .order_by_asc(partnership::Column::Id)
+        .all(db)
+        .await?;
+    Ok(rows.into_iter().filter_map(|(m, p)| Some((m.cluster_id, p?))).collect())
 }
 
-impl Loader<StoryClustersOf> for Loaders {
-    type Value = Vec<cluster::Model>;
-    type Error = AppError;
-
-    async fn load(&self, keys: &[StoryClustersOf]) -> Result<HashMap<StoryClustersOf, Self::Value>, Self::Error> {
-        let rows = success_story_cluster::Entity::find()
-            .filter(success_story_cluster::Column::SuccessStoryId.is_in(ids(keys, |k| k.0)))
-            .find_also_related(cluster::Entity)
-            .filter(self.visibility.condition())
-            .order_by_asc(cluster::Column::Name)
-            .order_by_asc(cluster::Column::Id)
-            .all(&self.db)
-            .await?;
-        Ok(group(
-            keys,
-            rows.into_iter()
-                .filter_map(|(link, c)| Some((link.success_story_id, c?))),
-            StoryClustersOf,
-        ))
-    }
+async fn memberships_of(
+    loaders: &Loaders,
+    partnerships: Vec<Uuid>,
+) -> AppResult<Vec<(Uuid, (partnership_member::Model, cluster::Model))>> {
+    let rows = partnership_member::Entity::find()
+        .filter(partnership_member::Column::PartnershipId.is_in(partnerships))
+        .find_also_related(cluster::Entity)
+        .filter(loaders.visibility.condition())
+        .order_by_asc(partnership_member::Column::Role)
+        .order_by_asc(cluster::Column::Name)
+        .order_by_asc(cluster::Column::Id)
+        .all(&loaders.db)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(m, c)| Some((m.partnership_id, (m, c?))))
+        .collect())
 }
 
-impl Loader<CountriesOf> for Loaders {
-    type Value = Vec<String>;
-    type Error = AppError;
-
-    async fn load(&self, keys: &[CountriesOf]) -> Result<HashMap<CountriesOf, Self::Value>, Self::Error> {
-        let rows = partner_organisation_country::Entity::find()
-            .filter(partner_organisation_country::Column::PartnerOrganisationId.is_in(ids(keys, |k| k.0)))
-            .order_by_asc(partner_organisation_country::Column::Country)
-            .all(&self.db)
-            .await?;
-        Ok(group(
-            keys,
-            rows.into_iter().map(|r| (r.partner_organisation_id, r.country)),
-            CountriesOf,
-        ))
-    }
+async fn stories_of(db: &DatabaseConnection, clusters: Vec<Uuid>) -> AppResult<Vec<(Uuid, success_story::Model)>> {
+    let rows = success_story_cluster::Entity::find()
+        .filter(success_story_cluster::Column::ClusterId.is_in(clusters))
+        .find_also_related(success_story::Entity)
+        .order_by_desc(success_story::Column::CreatedAt)
+        .order_by_desc(success_story::Column::Id)
+        .all(db)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(link, s)| Some((link.cluster_id, s?)))
+        .collect())
 }
 
-impl Loader<PartnerCountriesOf> for Loaders {
-    type Value = Vec<String>;
-    type Error = AppError;
-
-    async fn load(&self, keys: &[PartnerCountriesOf]) -> Result<HashMap<PartnerCountriesOf, Self::Value>, Self::Error> {
-        let rows = entity::cluster_partner_country::Entity::find()
-            .filter(entity::cluster_partner_country::Column::ClusterId.is_in(ids(keys, |k| k.0)))
-            .order_by_asc(entity::cluster_partner_country::Column::Country)
-            .all(&self.db)
-            .await?;
-        Ok(group(
-            keys,
-            rows.into_iter().map(|r| (r.cluster_id, r.country)),
-            PartnerCountriesOf,
-        ))
-    }
-}
-
-impl Loader<SearchEcosystemsOf> for Loaders {
-    type Value = Vec<Ecosystem>;
-    type Error = AppError;
-
-    async fn load(&self, keys: &[SearchEcosystemsOf]) -> Result<HashMap<SearchEcosystemsOf, Self::Value>, Self::Error> {
-        use entity::partner_search_ecosystem as pse;
-        let rows = pse::Entity::find()
-            .filter(pse::Column::PartnerSearchId.is_in(ids(keys, |k| k.0)))
-            .order_by_asc(pse::Column::Ecosystem)
-            .all(&self.db)
-            .await?;
-        Ok(group(
-            keys,
-            rows.into_iter().map(|r| (r.partner_search_id, r.ecosystem)),
-            SearchEcosystemsOf,
-        ))
-    }
-}
-
-impl Loader<SearchCountriesOf> for Loaders {
-    type Value = Vec<String>;
-    type Error = AppError;
-
-    async fn load(&self, keys: &[SearchCountriesOf]) -> Result<HashMap<SearchCountriesOf, Self::Value>, Self::Error> {
-        use entity::partner_search_country as psc;
-        let rows = psc::Entity::find()
-            .filter(psc::Column::PartnerSearchId.is_in(ids(keys, |k| k.0)))
-            .order_by_asc(psc::Column::Country)
-            .all(&self.db)
-            .await?;
-        Ok(group(
-            keys,
-            rows.into_iter().map(|r| (r.partner_search_id, r.country)),
-            SearchCountriesOf,
-        ))
-    }
+async fn story_clusters_of(loaders: &Loaders, stories: Vec<Uuid>) -> AppResult<Vec<(Uuid, cluster::Model)>> {
+    let rows = success_story_cluster::Entity::find()
+        .filter(success_story_cluster::Column::SuccessStoryId.is_in(stories))
+        .find_also_related(cluster::Entity)
+        .filter(loaders.visibility.condition())
+        .order_by_asc(cluster::Column::Name)
+        .order_by_asc(cluster::Column::Id)
+        .all(&loaders.db)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(link, c)| Some((link.success_story_id, c?)))
+        .collect())
 }

@@ -35,6 +35,8 @@ pub const MAX_DIRECTIVES_PER_FIELD: usize = 5;
 pub struct Query(
     node::NodeQuery,
     account::AccountQuery,
+    account::ApiKeyQuery,
+    account::AuditLogQuery,
     cluster::ClusterQuery,
     discovery::DiscoveryQuery,
     partnership::PartnershipQuery,
@@ -46,6 +48,7 @@ pub struct Query(
 #[derive(MergedObject, Default)]
 pub struct Mutation(
     account::AccountMutation,
+    account::ApiKeyMutation,
     cluster::ClusterMutation,
     member::MemberMutation,
     partnership::PartnershipMutation,

@@ -5,16 +5,12 @@ use entity::partner_organisation as row;
 
 use super::{
     cluster::Cluster,
-    connection::PartnerOrganisationConnection,
-    context::{db, loaders},
+    connection::{slice_connection, PartnerOrganisationConnection},
+    context::{db, list, loaders},
     loaders as l, node,
 };
 use crate::{
-    domain::{
-        pagination::{slice, PageRequest},
-        partner_organisation as domain,
-        validation::Checker,
-    },
+    domain::{pagination::PageRequest, partner_organisation as domain, validation::Checker},
     error::AppResult,
     http::limits::page_cost,
 };
@@ -45,10 +41,7 @@ impl PartnerOrganisation {
     }
     /// ISO 3166-1 alpha-2 codes of the countries it represents.
     async fn countries(&self, ctx: &Context<'_>) -> AppResult<Vec<String>> {
-        Ok(loaders(ctx)
-            .load_one(l::CountriesOf(self.0.id))
-            .await?
-            .unwrap_or_default())
+        list(ctx, l::CountriesOf(self.0.id)).await
     }
     /// Its own cluster profile, if it has one and you may see it.
     async fn cluster(&self, ctx: &Context<'_>) -> AppResult<Option<Cluster>> {
@@ -73,12 +66,7 @@ impl PartnerOrganisationQuery {
         last: Option<i32>,
         before: Option<String>,
     ) -> AppResult<PartnerOrganisationConnection> {
-        let request = PageRequest {
-            first,
-            after,
-            last,
-            before,
-        };
+        let request = PageRequest::new(first, after, last, before);
         request.window()?;
         let country = match country {
             Some(mut c) => {
@@ -90,10 +78,6 @@ impl PartnerOrganisationQuery {
             None => None,
         };
         let all = domain::list(db(ctx), country.as_deref()).await?;
-        let total = all.len() as u64;
-        Ok(PartnerOrganisationConnection::new(
-            slice(all, &request)?.map(PartnerOrganisation),
-            total,
-        ))
+        slice_connection(all, &request, PartnerOrganisation)
     }
 }

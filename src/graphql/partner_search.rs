@@ -6,15 +6,17 @@ use entity::{expression_of_interest, partner_search as row};
 
 use super::{
     cluster::{Cluster, TYPE_NAME as CLUSTER},
-    connection::{ExpressionOfInterestConnection, PartnerSearchConnection},
-    context::{caller, db, loaders, visibility},
+    connection::{
+        slice_connection, total_count_if_selected, Connection, ExpressionOfInterestConnection, PartnerSearchConnection,
+    },
+    context::{caller, db, list, loaders, visibility},
     enums::{to_entity, Ecosystem},
     loaders as l, node,
     scalars::Date,
 };
 use crate::{
     domain::{
-        pagination::{slice, PageRequest},
+        pagination::PageRequest,
         partner_search::{self as domain, NewPartnerSearch, PartnerSearchFilter as DomainFilter},
         policy,
     },
@@ -86,18 +88,12 @@ impl PartnerSearch {
             .map(Cluster))
     }
     async fn ecosystems(&self, ctx: &Context<'_>) -> AppResult<Vec<Ecosystem>> {
-        let values = loaders(ctx)
-            .load_one(l::SearchEcosystemsOf(self.0.id))
-            .await?
-            .unwrap_or_default();
+        let values = list(ctx, l::SearchEcosystemsOf(self.0.id)).await?;
         Ok(values.into_iter().map(Into::into).collect())
     }
     /// ISO 3166-1 alpha-2 codes of the countries it is aimed at.
     async fn target_countries(&self, ctx: &Context<'_>) -> AppResult<Vec<String>> {
-        Ok(loaders(ctx)
-            .load_one(l::SearchCountriesOf(self.0.id))
-            .await?
-            .unwrap_or_default())
+        list(ctx, l::SearchCountriesOf(self.0.id)).await
     }
     async fn created_at(&self) -> DateTime<Utc> {
         self.0.created_at
@@ -112,18 +108,9 @@ impl PartnerSearch {
         last: Option<i32>,
         before: Option<String>,
     ) -> AppResult<ExpressionOfInterestConnection> {
-        let request = PageRequest {
-            first,
-            after,
-            last,
-            before,
-        };
+        let request = PageRequest::new(first, after, last, before);
         let all = domain::interests(db(ctx), caller(ctx).principal(), self.0.id).await?;
-        let total = all.len() as u64;
-        Ok(ExpressionOfInterestConnection::new(
-            slice(all, &request)?.map(ExpressionOfInterest),
-            total,
-        ))
+        slice_connection(all, &request, ExpressionOfInterest)
     }
 }
 
@@ -153,13 +140,7 @@ impl PartnerSearchQuery {
         last: Option<i32>,
         before: Option<String>,
     ) -> AppResult<PartnerSearchConnection> {
-        let window = PageRequest {
-            first,
-            after,
-            last,
-            before,
-        }
-        .window()?;
+        let window = PageRequest::new(first, after, last, before).window()?;
         let filter = filter.unwrap_or_default();
         let mut filter = DomainFilter {
             kinds: to_entity(filter.kinds),
@@ -175,11 +156,7 @@ impl PartnerSearchQuery {
         let page = domain::list(db(ctx), &visibility, &filter, &window)
             .await?
             .map(PartnerSearch);
-        let total = if ctx.look_ahead().field("totalCount").exists() {
-            domain::count(db(ctx), &visibility, &filter).await?
-        } else {
-            0
-        };
+        let total = total_count_if_selected(ctx, domain::count(db(ctx), &visibility, &filter)).await?;
         Ok(PartnerSearchConnection::new(page, total))
     }
 }

@@ -6,15 +6,17 @@ use entity::partnership as row;
 
 use super::{
     cluster::{patch, TYPE_NAME as CLUSTER},
-    connection::{PartnershipConnection, PartnershipMemberConnection},
-    context::{caller, db, loaders},
+    connection::{
+        nested_connection, total_count_if_selected, Connection, PartnershipConnection, PartnershipMemberConnection,
+    },
+    context::{caller, db, list, loaders},
     enums::{to_entity, Ecosystem, InvitationState, PartnershipKind, PartnershipRole, PartnershipStatus},
     loaders as l, node,
     scalars::Date,
 };
 use crate::{
     domain::{
-        pagination::{slice, PageRequest},
+        pagination::PageRequest,
         partnership::{self as domain, PartnershipFilter as DomainFilter, PartnershipProfile, Seat},
         policy,
     },
@@ -65,18 +67,12 @@ impl Partnership {
     }
     /// Industrial ecosystems the partnership works on.
     async fn ecosystems(&self, ctx: &Context<'_>) -> AppResult<Vec<Ecosystem>> {
-        let values = loaders(ctx)
-            .load_one(l::PartnershipEcosystemsOf(self.0.id))
-            .await?
-            .unwrap_or_default();
+        let values = list(ctx, l::PartnershipEcosystemsOf(self.0.id)).await?;
         Ok(values.into_iter().map(Into::into).collect())
     }
     /// ISO 3166-1 alpha-2 codes of the countries the partnership aims at.
     async fn target_markets(&self, ctx: &Context<'_>) -> AppResult<Vec<String>> {
-        Ok(loaders(ctx)
-            .load_one(l::TargetMarketsOf(self.0.id))
-            .await?
-            .unwrap_or_default())
+        list(ctx, l::TargetMarketsOf(self.0.id)).await
     }
     async fn version(&self) -> i32 {
         self.0.version
@@ -97,18 +93,8 @@ impl Partnership {
         last: Option<i32>,
         before: Option<String>,
     ) -> AppResult<PartnershipMemberConnection> {
-        let request = PageRequest {
-            first,
-            after,
-            last,
-            before,
-        };
-        let all = loaders(ctx)
-            .load_one(l::MembershipsOf(self.0.id))
-            .await?
-            .unwrap_or_default();
-        let total = all.len() as u64;
-        Ok(PartnershipMemberConnection::new(slice(all, &request)?, total))
+        let request = PageRequest::new(first, after, last, before);
+        nested_connection(ctx, l::MembershipsOf(self.0.id), request, std::convert::identity).await
     }
 }
 
@@ -139,24 +125,14 @@ impl PartnershipQuery {
         last: Option<i32>,
         before: Option<String>,
     ) -> AppResult<PartnershipConnection> {
-        let window = PageRequest {
-            first,
-            after,
-            last,
-            before,
-        }
-        .window()?;
+        let window = PageRequest::new(first, after, last, before).window()?;
         let filter = filter.unwrap_or_default();
         let filter = DomainFilter {
             kinds: to_entity(filter.kinds),
             statuses: to_entity(filter.statuses),
         };
         let page = domain::list(db(ctx), &filter, &window).await?;
-        let total = if ctx.look_ahead().field("totalCount").exists() {
-            domain::count(db(ctx), &filter).await?
-        } else {
-            0
-        };
+        let total = total_count_if_selected(ctx, domain::count(db(ctx), &filter)).await?;
         Ok(PartnershipConnection::new(page.map(Partnership), total))
     }
 }

@@ -6,7 +6,7 @@ use entity::success_story as row;
 
 use super::{
     cluster::{patch, Cluster, TYPE_NAME as CLUSTER},
-    connection::{ClusterConnection, SuccessStoryConnection},
+    connection::{nested_connection, total_count_if_selected, ClusterConnection, Connection, SuccessStoryConnection},
     context::{caller, db, loaders},
     enums::StoryOutcome,
     loaders as l, node,
@@ -14,7 +14,7 @@ use super::{
 };
 use crate::{
     domain::{
-        pagination::{slice, PageRequest},
+        pagination::PageRequest,
         policy,
         success_story::{self as domain, StoryProfile},
     },
@@ -75,18 +75,8 @@ impl SuccessStory {
         last: Option<i32>,
         before: Option<String>,
     ) -> AppResult<ClusterConnection> {
-        let request = PageRequest {
-            first,
-            after,
-            last,
-            before,
-        };
-        let all = loaders(ctx)
-            .load_one(l::StoryClustersOf(self.0.id))
-            .await?
-            .unwrap_or_default();
-        let total = all.len() as u64;
-        Ok(ClusterConnection::new(slice(all, &request)?.map(Cluster), total))
+        let request = PageRequest::new(first, after, last, before);
+        nested_connection(ctx, l::StoryClustersOf(self.0.id), request, Cluster).await
     }
 }
 
@@ -110,19 +100,9 @@ impl SuccessStoryQuery {
         last: Option<i32>,
         before: Option<String>,
     ) -> AppResult<SuccessStoryConnection> {
-        let window = PageRequest {
-            first,
-            after,
-            last,
-            before,
-        }
-        .window()?;
+        let window = PageRequest::new(first, after, last, before).window()?;
         let page = domain::list(db(ctx), &window).await?;
-        let total = if ctx.look_ahead().field("totalCount").exists() {
-            domain::count(db(ctx)).await?
-        } else {
-            0
-        };
+        let total = total_count_if_selected(ctx, domain::count(db(ctx))).await?;
         Ok(SuccessStoryConnection::new(page.map(SuccessStory), total))
     }
 }

@@ -1,37 +1,27 @@
-//! Accounts in GraphQL: sign-up, sessions, roles, invitations, API keys and the audit log.
+//! Accounts in GraphQL: who you are, sign-up and sessions, roles and invitations to manage a cluster.
 
 use async_graphql::{Context, Enum, InputObject, Object, SimpleObject, ID};
 use chrono::{DateTime, Utc};
-use entity::{api_key, audit_log, invitation, user};
+use entity::{invitation, user};
 use uuid::Uuid;
 
-use super::{
-    cluster::{Cluster, TYPE_NAME as CLUSTER},
-    connection::AuditEntryConnection,
-    context::{caller, db, loaders},
-    loaders as l, node,
-    partner_organisation::{PartnerOrganisation, TYPE_NAME as PARTNER_ORGANISATION},
-};
 use crate::{
-    auth::{Actor, TokenService},
+    auth::Actor,
     domain::{
         account::{self, Grant},
-        api_key as keys,
-        audit::{self, AuditFilter},
-        pagination::PageRequest,
         policy,
     },
     error::{AppError, AppResult},
-    http::limits::page_cost,
+    graphql::{
+        cluster::{Cluster, TYPE_NAME as CLUSTER},
+        context::{caller, db, loaders, tokens},
+        loaders as l, node,
+        partner_organisation::{PartnerOrganisation, TYPE_NAME as PARTNER_ORGANISATION},
+    },
 };
 
 pub const TYPE_NAME: &str = "User";
-pub const API_KEY: &str = "ApiKey";
 pub const INVITATION: &str = "Invitation";
-
-fn tokens<'a>(ctx: &Context<'a>) -> &'a TokenService {
-    ctx.data_unchecked::<TokenService>()
-}
 
 #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
 #[graphql(remote = "crate::auth::Role")]
@@ -116,48 +106,6 @@ impl Me {
     }
 }
 
-#[derive(Clone)]
-pub struct ApiKey(pub api_key::Model);
-
-#[Object]
-impl ApiKey {
-    pub async fn id(&self) -> ID {
-        node::encode(API_KEY, self.0.id)
-    }
-    async fn name(&self) -> &str {
-        &self.0.name
-    }
-    /// The public start of the key (`cbk_<prefix>_…`), to tell keys apart.
-    async fn prefix(&self) -> String {
-        format!("{}{}", keys::KEY_PREFIX, self.0.prefix)
-    }
-    async fn countries(&self, ctx: &Context<'_>) -> AppResult<Vec<String>> {
-        keys::countries_of(db(ctx), self.0.id).await
-    }
-    async fn partner_organisation(&self, ctx: &Context<'_>) -> AppResult<Option<PartnerOrganisation>> {
-        let id = self.0.partner_organisation_id;
-        Ok(loaders(ctx)
-            .load_one(l::PartnerOrganisationById(id))
-            .await?
-            .map(PartnerOrganisation))
-    }
-    async fn expires_at(&self) -> Option<DateTime<Utc>> {
-        self.0.expires_at
-    }
-    async fn revoked_at(&self) -> Option<DateTime<Utc>> {
-        self.0.revoked_at
-    }
-    async fn last_used_at(&self) -> Option<DateTime<Utc>> {
-        self.0.last_used_at
-    }
-    async fn trusted_documents_only(&self) -> bool {
-        self.0.trusted_documents_only
-    }
-    async fn created_at(&self) -> DateTime<Utc> {
-        self.0.created_at
-    }
-}
-
 /// An invitation to manage a cluster.
 pub struct Invitation(pub invitation::Model);
 
@@ -180,55 +128,6 @@ impl Invitation {
     }
 }
 
-/// One successful change.
-#[derive(Clone)]
-pub struct AuditEntry(pub audit_log::Model);
-
-#[Object]
-impl AuditEntry {
-    async fn id(&self) -> ID {
-        node::encode("AuditEntry", self.0.id)
-    }
-    /// USER, API_KEY, EXTERNAL or OPERATOR.
-    async fn actor_kind(&self) -> &str {
-        &self.0.actor_kind
-    }
-    /// The token subject of whoever made the change.
-    async fn actor(&self) -> &str {
-        &self.0.actor_label
-    }
-    async fn entity_type(&self) -> &str {
-        &self.0.entity_type
-    }
-    /// The global ID of the changed record.
-    async fn entity_id(&self) -> ID {
-        node::encode(&self.0.entity_type, self.0.entity_id)
-    }
-    async fn action(&self) -> &str {
-        &self.0.action
-    }
-    async fn changed_fields(&self) -> Vec<String> {
-        serde_json::from_str(&self.0.changed_fields).unwrap_or_default()
-    }
-    async fn country(&self) -> Option<&str> {
-        self.0.country.as_deref()
-    }
-    async fn created_at(&self) -> DateTime<Utc> {
-        self.0.created_at
-    }
-}
-
-#[derive(InputObject, Default)]
-pub struct AuditLogFilter {
-    /// Cluster, Member, Partnership, SuccessStory, User, Invitation, ApiKey.
-    pub entity_type: Option<String>,
-    pub entity_id: Option<ID>,
-    /// CREATE, UPDATE, DELETE, PUBLISH, GRANT_ROLE, …
-    pub action: Option<String>,
-    /// A user's ID.
-    pub actor_id: Option<ID>,
-}
-
 #[derive(Default)]
 pub struct AccountQuery;
 
@@ -246,56 +145,6 @@ impl AccountQuery {
             return Err(AppError::Forbidden("you may not look up accounts".into()));
         }
         Ok(account::find_user_by_email(db(ctx), &email).await?.map(User))
-    }
-
-    /// The API keys of a partner organisation, newest first.
-    async fn api_keys(&self, ctx: &Context<'_>, partner_organisation_id: ID) -> AppResult<Vec<ApiKey>> {
-        let actor = policy::signed_in(caller(ctx))?;
-        let org = node::decode("partnerOrganisationId", &partner_organisation_id, PARTNER_ORGANISATION)?;
-        Ok(keys::list(db(ctx), actor, org).await?.into_iter().map(ApiKey).collect())
-    }
-
-    /// Changes to the directory, newest first: all of them for administrators, those of their
-    /// countries for partners.
-    #[graphql(complexity = "page_cost(first, last, child_complexity)")]
-    async fn audit_log(
-        &self,
-        ctx: &Context<'_>,
-        filter: Option<AuditLogFilter>,
-        first: Option<i32>,
-        after: Option<String>,
-        last: Option<i32>,
-        before: Option<String>,
-    ) -> AppResult<AuditEntryConnection> {
-        let actor = policy::signed_in(caller(ctx))?;
-        let scope = policy::audit_scope(actor)?;
-        let window = PageRequest {
-            first,
-            after,
-            last,
-            before,
-        }
-        .window()?;
-        let filter = filter.unwrap_or_default();
-        let filter = AuditFilter {
-            entity_type: filter.entity_type,
-            entity_id: filter
-                .entity_id
-                .map(|id| node::decode_any("filter.entityId", &id).map(|(_, id)| id))
-                .transpose()?,
-            action: filter.action,
-            actor_id: filter
-                .actor_id
-                .map(|id| node::decode("filter.actorId", &id, TYPE_NAME))
-                .transpose()?,
-        };
-        let page = audit::list(db(ctx), &scope, &filter, &window).await?;
-        let total = if ctx.look_ahead().field("totalCount").exists() {
-            audit::count(db(ctx), &scope, &filter).await?
-        } else {
-            0
-        };
-        Ok(AuditEntryConnection::new(page.map(AuditEntry), total))
     }
 }
 
@@ -410,48 +259,6 @@ pub struct AcceptInvitationPayload {
     pub cluster: Cluster,
 }
 
-#[derive(InputObject)]
-pub struct CreateApiKeyInput {
-    pub name: String,
-    pub partner_organisation_id: ID,
-    /// Countries the key acts for; all of the organisation's you cover when left out.
-    pub countries: Option<Vec<String>>,
-    /// At most a year ahead; 90 days when left out.
-    pub expires_at: Option<DateTime<Utc>>,
-    /// Allow-list mode: the key may run only trusted documents, sent by their hash.
-    #[graphql(default)]
-    pub trusted_documents_only: bool,
-}
-
-#[derive(SimpleObject)]
-pub struct CreateApiKeyPayload {
-    pub api_key: ApiKey,
-    /// The key itself, shown this once: store it safely.
-    pub key: String,
-}
-
-#[derive(InputObject)]
-pub struct RevokeApiKeyInput {
-    pub id: ID,
-}
-
-#[derive(SimpleObject)]
-pub struct RevokeApiKeyPayload {
-    pub api_key: ApiKey,
-}
-
-#[derive(InputObject)]
-pub struct ExchangeApiKeyInput {
-    pub key: String,
-}
-
-#[derive(SimpleObject)]
-pub struct ExchangeApiKeyPayload {
-    pub access_token: String,
-    pub token_type: String,
-    pub expires_in: u64,
-}
-
 fn grant_of(input: &GrantRoleInput) -> AppResult<Grant> {
     let need = |field: &str, id: &Option<ID>, type_name: &str| -> AppResult<Uuid> {
         let id = id
@@ -549,60 +356,6 @@ impl AccountMutation {
         let cluster = account::accept_invitation(db(ctx), actor, &input.token).await?;
         Ok(AcceptInvitationPayload {
             cluster: Cluster(cluster),
-        })
-    }
-
-    /// A key for a partner system, scoped to countries of its partner organisation.
-    async fn create_api_key(&self, ctx: &Context<'_>, input: CreateApiKeyInput) -> AppResult<CreateApiKeyPayload> {
-        let actor = policy::signed_in(caller(ctx))?;
-        let org = node::decode(
-            "partnerOrganisationId",
-            &input.partner_organisation_id,
-            PARTNER_ORGANISATION,
-        )?;
-        let created = keys::create(
-            db(ctx),
-            actor,
-            &input.name,
-            org,
-            input.countries,
-            input.expires_at,
-            input.trusted_documents_only,
-        )
-        .await?;
-        Ok(CreateApiKeyPayload {
-            api_key: ApiKey(created.model),
-            key: created.key,
-        })
-    }
-
-    async fn revoke_api_key(&self, ctx: &Context<'_>, input: RevokeApiKeyInput) -> AppResult<RevokeApiKeyPayload> {
-        let actor = policy::signed_in(caller(ctx))?;
-        let id = node::decode("id", &input.id, API_KEY)?;
-        Ok(RevokeApiKeyPayload {
-            api_key: ApiKey(keys::revoke(db(ctx), actor, id).await?),
-        })
-    }
-
-    /// Trades an API key for a short-lived access token (sending the key as a bearer token works too).
-    async fn exchange_api_key(
-        &self,
-        ctx: &Context<'_>,
-        input: ExchangeApiKeyInput,
-    ) -> AppResult<ExchangeApiKeyPayload> {
-        let holder = keys::authenticate(db(ctx), &input.key).await?;
-        if holder.trusted_documents_only {
-            // An access token would carry the key's rights without its allow-list.
-            return Err(AppError::Forbidden(
-                "an allow-list key cannot be exchanged; send it as the bearer".into(),
-            ));
-        }
-        let principal = holder.principal;
-        let tokens = tokens(ctx);
-        Ok(ExchangeApiKeyPayload {
-            access_token: tokens.issue(&principal, tokens.access_ttl)?,
-            token_type: "Bearer".into(),
-            expires_in: tokens.access_ttl.as_secs(),
         })
     }
 }

@@ -1,0 +1,280 @@
+//! What clients send to write a profile: the whole profile to create one, the changed fields to
+//! update one, and the review steps; each turned into the domain's `ClusterProfile`.
+
+use async_graphql::{InputObject, MaybeUndefined, ID};
+use uuid::Uuid;
+
+use super::object::Location;
+use crate::{
+    domain::cluster::{self as domain, ClusterProfile},
+    error::{AppError, AppResult},
+    graphql::{
+        enums::{to_entity, ClusterKind, ClusterLabel, ClusterStatus, Ecosystem, EmergingIndustry, StaffBand},
+        node, partner_organisation,
+        scalars::Date,
+    },
+};
+
+#[derive(InputObject, Clone, Copy)]
+pub struct MemberCountsInput {
+    pub total: i32,
+    #[graphql(default)]
+    pub sme: i32,
+    #[graphql(default)]
+    pub start_up: i32,
+    #[graphql(default)]
+    pub large_company: i32,
+    #[graphql(default)]
+    pub research: i32,
+    #[graphql(default)]
+    pub other: i32,
+}
+
+impl From<MemberCountsInput> for domain::MemberCounts {
+    fn from(c: MemberCountsInput) -> Self {
+        Self {
+            total: c.total,
+            sme: c.sme,
+            start_up: c.start_up,
+            large_company: c.large_company,
+            research: c.research,
+            other: c.other,
+        }
+    }
+}
+
+#[derive(InputObject, Clone)]
+pub struct ContactInput {
+    pub person: Option<String>,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+}
+
+impl From<ContactInput> for domain::Contact {
+    fn from(c: ContactInput) -> Self {
+        Self {
+            person: c.person,
+            email: c.email,
+            phone: c.phone,
+        }
+    }
+}
+
+#[derive(InputObject)]
+pub struct CreateClusterInput {
+    /// Generated from the name when left out.
+    pub slug: Option<String>,
+    pub name: String,
+    pub local_name: Option<String>,
+    pub acronym: Option<String>,
+    pub kind: ClusterKind,
+    /// ISO 3166-1 alpha-2 code.
+    pub country: String,
+    pub region: Option<String>,
+    pub city: Option<String>,
+    pub website: Option<String>,
+    pub description: Option<String>,
+    pub founded_year: Option<i32>,
+    pub management_staff: Option<StaffBand>,
+    pub member_counts: Option<MemberCountsInput>,
+    pub ecosystems: Option<Vec<Ecosystem>>,
+    pub emerging_industries: Option<Vec<EmergingIndustry>>,
+    pub technologies: Option<Vec<String>>,
+    /// ISO 3166-1 alpha-2 codes of countries the cluster seeks partners in.
+    pub seeks_partners_in: Option<Vec<String>>,
+    pub label: Option<ClusterLabel>,
+    pub label_expires_on: Option<Date>,
+    /// DRAFT unless given.
+    pub status: Option<ClusterStatus>,
+    /// A partner organisation's ID.
+    pub represented_by_id: Option<ID>,
+    pub contact: Option<ContactInput>,
+    pub location: Option<Location>,
+}
+
+impl CreateClusterInput {
+    pub(super) fn into_profile(self) -> AppResult<ClusterProfile> {
+        let input = self;
+        let mut p = ClusterProfile::new(input.name, input.kind.into(), input.country);
+        p.slug = input.slug;
+        p.local_name = input.local_name;
+        p.acronym = input.acronym;
+        p.region = input.region;
+        p.city = input.city;
+        p.website = input.website;
+        p.description = input.description;
+        p.founded_year = input.founded_year;
+        p.management_staff = input.management_staff.map(Into::into);
+        p.member_counts = input.member_counts.map(Into::into).unwrap_or_default();
+        p.ecosystems = to_entity(input.ecosystems);
+        p.emerging_industries = to_entity(input.emerging_industries);
+        p.technologies = input.technologies.unwrap_or_default();
+        p.partner_countries = input.seeks_partners_in.unwrap_or_default();
+        p.label = input
+            .label
+            .map(Into::into)
+            .unwrap_or(entity::taxonomy::ClusterLabel::None);
+        p.label_expires_on = input.label_expires_on.map(Into::into);
+        p.status = input
+            .status
+            .map(Into::into)
+            .unwrap_or(entity::taxonomy::ClusterStatus::Draft);
+        p.represented_by_id = input.represented_by_id.as_ref().map(partner_id).transpose()?;
+        p.contact = input.contact.map(Into::into).unwrap_or_default();
+        p.latitude = input.location.map(|l| l.latitude);
+        p.longitude = input.location.map(|l| l.longitude);
+        Ok(p)
+    }
+}
+
+/// The profiles of `registerClusters`; a problem names its row: `clusters[3].country`.
+pub(super) fn into_profiles(clusters: Vec<CreateClusterInput>) -> AppResult<Vec<ClusterProfile>> {
+    clusters
+        .into_iter()
+        .enumerate()
+        .map(|(i, c)| {
+            c.into_profile().map_err(|e| match e {
+                AppError::BadUserInput { fields, .. } => {
+                    AppError::bad_field(format!("clusters[{i}].{}", fields[0].field), fields[0].message.clone())
+                }
+                other => other,
+            })
+        })
+        .collect()
+}
+
+#[derive(InputObject)]
+pub struct RegisterClustersInput {
+    /// Up to 500 profiles.
+    pub clusters: Vec<CreateClusterInput>,
+}
+
+#[derive(InputObject)]
+pub struct ReviewClusterInput {
+    pub id: ID,
+    pub version: i32,
+}
+
+#[derive(InputObject)]
+pub struct PublishClusterInput {
+    pub id: ID,
+    pub version: i32,
+    /// Publish although the platform's rules are not met, for this reason.
+    pub waiver_reason: Option<String>,
+}
+
+#[derive(InputObject)]
+pub struct RejectClusterInput {
+    pub id: ID,
+    pub version: i32,
+    pub reason: String,
+}
+
+/// Changes to a profile. Left-out fields stay as they are; null clears an optional field.
+#[derive(InputObject)]
+pub struct UpdateClusterInput {
+    pub id: ID,
+    /// The `version` you read; a newer one on the server means someone else changed the profile.
+    pub version: i32,
+    pub slug: Option<String>,
+    pub name: Option<String>,
+    pub local_name: MaybeUndefined<String>,
+    pub acronym: MaybeUndefined<String>,
+    pub kind: Option<ClusterKind>,
+    pub country: Option<String>,
+    pub region: MaybeUndefined<String>,
+    pub city: MaybeUndefined<String>,
+    pub website: MaybeUndefined<String>,
+    pub description: MaybeUndefined<String>,
+    pub founded_year: MaybeUndefined<i32>,
+    pub management_staff: MaybeUndefined<StaffBand>,
+    pub member_counts: Option<MemberCountsInput>,
+    pub ecosystems: Option<Vec<Ecosystem>>,
+    pub emerging_industries: Option<Vec<EmergingIndustry>>,
+    pub technologies: Option<Vec<String>>,
+    pub seeks_partners_in: Option<Vec<String>>,
+    pub label: Option<ClusterLabel>,
+    pub label_expires_on: MaybeUndefined<Date>,
+    pub status: Option<ClusterStatus>,
+    pub represented_by_id: MaybeUndefined<ID>,
+    pub contact: MaybeUndefined<ContactInput>,
+    pub location: MaybeUndefined<Location>,
+}
+
+impl UpdateClusterInput {
+    /// Writes the changes onto the stored profile; `represented_by` is `representedById` decoded.
+    pub(super) fn apply(self, p: &mut ClusterProfile, represented_by: MaybeUndefined<Uuid>) {
+        let input = self;
+        if let Some(slug) = input.slug {
+            p.slug = Some(slug);
+        }
+        if let Some(name) = input.name {
+            p.name = name;
+        }
+        patch(&mut p.local_name, input.local_name);
+        patch(&mut p.acronym, input.acronym);
+        if let Some(kind) = input.kind {
+            p.kind = kind.into();
+        }
+        if let Some(country) = input.country {
+            p.country = country;
+        }
+        patch(&mut p.region, input.region);
+        patch(&mut p.city, input.city);
+        patch(&mut p.website, input.website);
+        patch(&mut p.description, input.description);
+        patch(&mut p.founded_year, input.founded_year);
+        patch(&mut p.management_staff, input.management_staff.map_value(Into::into));
+        if let Some(counts) = input.member_counts {
+            p.member_counts = counts.into();
+        }
+        if input.ecosystems.is_some() {
+            p.ecosystems = to_entity(input.ecosystems);
+        }
+        if input.emerging_industries.is_some() {
+            p.emerging_industries = to_entity(input.emerging_industries);
+        }
+        if let Some(technologies) = input.technologies {
+            p.technologies = technologies;
+        }
+        if let Some(countries) = input.seeks_partners_in {
+            p.partner_countries = countries;
+        }
+        if let Some(label) = input.label {
+            p.label = label.into();
+        }
+        patch(&mut p.label_expires_on, input.label_expires_on.map_value(Into::into));
+        if let Some(status) = input.status {
+            p.status = status.into();
+        }
+        patch(&mut p.represented_by_id, represented_by);
+        match input.contact {
+            MaybeUndefined::Undefined => {}
+            MaybeUndefined::Null => p.contact = Default::default(),
+            MaybeUndefined::Value(c) => p.contact = c.into(),
+        }
+        match input.location {
+            MaybeUndefined::Undefined => {}
+            MaybeUndefined::Null => (p.latitude, p.longitude) = (None, None),
+            MaybeUndefined::Value(l) => (p.latitude, p.longitude) = (Some(l.latitude), Some(l.longitude)),
+        }
+    }
+}
+
+#[derive(InputObject)]
+pub struct DeleteClusterInput {
+    pub id: ID,
+}
+
+/// Writes a `MaybeUndefined` onto an optional field: undefined keeps, null clears.
+pub(crate) fn patch<T>(target: &mut Option<T>, value: MaybeUndefined<T>) {
+    match value {
+        MaybeUndefined::Undefined => {}
+        MaybeUndefined::Null => *target = None,
+        MaybeUndefined::Value(v) => *target = Some(v),
+    }
+}
+
+fn partner_id(id: &ID) -> AppResult<Uuid> {
+    node::decode("representedById", id, partner_organisation::TYPE_NAME)
+}

@@ -1,0 +1,239 @@
+//! The cluster profile as clients read it, with its nested lists, and the lookups of one profile.
+
+use async_graphql::{Context, InputObject, Object, SimpleObject, ID};
+use chrono::{DateTime, Utc};
+use entity::cluster as row;
+
+use super::TYPE_NAME;
+use crate::{
+    domain::{cluster as domain, pagination::PageRequest, policy},
+    error::AppResult,
+    graphql::{
+        connection::{nested_connection, MemberConnection, PartnershipConnection, SuccessStoryConnection},
+        context::{caller, db, list, loaders, visibility},
+        enums::{ClusterKind, ClusterLabel, ClusterStatus, Ecosystem, EmergingIndustry, StaffBand},
+        loaders as l,
+        member::Member,
+        node,
+        partner_organisation::PartnerOrganisation,
+        partnership::Partnership,
+        scalars::Date,
+        success_story::SuccessStory,
+    },
+    http::limits::page_cost,
+};
+
+/// A cluster organisation's public profile: an industry association, research centre,
+/// university or cluster that looks for partners.
+#[derive(Clone)]
+pub struct Cluster(pub row::Model);
+
+#[derive(SimpleObject, Clone, Copy)]
+pub struct MemberCounts {
+    pub total: i32,
+    pub sme: i32,
+    pub start_up: i32,
+    pub large_company: i32,
+    pub research: i32,
+    pub other: i32,
+}
+
+/// How to reach a cluster. Only signed-in users see it.
+#[derive(SimpleObject)]
+pub struct Contact {
+    pub person: Option<String>,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+}
+
+#[derive(SimpleObject, InputObject, Clone, Copy)]
+#[graphql(input_name = "LocationInput")]
+pub struct Location {
+    pub latitude: f64,
+    pub longitude: f64,
+}
+
+#[Object]
+impl Cluster {
+    pub async fn id(&self) -> ID {
+        node::encode(TYPE_NAME, self.0.id)
+    }
+    /// Stable, readable handle used in profile URLs.
+    async fn slug(&self) -> &str {
+        &self.0.slug
+    }
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+    /// Name in the organisation's own language, e.g. 中華民國全國工業總會.
+    async fn local_name(&self) -> Option<&str> {
+        self.0.local_name.as_deref()
+    }
+    async fn acronym(&self) -> Option<&str> {
+        self.0.acronym.as_deref()
+    }
+    async fn kind(&self) -> ClusterKind {
+        self.0.kind.into()
+    }
+    /// ISO 3166-1 alpha-2 country code.
+    async fn country(&self) -> &str {
+        &self.0.country
+    }
+    async fn region(&self) -> Option<&str> {
+        self.0.region.as_deref()
+    }
+    async fn city(&self) -> Option<&str> {
+        self.0.city.as_deref()
+    }
+    async fn website(&self) -> Option<&str> {
+        self.0.website.as_deref()
+    }
+    async fn description(&self) -> Option<&str> {
+        self.0.description.as_deref()
+    }
+    async fn founded_year(&self) -> Option<i32> {
+        self.0.founded_year
+    }
+    async fn management_staff(&self) -> Option<StaffBand> {
+        self.0.management_staff.map(Into::into)
+    }
+    async fn member_counts(&self) -> MemberCounts {
+        let m = &self.0;
+        MemberCounts {
+            total: m.members_total,
+            sme: m.members_sme,
+            start_up: m.members_start_up,
+            large_company: m.members_large_company,
+            research: m.members_research,
+            other: m.members_other,
+        }
+    }
+    async fn ecosystems(&self, ctx: &Context<'_>) -> AppResult<Vec<Ecosystem>> {
+        let values = list(ctx, l::EcosystemsOf(self.0.id)).await?;
+        Ok(values.into_iter().map(Into::into).collect())
+    }
+    async fn emerging_industries(&self, ctx: &Context<'_>) -> AppResult<Vec<EmergingIndustry>> {
+        let values = list(ctx, l::EmergingIndustriesOf(self.0.id)).await?;
+        Ok(values.into_iter().map(Into::into).collect())
+    }
+    /// Technology keywords, e.g. "5G", "composites".
+    async fn technologies(&self, ctx: &Context<'_>) -> AppResult<Vec<String>> {
+        list(ctx, l::TechnologiesOf(self.0.id)).await
+    }
+    /// Countries the cluster seeks partners in.
+    async fn seeks_partners_in(&self, ctx: &Context<'_>) -> AppResult<Vec<String>> {
+        list(ctx, l::PartnerCountriesOf(self.0.id)).await
+    }
+    /// With a text search: the extract that matched, the match in [brackets].
+    async fn search_highlight(&self, ctx: &Context<'_>) -> Option<String> {
+        ctx.data_opt::<crate::graphql::discovery::Highlights>()?.get(self.0.id)
+    }
+    /// Cluster management excellence label.
+    async fn label(&self) -> ClusterLabel {
+        self.0.label.into()
+    }
+    async fn label_expires_on(&self) -> Option<Date> {
+        self.0.label_expires_on.map(Date)
+    }
+    async fn status(&self) -> ClusterStatus {
+        self.0.status.into()
+    }
+    /// The national partner that registered and looks after this profile.
+    async fn represented_by(&self, ctx: &Context<'_>) -> AppResult<Option<PartnerOrganisation>> {
+        let Some(id) = self.0.represented_by_id else {
+            return Ok(None);
+        };
+        Ok(loaders(ctx)
+            .load_one(l::PartnerOrganisationById(id))
+            .await?
+            .map(PartnerOrganisation))
+    }
+    /// Null unless you are signed in.
+    async fn contact(&self, ctx: &Context<'_>) -> Option<Contact> {
+        policy::may_see_contact(caller(ctx)).then(|| Contact {
+            person: self.0.contact_person.clone(),
+            email: self.0.contact_email.clone(),
+            phone: self.0.contact_phone.clone(),
+        })
+    }
+    async fn location(&self) -> Option<Location> {
+        Some(Location {
+            latitude: self.0.latitude?,
+            longitude: self.0.longitude?,
+        })
+    }
+    /// Why a reviewer sent the profile back or waived the rules; for those who may edit it.
+    async fn review_note(&self, ctx: &Context<'_>) -> Option<&str> {
+        let editor = caller(ctx)
+            .principal()
+            .is_some_and(|p| policy::may_edit_cluster(p, &self.0).is_ok());
+        self.0.review_note.as_deref().filter(|_| editor)
+    }
+    /// Increases with every change; send it back with `updateCluster`.
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+    async fn updated_at(&self) -> DateTime<Utc> {
+        self.0.updated_at
+    }
+    /// Organisations in this cluster, by name.
+    #[graphql(complexity = "page_cost(first, last, child_complexity)")]
+    async fn members(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> AppResult<MemberConnection> {
+        let request = PageRequest::new(first, after, last, before);
+        nested_connection(ctx, l::MembersOf(self.0.id), request, Member).await
+    }
+    /// Partnerships this cluster belongs to, by name.
+    #[graphql(complexity = "page_cost(first, last, child_complexity)")]
+    async fn partnerships(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> AppResult<PartnershipConnection> {
+        let request = PageRequest::new(first, after, last, before);
+        nested_connection(ctx, l::PartnershipsOf(self.0.id), request, Partnership).await
+    }
+    /// Success stories this cluster is part of, newest first.
+    #[graphql(complexity = "page_cost(first, last, child_complexity)")]
+    async fn success_stories(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> AppResult<SuccessStoryConnection> {
+        let request = PageRequest::new(first, after, last, before);
+        nested_connection(ctx, l::StoriesOf(self.0.id), request, SuccessStory).await
+    }
+}
+
+#[derive(Default)]
+pub struct ClusterQuery;
+
+#[Object]
+impl ClusterQuery {
+    /// A cluster by its global ID; null when it does not exist or is not visible to you.
+    async fn cluster(&self, ctx: &Context<'_>, id: ID) -> AppResult<Option<Cluster>> {
+        let id = node::decode("id", &id, TYPE_NAME)?;
+        Ok(loaders(ctx).load_one(l::ClusterById(id)).await?.map(Cluster))
+    }
+
+    async fn cluster_by_slug(&self, ctx: &Context<'_>, slug: String) -> AppResult<Option<Cluster>> {
+        Ok(domain::find_by_slug(db(ctx), &visibility(ctx), &slug)
+            .await?
+            .map(Cluster))
+    }
+}
