@@ -87,11 +87,20 @@ impl Checker {
         }
     }
 
-    /// An ISO 3166-1 alpha-2 code, normalised to upper case.
+    /// An ISO 3166-1 alpha-2 code, normalised to upper case. The European Commission writes EL for
+    /// Greece and UK for the United Kingdom, so ECCP exports carry them: they are taken and stored
+    /// as GR and GB, so that one country never has two codes in filters and facets. XK (Kosovo) has
+    /// no ISO code; the Commission uses this user-assigned one, and it is kept as it is.
     pub fn country(&mut self, field: &str, value: &mut String) {
         *value = value.trim().to_ascii_uppercase();
-        if value.len() != 2 || isocountry::CountryCode::for_alpha2(value).is_err() {
-            self.fail(field, "must be an ISO 3166-1 alpha-2 country code such as TW or DE");
+        if let Some(iso) = iso_for_eu_code(value) {
+            *value = iso.to_owned();
+        }
+        if value.len() != 2 || celes::Country::from_alpha2(value.as_str()).is_err() {
+            self.fail(
+                field,
+                "must be an ISO 3166-1 alpha-2 country code such as TW or DE (EL, UK and XK are taken too)",
+            );
         }
     }
 
@@ -184,6 +193,15 @@ impl Checker {
     }
 }
 
+/// The ISO code for a code of the EU's interinstitutional style guide that differs from ISO 3166-1.
+fn iso_for_eu_code(code: &str) -> Option<&'static str> {
+    match code {
+        "EL" => Some("GR"),
+        "UK" => Some("GB"),
+        _ => None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -219,5 +237,24 @@ mod tests {
         assert!(check.finish().is_ok());
         assert_eq!(country, "TW");
         assert_eq!(keywords, ["5G", "IoT"]);
+    }
+
+    #[test]
+    fn takes_the_commissions_country_codes() {
+        let mut check = Checker::new();
+        let mut greece = "el".to_owned();
+        let mut kosovo = "XK".to_owned();
+        let mut markets = vec!["UK".to_owned(), "GB".to_owned(), "EL".to_owned()];
+        check.country("country", &mut greece);
+        check.country("country", &mut kosovo);
+        check.countries("targetMarkets", &mut markets);
+        assert!(check.finish().is_ok());
+        assert_eq!((greece.as_str(), kosovo.as_str()), ("GR", "XK"));
+        assert_eq!(markets, ["GB", "GR"], "one country, one code");
+        for unknown in ["QQ", "ZZ", "EU", "E", "GRC"] {
+            let mut check = Checker::new();
+            check.country("country", &mut unknown.to_owned());
+            assert!(check.finish().is_err(), "{unknown}");
+        }
     }
 }

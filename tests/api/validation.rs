@@ -59,6 +59,44 @@ fn each_bad_field_is_named_and_nothing_is_written() {
 }
 
 #[test]
+fn country_codes_of_the_european_commission_are_taken() {
+    let app = TestApp::empty();
+    // The Commission writes EL and UK where ISO has GR and GB: stored and returned as ISO, so a
+    // filter on either spelling finds them. XK (Kosovo) has no ISO code and stays as it is.
+    let cases = [("EL", "GR"), ("uk", "GB"), (" el ", "GR"), ("XK", "XK"), ("xk", "XK")];
+    for (n, (given, stored)) in cases.into_iter().enumerate() {
+        let mut input = new_cluster(&format!("Commission Code Cluster {n}"));
+        input["country"] = json!(given);
+        let reply = app.as_admin(CREATE, json!({ "input": input }));
+        assert_eq!(reply.data()["createCluster"]["cluster"]["country"], stored, "{given}");
+    }
+    let by_eu_code = app.as_admin(
+        r#"{ clusters(filter: {countries: ["EL", "UK", "XK"]}) { nodes { country } } }"#,
+        json!({}),
+    );
+    let mut found: Vec<String> = by_eu_code.data()["clusters"]["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n["country"].as_str().unwrap().to_owned())
+        .collect();
+    found.sort();
+    assert_eq!(found, ["GB", "GR", "GR", "XK", "XK"]);
+    for unknown in ["QQ", "ZZ", "EU", "GRC"] {
+        let mut input = new_cluster("Nowhere Cluster");
+        input["country"] = json!(unknown);
+        let reply = app.as_admin(CREATE, json!({ "input": input }));
+        assert_eq!(reply.code(), "BAD_USER_INPUT", "{unknown}");
+        assert_eq!(reply.bad_fields(), ["country"], "{unknown}");
+        let filter = app.query(
+            "query($c: [String!]!) { clusters(filter: {countries: $c}) { totalCount } }",
+            json!({ "c": [unknown] }),
+        );
+        assert_eq!(filter.bad_fields(), ["filter.countries"], "{unknown}");
+    }
+}
+
+#[test]
 fn all_mistakes_come_back_at_once() {
     let app = TestApp::empty();
     let mut input = new_cluster(" ");
