@@ -9,6 +9,7 @@ use super::{
     cluster::{Cluster, TYPE_NAME as CLUSTER},
     connection::AuditEntryConnection,
     context::{caller, db, loaders},
+    cost::page_cost,
     loaders as l, node,
     partner_organisation::{PartnerOrganisation, TYPE_NAME as PARTNER_ORGANISATION},
 };
@@ -22,7 +23,6 @@ use crate::{
         policy,
     },
     error::{AppError, AppResult},
-    http::limits::page_cost,
 };
 
 pub const TYPE_NAME: &str = "User";

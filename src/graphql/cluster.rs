@@ -7,6 +7,7 @@ use entity::cluster as row;
 use super::{
     connection::{MemberConnection, PartnershipConnection, SuccessStoryConnection},
     context::{caller, db, loaders, visibility},
+    cost::page_cost,
     enums::{to_entity, ClusterKind, ClusterLabel, ClusterStatus, Ecosystem, EmergingIndustry, StaffBand},
     loaders as l,
     member::Member,
@@ -23,7 +24,6 @@ use crate::{
         policy,
     },
     error::{AppError, AppResult},
-    http::limits::page_cost,
 };
 
 pub const TYPE_NAME: &str = "Cluster";

@@ -4,6 +4,7 @@ pub mod account;
 pub mod cluster;
 pub mod connection;
 pub mod context;
+pub mod cost;
 pub mod discovery;
 pub mod enums;
 pub mod loaders;
@@ -13,6 +14,7 @@ pub mod partner_organisation;
 pub mod partner_search;
 pub mod partnership;
 pub mod scalars;
+pub mod shape;
 pub mod success_story;
 pub mod trusted_document;
 
@@ -22,7 +24,6 @@ use sea_orm::DatabaseConnection;
 use crate::{
     auth::{Caller, TokenService},
     domain::policy::Visibility,
-    http::limits::CostGuard,
 };
 
 /// Deepest selection a query may have; the deepest useful query (clusters → partnerships →
@@ -61,7 +62,7 @@ pub fn build_schema(db: DatabaseConnection, tokens: TokenService, production: bo
         .data(db)
         .data(tokens)
         .data(crate::domain::recommendation::PartnerIndex::default())
-        .extension(CostGuard)
+        .extension(cost::CostGuard)
         .limit_depth(MAX_DEPTH)
         .limit_directives(MAX_DIRECTIVES_PER_FIELD);
     // "Did you mean …?" hints map the schema for someone who may not read it.

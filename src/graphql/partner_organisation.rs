@@ -7,6 +7,7 @@ use super::{
     cluster::Cluster,
     connection::PartnerOrganisationConnection,
     context::{db, loaders},
+    cost::page_cost,
     loaders as l, node,
 };
 use crate::{
@@ -16,7 +17,6 @@ use crate::{
         validation::Checker,
     },
     error::AppResult,
-    http::limits::page_cost,
 };
 
 pub const TYPE_NAME: &str = "PartnerOrganisation";

@@ -8,6 +8,7 @@ use super::{
     cluster::{Cluster, TYPE_NAME as CLUSTER},
     connection::{ExpressionOfInterestConnection, PartnerSearchConnection},
     context::{caller, db, loaders, visibility},
+    cost::page_cost,
     enums::{to_entity, Ecosystem},
     loaders as l, node,
     scalars::Date,
@@ -19,7 +20,6 @@ use crate::{
         policy,
     },
     error::AppResult,
-    http::limits::page_cost,
 };
 
 pub const TYPE_NAME: &str = "PartnerSearch";

@@ -8,6 +8,7 @@ use super::{
     cluster::{patch, TYPE_NAME as CLUSTER},
     connection::{PartnershipConnection, PartnershipMemberConnection},
     context::{caller, db, loaders},
+    cost::page_cost,
     enums::{to_entity, Ecosystem, InvitationState, PartnershipKind, PartnershipRole, PartnershipStatus},
     loaders as l, node,
     scalars::Date,
@@ -19,7 +20,6 @@ use crate::{
         policy,
     },
     error::AppResult,
-    http::limits::page_cost,
 };
 
 pub const TYPE_NAME: &str = "Partnership";

@@ -18,13 +18,16 @@ use sha2::{Digest, Sha256};
 use tracing::Instrument;
 use uuid::Uuid;
 
-use super::{idempotency, limits::Meter, shape};
+use super::{idempotency, limits::Meter};
 use crate::{
     app::AppState,
     auth::Caller,
     domain::{api_key, persisted_document},
     error::AppError,
-    graphql,
+    graphql::{
+        self,
+        shape::{self, nesting_depth, MAX_NESTING},
+    },
 };
 
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
@@ -559,60 +562,6 @@ fn introspects(document: &ExecutableDocument) -> bool {
             _ => false,
         })
     })
-}
-
-/// Deepest nesting of brackets and braces a document may have, strings aside. Selections are
-/// limited to 12 levels anyway; input values rarely pass 5.
-pub const MAX_NESTING: usize = 64;
-
-/// How deep `(`, `[` and `{` nest in a GraphQL document, outside strings and comments.
-fn nesting_depth(query: &str) -> usize {
-    let (mut depth, mut deepest) = (0usize, 0usize);
-    let mut chars = query.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '#' => {
-                for c in chars.by_ref() {
-                    if c == '\n' || c == '\r' {
-                        break;
-                    }
-                }
-            }
-            '"' => {
-                // Block strings ("""…""") and plain strings with escapes.
-                if chars.peek() == Some(&'"') {
-                    chars.next();
-                    if chars.peek() == Some(&'"') {
-                        chars.next();
-                        let mut quotes = 0;
-                        for c in chars.by_ref() {
-                            quotes = if c == '"' { quotes + 1 } else { 0 };
-                            if quotes == 3 {
-                                break;
-                            }
-                        }
-                    }
-                    continue;
-                }
-                while let Some(c) = chars.next() {
-                    match c {
-                        '\\' => {
-                            chars.next();
-                        }
-                        '"' | '\n' => break,
-                        _ => {}
-                    }
-                }
-            }
-            '(' | '[' | '{' => {
-                depth += 1;
-                deepest = deepest.max(depth);
-            }
-            ')' | ']' | '}' => depth = depth.saturating_sub(1),
-            _ => {}
-        }
-    }
-    deepest
 }
 
 /// Whether a GraphQL string escape in the document stands for NUL (`\u0000`, `\u{0}`).

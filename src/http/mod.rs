@@ -4,4 +4,3 @@ pub mod graphql;
 mod idempotency;
 pub mod limits;
 pub mod rate_limit;
-mod shape;
