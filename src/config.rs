@@ -6,7 +6,7 @@ use clap::Args;
 
 use crate::{
     auth::{PartnerIdp, TokenService},
-    http::{graphql::EndpointSettings, limits::Budgets, rate_limit::RateLimits},
+    http::{limits::Budgets, rate_limit::RateLimits, EndpointSettings},
 };
 
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/eccp.db?mode=rwc";

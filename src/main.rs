@@ -5,10 +5,12 @@ use std::{net::TcpListener, process::ExitCode, time::Duration};
 
 use clap::{Parser, Subcommand};
 use clusterbridge::{
-    app::{self, AppState},
+    app,
     auth::{Principal, Role},
     config::{Environment, Settings},
-    db, graphql, seed,
+    db, graphql,
+    http::AppState,
+    seed,
 };
 use tracing_subscriber::EnvFilter;
 

@@ -90,6 +90,9 @@ pub fn request_data(
     let loaders = loaders::Loaders::new(db.clone(), Visibility::of(&caller));
     request
         .data(caller)
-        .data(DataLoader::new(loaders, tokio::spawn))
+        // The loaders' tasks log in the request's span, so an internal error shows its request id.
+        .data(DataLoader::new(loaders, |load| {
+            tokio::spawn(tracing::Instrument::in_current_span(load))
+        }))
         .data(discovery::Highlights::default())
 }

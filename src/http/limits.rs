@@ -43,7 +43,13 @@ pub struct Meter {
 }
 
 impl Meter {
-    pub fn new(budgets: &Budgets, caller: &Caller, address: String, db: DatabaseConnection) -> Arc<dyn CostMeter> {
+    /// The meter of one HTTP request, as the schema's cost guard reads it.
+    pub fn for_request(
+        budgets: &Budgets,
+        caller: &Caller,
+        address: String,
+        db: DatabaseConnection,
+    ) -> Arc<dyn CostMeter> {
         let budget = if caller.principal().is_some() {
             budgets.signed_in
         } else {
@@ -64,7 +70,10 @@ impl Meter {
 impl CostMeter for Meter {
     async fn charge(&self, cost: usize) -> Result<(), AppError> {
         {
-            let mut left = self.left.lock().map_err(|_| AppError::Internal)?;
+            let mut left = self
+                .left
+                .lock()
+                .map_err(|_| AppError::internal("the cost meter's lock is poisoned"))?;
             if cost > *left {
                 return Err(AppError::CostLimitExceeded {
                     cost,
