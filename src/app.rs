@@ -2,39 +2,9 @@
 
 use std::net::TcpListener;
 
+use crate::http::{authenticate, graphql::endpoint, AppState};
 use actix_web::{http::header, middleware, web, App, HttpRequest, HttpResponse, HttpServer};
 use async_graphql::http::GraphiQLSource;
-use sea_orm::DatabaseConnection;
-
-use crate::{
-    auth::TokenService,
-    graphql::{self, ClusterSchema},
-    http::graphql::{authenticate, endpoint, EndpointSettings},
-};
-
-/// What every request handler shares.
-pub struct AppState {
-    pub schema: ClusterSchema,
-    pub db: DatabaseConnection,
-    pub tokens: TokenService,
-    pub settings: EndpointSettings,
-}
-
-impl AppState {
-    /// Development defaults: introspection and GraphiQL for all, limits as documented.
-    pub fn new(db: DatabaseConnection, tokens: TokenService) -> Self {
-        Self::with_settings(db, tokens, EndpointSettings::default())
-    }
-
-    pub fn with_settings(db: DatabaseConnection, tokens: TokenService, settings: EndpointSettings) -> Self {
-        Self {
-            schema: graphql::build_schema(db.clone(), tokens.clone(), settings.production),
-            db,
-            tokens,
-            settings,
-        }
-    }
-}
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(
@@ -104,9 +74,7 @@ query TaiwaneseClusters {
 async fn graphiql(state: web::Data<AppState>, http: HttpRequest) -> HttpResponse {
     if state.settings.production {
         // In production GraphiQL is an administrators' tool; others get nothing to explore.
-        let admin = authenticate(&state, &http)
-            .await
-            .is_ok_and(|(caller, _)| caller.is_admin());
+        let admin = authenticate(&state, &http).await.is_ok_and(|who| who.caller.is_admin());
         if !admin {
             return HttpResponse::NotFound().finish();
         }

@@ -5,13 +5,39 @@ use std::{net::SocketAddr, time::Duration};
 use clap::Args;
 
 use crate::{
-    auth::{PartnerIdp, TokenService},
-    http::{graphql::EndpointSettings, limits::Budgets, rate_limit::RateLimits},
+    auth::{PartnerIdp, PartnerIdpError, TokenService},
+    http::{limits::Budgets, rate_limit::RateLimits, EndpointSettings},
 };
 
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/eccp.db?mode=rwc";
 /// Only for local development; production refuses to start with it.
 pub const DEVELOPMENT_JWT_SECRET: &str = "clusterbridge-development-secret-change-me";
+
+/// Settings the service refuses to start with.
+#[derive(Debug, thiserror::Error)]
+pub enum SettingsError {
+    #[error("JWT_SECRET must be set in production")]
+    DevelopmentSecretInProduction,
+    #[error("JWT_SECRET must be at least 32 bytes")]
+    ShortSecret,
+    #[error("JWT_RETIRED_KEYS: use kid=secret pairs")]
+    RetiredKeyPair,
+    #[error("JWT_RETIRED_KEYS: the key {0} is shorter than 32 bytes")]
+    ShortRetiredKey(String),
+    #[error("PARTNER_IDP_PUBLIC_KEY {path}: {source}")]
+    PartnerIdpKeyFile {
+        path: std::path::PathBuf,
+        source: std::io::Error,
+    },
+    #[error(transparent)]
+    PartnerIdp(#[from] PartnerIdpError),
+    #[error("set both PARTNER_IDP_ISSUER and PARTNER_IDP_PUBLIC_KEY, or neither")]
+    PartnerIdpHalfSet,
+    #[error("ACCESS_TOKEN_TTL must be between 60 and 86400 seconds")]
+    AccessTokenTtl,
+    #[error("REQUEST_TIMEOUT must be between 1 and 300 seconds")]
+    RequestTimeout,
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Environment {
@@ -85,7 +111,7 @@ pub struct Settings {
 
 impl Settings {
     /// The keys that sign and verify access tokens, from these settings.
-    pub fn token_service(&self) -> Result<TokenService, String> {
+    pub fn token_service(&self) -> Result<TokenService, SettingsError> {
         self.validate()?;
         let mut retired = Vec::new();
         for pair in self
@@ -94,15 +120,18 @@ impl Settings {
             .map(str::trim)
             .filter(|p| !p.is_empty())
         {
-            let (kid, secret) = pair.split_once('=').ok_or("JWT_RETIRED_KEYS: use kid=secret pairs")?;
+            let (kid, secret) = pair.split_once('=').ok_or(SettingsError::RetiredKeyPair)?;
             if secret.len() < 32 {
-                return Err(format!("JWT_RETIRED_KEYS: the key {kid} is shorter than 32 bytes"));
+                return Err(SettingsError::ShortRetiredKey(kid.to_owned()));
             }
             retired.push((kid.to_owned(), secret.to_owned()));
         }
         let partner_idp = match (&self.partner_idp_issuer, &self.partner_idp_public_key) {
             (Some(issuer), Some(path)) => {
-                let pem = std::fs::read(path).map_err(|e| format!("PARTNER_IDP_PUBLIC_KEY {}: {e}", path.display()))?;
+                let pem = std::fs::read(path).map_err(|source| SettingsError::PartnerIdpKeyFile {
+                    path: path.clone(),
+                    source,
+                })?;
                 let countries = self
                     .partner_idp_countries
                     .split(',')
@@ -117,10 +146,10 @@ impl Settings {
                 )?)
             }
             (None, None) => None,
-            _ => return Err("set both PARTNER_IDP_ISSUER and PARTNER_IDP_PUBLIC_KEY, or neither".into()),
+            _ => return Err(SettingsError::PartnerIdpHalfSet),
         };
         if !(60..=86_400).contains(&self.access_token_ttl) {
-            return Err("ACCESS_TOKEN_TTL must be between 60 and 86400 seconds".into());
+            return Err(SettingsError::AccessTokenTtl);
         }
         Ok(TokenService::with_keys(
             &self.jwt_key_id,
@@ -132,9 +161,9 @@ impl Settings {
     }
 
     /// The GraphQL endpoint's limits, from these settings.
-    pub fn endpoint_settings(&self) -> Result<EndpointSettings, String> {
+    pub fn endpoint_settings(&self) -> Result<EndpointSettings, SettingsError> {
         if !(1..=300).contains(&self.request_timeout) {
-            return Err("REQUEST_TIMEOUT must be between 1 and 300 seconds".into());
+            return Err(SettingsError::RequestTimeout);
         }
         let rate_limits = (self.rate_limit == "on").then_some(RateLimits {
             anonymous: self.rate_limit_anonymous,
@@ -161,12 +190,12 @@ impl Settings {
             .collect()
     }
 
-    pub fn validate(&self) -> Result<(), String> {
+    pub fn validate(&self) -> Result<(), SettingsError> {
         if self.environment == Environment::Production && self.jwt_secret == DEVELOPMENT_JWT_SECRET {
-            return Err("JWT_SECRET must be set in production".into());
+            return Err(SettingsError::DevelopmentSecretInProduction);
         }
         if self.jwt_secret.len() < 32 {
-            return Err("JWT_SECRET must be at least 32 bytes".into());
+            return Err(SettingsError::ShortSecret);
         }
         Ok(())
     }

@@ -71,10 +71,9 @@ pub async fn connect_with(
                 ("random_page_cost", "1.1".to_owned()),
             ])
         });
-    Database::connect(options).await.map_err(|err| {
-        tracing::error!(%err, "cannot connect to the database");
-        AppError::Internal
-    })
+    Database::connect(options)
+        .await
+        .map_err(|err| AppError::internal(format_args!("cannot connect to the database: {err}")))
 }
 
 pub async fn migrate(db: &DatabaseConnection) -> AppResult<()> {

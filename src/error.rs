@@ -2,11 +2,16 @@
 //!
 //! async-graphql's `custom-error-conversion` feature is on, so a bare `?` on a database error does
 //! not compile in a resolver: every failure passes through [`AppError`], which never carries SQL
-//! text or driver messages to the client.
+//! text or driver messages to the client. The codes and the HTTP statuses they lend an answer
+//! are one table, in [`code`].
 
-use async_graphql::ErrorExtensions;
+mod code;
+
+use async_graphql::{ErrorExtensions, ServerError};
 use sea_orm::{DbErr, SqlErr};
 use serde::Serialize;
+
+pub use code::{Answer, ErrorCode};
 
 /// An input field that failed validation, named as the client wrote it (`website`, `memberCounts.sme`).
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -36,24 +41,30 @@ pub enum AppError {
     /// The database cannot be reached; retrying later may succeed.
     #[error("the service is unavailable; retry shortly")]
     Unavailable,
-    /// The cause has been logged where it happened; the client learns only that it failed.
+    /// The cause has been logged, beside the request id; the client learns only that it failed.
+    /// Built by [`AppError::internal`] only, which does the logging.
     #[error("internal error")]
-    Internal,
+    Internal(Logged),
 }
 
+/// Proof that the cause of an [`AppError::Internal`] was logged: only [`AppError::internal`]
+/// makes one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Logged(());
+
 impl AppError {
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         match self {
-            AppError::BadUserInput { .. } => "BAD_USER_INPUT",
-            AppError::NotFound(_) => "NOT_FOUND",
-            AppError::Conflict(_) => "CONFLICT",
-            AppError::Unauthenticated(_) => "UNAUTHENTICATED",
-            AppError::Forbidden(_) => "FORBIDDEN",
-            AppError::RateLimited { .. } => "RATE_LIMITED",
-            AppError::CostLimitExceeded { .. } => "COST_LIMIT_EXCEEDED",
-            AppError::Timeout => "TIMEOUT",
-            AppError::Unavailable => "UNAVAILABLE",
-            AppError::Internal => "INTERNAL",
+            AppError::BadUserInput { .. } => ErrorCode::BadUserInput,
+            AppError::NotFound(_) => ErrorCode::NotFound,
+            AppError::Conflict(_) => ErrorCode::Conflict,
+            AppError::Unauthenticated(_) => ErrorCode::Unauthenticated,
+            AppError::Forbidden(_) => ErrorCode::Forbidden,
+            AppError::RateLimited { .. } => ErrorCode::RateLimited,
+            AppError::CostLimitExceeded { .. } => ErrorCode::CostLimitExceeded,
+            AppError::Timeout => ErrorCode::Timeout,
+            AppError::Unavailable => ErrorCode::Unavailable,
+            AppError::Internal(_) => ErrorCode::Internal,
         }
     }
 
@@ -67,10 +78,20 @@ impl AppError {
         }
     }
 
-    /// Logs an unexpected failure and hides it from the client.
+    /// Logs an unexpected failure and hides it from the client. The log line belongs to the
+    /// current span, which in a request is the endpoint's and carries the request id that the
+    /// client finds in `extensions.requestId`.
     pub fn internal(cause: impl std::fmt::Display) -> Self {
         tracing::error!(%cause, "internal error");
-        AppError::Internal
+        AppError::Internal(Logged(()))
+    }
+
+    /// This error as a request-level GraphQL error (no position), with all its extensions.
+    pub fn to_server_error(&self) -> ServerError {
+        let error = self.extend();
+        let mut server_error = ServerError::new(error.message, None);
+        server_error.extensions = error.extensions;
+        server_error
     }
 }
 
@@ -110,7 +131,7 @@ impl From<AppError> for async_graphql::Error {
 impl ErrorExtensions for AppError {
     fn extend(&self) -> async_graphql::Error {
         async_graphql::Error::new(self.to_string()).extend_with(|_, ext| {
-            ext.set("code", self.code());
+            ext.set("code", self.code().as_str());
             match self {
                 AppError::RateLimited { retry_after } => ext.set("retryAfter", retry_after.as_secs().max(1)),
                 AppError::CostLimitExceeded { cost, budget } => {
@@ -142,3 +163,47 @@ impl ErrorExtensions for AppError {
 }
 
 pub type AppResult<T> = Result<T, AppError>;
+
+#[cfg(test)]
+mod tests {
+    use std::sync::{Arc, Mutex};
+
+    use super::AppError;
+
+    /// Log lines, kept for the test to read.
+    #[derive(Clone, Default)]
+    struct Lines(Arc<Mutex<Vec<u8>>>);
+
+    impl std::io::Write for Lines {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0
+                .lock()
+                .map_err(|_| std::io::ErrorKind::Other)?
+                .extend_from_slice(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn an_internal_error_logs_its_cause_beside_the_request_id() {
+        let lines = Lines::default();
+        let writer = lines.clone();
+        let subscriber = tracing_subscriber::fmt()
+            .with_writer(move || writer.clone())
+            .with_ansi(false)
+            .finish();
+        let (request_id, err) = tracing::subscriber::with_default(subscriber, || {
+            let request_id = uuid::Uuid::now_v7();
+            let _request = tracing::info_span!("graphql", %request_id).entered();
+            (request_id, AppError::internal("disk on fire"))
+        });
+        assert_eq!(err.code(), super::ErrorCode::Internal);
+        assert_eq!(err.to_string(), "internal error", "the cause stays in the log");
+        let log = String::from_utf8(lines.0.lock().unwrap().clone()).unwrap();
+        assert!(log.contains(&format!("request_id={request_id}")), "{log}");
+        assert!(log.contains("disk on fire"), "{log}");
+    }
+}

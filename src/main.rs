@@ -5,12 +5,37 @@ use std::{net::TcpListener, process::ExitCode, time::Duration};
 
 use clap::{Parser, Subcommand};
 use clusterbridge::{
-    app::{self, AppState},
+    app,
     auth::{Principal, Role},
-    config::{Environment, Settings},
-    db, graphql, seed,
+    config::{Environment, Settings, SettingsError},
+    db,
+    error::AppError,
+    graphql,
+    http::AppState,
+    seed,
 };
 use tracing_subscriber::EnvFilter;
+
+/// Why a command failed; printed as the one line the operator reads.
+#[derive(Debug, thiserror::Error)]
+enum CliError {
+    #[error(transparent)]
+    Settings(#[from] SettingsError),
+    #[error(transparent)]
+    App(#[from] AppError),
+    #[error("{0}")]
+    Refused(&'static str),
+    #[error("cannot listen on {address}: {source}")]
+    Listen {
+        address: std::net::SocketAddr,
+        source: std::io::Error,
+    },
+    #[error(transparent)]
+    Io(#[from] std::io::Error),
+    /// The benchmark reports its failures as text.
+    #[error("benchmark: {0}")]
+    Benchmark(String),
+}
 
 #[derive(Parser)]
 #[command(
@@ -98,14 +123,14 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
-        Err(message) => {
-            tracing::error!("{message}");
+        Err(err) => {
+            tracing::error!("{err}");
             ExitCode::FAILURE
         }
     }
 }
 
-fn run(cli: Cli) -> Result<(), String> {
+fn run(cli: Cli) -> Result<(), CliError> {
     let settings = cli.settings;
     match cli.command.unwrap_or(Command::Serve) {
         Command::ExportSchema => {
@@ -128,25 +153,18 @@ fn run(cli: Cli) -> Result<(), String> {
                 clusters,
                 partner_organisations,
             };
-            let token = settings
-                .token_service()?
-                .issue(&principal, ttl)
-                .map_err(|e| e.to_string())?;
+            let token = settings.token_service()?.issue(&principal, ttl)?;
             println!("{token}");
             Ok(())
         }
         Command::Generate { clusters, seed } => block_on(async {
-            let db = db::connect_for_maintenance(&settings.database_url)
-                .await
-                .map_err(|e| e.to_string())?;
-            db::migrate(&db).await.map_err(|e| e.to_string())?;
-            if !seed::is_empty(&db).await.map_err(|e| e.to_string())? {
-                return Err("generate fills an empty database only".into());
+            let db = db::connect_for_maintenance(&settings.database_url).await?;
+            db::migrate(&db).await?;
+            if !seed::is_empty(&db).await? {
+                return Err(CliError::Refused("generate fills an empty database only"));
             }
             let started = std::time::Instant::now();
-            let report = clusterbridge::generate::generate(&db, clusters, seed)
-                .await
-                .map_err(|e| e.to_string())?;
+            let report = clusterbridge::generate::generate(&db, clusters, seed).await?;
             println!(
                 "generated {} clusters, {} members, {} partnerships, {} success stories in {:.1} s",
                 report.clusters,
@@ -158,10 +176,10 @@ fn run(cli: Cli) -> Result<(), String> {
             Ok(())
         }),
         Command::Benchmark { runs, seed } => block_on(async {
-            let db = db::connect(&settings.database_url, settings.database_max_connections)
+            let db = db::connect(&settings.database_url, settings.database_max_connections).await?;
+            let report = clusterbridge::benchmark::run(&db, settings.token_service()?, runs.max(1), seed)
                 .await
-                .map_err(|e| e.to_string())?;
-            let report = clusterbridge::benchmark::run(&db, settings.token_service()?, runs.max(1), seed).await?;
+                .map_err(CliError::Benchmark)?;
             let results = report.measurements;
             println!(
                 "{:<22} {:>10} {:>10} {:>10} {:>7}",
@@ -189,24 +207,20 @@ fn run(cli: Cli) -> Result<(), String> {
             );
             Ok(())
         }),
-        Command::Migrate => {
-            block_on(async { db::migrate_url(&settings.database_url).await.map_err(|e| e.to_string()) })
-        }
+        Command::Migrate => block_on(async { Ok(db::migrate_url(&settings.database_url).await?) }),
         Command::Seed => block_on(async {
-            db::migrate_url(&settings.database_url)
-                .await
-                .map_err(|e| e.to_string())?;
-            let db = db::connect(&settings.database_url, settings.database_max_connections)
-                .await
-                .map_err(|e| e.to_string())?;
-            if !seed::is_empty(&db).await.map_err(|e| e.to_string())? {
-                return Err("the database already holds clusters; seed loads demo data into an empty one only".into());
+            db::migrate_url(&settings.database_url).await?;
+            let db = db::connect(&settings.database_url, settings.database_max_connections).await?;
+            if !seed::is_empty(&db).await? {
+                return Err(CliError::Refused(
+                    "the database already holds clusters; seed loads demo data into an empty one only",
+                ));
             }
             let accounts = match settings.environment {
                 Environment::Production => seed::DemoAccounts::Skip,
                 Environment::Development => seed::DemoAccounts::Create,
             };
-            let report = seed::load_demo_data(&db, accounts).await.map_err(|e| e.to_string())?;
+            let report = seed::load_demo_data(&db, accounts).await?;
             tracing::info!(?report, "demo data loaded");
             Ok(())
         }),
@@ -217,34 +231,30 @@ fn run(cli: Cli) -> Result<(), String> {
     }
 }
 
-fn block_on<F: std::future::Future<Output = Result<(), String>>>(future: F) -> Result<(), String> {
+fn block_on<F: std::future::Future<Output = Result<(), CliError>>>(future: F) -> Result<(), CliError> {
     tokio::runtime::Builder::new_current_thread()
         .enable_all()
-        .build()
-        .map_err(|e| e.to_string())?
+        .build()?
         .block_on(future)
 }
 
-async fn serve(settings: Settings) -> Result<(), String> {
-    db::migrate_url(&settings.database_url)
-        .await
-        .map_err(|e| e.to_string())?;
+async fn serve(settings: Settings) -> Result<(), CliError> {
+    db::migrate_url(&settings.database_url).await?;
     let db = db::connect_with(
         &settings.database_url,
         settings.database_max_connections,
         Duration::from_secs(settings.database_acquire_timeout.max(1)),
         Duration::from_secs(settings.request_timeout),
     )
-    .await
-    .map_err(|e| e.to_string())?;
-    if settings.environment == Environment::Development && seed::is_empty(&db).await.map_err(|e| e.to_string())? {
-        let report = seed::load_demo_data(&db, seed::DemoAccounts::Create)
-            .await
-            .map_err(|e| e.to_string())?;
+    .await?;
+    if settings.environment == Environment::Development && seed::is_empty(&db).await? {
+        let report = seed::load_demo_data(&db, seed::DemoAccounts::Create).await?;
         tracing::info!(?report, "empty database: demo data loaded");
     }
-    let listener = TcpListener::bind(settings.listen_addr)
-        .map_err(|e| format!("cannot listen on {}: {e}", settings.listen_addr))?;
+    let listener = TcpListener::bind(settings.listen_addr).map_err(|source| CliError::Listen {
+        address: settings.listen_addr,
+        source,
+    })?;
     tracing::info!(
         "GraphiQL on http://{}/ — API on http://{}/graphql",
         settings.listen_addr,
@@ -253,8 +263,5 @@ async fn serve(settings: Settings) -> Result<(), String> {
     let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
     let tokens = settings.token_service()?;
     let state = AppState::with_settings(db, tokens, settings.endpoint_settings()?);
-    app::server(listener, state, workers, settings.cors_origins())
-        .map_err(|e| e.to_string())?
-        .await
-        .map_err(|e| e.to_string())
+    Ok(app::server(listener, state, workers, settings.cors_origins())?.await?)
 }

@@ -42,19 +42,29 @@ pub struct PartnerIdp {
     pub countries: Vec<String>,
 }
 
+/// Why a partner's identity provider cannot be trusted as configured.
+#[derive(Debug, thiserror::Error)]
+pub enum PartnerIdpError {
+    #[error("partner identity provider algorithm {0:?}: use RS256 or EdDSA")]
+    Algorithm(String),
+    #[error("partner identity provider key: {0}")]
+    Key(#[from] jsonwebtoken::errors::Error),
+}
+
 impl PartnerIdp {
     /// `algorithm` is RS256 or EdDSA; `pem` the provider's public key.
-    pub fn from_pem(issuer: &str, algorithm: &str, pem: &[u8], countries: Vec<String>) -> Result<Self, String> {
+    pub fn from_pem(
+        issuer: &str,
+        algorithm: &str,
+        pem: &[u8],
+        countries: Vec<String>,
+    ) -> Result<Self, PartnerIdpError> {
         let (algorithm, key) = match algorithm {
             "RS256" => (Algorithm::RS256, DecodingKey::from_rsa_pem(pem)),
             "EdDSA" => (Algorithm::EdDSA, DecodingKey::from_ed_pem(pem)),
-            other => {
-                return Err(format!(
-                    "partner identity provider algorithm {other:?}: use RS256 or EdDSA"
-                ))
-            }
+            other => return Err(PartnerIdpError::Algorithm(other.to_owned())),
         };
-        let key = key.map_err(|e| format!("partner identity provider key: {e}"))?;
+        let key = key?;
         Ok(Self {
             issuer: issuer.to_owned(),
             algorithm,

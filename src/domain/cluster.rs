@@ -606,7 +606,10 @@ async fn save<C: ConnectionTrait>(
     if result.rows_affected != 1 {
         return Err(stale(expected_version + 1, expected_version));
     }
-    cluster::Entity::find_by_id(id).one(db).await?.ok_or(AppError::Internal)
+    cluster::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or_else(|| AppError::internal("the cluster is missing after its update"))
 }
 
 /// Applies `change` to the stored profile, provided nobody changed it since the client read

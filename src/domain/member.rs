@@ -160,7 +160,7 @@ pub async fn update<C: TransactionTrait>(
     let model = member::Entity::find_by_id(id)
         .one(&txn)
         .await?
-        .ok_or(AppError::Internal)?;
+        .ok_or_else(|| AppError::internal("the member is missing after its update"))?;
     super::search::reindex(&txn, cluster.id).await?;
     audit::record(&txn, actor, entry(id, "UPDATE", changed, &cluster)).await?;
     txn.commit().await?;

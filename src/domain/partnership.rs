@@ -357,7 +357,7 @@ pub async fn update<C: TransactionTrait>(
     let model = partnership::Entity::find_by_id(id)
         .one(&txn)
         .await?
-        .ok_or(AppError::Internal)?;
+        .ok_or_else(|| AppError::internal("the partnership is missing after its update"))?;
     audit::record(
         &txn,
         actor,
@@ -535,5 +535,5 @@ async fn bump<C: ConnectionTrait>(db: &C, current: partnership::Model) -> AppRes
     partnership::Entity::find_by_id(current.id)
         .one(db)
         .await?
-        .ok_or(AppError::Internal)
+        .ok_or_else(|| AppError::internal("the partnership is missing after its update"))
 }

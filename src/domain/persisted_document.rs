@@ -92,5 +92,7 @@ pub async fn trust<C: ConnectionTrait>(
         country: None,
     };
     audit::record(db, actor, entry).await?;
-    find(db, &hash).await?.ok_or(AppError::Internal)
+    find(db, &hash)
+        .await?
+        .ok_or_else(|| AppError::internal("the trusted document is missing after it was stored"))
 }

@@ -197,7 +197,7 @@ async fn revision<C: ConnectionTrait>(db: &C) -> AppResult<i64> {
             "SELECT revision FROM directory_revision WHERE id = 1",
         ))
         .await?
-        .ok_or(AppError::Internal)?;
+        .ok_or_else(|| AppError::internal("directory_revision has no row"))?;
     Ok(row.try_get::<i64>("", "revision")?)
 }
 

@@ -225,7 +225,7 @@ pub async fn update<C: TransactionTrait>(
     let model = success_story::Entity::find_by_id(id)
         .one(&txn)
         .await?
-        .ok_or(AppError::Internal)?;
+        .ok_or_else(|| AppError::internal("the success story is missing after its update"))?;
     audit::record(
         &txn,
         actor,

@@ -10,6 +10,7 @@ use super::{
     cluster::{Cluster, TYPE_NAME as CLUSTER},
     connection::{parts, wants_total_count, ClusterConnection, Connection, PageInfo},
     context::{db, partner_index, visibility},
+    cost::page_cost,
     enums::{
         to_entity, ClusterKind, ClusterLabel, ClusterStatus, Ecosystem, EmergingIndustry, OrderDirection,
         PartnershipKind,
@@ -23,7 +24,6 @@ use crate::{
         recommendation,
     },
     error::AppResult,
-    http::limits::page_cost,
 };
 
 /// Per request: the search extracts of the clusters a text search returned.

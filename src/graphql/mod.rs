@@ -4,6 +4,7 @@ pub mod account;
 pub mod cluster;
 pub mod connection;
 pub mod context;
+pub mod cost;
 pub mod discovery;
 pub mod enums;
 pub mod loaders;
@@ -13,6 +14,7 @@ pub mod partner_organisation;
 pub mod partner_search;
 pub mod partnership;
 pub mod scalars;
+pub mod shape;
 pub mod success_story;
 pub mod trusted_document;
 
@@ -22,7 +24,6 @@ use sea_orm::DatabaseConnection;
 use crate::{
     auth::{Caller, TokenService},
     domain::policy::Visibility,
-    http::limits::CostGuard,
 };
 
 /// Deepest selection a query may have; the deepest useful query (clusters → partnerships →
@@ -64,7 +65,7 @@ pub fn build_schema(db: DatabaseConnection, tokens: TokenService, production: bo
         .data(db)
         .data(tokens)
         .data(crate::domain::recommendation::PartnerIndex::default())
-        .extension(CostGuard)
+        .extension(cost::CostGuard)
         .limit_depth(MAX_DEPTH)
         .limit_directives(MAX_DIRECTIVES_PER_FIELD);
     // "Did you mean …?" hints map the schema for someone who may not read it.
@@ -92,6 +93,9 @@ pub fn request_data(
     let loaders = loaders::Loaders::new(db.clone(), Visibility::of(&caller));
     request
         .data(caller)
-        .data(DataLoader::new(loaders, tokio::spawn))
+        // The loaders' tasks log in the request's span, so an internal error shows its request id.
+        .data(DataLoader::new(loaders, |load| {
+            tokio::spawn(tracing::Instrument::in_current_span(load))
+        }))
         .data(discovery::Highlights::default())
 }

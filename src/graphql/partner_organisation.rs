@@ -7,12 +7,12 @@ use super::{
     cluster::Cluster,
     connection::{slice_connection, PartnerOrganisationConnection},
     context::{db, list, loaders},
+    cost::page_cost,
     loaders as l, node,
 };
 use crate::{
     domain::{pagination::PageRequest, partner_organisation as domain, validation::Checker},
     error::AppResult,
-    http::limits::page_cost,
 };
 
 pub const TYPE_NAME: &str = "PartnerOrganisation";

@@ -10,6 +10,7 @@ use super::{
         slice_connection, total_count_if_selected, Connection, ExpressionOfInterestConnection, PartnerSearchConnection,
     },
     context::{caller, db, list, loaders, visibility},
+    cost::page_cost,
     enums::{to_entity, Ecosystem},
     loaders as l, node,
     scalars::Date,
@@ -21,7 +22,6 @@ use crate::{
         policy,
     },
     error::AppResult,
-    http::limits::page_cost,
 };
 
 pub const TYPE_NAME: &str = "PartnerSearch";

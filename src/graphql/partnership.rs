@@ -10,6 +10,7 @@ use super::{
         nested_connection, total_count_if_selected, Connection, PartnershipConnection, PartnershipMemberConnection,
     },
     context::{caller, db, list, loaders},
+    cost::page_cost,
     enums::{to_entity, Ecosystem, InvitationState, PartnershipKind, PartnershipRole, PartnershipStatus},
     loaders as l, node,
     scalars::Date,
@@ -21,7 +22,6 @@ use crate::{
         policy,
     },
     error::AppResult,
-    http::limits::page_cost,
 };
 
 pub const TYPE_NAME: &str = "Partnership";

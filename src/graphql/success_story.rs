@@ -8,6 +8,7 @@ use super::{
     cluster::{patch, Cluster, TYPE_NAME as CLUSTER},
     connection::{nested_connection, total_count_if_selected, ClusterConnection, Connection, SuccessStoryConnection},
     context::{caller, db, loaders},
+    cost::page_cost,
     enums::StoryOutcome,
     loaders as l, node,
     partnership::{Partnership, TYPE_NAME as PARTNERSHIP},
@@ -19,7 +20,6 @@ use crate::{
         success_story::{self as domain, StoryProfile},
     },
     error::AppResult,
-    http::limits::page_cost,
 };
 
 pub const TYPE_NAME: &str = "SuccessStory";

@@ -1,14 +1,32 @@
 //! `Idempotency-Key` for mutations: a replay gets the first answer, the same key with another
 //! request is refused, and so is the same key while the first request still runs. Keys live in
-//! the database, so a retry that lands on another replica is recognised too.
+//! the database, so a retry that lands on another replica is recognised too. The endpoint's
+//! step that uses them is `claim.rs`.
 
+use async_graphql::Request;
 use chrono::Utc;
 use entity::idempotency_key;
 use sea_orm::{ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
+use sha2::{Digest, Sha256};
 
 use crate::error::{AppError, AppResult};
 
 pub const MAX_KEY_LENGTH: usize = 255;
+
+/// What makes two requests the same for an idempotency key.
+pub fn fingerprint(request: &Request) -> String {
+    let variables = serde_json::to_string(&request.variables).unwrap_or_default();
+    let mut hasher = Sha256::new();
+    for part in [
+        request.query.as_str(),
+        request.operation_name.as_deref().unwrap_or(""),
+        &variables,
+    ] {
+        hasher.update(part.as_bytes());
+        hasher.update([0]);
+    }
+    hex::encode(hasher.finalize())
+}
 
 pub enum Claim {
     /// First use: run the request, then [`finish`] or [`release`].
@@ -44,7 +62,7 @@ pub async fn claim(db: &DatabaseConnection, principal: &str, key: &str, fingerpr
     let row = idempotency_key::Entity::find_by_id((principal.to_owned(), key.to_owned()))
         .one(db)
         .await?
-        .ok_or(AppError::Internal)?;
+        .ok_or_else(|| AppError::internal("the idempotency key is missing after its insert"))?;
     Ok(if row.fingerprint != fingerprint {
         Claim::Mismatch
     } else {

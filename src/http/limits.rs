@@ -1,29 +1,17 @@
-//! What one request may cost, checked after validation and before any resolver runs: a budget of
-//! cost points per request (a batch shares one), and the caller's rate limits. The cost of every
-//! answer is reported in `extensions.cost`.
+//! What one HTTP request may spend: a budget of cost points per request (a batch shares one),
+//! and the caller's rate limits. The schema prices the document (`graphql::cost`); the
+//! [`Meter`] here decides whether that price is affordable.
 
 use std::sync::{Arc, Mutex};
 
-use async_graphql::{
-    extensions::{Extension, ExtensionContext, ExtensionFactory, NextRequest, NextValidation},
-    Response, ServerError, ValidationResult,
-};
 use sea_orm::DatabaseConnection;
 
 use super::rate_limit::{self, RateLimits};
 use crate::{
     auth::{Actor, Caller},
     error::AppError,
+    graphql::cost::CostMeter,
 };
-
-/// Cost of one connection field: its page size (default 20, at most 100) times what each item costs.
-pub fn page_cost(first: Option<i32>, last: Option<i32>, child_complexity: usize) -> usize {
-    let page = first
-        .or(last)
-        .unwrap_or(crate::domain::pagination::DEFAULT_PAGE_SIZE)
-        .clamp(1, 100) as usize;
-    page.saturating_mul(child_complexity.max(1))
-}
 
 /// Limits on one request.
 #[derive(Debug, Clone)]
@@ -55,7 +43,13 @@ pub struct Meter {
 }
 
 impl Meter {
-    pub fn new(budgets: &Budgets, caller: &Caller, address: String, db: DatabaseConnection) -> Arc<Self> {
+    /// The meter of one HTTP request, as the schema's cost guard reads it.
+    pub fn for_request(
+        budgets: &Budgets,
+        caller: &Caller,
+        address: String,
+        db: DatabaseConnection,
+    ) -> Arc<dyn CostMeter> {
         let budget = if caller.principal().is_some() {
             budgets.signed_in
         } else {
@@ -70,10 +64,16 @@ impl Meter {
             rate_limits: budgets.rate_limits,
         })
     }
+}
 
+#[async_graphql::async_trait::async_trait]
+impl CostMeter for Meter {
     async fn charge(&self, cost: usize) -> Result<(), AppError> {
         {
-            let mut left = self.left.lock().map_err(|_| AppError::Internal)?;
+            let mut left = self
+                .left
+                .lock()
+                .map_err(|_| AppError::internal("the cost meter's lock is poisoned"))?;
             if cost > *left {
                 return Err(AppError::CostLimitExceeded {
                     cost,
@@ -96,49 +96,5 @@ impl Meter {
             rate_limit::charge(&self.db, &format!("address:{}", self.address), limits.per_address, cost).await?;
         }
         Ok(())
-    }
-}
-
-/// The async-graphql extension that applies the [`Meter`].
-pub struct CostGuard;
-
-impl ExtensionFactory for CostGuard {
-    fn create(&self) -> Arc<dyn Extension> {
-        Arc::new(CostGuardExtension { cost: Mutex::new(None) })
-    }
-}
-
-struct CostGuardExtension {
-    cost: Mutex<Option<usize>>,
-}
-
-#[async_graphql::async_trait::async_trait]
-impl Extension for CostGuardExtension {
-    async fn request(&self, ctx: &ExtensionContext<'_>, next: NextRequest<'_>) -> Response {
-        let mut response = next.run(ctx).await;
-        if let Some(cost) = self.cost.lock().ok().and_then(|c| *c) {
-            response
-                .extensions
-                .insert("cost".into(), async_graphql::Value::from(cost as u64));
-        }
-        response
-    }
-
-    async fn validation(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        next: NextValidation<'_>,
-    ) -> Result<ValidationResult, Vec<ServerError>> {
-        let result = next.run(ctx).await?;
-        if let Ok(mut cost) = self.cost.lock() {
-            *cost = Some(result.complexity);
-        }
-        if let Some(meter) = ctx.data_opt::<Arc<Meter>>() {
-            meter.charge(result.complexity).await.map_err(|err| {
-                let err: async_graphql::Error = err.into();
-                vec![err.into_server_error(async_graphql::Pos::default())]
-            })?;
-        }
-        Ok(result)
     }
 }

@@ -1,7 +1,18 @@
-//! GraphQL over HTTP: the one endpoint and the limits around it.
+//! GraphQL over HTTP: the one endpoint, its steps, and the limits around it.
 
+mod authenticate;
+mod claim;
+mod execute;
 pub mod graphql;
-mod idempotency;
+pub mod idempotency;
 pub mod limits;
+mod negotiate;
+mod prepare;
 pub mod rate_limit;
-mod shape;
+pub mod read;
+mod refusal;
+mod respond;
+pub mod state;
+
+pub use authenticate::{authenticate, Authenticated};
+pub use state::{AppState, EndpointSettings};

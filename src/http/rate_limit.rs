@@ -59,7 +59,7 @@ pub async fn charge(db: &DatabaseConnection, key: &str, per_minute: u64, cost: u
         .lock_exclusive()
         .one(&txn)
         .await?
-        .ok_or(AppError::Internal)?;
+        .ok_or_else(|| AppError::internal("the rate-limit bucket is missing after its insert"))?;
     let next = bucket.theoretical_arrival_ms.max(now) + increment;
     let wait_ms = next - WINDOW_MS - now;
     if wait_ms > 0 {

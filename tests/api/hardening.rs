@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use clusterbridge::{
     auth::Role,
-    http::{graphql::EndpointSettings, limits::Budgets, rate_limit::RateLimits},
+    http::{limits::Budgets, rate_limit::RateLimits, EndpointSettings},
 };
 use serde_json::{json, Value};
 
@@ -458,7 +458,7 @@ fn idempotency_keys_make_retries_safe() {
     // A first request still running under the same key: the retry is told to wait.
     let body = create("Busy Retried Cluster");
     let request: async_graphql::Request = serde_json::from_str(&body).unwrap();
-    let fingerprint = clusterbridge::http::graphql::fingerprint(&request);
+    let fingerprint = clusterbridge::http::idempotency::fingerprint(&request);
     app.sql(&format!(
         "INSERT INTO idempotency_key (principal, key, fingerprint, response, created_at) \
          VALUES ('test@example.org', 'busy', '{fingerprint}', NULL, '2026-11-25 00:00:00+00:00')"

@@ -58,3 +58,46 @@ fn unreadable_requests_get_a_coded_error() {
     let body: serde_json::Value = response.body_mut().read_json().unwrap();
     assert_eq!(body["errors"][0]["extensions"]["code"], "BAD_USER_INPUT");
 }
+
+/// One table decides the status of every code, per media type: classic JSON clients get 200 for
+/// GraphQL errors, graphql-response+json clients a 4xx when nothing ran.
+#[test]
+fn statuses_come_from_the_error_table() {
+    let app = TestApp::empty();
+    let post = |accept: &str, body: serde_json::Value| {
+        let mut response = app
+            .agent()
+            .post(format!("{}/graphql", app.base))
+            .header("Content-Type", "application/json")
+            .header("Accept", accept)
+            .send(body.to_string())
+            .expect("request");
+        let body: serde_json::Value = response.body_mut().read_json().expect("JSON");
+        let code = body["errors"][0]["extensions"]["code"]
+            .as_str()
+            .unwrap_or("")
+            .to_owned();
+        (response.status().as_u16(), code)
+    };
+    let deep = format!("{{ me {}", "{ role ".repeat(70));
+    let unknown_hash = json!({ "extensions": { "persistedQuery": { "version": 1, "sha256Hash": "ab".repeat(32) } } });
+    let nul = json!({ "query": "{ me { role } }", "variables": { "x": "\u{0}" } });
+    for (body, code, modern, classic) in [
+        (json!({ "query": deep }), "QUERY_TOO_LARGE", 422, 200),
+        (unknown_hash, "PERSISTED_QUERY_NOT_FOUND", 200, 200),
+        (nul, "BAD_USER_INPUT", 400, 200),
+        (
+            json!({ "query": "{ clusterz }" }),
+            "GRAPHQL_VALIDATION_FAILED",
+            422,
+            200,
+        ),
+    ] {
+        let expected = |status| (status, code.to_owned());
+        assert_eq!(
+            post("application/graphql-response+json", body.clone()),
+            expected(modern)
+        );
+        assert_eq!(post("application/json", body), expected(classic));
+    }
+}

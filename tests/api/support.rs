@@ -11,10 +11,10 @@ use std::{
 };
 
 use clusterbridge::{
-    app::{self, AppState},
+    app,
     auth::{Actor, PartnerIdp, Principal, Role, TokenService},
     db,
-    http::graphql::EndpointSettings,
+    http::{AppState, EndpointSettings},
     seed,
 };
 use serde_json::{json, Value};

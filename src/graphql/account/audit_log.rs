@@ -13,12 +13,12 @@ use crate::{
         policy,
     },
     error::AppResult,
+    graphql::cost::page_cost,
     graphql::{
         connection::{total_count_if_selected, AuditEntryConnection, Connection},
         context::{caller, db},
         node,
     },
-    http::limits::page_cost,
 };
 
 /// One successful change.

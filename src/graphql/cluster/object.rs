@@ -8,6 +8,7 @@ use super::TYPE_NAME;
 use crate::{
     domain::{cluster as domain, pagination::PageRequest, policy},
     error::AppResult,
+    graphql::cost::page_cost,
     graphql::{
         connection::{nested_connection, MemberConnection, PartnershipConnection, SuccessStoryConnection},
         context::{caller, db, list, loaders, visibility},
@@ -20,7 +21,6 @@ use crate::{
         scalars::Date,
         success_story::SuccessStory,
     },
-    http::limits::page_cost,
 };
 
 /// A cluster organisation's public profile: an industry association, research centre,

@@ -1,5 +1,6 @@
-//! Checks on the shape of a document, before validation or any SQL: how many aliases, fields
-//! and directives, and how often one field repeats in a selection.
+//! Checks on the shape of a document, before validation or any SQL: how deep its brackets nest
+//! (before parsing), how many aliases, fields and directives it has, and how often one field
+//! repeats in a selection.
 
 use std::collections::HashMap;
 
@@ -70,4 +71,58 @@ pub fn problem(document: &ExecutableDocument) -> Option<String> {
     } else {
         None
     }
+}
+
+/// Deepest nesting of brackets and braces a document may have, strings aside. Selections are
+/// limited to 12 levels anyway; input values rarely pass 5.
+pub const MAX_NESTING: usize = 64;
+
+/// How deep `(`, `[` and `{` nest in a GraphQL document, outside strings and comments.
+pub fn nesting_depth(query: &str) -> usize {
+    let (mut depth, mut deepest) = (0usize, 0usize);
+    let mut chars = query.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '#' => {
+                for c in chars.by_ref() {
+                    if c == '\n' || c == '\r' {
+                        break;
+                    }
+                }
+            }
+            '"' => {
+                // Block strings ("""…""") and plain strings with escapes.
+                if chars.peek() == Some(&'"') {
+                    chars.next();
+                    if chars.peek() == Some(&'"') {
+                        chars.next();
+                        let mut quotes = 0;
+                        for c in chars.by_ref() {
+                            quotes = if c == '"' { quotes + 1 } else { 0 };
+                            if quotes == 3 {
+                                break;
+                            }
+                        }
+                    }
+                    continue;
+                }
+                while let Some(c) = chars.next() {
+                    match c {
+                        '\\' => {
+                            chars.next();
+                        }
+                        '"' | '\n' => break,
+                        _ => {}
+                    }
+                }
+            }
+            '(' | '[' | '{' => {
+                depth += 1;
+                deepest = deepest.max(depth);
+            }
+            ')' | ']' | '}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    deepest
 }

@@ -1,0 +1,136 @@
+//! The one table of error codes: every refusal of the service, from a bad input field to a body
+//! over a mebibyte, carries one of these in `extensions.code`, and the table says which HTTP
+//! status it lends the answer, so the endpoint never matches code strings to pick one.
+
+use actix_web::http::StatusCode;
+use async_graphql::{ServerError, Value};
+
+/// Where an error reaches the client; with the code, this decides the HTTP status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Answer {
+    /// The whole HTTP request is refused before any operation runs.
+    Refusal,
+    /// In a GraphQL response as `application/json`, or in one as
+    /// `application/graphql-response+json` that has data: 200 unless retrying later may help.
+    Json,
+    /// In an `application/graphql-response+json` response without data: GraphQL over HTTP asks
+    /// for a 4xx or 5xx status there.
+    GraphqlResponseWithoutData,
+}
+
+macro_rules! error_codes {
+    ($($(#[doc = $doc:literal])* $variant:ident = $code:literal, $refused:literal, $json:literal, $bare:literal, $transient:literal;)*) => {
+        /// Every `extensions.code` the service sends.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum ErrorCode {
+            $($(#[doc = $doc])* $variant,)*
+        }
+
+        impl ErrorCode {
+            pub const ALL: &'static [ErrorCode] = &[$(ErrorCode::$variant,)*];
+
+            /// The code as it travels in `extensions.code`.
+            pub const fn as_str(self) -> &'static str {
+                match self {
+                    $(ErrorCode::$variant => $code,)*
+                }
+            }
+
+            /// The HTTP status an error with this code lends the answer that carries it.
+            pub fn status(self, answer: Answer) -> StatusCode {
+                let status: u16 = match (self, answer) {
+                    $((ErrorCode::$variant, Answer::Refusal) => $refused,)*
+                    $((ErrorCode::$variant, Answer::Json) => $json,)*
+                    $((ErrorCode::$variant, Answer::GraphqlResponseWithoutData) => $bare,)*
+                };
+                StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
+            }
+
+            /// Whether the same request may succeed later, so an idempotency key must not keep
+            /// this answer.
+            pub const fn transient(self) -> bool {
+                match self {
+                    $(ErrorCode::$variant => $transient,)*
+                }
+            }
+        }
+    };
+}
+
+error_codes! {
+    // variant                          code                         refused json bare  transient
+    /// An input failed validation; `extensions.fields` lists every bad field.
+    BadUserInput = "BAD_USER_INPUT",                                    400, 200, 400, false;
+    /// No credential where one is needed, or a bad one.
+    Unauthenticated = "UNAUTHENTICATED",                                401, 200, 422, false;
+    /// Signed in, but not allowed.
+    Forbidden = "FORBIDDEN",                                            403, 200, 422, false;
+    /// The record to change, or one it refers to, does not exist.
+    NotFound = "NOT_FOUND",                                             404, 200, 422, false;
+    /// A stale version, a unique value in use, or a key still in use by a running request.
+    Conflict = "CONFLICT",                                              409, 200, 422, false;
+    /// Over the rate limit; `extensions.retryAfter` says when to try again.
+    RateLimited = "RATE_LIMITED",                                       429, 429, 429, true;
+    /// The document costs more than the request's budget.
+    CostLimitExceeded = "COST_LIMIT_EXCEEDED",                          422, 200, 422, false;
+    /// The request ran too long and was cancelled.
+    Timeout = "TIMEOUT",                                                503, 503, 503, true;
+    /// The database cannot be reached.
+    Unavailable = "UNAVAILABLE",                                        503, 503, 503, true;
+    /// Anything unexpected; the cause is in the log beside `extensions.requestId`.
+    Internal = "INTERNAL",                                              500, 200, 500, true;
+    /// The document does not parse.
+    GraphqlParseFailed = "GRAPHQL_PARSE_FAILED",                        400, 200, 400, false;
+    /// The document does not fit the schema, or its variables do not fit the document.
+    GraphqlValidationFailed = "GRAPHQL_VALIDATION_FAILED",              400, 200, 422, false;
+    /// Too many aliases, fields, directives or repeats, or brackets nested too deep.
+    QueryTooLarge = "QUERY_TOO_LARGE",                                  400, 200, 422, false;
+    /// A hash without its document. Persisted-query clients expect this in a 200 answer,
+    /// then send the document with its hash.
+    PersistedQueryNotFound = "PERSISTED_QUERY_NOT_FOUND",               200, 200, 200, false;
+    /// The client accepts no media type this endpoint answers.
+    NotAcceptable = "NOT_ACCEPTABLE",                                   406, 406, 406, false;
+    /// The body is not JSON.
+    UnsupportedMediaType = "UNSUPPORTED_MEDIA_TYPE",                    415, 415, 415, false;
+    /// The body is over the limit.
+    PayloadTooLarge = "PAYLOAD_TOO_LARGE",                              413, 413, 413, false;
+    /// A mutation sent with GET.
+    MethodNotAllowed = "METHOD_NOT_ALLOWED",                            405, 405, 405, false;
+    /// A body a browser may send cross-site without asking first (CSRF), without a preflight header.
+    PreflightRequired = "PREFLIGHT_REQUIRED",                           400, 400, 400, false;
+    /// An `Idempotency-Key` used before for a different request.
+    IdempotencyKeyReused = "IDEMPOTENCY_KEY_REUSED",                    422, 422, 422, false;
+}
+
+impl ErrorCode {
+    /// The code of a GraphQL error, if it has one of ours.
+    pub fn of(error: &ServerError) -> Option<ErrorCode> {
+        match error.extensions.as_ref()?.get("code")? {
+            Value::String(code) => ErrorCode::ALL.iter().copied().find(|c| c.as_str() == code),
+            _ => None,
+        }
+    }
+
+    /// A request-level GraphQL error with this code.
+    pub fn server_error(self, message: impl Into<String>) -> ServerError {
+        let mut error = ServerError::new(message, None);
+        error
+            .extensions
+            .get_or_insert_with(Default::default)
+            .set("code", self.as_str());
+        error
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ErrorCode;
+
+    #[test]
+    fn codes_are_unique_and_read_back() {
+        for (i, code) in ErrorCode::ALL.iter().enumerate() {
+            assert!(ErrorCode::ALL[..i].iter().all(|c| c.as_str() != code.as_str()));
+            assert_eq!(ErrorCode::of(&code.server_error("x")), Some(*code));
+        }
+    }
+}

@@ -1,0 +1,73 @@
+//! What a document costs, as part of the schema: `page_cost` prices each connection field, and
+//! [`CostGuard`] charges the total to the request's [`CostMeter`] after validation and before any
+//! resolver runs. The cost of every answer is reported in `extensions.cost`.
+
+use std::sync::{Arc, Mutex};
+
+use async_graphql::{
+    extensions::{Extension, ExtensionContext, ExtensionFactory, NextRequest, NextValidation},
+    Response, ServerError, ValidationResult,
+};
+
+use crate::error::AppResult;
+
+/// Cost of one connection field: its page size (default 20, at most 100) times what each item costs.
+pub fn page_cost(first: Option<i32>, last: Option<i32>, child_complexity: usize) -> usize {
+    let page = first
+        .or(last)
+        .unwrap_or(crate::domain::pagination::DEFAULT_PAGE_SIZE)
+        .clamp(1, 100) as usize;
+    page.saturating_mul(child_complexity.max(1))
+}
+
+/// Whoever pays for a request: the transport puts one in the request data (as
+/// `Arc<dyn CostMeter>`), so the budget and the rate limits stay the transport's business.
+#[async_graphql::async_trait::async_trait]
+pub trait CostMeter: Send + Sync {
+    /// Charges `cost` points, or refuses the request.
+    async fn charge(&self, cost: usize) -> AppResult<()>;
+}
+
+/// The async-graphql extension that charges each document's cost to the request's [`CostMeter`].
+pub struct CostGuard;
+
+impl ExtensionFactory for CostGuard {
+    fn create(&self) -> Arc<dyn Extension> {
+        Arc::new(CostGuardExtension { cost: Mutex::new(None) })
+    }
+}
+
+struct CostGuardExtension {
+    cost: Mutex<Option<usize>>,
+}
+
+#[async_graphql::async_trait::async_trait]
+impl Extension for CostGuardExtension {
+    async fn request(&self, ctx: &ExtensionContext<'_>, next: NextRequest<'_>) -> Response {
+        let mut response = next.run(ctx).await;
+        if let Some(cost) = self.cost.lock().ok().and_then(|c| *c) {
+            response
+                .extensions
+                .insert("cost".into(), async_graphql::Value::from(cost as u64));
+        }
+        response
+    }
+
+    async fn validation(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        next: NextValidation<'_>,
+    ) -> Result<ValidationResult, Vec<ServerError>> {
+        let result = next.run(ctx).await?;
+        if let Ok(mut cost) = self.cost.lock() {
+            *cost = Some(result.complexity);
+        }
+        if let Some(meter) = ctx.data_opt::<Arc<dyn CostMeter>>() {
+            meter.charge(result.complexity).await.map_err(|err| {
+                let err: async_graphql::Error = err.into();
+                vec![err.into_server_error(async_graphql::Pos::default())]
+            })?;
+        }
+        Ok(result)
+    }
+}

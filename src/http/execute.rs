@@ -1,0 +1,31 @@
+//! Step 6, execute: runs one prepared operation against the schema, as the caller, within the
+//! request's budget and time limit.
+
+use std::sync::Arc;
+
+use async_graphql::Response;
+
+use super::{prepare::Prepared, state::AppState};
+use crate::{
+    auth::Caller,
+    error::{AppError, ErrorCode},
+    graphql::{self, cost::CostMeter},
+};
+
+pub async fn execute(state: &AppState, prepared: Prepared, caller: &Caller, meter: Arc<dyn CostMeter>) -> Response {
+    let mut request = graphql::request_data(prepared.request, &state.db, caller.clone()).data(meter);
+    if state.settings.production && !caller.is_admin() {
+        if prepared.introspects {
+            let error = ErrorCode::Forbidden.server_error("introspection is for administrators");
+            return Response::from_errors(vec![error]);
+        }
+        request = request.disable_introspection();
+    }
+    match tokio::time::timeout(state.settings.request_timeout, state.schema.execute(request)).await {
+        Ok(response) => response,
+        Err(_) => {
+            tracing::warn!("request timed out");
+            Response::from_errors(vec![AppError::Timeout.to_server_error()])
+        }
+    }
+}

@@ -1,0 +1,145 @@
+//! Step 4, prepare: resolves a persisted document, applies an API key's allow-list, refuses NUL
+//! and deep nesting, parses the document once (async-graphql runs the parsed document) and
+//! checks its shape.
+
+use async_graphql::{
+    parser::types::{ExecutableDocument, OperationType, Selection},
+    Request, ServerError, Value,
+};
+
+use super::{refusal::Refusal, state::AppState};
+use crate::{
+    domain::persisted_document,
+    error::ErrorCode,
+    graphql::shape::{self, nesting_depth, MAX_NESTING},
+};
+
+/// An operation ready to run: its document parsed and handed to the request.
+pub struct Prepared {
+    pub request: Request,
+    pub operation: Option<OperationType>,
+    /// Whether the document asks for the schema itself at its root.
+    pub introspects: bool,
+}
+
+impl Prepared {
+    pub fn is_mutation(&self) -> bool {
+        self.operation == Some(OperationType::Mutation)
+    }
+}
+
+/// The prepared operation; or this operation's error, answered beside the others of a batch; or
+/// (`Err`) a refusal of the whole HTTP request.
+pub async fn prepare(
+    state: &AppState,
+    mut request: Request,
+    trusted_only: bool,
+) -> Result<Result<Prepared, ServerError>, Refusal> {
+    let bad_input = |message: &str| Ok(Err(ErrorCode::BadUserInput.server_error(message)));
+    let persisted = persisted_hash(&request);
+    if let Some(hash) = &persisted {
+        if hash.len() != 64 || !hash.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return bad_input("sha256Hash must be 64 hexadecimal characters");
+        }
+    }
+    // PostgreSQL cannot store NUL in text; no field of this API has a use for it.
+    let variables = serde_json::to_string(&request.variables).unwrap_or_default();
+    if request.query.contains('\0') || has_nul_escape(&request.query) || variables.contains("\\u0000") {
+        return bad_input("strings must not contain the NUL character");
+    }
+    let mut trusted = false;
+    match (&persisted, request.query.trim().is_empty()) {
+        (Some(hash), true) => match persisted_document::find(&state.db, hash).await {
+            Ok(Some(doc)) => {
+                trusted = doc.trusted;
+                request.query = doc.document;
+            }
+            Ok(None) => {
+                return Ok(Err(
+                    ErrorCode::PersistedQueryNotFound.server_error("PersistedQueryNotFound")
+                ))
+            }
+            Err(err) => return Ok(Err(err.to_server_error())),
+        },
+        (Some(hash), false) => {
+            if *hash != persisted_document::hash(&request.query) {
+                return bad_input("the query does not match its sha256Hash");
+            }
+            if !trusted_only {
+                if let Err(err) = persisted_document::remember(&state.db, &request.query).await {
+                    return Ok(Err(err.to_server_error()));
+                }
+            }
+        }
+        (None, _) => {}
+    }
+    if trusted_only && !trusted {
+        let known = match persisted_document::find(&state.db, &persisted_document::hash(&request.query)).await {
+            Ok(known) => known,
+            Err(err) => return Ok(Err(err.to_server_error())),
+        };
+        if !known.is_some_and(|d| d.trusted) {
+            let message = "this API key may only run trusted documents, sent by their sha256Hash";
+            return Err(Refusal::new(ErrorCode::Forbidden, message));
+        }
+    }
+    Ok(parse(request))
+}
+
+/// Parses the document, once, after refusing what the parser or the server should not meet.
+fn parse(mut request: Request) -> Result<Prepared, ServerError> {
+    // The parser recurses into nested values without a limit: refuse deep nesting before it.
+    if nesting_depth(&request.query) > MAX_NESTING {
+        let message = format!("the query nests brackets deeper than {MAX_NESTING} levels");
+        return Err(ErrorCode::QueryTooLarge.server_error(message));
+    }
+    let document = async_graphql::parser::parse_query(&request.query)
+        .map_err(|err| ErrorCode::GraphqlParseFailed.server_error(err.to_string()))?;
+    if let Some(problem) = shape::problem(&document) {
+        return Err(ErrorCode::QueryTooLarge.server_error(format!("the query is too large: {problem}")));
+    }
+    let operation = operation_type(&document, request.operation_name.as_deref());
+    let introspects = introspects(&document);
+    request.set_parsed_query(document);
+    Ok(Prepared {
+        request,
+        operation,
+        introspects,
+    })
+}
+
+/// The `sha256Hash` of an automatic persisted query, in lower case.
+fn persisted_hash(request: &Request) -> Option<String> {
+    request.extensions.get("persistedQuery").and_then(|v| match v {
+        Value::Object(o) => o.get("sha256Hash").and_then(|h| match h {
+            Value::String(s) => Some(s.to_ascii_lowercase()),
+            _ => None,
+        }),
+        _ => None,
+    })
+}
+
+/// Whether any operation asks for the schema itself at its root.
+fn introspects(document: &ExecutableDocument) -> bool {
+    document.operations.iter().any(|(_, op)| {
+        op.node.selection_set.node.items.iter().any(|s| match &s.node {
+            Selection::Field(f) => matches!(f.node.name.node.as_str(), "__schema" | "__type"),
+            // Fragments may hide it; disable_introspection() still empties those answers.
+            _ => false,
+        })
+    })
+}
+
+/// Whether a GraphQL string escape in the document stands for NUL (`\u0000`, `\u{0}`).
+fn has_nul_escape(query: &str) -> bool {
+    let lower = query.to_ascii_lowercase();
+    lower.contains("\\u0000") || lower.contains("\\u{0}") || lower.contains("\\u{00}") || lower.contains("\\u{000}")
+}
+
+fn operation_type(document: &ExecutableDocument, name: Option<&str>) -> Option<OperationType> {
+    document
+        .operations
+        .iter()
+        .find(|(op_name, _)| name.is_none() || op_name.map(|n| n.as_str()) == name)
+        .map(|(_, op)| op.node.ty)
+}

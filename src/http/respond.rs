@@ -1,0 +1,107 @@
+//! Step 7, respond: gives every error a code, masks what a client must not see, and answers
+//! with the status the error table gives the worst error for the negotiated media type.
+
+use actix_web::{http::header, http::StatusCode, HttpResponse};
+use async_graphql::{Response, Value};
+use uuid::Uuid;
+
+use super::negotiate::Media;
+use crate::{
+    auth::Caller,
+    error::{Answer, ErrorCode},
+};
+
+/// The answers to the operations of one HTTP request, as they come.
+pub struct Answers {
+    media: Media,
+    production: bool,
+    request_id: Uuid,
+    responses: Vec<Response>,
+    status: StatusCode,
+    retry_after: Option<u64>,
+}
+
+impl Answers {
+    pub fn new(media: Media, production: bool, request_id: Uuid) -> Self {
+        Self {
+            media,
+            production,
+            request_id,
+            responses: Vec::new(),
+            status: StatusCode::OK,
+            retry_after: None,
+        }
+    }
+
+    /// Adds one operation's answer, its errors finished; the finished answer is what an
+    /// idempotency key keeps.
+    pub fn push(&mut self, mut response: Response) -> &Response {
+        finish_errors(&mut response, self.production, self.request_id);
+        let answer = match self.media {
+            Media::GraphqlResponse if response.data == Value::Null => Answer::GraphqlResponseWithoutData,
+            _ => Answer::Json,
+        };
+        for error in &response.errors {
+            let Some(code) = ErrorCode::of(error) else { continue };
+            self.status = self.status.max(code.status(answer));
+            if code == ErrorCode::RateLimited {
+                let wait = match error.extensions.as_ref().and_then(|e| e.get("retryAfter")) {
+                    Some(Value::Number(n)) => n.as_u64(),
+                    _ => None,
+                };
+                self.retry_after = self.retry_after.max(wait.or(Some(60)));
+            }
+        }
+        self.responses.push(response);
+        &self.responses[self.responses.len() - 1]
+    }
+
+    /// The HTTP response: one object for a single operation, an array for a batch.
+    pub fn respond(self, caller: &Caller, single: bool) -> HttpResponse {
+        let mut builder = HttpResponse::build(self.status);
+        builder.content_type(self.media.content_type());
+        if caller.principal().is_some() {
+            builder.insert_header((header::CACHE_CONTROL, "private, no-store"));
+        }
+        if let Some(seconds) = self
+            .retry_after
+            .filter(|_| self.status == StatusCode::TOO_MANY_REQUESTS)
+        {
+            builder.insert_header((header::RETRY_AFTER, seconds.to_string()));
+        }
+        match (single, self.responses.first()) {
+            (true, Some(response)) => builder.json(response),
+            _ => builder.json(&self.responses),
+        }
+    }
+}
+
+/// The first answer to a request retried under the same `Idempotency-Key`.
+pub fn replay(body: String, media: Media) -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type(media.content_type())
+        .insert_header(("Idempotent-Replayed", "true"))
+        .body(body)
+}
+
+/// Gives every error a code, and masks what a client must not see.
+fn finish_errors(response: &mut Response, production: bool, request_id: Uuid) {
+    let executed = response.data != Value::Null;
+    for error in &mut response.errors {
+        // Every error of our own carries a code; one without comes from async-graphql checking
+        // the client's document or input values (a wrong type, a missing variable, a bad scalar).
+        let code = ErrorCode::of(error).unwrap_or(if error.path.is_empty() && !executed {
+            ErrorCode::GraphqlValidationFailed
+        } else {
+            ErrorCode::BadUserInput
+        });
+        let extensions = error.extensions.get_or_insert_with(Default::default);
+        extensions.set("code", code.as_str());
+        if code == ErrorCode::Internal {
+            extensions.set("requestId", request_id.to_string());
+            if production {
+                error.message = "internal error".into();
+            }
+        }
+    }
+}

@@ -1,0 +1,52 @@
+//! What every request handler shares, and the endpoint's share of the settings.
+
+use std::time::Duration;
+
+use sea_orm::DatabaseConnection;
+
+use super::limits::Budgets;
+use crate::{
+    auth::TokenService,
+    graphql::{self, ClusterSchema},
+};
+
+pub struct AppState {
+    pub schema: ClusterSchema,
+    pub db: DatabaseConnection,
+    pub tokens: TokenService,
+    pub settings: EndpointSettings,
+}
+
+impl AppState {
+    /// Development defaults: introspection and GraphiQL for all, limits as documented.
+    pub fn new(db: DatabaseConnection, tokens: TokenService) -> Self {
+        Self::with_settings(db, tokens, EndpointSettings::default())
+    }
+
+    pub fn with_settings(db: DatabaseConnection, tokens: TokenService, settings: EndpointSettings) -> Self {
+        Self {
+            schema: graphql::build_schema(db.clone(), tokens.clone(), settings.production),
+            db,
+            tokens,
+            settings,
+        }
+    }
+}
+
+/// The GraphQL endpoint's share of the app's settings.
+#[derive(Debug, Clone)]
+pub struct EndpointSettings {
+    pub budgets: Budgets,
+    pub request_timeout: Duration,
+    pub production: bool,
+}
+
+impl Default for EndpointSettings {
+    fn default() -> Self {
+        Self {
+            budgets: Default::default(),
+            request_timeout: Duration::from_secs(10),
+            production: false,
+        }
+    }
+}
