@@ -183,7 +183,8 @@ pub enum PartnershipStatus {
 #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
 #[graphql(remote = "t::PartnershipRole")]
 pub enum PartnershipRole {
-    /// Leads the partnership; its editors decide about the partnership as a whole.
+    /// Leads the partnership; its editors decide about the partnership as a whole (every member's
+    /// editors do while no cluster coordinates).
     Coordinator,
     /// Takes part.
     Partner,

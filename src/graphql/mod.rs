@@ -48,7 +48,7 @@ pub struct Query(
 );
 
 /// Every change. Each mutation takes one `input`, runs in one transaction and returns a payload;
-/// all of them need a signed-in caller except `register`, `login`, `refreshToken` and
+/// all of them need a signed-in caller except `register`, `login`, `refreshToken`, `logout` and
 /// `exchangeApiKey`. Send an `Idempotency-Key` header to make a retry safe.
 #[derive(MergedObject, Default)]
 pub struct Mutation(

@@ -69,7 +69,7 @@ impl ExpressionOfInterest {
 #[Object]
 /// A cluster's offer of, or request for, cooperation.
 impl PartnerSearch {
-    /// Opaque global identifier; use it with `node(id:)`.
+    /// Opaque global identifier.
     pub async fn id(&self) -> ID {
         node::encode(TYPE_NAME, self.0.id)
     }

@@ -173,7 +173,8 @@ pub struct PartnershipSeatInput {
     pub role: PartnershipRole,
 }
 
-/// A new partnership. You must be able to edit the coordinating cluster among `members`.
+/// A new partnership. You must be able to edit its coordinating cluster among `members` (or one
+/// of them when none coordinates); administrators may found any.
 #[derive(InputObject)]
 pub struct CreatePartnershipInput {
     /// The partnership's name; trimmed, not empty.
@@ -250,7 +251,9 @@ pub struct AddPartnershipMemberInput {
     /// Its role; PARTNER when left out.
     #[graphql(default_with = "PartnershipRole::Partner")]
     pub role: PartnershipRole,
-    /// ACCEPTED (the default) seats it at once; INVITED lets the cluster's editors answer with `respondToPartnershipInvitation`.
+    /// Administrators set it (ACCEPTED when left out). Otherwise the coordinator's editors invite: the
+    /// cluster's editors answer with `respondToPartnershipInvitation`, and the seat is taken at once
+    /// when you also edit the joining cluster.
     #[graphql(default_with = "InvitationState::Accepted")]
     pub invitation_state: InvitationState,
 }

@@ -30,7 +30,7 @@ pub const INVITATION: &str = "Invitation";
 #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
 #[graphql(remote = "crate::auth::Role")]
 pub enum Role {
-    /// A signed-in person: sees contact details and may answer partner searches.
+    /// A signed-in person: sees contact details besides what anyone sees.
     User,
     /// Edits the clusters it manages: profile, members, stories, partnership seats.
     ClusterManager,
@@ -46,7 +46,7 @@ pub struct User(pub user::Model);
 #[Object]
 /// A person with an account.
 impl User {
-    /// Opaque global identifier; use it with `node(id:)`.
+    /// Opaque global identifier.
     pub async fn id(&self) -> ID {
         node::encode(TYPE_NAME, self.0.id)
     }
@@ -200,7 +200,8 @@ pub struct LoginInput {
 /// new pair before the access token expires.
 #[derive(SimpleObject)]
 pub struct LoginPayload {
-    /// Send as `Authorization: Bearer <accessToken>`; valid 15 minutes.
+    /// Send as `Authorization: Bearer <accessToken>`; valid for `expiresIn` seconds (15 minutes by
+    /// default).
     pub access_token: String,
     /// Always `Bearer`.
     pub token_type: String,
