@@ -26,9 +26,13 @@ use crate::{
 /// Information to aid in pagination.
 #[derive(SimpleObject, Clone, Debug)]
 pub struct PageInfo {
+    /// Whether items come before this page (when paging backwards with `last`).
     pub has_previous_page: bool,
+    /// Whether items come after this page (when paging forwards with `first`).
     pub has_next_page: bool,
+    /// The cursor of the first edge; null for an empty page.
     pub start_cursor: Option<String>,
+    /// The cursor of the last edge; null for an empty page.
     pub end_cursor: Option<String>,
 }
 
@@ -103,18 +107,23 @@ pub async fn total_count_if_selected(ctx: &Context<'_>, count: impl Future<Outpu
 
 macro_rules! connection {
     ($connection:ident, $edge:ident, $node:ty) => {
+        #[doc = concat!("One `", stringify!($node), "` of a connection, with its cursor.")]
         #[derive(SimpleObject)]
         pub struct $edge {
             /// Where to continue from with `after` or `before`.
             pub cursor: String,
+            #[doc = concat!("The `", stringify!($node), "`.")]
             pub node: $node,
         }
 
+        #[doc = concat!("A page of `", stringify!($node), "` items, paged with `first`/`after` or `last`/`before`.")]
         #[derive(SimpleObject)]
         pub struct $connection {
+            #[doc = concat!("The `", stringify!($node), "` items of this page, each with its cursor.")]
             pub edges: Vec<$edge>,
             /// The nodes of `edges`, for clients that need no cursors.
             pub nodes: Vec<$node>,
+            /// Where this page lies in the whole list.
             pub page_info: PageInfo,
             /// How many items the whole list holds under the given filter.
             pub total_count: u64,
@@ -149,19 +158,28 @@ connection!(
 /// A cluster's seat in a partnership, on the edge that leads to the cluster.
 #[derive(SimpleObject)]
 pub struct PartnershipMemberEdge {
+    /// Where to continue from with `after` or `before`.
     pub cursor: String,
+    /// The member cluster.
     pub node: Cluster,
+    /// The cluster's role in the partnership.
     pub role: PartnershipRole,
+    /// Whether the cluster accepted its seat.
     pub invitation_state: InvitationState,
+    /// When the cluster took its seat or was invited.
     pub joined_at: DateTime<Utc>,
 }
 
 /// The member clusters of a partnership.
 #[derive(SimpleObject)]
 pub struct PartnershipMemberConnection {
+    /// The member clusters of this page, each with its seat.
     pub edges: Vec<PartnershipMemberEdge>,
+    /// The clusters of `edges`, for clients that need no cursors or seats.
     pub nodes: Vec<Cluster>,
+    /// Where this page lies in the whole list.
     pub page_info: PageInfo,
+    /// How many member clusters you may see.
     pub total_count: u64,
 }
 

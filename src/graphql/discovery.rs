@@ -42,9 +42,12 @@ impl Highlights {
     }
 }
 
+/// A range of whole numbers; either end may be left out.
 #[derive(InputObject, Default, Clone, Copy)]
 pub struct IntRange {
+    /// Lowest value, inclusive.
     pub min: Option<i32>,
+    /// Highest value, inclusive.
     pub max: Option<i32>,
 }
 
@@ -62,13 +65,19 @@ pub struct ClusterFilter {
     pub query: Option<String>,
     /// ISO 3166-1 alpha-2 codes.
     pub countries: Option<Vec<String>>,
+    /// Regions, as the clusters name them.
     pub regions: Option<Vec<String>>,
+    /// Clusters in one of these EU industrial ecosystems.
     pub ecosystems: Option<Vec<Ecosystem>>,
+    /// Clusters in one of these emerging industries.
     pub emerging_industries: Option<Vec<EmergingIndustry>>,
+    /// Clusters of one of these kinds.
     pub kinds: Option<Vec<ClusterKind>>,
+    /// Clusters holding one of these labels.
     pub labels: Option<Vec<ClusterLabel>>,
     /// Total members, inclusive.
     pub member_count: Option<IntRange>,
+    /// Year founded, inclusive.
     pub founded_year: Option<IntRange>,
     /// Clusters in an ACTIVE partnership of one of these kinds.
     pub has_active_partnership_of_kind: Option<Vec<PartnershipKind>>,
@@ -99,26 +108,37 @@ impl ClusterFilter {
     }
 }
 
+/// What to order clusters by.
 #[derive(Enum, Copy, Clone, PartialEq, Eq)]
 pub enum ClusterOrderField {
     /// Best text match first (needs `filter.query`; the default with one).
     Relevance,
+    /// Name, A to Z when ascending.
     Name,
+    /// When the profile was registered.
     CreatedAt,
+    /// When the profile last changed.
     UpdatedAt,
+    /// Total members.
     MemberCount,
 }
 
+/// How to order clusters.
 #[derive(InputObject)]
 pub struct ClusterOrder {
+    /// What to order by.
     pub field: ClusterOrderField,
+    /// Ascending (the default) or descending.
     #[graphql(default)]
     pub direction: OrderDirection,
 }
 
+/// One value of a facet with the number of clusters that have it.
 #[derive(SimpleObject, Clone)]
 pub struct FacetValue {
+    /// The value, as the filter takes it: a country code or an enum value's name.
     pub value: String,
+    /// Clusters with this value under the other active filters.
     pub count: u64,
 }
 
@@ -126,10 +146,15 @@ pub struct FacetValue {
 /// active filters.
 #[derive(SimpleObject)]
 pub struct ClusterFacets {
+    /// By ISO 3166-1 alpha-2 country code.
     pub countries: Vec<FacetValue>,
+    /// By EU industrial ecosystem.
     pub ecosystems: Vec<FacetValue>,
+    /// By emerging industry.
     pub emerging_industries: Vec<FacetValue>,
+    /// By kind of organisation.
     pub kinds: Vec<FacetValue>,
+    /// By cluster management label.
     pub labels: Vec<FacetValue>,
 }
 
@@ -149,24 +174,35 @@ pub struct RecommendationReason {
     /// SHARED_ECOSYSTEMS, COMPLEMENTARY_ECOSYSTEMS, SHARED_TECHNOLOGIES, TARGET_MARKET,
     /// SEEKS_YOUR_COUNTRY, INTERNATIONAL, LABEL or COMPLETE_PROFILE.
     pub kind: String,
+    /// What this reason adds to the score.
     pub points: f64,
+    /// The particulars, e.g. the shared ecosystems, or "you seek partners in TW".
     pub detail: String,
 }
 
+/// A recommended cluster with the reasons for it.
 #[derive(SimpleObject)]
 pub struct RecommendedPartnerEdge {
+    /// Where to continue from with `after` or `before`.
     pub cursor: String,
+    /// The recommended cluster.
     pub node: Cluster,
     /// The sum of the reasons' points.
     pub score: f64,
+    /// The parts of the score.
     pub reasons: Vec<RecommendationReason>,
 }
 
+/// A page of recommended partners, best first.
 #[derive(SimpleObject)]
 pub struct RecommendedPartnerConnection {
+    /// The recommended clusters of this page, with their reasons.
     pub edges: Vec<RecommendedPartnerEdge>,
+    /// The clusters of `edges`, for clients that need no cursors or reasons.
     pub nodes: Vec<Cluster>,
+    /// Where this page lies in the whole list.
     pub page_info: PageInfo,
+    /// How many clusters are recommended in all.
     pub total_count: u64,
 }
 
@@ -212,12 +248,16 @@ impl DiscoveryQuery {
     async fn clusters(
         &self,
         ctx: &Context<'_>,
-        filter: Option<ClusterFilter>,
-        order_by: Option<ClusterOrder>,
-        first: Option<i32>,
-        after: Option<String>,
-        last: Option<i32>,
-        before: Option<String>,
+        #[graphql(desc = "Only the clusters that match; all visible ones when left out.")] filter: Option<
+            ClusterFilter,
+        >,
+        #[graphql(desc = "The order; by relevance with `filter.query`, else by name.")] order_by: Option<ClusterOrder>,
+        #[graphql(desc = "The first n items, 1–100; 20 when neither `first` nor `last` is given.")] first: Option<i32>,
+        #[graphql(desc = "Items after this cursor: an edge's `cursor` or `pageInfo.endCursor`.")] after: Option<String>,
+        #[graphql(desc = "The last n items, 1–100.")] last: Option<i32>,
+        #[graphql(desc = "Items before this cursor: an edge's `cursor` or `pageInfo.startCursor`.")] before: Option<
+            String,
+        >,
     ) -> AppResult<ClusterConnection> {
         let request = PageRequest::new(first, after, last, before);
         let filter = filter.unwrap_or_default().into_domain()?;
@@ -260,11 +300,13 @@ impl DiscoveryQuery {
     async fn recommended_partners(
         &self,
         ctx: &Context<'_>,
-        cluster_id: ID,
-        first: Option<i32>,
-        after: Option<String>,
-        last: Option<i32>,
-        before: Option<String>,
+        #[graphql(desc = "The cluster to find partners for: its global ID.")] cluster_id: ID,
+        #[graphql(desc = "The first n items, 1–100; 20 when neither `first` nor `last` is given.")] first: Option<i32>,
+        #[graphql(desc = "Items after this cursor: an edge's `cursor` or `pageInfo.endCursor`.")] after: Option<String>,
+        #[graphql(desc = "The last n items, 1–100.")] last: Option<i32>,
+        #[graphql(desc = "Items before this cursor: an edge's `cursor` or `pageInfo.startCursor`.")] before: Option<
+            String,
+        >,
     ) -> AppResult<RecommendedPartnerConnection> {
         let request = PageRequest::new(first, after, last, before);
         let id = node::decode("clusterId", &cluster_id, CLUSTER)?;
@@ -273,7 +315,13 @@ impl DiscoveryQuery {
     }
 
     /// Facet counts for the same filter as `clusters`.
-    async fn cluster_facets(&self, ctx: &Context<'_>, filter: Option<ClusterFilter>) -> AppResult<ClusterFacets> {
+    async fn cluster_facets(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The filter of `clusters`; each facet leaves out its own field.")] filter: Option<
+            ClusterFilter,
+        >,
+    ) -> AppResult<ClusterFacets> {
         let filter = filter.unwrap_or_default().into_domain()?;
         let facets = domain::facets(db(ctx), &visibility(ctx), &filter).await?;
         Ok(ClusterFacets {

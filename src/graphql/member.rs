@@ -20,18 +20,21 @@ use crate::{
 
 pub const TYPE_NAME: &str = "Member";
 
-/// An organisation inside a cluster.
 #[derive(Clone)]
 pub struct Member(pub row::Model);
 
 #[Object]
+/// An organisation inside a cluster.
 impl Member {
+    /// Opaque global identifier; use it with `node(id:)`.
     pub async fn id(&self) -> ID {
         node::encode(TYPE_NAME, self.0.id)
     }
+    /// The organisation's name.
     async fn name(&self) -> &str {
         &self.0.name
     }
+    /// What sort of organisation it is.
     async fn kind(&self) -> MemberKind {
         self.0.kind.into()
     }
@@ -39,6 +42,7 @@ impl Member {
     async fn country(&self) -> &str {
         &self.0.country
     }
+    /// Website, an http(s) URL.
     async fn website(&self) -> Option<&str> {
         self.0.website.as_deref()
     }
@@ -49,50 +53,71 @@ impl Member {
             .await?
             .map(Cluster))
     }
+    /// When the member was added.
     async fn created_at(&self) -> DateTime<Utc> {
         self.0.created_at
     }
+    /// When the member last changed.
     async fn updated_at(&self) -> DateTime<Utc> {
         self.0.updated_at
     }
 }
 
+/// An organisation to add to a cluster you may edit.
 #[derive(InputObject)]
 pub struct CreateMemberInput {
+    /// The cluster's global ID.
     pub cluster_id: ID,
+    /// The organisation's name; trimmed, not empty.
     pub name: String,
+    /// What sort of organisation it is.
     pub kind: MemberKind,
     /// ISO 3166-1 alpha-2 code.
     pub country: String,
+    /// Website: an http(s) URL.
     pub website: Option<String>,
 }
 
+/// Changes to a member. Left-out fields stay; null clears an optional field.
 #[derive(InputObject)]
 pub struct UpdateMemberInput {
+    /// The member's global ID.
     pub id: ID,
+    /// The organisation's name; trimmed, not empty.
     pub name: Option<String>,
+    /// What sort of organisation it is.
     pub kind: Option<MemberKind>,
+    /// ISO 3166-1 alpha-2 country code.
     pub country: Option<String>,
+    /// Website: an http(s) URL.
     pub website: MaybeUndefined<String>,
 }
 
+/// The member to remove.
 #[derive(InputObject)]
 pub struct DeleteMemberInput {
+    /// The member's global ID.
     pub id: ID,
 }
 
+/// The result of `createMember`.
 #[derive(SimpleObject)]
 pub struct CreateMemberPayload {
+    /// The new member.
     pub member: Member,
 }
 
+/// The result of `updateMember`.
 #[derive(SimpleObject)]
 pub struct UpdateMemberPayload {
+    /// The member as changed.
     pub member: Member,
 }
 
+/// The result of `deleteMember`.
 #[derive(SimpleObject)]
 pub struct DeleteMemberPayload {
+    /// The global ID of the member that was removed.
     pub deleted_member_id: ID,
 }
 
@@ -102,7 +127,12 @@ pub struct MemberMutation;
 #[Object]
 impl MemberMutation {
     /// Adds an organisation to a cluster.
-    async fn create_member(&self, ctx: &Context<'_>, input: CreateMemberInput) -> AppResult<CreateMemberPayload> {
+    async fn create_member(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The mutation's input; its fields are described on `CreateMemberInput`.")]
+        input: CreateMemberInput,
+    ) -> AppResult<CreateMemberPayload> {
         let actor = policy::signed_in(caller(ctx))?;
         let cluster_id = node::decode("clusterId", &input.cluster_id, CLUSTER)?;
         let profile = MemberProfile {
@@ -115,7 +145,13 @@ impl MemberMutation {
         Ok(CreateMemberPayload { member: Member(model) })
     }
 
-    async fn update_member(&self, ctx: &Context<'_>, input: UpdateMemberInput) -> AppResult<UpdateMemberPayload> {
+    /// Changes an organisation of a cluster you may edit.
+    async fn update_member(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The mutation's input; its fields are described on `UpdateMemberInput`.")]
+        input: UpdateMemberInput,
+    ) -> AppResult<UpdateMemberPayload> {
         let actor = policy::signed_in(caller(ctx))?;
         let id = node::decode("id", &input.id, TYPE_NAME)?;
         let model = domain::update(db(ctx), actor, id, |p| {
@@ -134,7 +170,13 @@ impl MemberMutation {
         Ok(UpdateMemberPayload { member: Member(model) })
     }
 
-    async fn delete_member(&self, ctx: &Context<'_>, input: DeleteMemberInput) -> AppResult<DeleteMemberPayload> {
+    /// Removes an organisation from a cluster you may edit.
+    async fn delete_member(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The mutation's input; its fields are described on `DeleteMemberInput`.")]
+        input: DeleteMemberInput,
+    ) -> AppResult<DeleteMemberPayload> {
         let actor = policy::signed_in(caller(ctx))?;
         let id = node::decode("id", &input.id, TYPE_NAME)?;
         domain::delete(db(ctx), actor, id).await?;

@@ -18,7 +18,7 @@ pub mod shape;
 pub mod success_story;
 pub mod trusted_document;
 
-use async_graphql::{dataloader::DataLoader, EmptySubscription, MergedObject, Schema};
+use async_graphql::{dataloader::DataLoader, EmptySubscription, MergedObject, SDLExportOptions, Schema};
 use sea_orm::DatabaseConnection;
 
 use crate::{
@@ -32,6 +32,8 @@ pub const MAX_DEPTH: usize = 12;
 /// Directives one field may carry.
 pub const MAX_DIRECTIVES_PER_FIELD: usize = 5;
 
+/// Everything a client can read: the directory of clusters, partnerships, success stories and
+/// partner searches, and your own account. Anonymous callers see published records only.
 #[derive(MergedObject, Default)]
 pub struct Query(
     node::NodeQuery,
@@ -46,6 +48,9 @@ pub struct Query(
     partner_search::PartnerSearchQuery,
 );
 
+/// Every change. Each mutation takes one `input`, runs in one transaction and returns a payload;
+/// all of them need a signed-in caller except `register`, `login`, `refreshToken`, `logout` and
+/// `exchangeApiKey`. Send an `Idempotency-Key` header to make a retry safe.
 #[derive(MergedObject, Default)]
 pub struct Mutation(
     account::AccountMutation,
@@ -61,7 +66,7 @@ pub struct Mutation(
 pub type ClusterSchema = Schema<Query, Mutation, EmptySubscription>;
 
 pub fn build_schema(db: DatabaseConnection, tokens: TokenService, production: bool) -> ClusterSchema {
-    let builder = Schema::build(Query::default(), Mutation::default(), EmptySubscription)
+    let builder = scalars::describe(Schema::build(Query::default(), Mutation::default(), EmptySubscription))
         .data(db)
         .data(tokens)
         .data(crate::domain::recommendation::PartnerIndex::default())
@@ -77,11 +82,11 @@ pub fn build_schema(db: DatabaseConnection, tokens: TokenService, production: bo
     builder.finish()
 }
 
-/// The schema in SDL, as committed in `schema.graphql`.
+/// The schema in SDL, as committed in `schema.graphql`, with the specifications of the scalars.
 pub fn sdl() -> String {
-    Schema::build(Query::default(), Mutation::default(), EmptySubscription)
+    scalars::describe(Schema::build(Query::default(), Mutation::default(), EmptySubscription))
         .finish()
-        .sdl()
+        .sdl_with_options(SDLExportOptions::new().include_specified_by())
 }
 
 /// Per-request data: who asks and the DataLoaders that see what they may see.

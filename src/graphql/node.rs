@@ -74,7 +74,11 @@ pub struct NodeQuery;
 #[Object]
 impl NodeQuery {
     /// Fetches any object by its global ID; null when it does not exist or is not visible to you.
-    async fn node(&self, ctx: &Context<'_>, id: ID) -> AppResult<Option<Node>> {
+    async fn node(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "A global ID, as any object's `id` field gives it.")] id: ID,
+    ) -> AppResult<Option<Node>> {
         let (type_name, uuid) = decode_any("id", &id)?;
         resolve(ctx, &type_name, uuid).await
     }
@@ -82,7 +86,11 @@ impl NodeQuery {
     /// Fetches up to 100 objects by their global IDs, in the order asked; null for each that does
     /// not exist or is not visible to you.
     #[graphql(complexity = "ids.len().max(1) * child_complexity")]
-    async fn nodes(&self, ctx: &Context<'_>, ids: Vec<ID>) -> AppResult<Vec<Option<Node>>> {
+    async fn nodes(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Global IDs, at most 100.")] ids: Vec<ID>,
+    ) -> AppResult<Vec<Option<Node>>> {
         if ids.len() > MAX_NODES {
             return Err(AppError::bad_field("ids", format!("at most {MAX_NODES} IDs")));
         }

@@ -17,25 +17,30 @@ use crate::{
 
 pub const TYPE_NAME: &str = "PartnerOrganisation";
 
-/// A national partner of the platform, which registers and looks after the clusters of the
-/// countries it represents.
 #[derive(Clone)]
 pub struct PartnerOrganisation(pub row::Model);
 
 #[Object]
+/// A national partner of the platform, which registers and looks after the clusters of the
+/// countries it represents.
 impl PartnerOrganisation {
+    /// Opaque global identifier; use it with `node(id:)`.
     pub async fn id(&self) -> ID {
         node::encode(TYPE_NAME, self.0.id)
     }
+    /// The organisation's name in English.
     async fn name(&self) -> &str {
         &self.0.name
     }
+    /// The name in the organisation's own language.
     async fn local_name(&self) -> Option<&str> {
         self.0.local_name.as_deref()
     }
+    /// Short name, e.g. CNFI.
     async fn acronym(&self) -> Option<&str> {
         self.0.acronym.as_deref()
     }
+    /// Website, an http(s) URL.
     async fn website(&self) -> Option<&str> {
         self.0.website.as_deref()
     }
@@ -60,11 +65,15 @@ impl PartnerOrganisationQuery {
     async fn partner_organisations(
         &self,
         ctx: &Context<'_>,
-        country: Option<String>,
-        first: Option<i32>,
-        after: Option<String>,
-        last: Option<i32>,
-        before: Option<String>,
+        #[graphql(desc = "Only the partners representing this country: an ISO 3166-1 alpha-2 code.")] country: Option<
+            String,
+        >,
+        #[graphql(desc = "The first n items, 1–100; 20 when neither `first` nor `last` is given.")] first: Option<i32>,
+        #[graphql(desc = "Items after this cursor: an edge's `cursor` or `pageInfo.endCursor`.")] after: Option<String>,
+        #[graphql(desc = "The last n items, 1–100.")] last: Option<i32>,
+        #[graphql(desc = "Items before this cursor: an edge's `cursor` or `pageInfo.startCursor`.")] before: Option<
+            String,
+        >,
     ) -> AppResult<PartnerOrganisationConnection> {
         let request = PageRequest::new(first, after, last, before);
         request.window()?;

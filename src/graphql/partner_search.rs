@@ -26,6 +26,7 @@ use crate::{
 
 pub const TYPE_NAME: &str = "PartnerSearch";
 
+/// Whether a partner search offers or asks for cooperation.
 #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
 #[graphql(remote = "entity::taxonomy::PartnerSearchKind")]
 pub enum PartnerSearchKind {
@@ -35,44 +36,52 @@ pub enum PartnerSearchKind {
     Request,
 }
 
-/// A cluster's offer of, or request for, cooperation.
 #[derive(Clone)]
 pub struct PartnerSearch(pub row::Model);
 
-/// A cluster's answer to a partner search.
 #[derive(Clone)]
 pub struct ExpressionOfInterest(pub expression_of_interest::Model);
 
 #[Object]
+/// A cluster's answer to a partner search.
 impl ExpressionOfInterest {
+    /// Opaque global identifier.
     async fn id(&self) -> ID {
         node::encode("ExpressionOfInterest", self.0.id)
     }
+    /// The cluster that answered; null when you may not see it.
     async fn cluster(&self, ctx: &Context<'_>) -> AppResult<Option<Cluster>> {
         Ok(loaders(ctx)
             .load_one(l::ClusterById(self.0.cluster_id))
             .await?
             .map(Cluster))
     }
+    /// What the answering cluster wrote.
     async fn message(&self) -> &str {
         &self.0.message
     }
+    /// When the answer was sent.
     async fn created_at(&self) -> DateTime<Utc> {
         self.0.created_at
     }
 }
 
 #[Object]
+/// A cluster's offer of, or request for, cooperation.
 impl PartnerSearch {
+    /// Opaque global identifier.
     pub async fn id(&self) -> ID {
         node::encode(TYPE_NAME, self.0.id)
     }
+    /// Whether it offers or asks for cooperation.
     async fn kind(&self) -> PartnerSearchKind {
         self.0.kind.into()
     }
+    /// A one-line summary.
     async fn title(&self) -> &str {
         &self.0.title
     }
+    /// What is offered or sought; plain text.
     async fn description(&self) -> &str {
         &self.0.description
     }
@@ -87,6 +96,7 @@ impl PartnerSearch {
             .await?
             .map(Cluster))
     }
+    /// EU industrial ecosystems it is about.
     async fn ecosystems(&self, ctx: &Context<'_>) -> AppResult<Vec<Ecosystem>> {
         let values = list(ctx, l::SearchEcosystemsOf(self.0.id)).await?;
         Ok(values.into_iter().map(Into::into).collect())
@@ -95,6 +105,7 @@ impl PartnerSearch {
     async fn target_countries(&self, ctx: &Context<'_>) -> AppResult<Vec<String>> {
         list(ctx, l::SearchCountriesOf(self.0.id)).await
     }
+    /// When it was posted.
     async fn created_at(&self) -> DateTime<Utc> {
         self.0.created_at
     }
@@ -103,10 +114,12 @@ impl PartnerSearch {
     async fn interests(
         &self,
         ctx: &Context<'_>,
-        first: Option<i32>,
-        after: Option<String>,
-        last: Option<i32>,
-        before: Option<String>,
+        #[graphql(desc = "The first n items, 1–100; 20 when neither `first` nor `last` is given.")] first: Option<i32>,
+        #[graphql(desc = "Items after this cursor: an edge's `cursor` or `pageInfo.endCursor`.")] after: Option<String>,
+        #[graphql(desc = "The last n items, 1–100.")] last: Option<i32>,
+        #[graphql(desc = "Items before this cursor: an edge's `cursor` or `pageInfo.startCursor`.")] before: Option<
+            String,
+        >,
     ) -> AppResult<ExpressionOfInterestConnection> {
         let request = PageRequest::new(first, after, last, before);
         let all = domain::interests(db(ctx), caller(ctx).principal(), self.0.id).await?;
@@ -114,9 +127,12 @@ impl PartnerSearch {
     }
 }
 
+/// Narrows partner searches. Values within a field are alternatives (OR); fields combine (AND).
 #[derive(InputObject, Default)]
 pub struct PartnerSearchFilter {
+    /// Offers, requests or both.
     pub kinds: Option<Vec<PartnerSearchKind>>,
+    /// Searches about one of these EU industrial ecosystems.
     pub ecosystems: Option<Vec<Ecosystem>>,
     /// Searches aimed at one of these countries.
     pub target_countries: Option<Vec<String>>,
@@ -134,11 +150,13 @@ impl PartnerSearchQuery {
     async fn partner_searches(
         &self,
         ctx: &Context<'_>,
-        filter: Option<PartnerSearchFilter>,
-        first: Option<i32>,
-        after: Option<String>,
-        last: Option<i32>,
-        before: Option<String>,
+        #[graphql(desc = "Only the searches that match.")] filter: Option<PartnerSearchFilter>,
+        #[graphql(desc = "The first n items, 1–100; 20 when neither `first` nor `last` is given.")] first: Option<i32>,
+        #[graphql(desc = "Items after this cursor: an edge's `cursor` or `pageInfo.endCursor`.")] after: Option<String>,
+        #[graphql(desc = "The last n items, 1–100.")] last: Option<i32>,
+        #[graphql(desc = "Items before this cursor: an edge's `cursor` or `pageInfo.startCursor`.")] before: Option<
+            String,
+        >,
     ) -> AppResult<PartnerSearchConnection> {
         let window = PageRequest::new(first, after, last, before).window()?;
         let filter = filter.unwrap_or_default();
@@ -161,43 +179,61 @@ impl PartnerSearchQuery {
     }
 }
 
+/// A new partner search for a cluster you may edit.
 #[derive(InputObject)]
 pub struct CreatePartnerSearchInput {
+    /// The posting cluster's global ID.
     pub cluster_id: ID,
+    /// Whether it offers or asks for cooperation.
     pub kind: PartnerSearchKind,
+    /// A one-line summary; trimmed, not empty.
     pub title: String,
+    /// What is offered or sought; plain text.
     pub description: String,
     /// The last day it is open; at most a year ahead.
     pub expires_on: Date,
+    /// EU industrial ecosystems it is about.
     pub ecosystems: Option<Vec<Ecosystem>>,
+    /// ISO 3166-1 alpha-2 codes of the countries it is aimed at.
     pub target_countries: Option<Vec<String>>,
 }
 
+/// The result of `createPartnerSearch`.
 #[derive(SimpleObject)]
 pub struct CreatePartnerSearchPayload {
+    /// The new partner search.
     pub partner_search: PartnerSearch,
 }
 
+/// The partner search to withdraw.
 #[derive(InputObject)]
 pub struct DeletePartnerSearchInput {
+    /// The partner search's global ID.
     pub id: ID,
 }
 
+/// The result of `deletePartnerSearch`.
 #[derive(SimpleObject)]
 pub struct DeletePartnerSearchPayload {
+    /// The global ID of the partner search that was withdrawn.
     pub deleted_partner_search_id: ID,
 }
 
+/// An answer to a partner search.
 #[derive(InputObject)]
 pub struct ExpressInterestInput {
+    /// The partner search's global ID.
     pub partner_search_id: ID,
     /// Your cluster that is interested.
     pub cluster_id: ID,
+    /// What you offer or ask; trimmed, not empty.
     pub message: String,
 }
 
+/// The result of `expressInterest`.
 #[derive(SimpleObject)]
 pub struct ExpressInterestPayload {
+    /// The answer sent.
     pub expression_of_interest: ExpressionOfInterest,
 }
 
@@ -210,6 +246,7 @@ impl PartnerSearchMutation {
     async fn create_partner_search(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "The mutation's input; its fields are described on `CreatePartnerSearchInput`.")]
         input: CreatePartnerSearchInput,
     ) -> AppResult<CreatePartnerSearchPayload> {
         let actor = policy::signed_in(caller(ctx))?;
@@ -228,9 +265,11 @@ impl PartnerSearchMutation {
         })
     }
 
+    /// Withdraws a partner search of a cluster you may edit.
     async fn delete_partner_search(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "The mutation's input; its fields are described on `DeletePartnerSearchInput`.")]
         input: DeletePartnerSearchInput,
     ) -> AppResult<DeletePartnerSearchPayload> {
         let actor = policy::signed_in(caller(ctx))?;
@@ -245,6 +284,7 @@ impl PartnerSearchMutation {
     async fn express_interest(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "The mutation's input; its fields are described on `ExpressInterestInput`.")]
         input: ExpressInterestInput,
     ) -> AppResult<ExpressInterestPayload> {
         let actor = policy::signed_in(caller(ctx))?;

@@ -1,4 +1,7 @@
 //! Strategic partnerships in GraphQL.
+//!
+//! Over 400 lines because every field, input and payload carries the description GraphiQL shows;
+//! without the doc comments it is about 340 lines.
 
 use async_graphql::{Context, InputObject, MaybeUndefined, Object, SimpleObject, ID};
 use chrono::{DateTime, Utc};
@@ -26,31 +29,38 @@ use crate::{
 
 pub const TYPE_NAME: &str = "Partnership";
 
-/// A strategic partnership between clusters: an ESCP, a Eurocluster, a cooperation agreement or
-/// a memorandum of understanding.
 #[derive(Clone)]
 pub struct Partnership(pub row::Model);
 
 #[Object]
+/// A strategic partnership between clusters: an ESCP, a Eurocluster, a cooperation agreement or
+/// a memorandum of understanding.
 impl Partnership {
+    /// Opaque global identifier; use it with `node(id:)`.
     pub async fn id(&self) -> ID {
         node::encode(TYPE_NAME, self.0.id)
     }
+    /// The partnership's name.
     async fn name(&self) -> &str {
         &self.0.name
     }
+    /// Short name, e.g. ESCP-4i CLUSTERS MEET REGIONS.
     async fn acronym(&self) -> Option<&str> {
         self.0.acronym.as_deref()
     }
+    /// The form of the partnership.
     async fn kind(&self) -> PartnershipKind {
         self.0.kind.into()
     }
+    /// What the partnership does; plain text.
     async fn description(&self) -> Option<&str> {
         self.0.description.as_deref()
     }
+    /// First day of the partnership.
     async fn starts_on(&self) -> Option<Date> {
         self.0.starts_on.map(Date)
     }
+    /// Last day of the partnership.
     async fn ends_on(&self) -> Option<Date> {
         self.0.ends_on.map(Date)
     }
@@ -62,6 +72,7 @@ impl Partnership {
     async fn funding_eur(&self) -> Option<i64> {
         self.0.funding_eur
     }
+    /// Where the partnership stands.
     async fn status(&self) -> PartnershipStatus {
         self.0.status.into()
     }
@@ -74,12 +85,15 @@ impl Partnership {
     async fn target_markets(&self, ctx: &Context<'_>) -> AppResult<Vec<String>> {
         list(ctx, l::TargetMarketsOf(self.0.id)).await
     }
+    /// Increases with every change; send it back with `updatePartnership`.
     async fn version(&self) -> i32 {
         self.0.version
     }
+    /// When the partnership was recorded.
     async fn created_at(&self) -> DateTime<Utc> {
         self.0.created_at
     }
+    /// When the partnership last changed.
     async fn updated_at(&self) -> DateTime<Utc> {
         self.0.updated_at
     }
@@ -88,19 +102,24 @@ impl Partnership {
     async fn members(
         &self,
         ctx: &Context<'_>,
-        first: Option<i32>,
-        after: Option<String>,
-        last: Option<i32>,
-        before: Option<String>,
+        #[graphql(desc = "The first n items, 1–100; 20 when neither `first` nor `last` is given.")] first: Option<i32>,
+        #[graphql(desc = "Items after this cursor: an edge's `cursor` or `pageInfo.endCursor`.")] after: Option<String>,
+        #[graphql(desc = "The last n items, 1–100.")] last: Option<i32>,
+        #[graphql(desc = "Items before this cursor: an edge's `cursor` or `pageInfo.startCursor`.")] before: Option<
+            String,
+        >,
     ) -> AppResult<PartnershipMemberConnection> {
         let request = PageRequest::new(first, after, last, before);
         nested_connection(ctx, l::MembershipsOf(self.0.id), request, std::convert::identity).await
     }
 }
 
+/// Narrows partnerships. Values within a field are alternatives (OR); fields combine (AND).
 #[derive(InputObject, Default)]
 pub struct PartnershipFilter {
+    /// Partnerships of one of these kinds.
     pub kinds: Option<Vec<PartnershipKind>>,
+    /// Partnerships in one of these states.
     pub statuses: Option<Vec<PartnershipStatus>>,
 }
 
@@ -109,7 +128,12 @@ pub struct PartnershipQuery;
 
 #[Object]
 impl PartnershipQuery {
-    async fn partnership(&self, ctx: &Context<'_>, id: ID) -> AppResult<Option<Partnership>> {
+    /// A partnership by its global ID; null when it does not exist.
+    async fn partnership(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The partnership's global ID.")] id: ID,
+    ) -> AppResult<Option<Partnership>> {
         let id = node::decode("id", &id, TYPE_NAME)?;
         Ok(loaders(ctx).load_one(l::PartnershipById(id)).await?.map(Partnership))
     }
@@ -119,11 +143,13 @@ impl PartnershipQuery {
     async fn partnerships(
         &self,
         ctx: &Context<'_>,
-        filter: Option<PartnershipFilter>,
-        first: Option<i32>,
-        after: Option<String>,
-        last: Option<i32>,
-        before: Option<String>,
+        #[graphql(desc = "Only the partnerships that match.")] filter: Option<PartnershipFilter>,
+        #[graphql(desc = "The first n items, 1–100; 20 when neither `first` nor `last` is given.")] first: Option<i32>,
+        #[graphql(desc = "Items after this cursor: an edge's `cursor` or `pageInfo.endCursor`.")] after: Option<String>,
+        #[graphql(desc = "The last n items, 1–100.")] last: Option<i32>,
+        #[graphql(desc = "Items before this cursor: an edge's `cursor` or `pageInfo.startCursor`.")] before: Option<
+            String,
+        >,
     ) -> AppResult<PartnershipConnection> {
         let window = PageRequest::new(first, after, last, before).window()?;
         let filter = filter.unwrap_or_default();
@@ -137,26 +163,39 @@ impl PartnershipQuery {
     }
 }
 
+/// A founding member of a new partnership.
 #[derive(InputObject)]
 pub struct PartnershipSeatInput {
+    /// The cluster's global ID.
     pub cluster_id: ID,
+    /// Its role; PARTNER when left out.
     #[graphql(default_with = "PartnershipRole::Partner")]
     pub role: PartnershipRole,
 }
 
+/// A new partnership. You must be able to edit its coordinating cluster among `members` (or one
+/// of them when none coordinates); administrators may found any.
 #[derive(InputObject)]
 pub struct CreatePartnershipInput {
+    /// The partnership's name; trimmed, not empty.
     pub name: String,
+    /// Short name.
     pub acronym: Option<String>,
+    /// The form of the partnership.
     pub kind: PartnershipKind,
+    /// What the partnership does; plain text.
     pub description: Option<String>,
+    /// First day.
     pub starts_on: Option<Date>,
+    /// Last day; not before `startsOn`.
     pub ends_on: Option<Date>,
+    /// Funding programme, e.g. COSME or the Single Market Programme.
     pub funding_programme: Option<String>,
     /// Whole euros.
     pub funding_eur: Option<i64>,
     /// PROPOSED unless given.
     pub status: Option<PartnershipStatus>,
+    /// EU industrial ecosystems the partnership works on.
     pub ecosystems: Option<Vec<Ecosystem>>,
     /// ISO 3166-1 alpha-2 codes.
     pub target_markets: Option<Vec<String>>,
@@ -167,77 +206,117 @@ pub struct CreatePartnershipInput {
 /// Changes to a partnership. Left-out fields stay; null clears an optional field.
 #[derive(InputObject)]
 pub struct UpdatePartnershipInput {
+    /// The partnership's global ID.
     pub id: ID,
+    /// The `version` you read; a newer one on the server means someone else changed it (CONFLICT).
     pub version: i32,
+    /// The partnership's name; trimmed, not empty.
     pub name: Option<String>,
+    /// Short name.
     pub acronym: MaybeUndefined<String>,
+    /// The form of the partnership.
     pub kind: Option<PartnershipKind>,
+    /// What the partnership does; plain text.
     pub description: MaybeUndefined<String>,
+    /// First day.
     pub starts_on: MaybeUndefined<Date>,
+    /// Last day; not before `startsOn`.
     pub ends_on: MaybeUndefined<Date>,
+    /// Funding programme, e.g. COSME or the Single Market Programme.
     pub funding_programme: MaybeUndefined<String>,
+    /// Funding in whole euros.
     pub funding_eur: MaybeUndefined<i64>,
+    /// Where the partnership stands.
     pub status: Option<PartnershipStatus>,
+    /// EU industrial ecosystems; replaces the list.
     pub ecosystems: Option<Vec<Ecosystem>>,
+    /// ISO 3166-1 alpha-2 codes of the countries aimed at; replaces the list.
     pub target_markets: Option<Vec<String>>,
 }
 
+/// The partnership to delete.
 #[derive(InputObject)]
 pub struct DeletePartnershipInput {
+    /// The partnership's global ID.
     pub id: ID,
 }
 
+/// A cluster to seat in a partnership.
 #[derive(InputObject)]
 pub struct AddPartnershipMemberInput {
+    /// The partnership's global ID.
     pub partnership_id: ID,
+    /// The cluster's global ID.
     pub cluster_id: ID,
+    /// Its role; PARTNER when left out.
     #[graphql(default_with = "PartnershipRole::Partner")]
     pub role: PartnershipRole,
+    /// Administrators set it (ACCEPTED when left out). Otherwise the coordinator's editors invite: the
+    /// cluster's editors answer with `respondToPartnershipInvitation`, and the seat is taken at once
+    /// when you also edit the joining cluster.
     #[graphql(default_with = "InvitationState::Accepted")]
     pub invitation_state: InvitationState,
 }
 
+/// A cluster to take out of a partnership.
 #[derive(InputObject)]
 pub struct RemovePartnershipMemberInput {
+    /// The partnership's global ID.
     pub partnership_id: ID,
+    /// The cluster's global ID.
     pub cluster_id: ID,
 }
 
+/// An answer to a partnership's invitation.
 #[derive(InputObject)]
 pub struct RespondToPartnershipInvitationInput {
+    /// The partnership's global ID.
     pub partnership_id: ID,
     /// Your invited cluster.
     pub cluster_id: ID,
+    /// True to join, false to decline.
     pub accept: bool,
 }
 
+/// The result of `respondToPartnershipInvitation`.
 #[derive(SimpleObject)]
 pub struct RespondToPartnershipInvitationPayload {
+    /// The partnership with your cluster's new state.
     pub partnership: Partnership,
 }
 
+/// The result of `createPartnership`.
 #[derive(SimpleObject)]
 pub struct CreatePartnershipPayload {
+    /// The new partnership.
     pub partnership: Partnership,
 }
 
+/// The result of `updatePartnership`.
 #[derive(SimpleObject)]
 pub struct UpdatePartnershipPayload {
+    /// The partnership as changed, with its new `version`.
     pub partnership: Partnership,
 }
 
+/// The result of `deletePartnership`.
 #[derive(SimpleObject)]
 pub struct DeletePartnershipPayload {
+    /// The global ID of the partnership that was deleted.
     pub deleted_partnership_id: ID,
 }
 
+/// The result of `addPartnershipMember`.
 #[derive(SimpleObject)]
 pub struct AddPartnershipMemberPayload {
+    /// The partnership with its new member.
     pub partnership: Partnership,
 }
 
+/// The result of `removePartnershipMember`.
 #[derive(SimpleObject)]
 pub struct RemovePartnershipMemberPayload {
+    /// The partnership without the removed member.
     pub partnership: Partnership,
 }
 
@@ -246,9 +325,11 @@ pub struct PartnershipMutation;
 
 #[Object]
 impl PartnershipMutation {
+    /// Records a new partnership with its founding members.
     async fn create_partnership(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "The mutation's input; its fields are described on `CreatePartnershipInput`.")]
         input: CreatePartnershipInput,
     ) -> AppResult<CreatePartnershipPayload> {
         let actor = policy::signed_in(caller(ctx))?;
@@ -289,6 +370,7 @@ impl PartnershipMutation {
     async fn update_partnership(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "The mutation's input; its fields are described on `UpdatePartnershipInput`.")]
         input: UpdatePartnershipInput,
     ) -> AppResult<UpdatePartnershipPayload> {
         let actor = policy::signed_in(caller(ctx))?;
@@ -322,9 +404,11 @@ impl PartnershipMutation {
         })
     }
 
+    /// Deletes a partnership with its seats: for the coordinator's editors.
     async fn delete_partnership(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "The mutation's input; its fields are described on `DeletePartnershipInput`.")]
         input: DeletePartnershipInput,
     ) -> AppResult<DeletePartnershipPayload> {
         let actor = policy::signed_in(caller(ctx))?;
@@ -339,6 +423,7 @@ impl PartnershipMutation {
     async fn add_partnership_member(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "The mutation's input; its fields are described on `AddPartnershipMemberInput`.")]
         input: AddPartnershipMemberInput,
     ) -> AppResult<AddPartnershipMemberPayload> {
         let actor = policy::signed_in(caller(ctx))?;
@@ -354,9 +439,11 @@ impl PartnershipMutation {
         })
     }
 
+    /// Takes a cluster out of a partnership: for the coordinator's editors.
     async fn remove_partnership_member(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "The mutation's input; its fields are described on `RemovePartnershipMemberInput`.")]
         input: RemovePartnershipMemberInput,
     ) -> AppResult<RemovePartnershipMemberPayload> {
         let actor = policy::signed_in(caller(ctx))?;
@@ -372,6 +459,7 @@ impl PartnershipMutation {
     async fn respond_to_partnership_invitation(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "The mutation's input; its fields are described on `RespondToPartnershipInvitationInput`.")]
         input: RespondToPartnershipInvitationInput,
     ) -> AppResult<RespondToPartnershipInvitationPayload> {
         let actor = policy::signed_in(caller(ctx))?;

@@ -1,13 +1,32 @@
 //! Scalars of our own, named as clients expect them rather than after the Rust types behind them.
 
-use async_graphql::{InputValueError, InputValueResult, Scalar, ScalarType, Value};
-use chrono::NaiveDate;
+use async_graphql::{
+    InputValueError, InputValueResult, ObjectType, Scalar, ScalarType, SchemaBuilder, SubscriptionType, Value,
+};
+use chrono::{NaiveDate, Utc};
+
+/// What `DateTime` means to a client. async-graphql's own text names the Rust type; the scalar
+/// stays async-graphql's so that its wire format and `@specifiedBy` (RFC 3339) stay as they are.
+const DATE_TIME: &str = "A point in time as an RFC 3339 string, e.g. `2026-11-05T14:30:00+00:00`. \
+The API writes it in UTC; it reads any offset.";
+
+/// Gives the scalars we do not define ourselves the descriptions a client should read.
+pub fn describe<Q, M, S>(builder: SchemaBuilder<Q, M, S>) -> SchemaBuilder<Q, M, S>
+where
+    Q: ObjectType + 'static,
+    M: ObjectType + 'static,
+    S: SubscriptionType + 'static,
+{
+    builder.override_output_type_description::<chrono::DateTime<Utc>>(DATE_TIME)
+}
 
 /// A calendar date in ISO 8601 form, e.g. `2018-06-05`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Date(pub NaiveDate);
 
-#[Scalar]
+/// A calendar date without a time of day, as RFC 3339's `full-date` (ISO 8601): `YYYY-MM-DD`,
+/// e.g. `2018-06-05`.
+#[Scalar(specified_by_url = "https://datatracker.ietf.org/doc/html/rfc3339#section-5.6")]
 impl ScalarType for Date {
     fn parse(value: Value) -> InputValueResult<Self> {
         match &value {

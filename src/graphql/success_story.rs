@@ -24,24 +24,29 @@ use crate::{
 
 pub const TYPE_NAME: &str = "SuccessStory";
 
-/// How a cooperation between clusters came about and what it led to.
 #[derive(Clone)]
 pub struct SuccessStory(pub row::Model);
 
 #[Object]
+/// How a cooperation between clusters came about and what it led to.
 impl SuccessStory {
+    /// Opaque global identifier; use it with `node(id:)`.
     pub async fn id(&self) -> ID {
         node::encode(TYPE_NAME, self.0.id)
     }
+    /// The story's headline.
     async fn title(&self) -> &str {
         &self.0.title
     }
+    /// The story in a few sentences; plain text.
     async fn summary(&self) -> &str {
         &self.0.summary
     }
+    /// The whole story; plain text.
     async fn body(&self) -> Option<&str> {
         self.0.body.as_deref()
     }
+    /// What the cooperation led to.
     async fn outcome(&self) -> StoryOutcome {
         self.0.outcome.into()
     }
@@ -56,12 +61,15 @@ impl SuccessStory {
         };
         Ok(loaders(ctx).load_one(l::PartnershipById(id)).await?.map(Partnership))
     }
+    /// Increases with every change; send it back with `updateSuccessStory`.
     async fn version(&self) -> i32 {
         self.0.version
     }
+    /// When the story was published.
     async fn created_at(&self) -> DateTime<Utc> {
         self.0.created_at
     }
+    /// When the story last changed.
     async fn updated_at(&self) -> DateTime<Utc> {
         self.0.updated_at
     }
@@ -70,10 +78,12 @@ impl SuccessStory {
     async fn clusters(
         &self,
         ctx: &Context<'_>,
-        first: Option<i32>,
-        after: Option<String>,
-        last: Option<i32>,
-        before: Option<String>,
+        #[graphql(desc = "The first n items, 1–100; 20 when neither `first` nor `last` is given.")] first: Option<i32>,
+        #[graphql(desc = "Items after this cursor: an edge's `cursor` or `pageInfo.endCursor`.")] after: Option<String>,
+        #[graphql(desc = "The last n items, 1–100.")] last: Option<i32>,
+        #[graphql(desc = "Items before this cursor: an edge's `cursor` or `pageInfo.startCursor`.")] before: Option<
+            String,
+        >,
     ) -> AppResult<ClusterConnection> {
         let request = PageRequest::new(first, after, last, before);
         nested_connection(ctx, l::StoryClustersOf(self.0.id), request, Cluster).await
@@ -85,7 +95,12 @@ pub struct SuccessStoryQuery;
 
 #[Object]
 impl SuccessStoryQuery {
-    async fn success_story(&self, ctx: &Context<'_>, id: ID) -> AppResult<Option<SuccessStory>> {
+    /// A success story by its global ID; null when it does not exist.
+    async fn success_story(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The story's global ID.")] id: ID,
+    ) -> AppResult<Option<SuccessStory>> {
         let id = node::decode("id", &id, TYPE_NAME)?;
         Ok(loaders(ctx).load_one(l::StoryById(id)).await?.map(SuccessStory))
     }
@@ -95,10 +110,12 @@ impl SuccessStoryQuery {
     async fn success_stories(
         &self,
         ctx: &Context<'_>,
-        first: Option<i32>,
-        after: Option<String>,
-        last: Option<i32>,
-        before: Option<String>,
+        #[graphql(desc = "The first n items, 1–100; 20 when neither `first` nor `last` is given.")] first: Option<i32>,
+        #[graphql(desc = "Items after this cursor: an edge's `cursor` or `pageInfo.endCursor`.")] after: Option<String>,
+        #[graphql(desc = "The last n items, 1–100.")] last: Option<i32>,
+        #[graphql(desc = "Items before this cursor: an edge's `cursor` or `pageInfo.startCursor`.")] before: Option<
+            String,
+        >,
     ) -> AppResult<SuccessStoryConnection> {
         let window = PageRequest::new(first, after, last, before).window()?;
         let page = domain::list(db(ctx), &window).await?;
@@ -107,48 +124,73 @@ impl SuccessStoryQuery {
     }
 }
 
+/// A new success story. You must be able to edit one of the clusters involved.
 #[derive(InputObject)]
 pub struct CreateSuccessStoryInput {
+    /// The headline; trimmed, not empty.
     pub title: String,
+    /// The story in a few sentences.
     pub summary: String,
+    /// The whole story.
     pub body: Option<String>,
+    /// What the cooperation led to.
     pub outcome: StoryOutcome,
+    /// Year the cooperation began.
     pub began_in: Option<i32>,
+    /// The partnership the story belongs to: its global ID.
     pub partnership_id: Option<ID>,
     /// The clusters involved; at least one.
     pub cluster_ids: Vec<ID>,
 }
 
+/// Changes to a success story. Left-out fields stay; null clears an optional field.
 #[derive(InputObject)]
 pub struct UpdateSuccessStoryInput {
+    /// The story's global ID.
     pub id: ID,
+    /// The `version` you read; a newer one on the server means someone else changed it (CONFLICT).
     pub version: i32,
+    /// The headline; trimmed, not empty.
     pub title: Option<String>,
+    /// The story in a few sentences.
     pub summary: Option<String>,
+    /// The whole story.
     pub body: MaybeUndefined<String>,
+    /// What the cooperation led to.
     pub outcome: Option<StoryOutcome>,
+    /// Year the cooperation began.
     pub began_in: MaybeUndefined<i32>,
+    /// The partnership the story belongs to: its global ID.
     pub partnership_id: MaybeUndefined<ID>,
+    /// The clusters involved, at least one; replaces the list.
     pub cluster_ids: Option<Vec<ID>>,
 }
 
+/// The story to delete.
 #[derive(InputObject)]
 pub struct DeleteSuccessStoryInput {
+    /// The story's global ID.
     pub id: ID,
 }
 
+/// The result of `createSuccessStory`.
 #[derive(SimpleObject)]
 pub struct CreateSuccessStoryPayload {
+    /// The new story.
     pub success_story: SuccessStory,
 }
 
+/// The result of `updateSuccessStory`.
 #[derive(SimpleObject)]
 pub struct UpdateSuccessStoryPayload {
+    /// The story as changed, with its new `version`.
     pub success_story: SuccessStory,
 }
 
+/// The result of `deleteSuccessStory`.
 #[derive(SimpleObject)]
 pub struct DeleteSuccessStoryPayload {
+    /// The global ID of the story that was deleted.
     pub deleted_success_story_id: ID,
 }
 
@@ -157,9 +199,11 @@ pub struct SuccessStoryMutation;
 
 #[Object]
 impl SuccessStoryMutation {
+    /// Publishes a success story of clusters you may edit.
     async fn create_success_story(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "The mutation's input; its fields are described on `CreateSuccessStoryInput`.")]
         input: CreateSuccessStoryInput,
     ) -> AppResult<CreateSuccessStoryPayload> {
         let actor = policy::signed_in(caller(ctx))?;
@@ -185,6 +229,7 @@ impl SuccessStoryMutation {
     async fn update_success_story(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "The mutation's input; its fields are described on `UpdateSuccessStoryInput`.")]
         input: UpdateSuccessStoryInput,
     ) -> AppResult<UpdateSuccessStoryPayload> {
         let actor = policy::signed_in(caller(ctx))?;
@@ -218,9 +263,11 @@ impl SuccessStoryMutation {
         })
     }
 
+    /// Deletes a story: for the editors of a cluster it involves.
     async fn delete_success_story(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "The mutation's input; its fields are described on `DeleteSuccessStoryInput`.")]
         input: DeleteSuccessStoryInput,
     ) -> AppResult<DeleteSuccessStoryPayload> {
         let actor = policy::signed_in(caller(ctx))?;

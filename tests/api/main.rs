@@ -19,4 +19,5 @@ mod n_plus_one;
 mod pagination;
 mod partnerships;
 mod repository;
+mod schema_docs;
 mod validation;

@@ -1,4 +1,7 @@
 //! Accounts in GraphQL: who you are, sign-up and sessions, roles and invitations to manage a cluster.
+//!
+//! Over 400 lines because every field, input and payload carries the description GraphiQL shows;
+//! without the doc comments it is about 340 lines.
 
 use async_graphql::{Context, Enum, InputObject, Object, SimpleObject, ID};
 use chrono::{DateTime, Utc};
@@ -23,24 +26,31 @@ use crate::{
 pub const TYPE_NAME: &str = "User";
 pub const INVITATION: &str = "Invitation";
 
+/// What a signed-in account may do; each role includes what the ones before it may.
 #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
 #[graphql(remote = "crate::auth::Role")]
 pub enum Role {
+    /// A signed-in person: sees contact details besides what anyone sees.
     User,
+    /// Edits the clusters it manages: profile, members, stories, partnership seats.
     ClusterManager,
+    /// A national partner: looks after every cluster of its countries, registers and publishes them.
     Partner,
+    /// The platform secretariat: everything.
     Admin,
 }
 
-/// A person with an account.
 #[derive(Clone)]
 pub struct User(pub user::Model);
 
 #[Object]
+/// A person with an account.
 impl User {
+    /// Opaque global identifier.
     pub async fn id(&self) -> ID {
         node::encode(TYPE_NAME, self.0.id)
     }
+    /// The name the person goes by on the platform.
     async fn display_name(&self) -> &str {
         &self.0.display_name
     }
@@ -49,15 +59,16 @@ impl User {
         let p = caller(ctx).principal()?;
         (p.is_admin() || p.actor == Actor::User(self.0.id)).then_some(self.0.email.as_str())
     }
+    /// When the account was created.
     async fn created_at(&self) -> DateTime<Utc> {
         self.0.created_at
     }
 }
 
-/// Who you are to the API, as your access token says.
 pub struct Me(crate::auth::Principal);
 
 #[Object]
+/// Who you are to the API, as your access token says.
 impl Me {
     /// Your account; null for an API key or an operator's token.
     async fn user(&self, ctx: &Context<'_>) -> AppResult<Option<User>> {
@@ -66,6 +77,7 @@ impl Me {
             _ => Ok(None),
         }
     }
+    /// The token's subject: an e-mail address for a person, an identifier for an API key or an operator.
     async fn subject(&self) -> &str {
         &self.0.subject
     }
@@ -89,6 +101,7 @@ impl Me {
             .filter_map(|id| found.get(&l::ClusterById(*id)).cloned().map(Cluster))
             .collect())
     }
+    /// Partner organisations you act for.
     async fn partner_organisations(&self, ctx: &Context<'_>) -> AppResult<Vec<PartnerOrganisation>> {
         let ids = &self.0.partner_organisations;
         let found = loaders(ctx)
@@ -106,23 +119,27 @@ impl Me {
     }
 }
 
-/// An invitation to manage a cluster.
 pub struct Invitation(pub invitation::Model);
 
 #[Object]
+/// An invitation to manage a cluster.
 impl Invitation {
+    /// Opaque global identifier.
     async fn id(&self) -> ID {
         node::encode(INVITATION, self.0.id)
     }
+    /// The address the invitation was sent to; only that person can accept it.
     async fn email(&self) -> &str {
         &self.0.email
     }
+    /// The cluster the invitation is for; null when you may not see it.
     async fn cluster(&self, ctx: &Context<'_>) -> AppResult<Option<Cluster>> {
         Ok(loaders(ctx)
             .load_one(l::ClusterById(self.0.cluster_id))
             .await?
             .map(Cluster))
     }
+    /// When the invitation stops working: 7 days after it was sent.
     async fn expires_at(&self) -> DateTime<Utc> {
         self.0.expires_at
     }
@@ -139,7 +156,11 @@ impl AccountQuery {
     }
 
     /// An account by e-mail address, for administrators and partners who grant roles.
-    async fn user_by_email(&self, ctx: &Context<'_>, email: String) -> AppResult<Option<User>> {
+    async fn user_by_email(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The account's e-mail address, in any case.")] email: String,
+    ) -> AppResult<Option<User>> {
         let actor = policy::signed_in(caller(ctx))?;
         if !(actor.is_admin() || actor.role == crate::auth::Role::Partner) {
             return Err(AppError::Forbidden("you may not look up accounts".into()));
@@ -148,22 +169,30 @@ impl AccountQuery {
     }
 }
 
+/// A new account.
 #[derive(InputObject)]
 pub struct RegisterInput {
+    /// E-mail address; used to sign in.
     pub email: String,
+    /// The name the person goes by on the platform.
     pub display_name: String,
     /// 12–128 characters.
     pub password: String,
 }
 
+/// The result of `register`.
 #[derive(SimpleObject)]
 pub struct RegisterPayload {
+    /// The new account.
     pub user: User,
 }
 
+/// Credentials to sign in with.
 #[derive(InputObject)]
 pub struct LoginInput {
+    /// The account's e-mail address.
     pub email: String,
+    /// The account's password.
     pub password: String,
 }
 
@@ -171,12 +200,16 @@ pub struct LoginInput {
 /// new pair before the access token expires.
 #[derive(SimpleObject)]
 pub struct LoginPayload {
+    /// Send as `Authorization: Bearer <accessToken>`; valid for `expiresIn` seconds (15 minutes by
+    /// default).
     pub access_token: String,
+    /// Always `Bearer`.
     pub token_type: String,
     /// Seconds until the access token expires.
     pub expires_in: u64,
     /// Single use: each refresh returns a new one.
     pub refresh_token: String,
+    /// The signed-in account.
     pub user: User,
 }
 
@@ -192,36 +225,49 @@ impl From<account::Session> for LoginPayload {
     }
 }
 
+/// The refresh token to trade.
 #[derive(InputObject)]
 pub struct RefreshTokenInput {
+    /// The `refreshToken` of the last sign-in or refresh; single use.
     pub refresh_token: String,
 }
 
+/// The session to end.
 #[derive(InputObject)]
 pub struct LogoutInput {
+    /// The session's current refresh token.
     pub refresh_token: String,
 }
 
+/// The result of `logout`.
 #[derive(SimpleObject)]
 pub struct LogoutPayload {
+    /// True once the session has ended.
     pub signed_out: bool,
 }
 
+/// A new password for your account.
 #[derive(InputObject)]
 pub struct ChangePasswordInput {
+    /// Your password now.
     pub current_password: String,
+    /// The new password: 12–128 characters.
     pub new_password: String,
 }
 
+/// The result of `changePassword`.
 #[derive(SimpleObject)]
 pub struct ChangePasswordPayload {
     /// Every refresh token of the account has been revoked: sign in again on other devices.
     pub signed_out_elsewhere: bool,
 }
 
+/// A role to give an account, or take from it.
 #[derive(InputObject)]
 pub struct GrantRoleInput {
+    /// The account's global ID.
     pub user_id: ID,
+    /// The role.
     pub role: Role,
     /// For PARTNER: the partner organisation the user acts for.
     pub partner_organisation_id: Option<ID>,
@@ -229,30 +275,39 @@ pub struct GrantRoleInput {
     pub cluster_id: Option<ID>,
 }
 
+/// The result of `grantRole` or `revokeRole`.
 #[derive(SimpleObject)]
 pub struct GrantRolePayload {
     /// The new role applies from the user's next sign-in or token refresh.
     pub user: User,
 }
 
+/// A colleague to invite as a manager of a cluster.
 #[derive(InputObject)]
 pub struct InviteClusterManagerInput {
+    /// The cluster, which you manage.
     pub cluster_id: ID,
+    /// The colleague's e-mail address.
     pub email: String,
 }
 
+/// The result of `inviteClusterManager`.
 #[derive(SimpleObject)]
 pub struct InviteClusterManagerPayload {
+    /// The invitation sent.
     pub invitation: Invitation,
     /// Shown once: pass it to the colleague, who accepts it with `acceptInvitation`.
     pub token: String,
 }
 
+/// The invitation to accept.
 #[derive(InputObject)]
 pub struct AcceptInvitationInput {
+    /// The token from `inviteClusterManager`, as the colleague passed it on.
     pub token: String,
 }
 
+/// The result of `acceptInvitation`.
 #[derive(SimpleObject)]
 pub struct AcceptInvitationPayload {
     /// The cluster you now manage; refresh your token to act on it.
@@ -284,31 +339,55 @@ pub struct AccountMutation;
 #[Object]
 impl AccountMutation {
     /// Creates an account with the USER role.
-    async fn register(&self, ctx: &Context<'_>, input: RegisterInput) -> AppResult<RegisterPayload> {
+    async fn register(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The mutation's input; its fields are described on `RegisterInput`.")] input: RegisterInput,
+    ) -> AppResult<RegisterPayload> {
         let user = account::register(db(ctx), &input.email, &input.display_name, &input.password).await?;
         Ok(RegisterPayload { user: User(user) })
     }
 
-    async fn login(&self, ctx: &Context<'_>, input: LoginInput) -> AppResult<LoginPayload> {
+    /// Signs in with e-mail address and password; wrong credentials give UNAUTHENTICATED.
+    async fn login(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The mutation's input; its fields are described on `LoginInput`.")] input: LoginInput,
+    ) -> AppResult<LoginPayload> {
         Ok(account::login(db(ctx), tokens(ctx), &input.email, &input.password)
             .await?
             .into())
     }
 
     /// Trades a refresh token for a new access token and refresh token; the old one stops working.
-    async fn refresh_token(&self, ctx: &Context<'_>, input: RefreshTokenInput) -> AppResult<LoginPayload> {
+    async fn refresh_token(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The mutation's input; its fields are described on `RefreshTokenInput`.")]
+        input: RefreshTokenInput,
+    ) -> AppResult<LoginPayload> {
         Ok(account::refresh(db(ctx), tokens(ctx), &input.refresh_token)
             .await?
             .into())
     }
 
     /// Ends the session the refresh token belongs to.
-    async fn logout(&self, ctx: &Context<'_>, input: LogoutInput) -> AppResult<LogoutPayload> {
+    async fn logout(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The mutation's input; its fields are described on `LogoutInput`.")] input: LogoutInput,
+    ) -> AppResult<LogoutPayload> {
         account::logout(db(ctx), &input.refresh_token).await?;
         Ok(LogoutPayload { signed_out: true })
     }
 
-    async fn change_password(&self, ctx: &Context<'_>, input: ChangePasswordInput) -> AppResult<ChangePasswordPayload> {
+    /// Changes your password and signs you out everywhere else.
+    async fn change_password(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The mutation's input; its fields are described on `ChangePasswordInput`.")]
+        input: ChangePasswordInput,
+    ) -> AppResult<ChangePasswordPayload> {
         let actor = policy::signed_in(caller(ctx))?;
         account::change_password(db(ctx), actor, &input.current_password, &input.new_password).await?;
         Ok(ChangePasswordPayload {
@@ -317,14 +396,23 @@ impl AccountMutation {
     }
 
     /// Administrators grant ADMIN and PARTNER; partners and administrators appoint cluster managers.
-    async fn grant_role(&self, ctx: &Context<'_>, input: GrantRoleInput) -> AppResult<GrantRolePayload> {
+    async fn grant_role(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The mutation's input; its fields are described on `GrantRoleInput`.")] input: GrantRoleInput,
+    ) -> AppResult<GrantRolePayload> {
         let actor = policy::signed_in(caller(ctx))?;
         let user_id = node::decode("userId", &input.user_id, TYPE_NAME)?;
         let user = account::grant(db(ctx), actor, user_id, grant_of(&input)?).await?;
         Ok(GrantRolePayload { user: User(user) })
     }
 
-    async fn revoke_role(&self, ctx: &Context<'_>, input: GrantRoleInput) -> AppResult<GrantRolePayload> {
+    /// Takes a role away; the same people who may grant it may revoke it.
+    async fn revoke_role(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The mutation's input; its fields are described on `GrantRoleInput`.")] input: GrantRoleInput,
+    ) -> AppResult<GrantRolePayload> {
         let actor = policy::signed_in(caller(ctx))?;
         let user_id = node::decode("userId", &input.user_id, TYPE_NAME)?;
         let user = account::revoke(db(ctx), actor, user_id, grant_of(&input)?).await?;
@@ -335,6 +423,7 @@ impl AccountMutation {
     async fn invite_cluster_manager(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "The mutation's input; its fields are described on `InviteClusterManagerInput`.")]
         input: InviteClusterManagerInput,
     ) -> AppResult<InviteClusterManagerPayload> {
         let actor = policy::signed_in(caller(ctx))?;
@@ -350,6 +439,7 @@ impl AccountMutation {
     async fn accept_invitation(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "The mutation's input; its fields are described on `AcceptInvitationInput`.")]
         input: AcceptInvitationInput,
     ) -> AppResult<AcceptInvitationPayload> {
         let actor = policy::signed_in(caller(ctx))?;

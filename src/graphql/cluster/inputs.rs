@@ -15,17 +15,24 @@ use crate::{
     },
 };
 
+/// How many organisations a cluster has; the kinds must add up to no more than the total. Counts are zero or more.
 #[derive(InputObject, Clone, Copy)]
 pub struct MemberCountsInput {
+    /// All members.
     pub total: i32,
+    /// Small and medium-sized enterprises; 0 when left out.
     #[graphql(default)]
     pub sme: i32,
+    /// Start-ups; 0 when left out.
     #[graphql(default)]
     pub start_up: i32,
+    /// Large companies; 0 when left out.
     #[graphql(default)]
     pub large_company: i32,
+    /// Universities and research organisations; 0 when left out.
     #[graphql(default)]
     pub research: i32,
+    /// Members of any other kind; 0 when left out.
     #[graphql(default)]
     pub other: i32,
 }
@@ -43,10 +50,14 @@ impl From<MemberCountsInput> for domain::MemberCounts {
     }
 }
 
+/// How to reach a cluster; shown to signed-in users only.
 #[derive(InputObject, Clone)]
 pub struct ContactInput {
+    /// The person to ask for.
     pub person: Option<String>,
+    /// E-mail address.
     pub email: Option<String>,
+    /// Telephone number.
     pub phone: Option<String>,
 }
 
@@ -60,35 +71,54 @@ impl From<ContactInput> for domain::Contact {
     }
 }
 
+/// A new cluster profile. Administrators register one anywhere, partners in their countries.
 #[derive(InputObject)]
 pub struct CreateClusterInput {
     /// Generated from the name when left out.
     pub slug: Option<String>,
+    /// Name in English; trimmed, not empty.
     pub name: String,
+    /// Name in the organisation's own language.
     pub local_name: Option<String>,
+    /// Short name.
     pub acronym: Option<String>,
+    /// What sort of organisation this is.
     pub kind: ClusterKind,
     /// ISO 3166-1 alpha-2 code.
     pub country: String,
+    /// Region within the country.
     pub region: Option<String>,
+    /// City of the cluster's office.
     pub city: Option<String>,
+    /// Website: an http(s) URL.
     pub website: Option<String>,
+    /// What the cluster does and offers; plain text.
     pub description: Option<String>,
+    /// Year founded, from 1800 to this year.
     pub founded_year: Option<i32>,
+    /// Size of the management team.
     pub management_staff: Option<StaffBand>,
+    /// Member organisations by kind; all zero when left out.
     pub member_counts: Option<MemberCountsInput>,
+    /// EU industrial ecosystems the cluster works in.
     pub ecosystems: Option<Vec<Ecosystem>>,
+    /// Emerging industries the cluster works in.
     pub emerging_industries: Option<Vec<EmergingIndustry>>,
+    /// Technology keywords, e.g. "5G", "composites".
     pub technologies: Option<Vec<String>>,
     /// ISO 3166-1 alpha-2 codes of countries the cluster seeks partners in.
     pub seeks_partners_in: Option<Vec<String>>,
+    /// Cluster management excellence label; NONE when left out.
     pub label: Option<ClusterLabel>,
+    /// Last day the label is valid.
     pub label_expires_on: Option<Date>,
     /// DRAFT unless given.
     pub status: Option<ClusterStatus>,
     /// A partner organisation's ID.
     pub represented_by_id: Option<ID>,
+    /// How to reach the cluster; shown to signed-in users only.
     pub contact: Option<ContactInput>,
+    /// Where the cluster's office is.
     pub location: Option<Location>,
 }
 
@@ -143,61 +173,96 @@ pub(super) fn into_profiles(clusters: Vec<CreateClusterInput>) -> AppResult<Vec<
         .collect()
 }
 
+/// Many new profiles, registered together or not at all.
 #[derive(InputObject)]
 pub struct RegisterClustersInput {
     /// Up to 500 profiles.
     pub clusters: Vec<CreateClusterInput>,
 }
 
+/// The profile to submit for review.
 #[derive(InputObject)]
 pub struct ReviewClusterInput {
+    /// The cluster's global ID.
     pub id: ID,
+    /// The `version` you read; a newer one on the server means someone else changed the profile (CONFLICT).
     pub version: i32,
 }
 
+/// The profile to publish.
 #[derive(InputObject)]
 pub struct PublishClusterInput {
+    /// The cluster's global ID.
     pub id: ID,
+    /// The `version` you read; a newer one on the server means someone else changed the profile (CONFLICT).
     pub version: i32,
     /// Publish although the platform's rules are not met, for this reason.
     pub waiver_reason: Option<String>,
 }
 
+/// The profile to send back to its editors.
 #[derive(InputObject)]
 pub struct RejectClusterInput {
+    /// The cluster's global ID.
     pub id: ID,
+    /// The `version` you read; a newer one on the server means someone else changed the profile (CONFLICT).
     pub version: i32,
+    /// What the editors should change; they read it in `reviewNote`.
     pub reason: String,
 }
 
 /// Changes to a profile. Left-out fields stay as they are; null clears an optional field.
 #[derive(InputObject)]
 pub struct UpdateClusterInput {
+    /// The cluster's global ID.
     pub id: ID,
     /// The `version` you read; a newer one on the server means someone else changed the profile.
     pub version: i32,
+    /// New slug: lower-case letters, digits and hyphens, unique.
     pub slug: Option<String>,
+    /// Name in English; trimmed, not empty.
     pub name: Option<String>,
+    /// Name in the organisation's own language.
     pub local_name: MaybeUndefined<String>,
+    /// Short name.
     pub acronym: MaybeUndefined<String>,
+    /// What sort of organisation this is.
     pub kind: Option<ClusterKind>,
+    /// ISO 3166-1 alpha-2 country code.
     pub country: Option<String>,
+    /// Region within the country.
     pub region: MaybeUndefined<String>,
+    /// City of the cluster's office.
     pub city: MaybeUndefined<String>,
+    /// Website: an http(s) URL.
     pub website: MaybeUndefined<String>,
+    /// What the cluster does and offers; plain text.
     pub description: MaybeUndefined<String>,
+    /// Year founded, from 1800 to this year.
     pub founded_year: MaybeUndefined<i32>,
+    /// Size of the management team.
     pub management_staff: MaybeUndefined<StaffBand>,
+    /// Member organisations by kind; replaces all counts.
     pub member_counts: Option<MemberCountsInput>,
+    /// EU industrial ecosystems; replaces the list.
     pub ecosystems: Option<Vec<Ecosystem>>,
+    /// Emerging industries; replaces the list.
     pub emerging_industries: Option<Vec<EmergingIndustry>>,
+    /// Technology keywords; replaces the list.
     pub technologies: Option<Vec<String>>,
+    /// ISO 3166-1 alpha-2 codes of countries the cluster seeks partners in; replaces the list.
     pub seeks_partners_in: Option<Vec<String>>,
+    /// Cluster management excellence label.
     pub label: Option<ClusterLabel>,
+    /// Last day the label is valid.
     pub label_expires_on: MaybeUndefined<Date>,
+    /// Sets the status directly instead of through review: administrators only.
     pub status: Option<ClusterStatus>,
+    /// A partner organisation's global ID.
     pub represented_by_id: MaybeUndefined<ID>,
+    /// How to reach the cluster; null removes every contact detail.
     pub contact: MaybeUndefined<ContactInput>,
+    /// Where the cluster's office is.
     pub location: MaybeUndefined<Location>,
 }
 
@@ -261,8 +326,10 @@ impl UpdateClusterInput {
     }
 }
 
+/// The profile to delete.
 #[derive(InputObject)]
 pub struct DeleteClusterInput {
+    /// The cluster's global ID.
     pub id: ID,
 }
 

@@ -21,28 +21,38 @@ use crate::{
     },
 };
 
+/// The result of `registerClusters`.
 #[derive(SimpleObject)]
 pub struct RegisterClustersPayload {
+    /// The new profiles, in the order sent.
     pub clusters: Vec<Cluster>,
 }
 
+/// The result of a review step.
 #[derive(SimpleObject)]
 pub struct ReviewClusterPayload {
+    /// The profile with its new status.
     pub cluster: Cluster,
 }
 
+/// The result of `createCluster`.
 #[derive(SimpleObject)]
 pub struct CreateClusterPayload {
+    /// The new profile.
     pub cluster: Cluster,
 }
 
+/// The result of `updateCluster`.
 #[derive(SimpleObject)]
 pub struct UpdateClusterPayload {
+    /// The profile as changed, with its new `version`.
     pub cluster: Cluster,
 }
 
+/// The result of `deleteCluster`.
 #[derive(SimpleObject)]
 pub struct DeleteClusterPayload {
+    /// The global ID of the profile that was deleted.
     pub deleted_cluster_id: ID,
 }
 
@@ -52,7 +62,12 @@ pub struct ClusterMutation;
 #[Object]
 impl ClusterMutation {
     /// Registers a new cluster profile: administrators anywhere, partners in their countries.
-    async fn create_cluster(&self, ctx: &Context<'_>, input: CreateClusterInput) -> AppResult<CreateClusterPayload> {
+    async fn create_cluster(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The mutation's input; its fields are described on `CreateClusterInput`.")]
+        input: CreateClusterInput,
+    ) -> AppResult<CreateClusterPayload> {
         let actor = policy::signed_in(caller(ctx))?;
         let model = domain::create(db(ctx), actor, input.into_profile()?).await?;
         Ok(CreateClusterPayload {
@@ -65,6 +80,7 @@ impl ClusterMutation {
     async fn register_clusters(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "The mutation's input; its fields are described on `RegisterClustersInput`.")]
         input: RegisterClustersInput,
     ) -> AppResult<RegisterClustersPayload> {
         let actor = policy::signed_in(caller(ctx))?;
@@ -79,6 +95,7 @@ impl ClusterMutation {
     async fn submit_cluster_for_review(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "The mutation's input; its fields are described on `ReviewClusterInput`.")]
         input: ReviewClusterInput,
     ) -> AppResult<ReviewClusterPayload> {
         let actor = policy::signed_in(caller(ctx))?;
@@ -91,7 +108,12 @@ impl ClusterMutation {
 
     /// NEEDS_REVIEW → PUBLISHED. The profile must have at least 15 members of at least two kinds
     /// and a website, unless `waiverReason` says why not (e.g. a national programme recognises it).
-    async fn publish_cluster(&self, ctx: &Context<'_>, input: PublishClusterInput) -> AppResult<ReviewClusterPayload> {
+    async fn publish_cluster(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The mutation's input; its fields are described on `PublishClusterInput`.")]
+        input: PublishClusterInput,
+    ) -> AppResult<ReviewClusterPayload> {
         let actor = policy::signed_in(caller(ctx))?;
         let id = node::decode("id", &input.id, TYPE_NAME)?;
         let step = Review::Publish {
@@ -104,7 +126,12 @@ impl ClusterMutation {
     }
 
     /// NEEDS_REVIEW → DRAFT, with the reason the cluster's managers will read in `reviewNote`.
-    async fn reject_cluster(&self, ctx: &Context<'_>, input: RejectClusterInput) -> AppResult<ReviewClusterPayload> {
+    async fn reject_cluster(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The mutation's input; its fields are described on `RejectClusterInput`.")]
+        input: RejectClusterInput,
+    ) -> AppResult<ReviewClusterPayload> {
         let actor = policy::signed_in(caller(ctx))?;
         let id = node::decode("id", &input.id, TYPE_NAME)?;
         let step = Review::Reject { reason: input.reason };
@@ -115,7 +142,12 @@ impl ClusterMutation {
     }
 
     /// Changes a profile, provided nobody else changed it since you read `version`.
-    async fn update_cluster(&self, ctx: &Context<'_>, input: UpdateClusterInput) -> AppResult<UpdateClusterPayload> {
+    async fn update_cluster(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The mutation's input; its fields are described on `UpdateClusterInput`.")]
+        input: UpdateClusterInput,
+    ) -> AppResult<UpdateClusterPayload> {
         let actor = policy::signed_in(caller(ctx))?;
         let id = node::decode("id", &input.id, TYPE_NAME)?;
         let represented_by = node::decode_patch(
@@ -130,7 +162,12 @@ impl ClusterMutation {
     }
 
     /// Deletes a profile with its members and memberships.
-    async fn delete_cluster(&self, ctx: &Context<'_>, input: DeleteClusterInput) -> AppResult<DeleteClusterPayload> {
+    async fn delete_cluster(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The mutation's input; its fields are described on `DeleteClusterInput`.")]
+        input: DeleteClusterInput,
+    ) -> AppResult<DeleteClusterPayload> {
         let actor = policy::signed_in(caller(ctx))?;
         let id = node::decode("id", &input.id, TYPE_NAME)?;
         domain::delete(db(ctx), actor, id).await?;

@@ -23,38 +23,52 @@ use crate::{
     },
 };
 
-/// A cluster organisation's public profile: an industry association, research centre,
-/// university or cluster that looks for partners.
 #[derive(Clone)]
 pub struct Cluster(pub row::Model);
 
+/// How many organisations a cluster has, in total and by kind. The kinds may add up to less than the total.
 #[derive(SimpleObject, Clone, Copy)]
 pub struct MemberCounts {
+    /// All members.
     pub total: i32,
+    /// Small and medium-sized enterprises.
     pub sme: i32,
+    /// Start-ups.
     pub start_up: i32,
+    /// Large companies.
     pub large_company: i32,
+    /// Universities and research organisations.
     pub research: i32,
+    /// Members of any other kind.
     pub other: i32,
 }
 
 /// How to reach a cluster. Only signed-in users see it.
 #[derive(SimpleObject)]
 pub struct Contact {
+    /// The person to ask for.
     pub person: Option<String>,
+    /// E-mail address.
     pub email: Option<String>,
+    /// Telephone number, as the cluster wrote it.
     pub phone: Option<String>,
 }
 
+/// A point on the map, in decimal degrees (WGS 84).
 #[derive(SimpleObject, InputObject, Clone, Copy)]
 #[graphql(input_name = "LocationInput")]
 pub struct Location {
+    /// Degrees north of the equator, -90 to 90.
     pub latitude: f64,
+    /// Degrees east of Greenwich, -180 to 180.
     pub longitude: f64,
 }
 
 #[Object]
+/// A cluster organisation's public profile: an industry association, research centre,
+/// university or cluster that looks for partners.
 impl Cluster {
+    /// Opaque global identifier; use it with `node(id:)`.
     pub async fn id(&self) -> ID {
         node::encode(TYPE_NAME, self.0.id)
     }
@@ -62,6 +76,7 @@ impl Cluster {
     async fn slug(&self) -> &str {
         &self.0.slug
     }
+    /// Name in English, as shown in the directory.
     async fn name(&self) -> &str {
         &self.0.name
     }
@@ -69,9 +84,11 @@ impl Cluster {
     async fn local_name(&self) -> Option<&str> {
         self.0.local_name.as_deref()
     }
+    /// Short name, e.g. CNFI.
     async fn acronym(&self) -> Option<&str> {
         self.0.acronym.as_deref()
     }
+    /// What sort of organisation this is.
     async fn kind(&self) -> ClusterKind {
         self.0.kind.into()
     }
@@ -79,24 +96,31 @@ impl Cluster {
     async fn country(&self) -> &str {
         &self.0.country
     }
+    /// Region within the country, as the cluster names it.
     async fn region(&self) -> Option<&str> {
         self.0.region.as_deref()
     }
+    /// City of the cluster's office.
     async fn city(&self) -> Option<&str> {
         self.0.city.as_deref()
     }
+    /// Website, an http(s) URL.
     async fn website(&self) -> Option<&str> {
         self.0.website.as_deref()
     }
+    /// What the cluster does and offers, in the cluster's words; plain text.
     async fn description(&self) -> Option<&str> {
         self.0.description.as_deref()
     }
+    /// Year the cluster was founded.
     async fn founded_year(&self) -> Option<i32> {
         self.0.founded_year
     }
+    /// Size of the cluster's management team.
     async fn management_staff(&self) -> Option<StaffBand> {
         self.0.management_staff.map(Into::into)
     }
+    /// How many member organisations the cluster has, by kind, as the cluster declares them.
     async fn member_counts(&self) -> MemberCounts {
         let m = &self.0;
         MemberCounts {
@@ -108,10 +132,12 @@ impl Cluster {
             other: m.members_other,
         }
     }
+    /// EU industrial ecosystems the cluster works in.
     async fn ecosystems(&self, ctx: &Context<'_>) -> AppResult<Vec<Ecosystem>> {
         let values = list(ctx, l::EcosystemsOf(self.0.id)).await?;
         Ok(values.into_iter().map(Into::into).collect())
     }
+    /// Emerging industries the cluster works in.
     async fn emerging_industries(&self, ctx: &Context<'_>) -> AppResult<Vec<EmergingIndustry>> {
         let values = list(ctx, l::EmergingIndustriesOf(self.0.id)).await?;
         Ok(values.into_iter().map(Into::into).collect())
@@ -132,9 +158,11 @@ impl Cluster {
     async fn label(&self) -> ClusterLabel {
         self.0.label.into()
     }
+    /// Last day the label is valid.
     async fn label_expires_on(&self) -> Option<Date> {
         self.0.label_expires_on.map(Date)
     }
+    /// Where the profile is in review; anonymous callers see only PUBLISHED profiles.
     async fn status(&self) -> ClusterStatus {
         self.0.status.into()
     }
@@ -156,6 +184,7 @@ impl Cluster {
             phone: self.0.contact_phone.clone(),
         })
     }
+    /// Where the cluster's office is; null when unknown.
     async fn location(&self) -> Option<Location> {
         Some(Location {
             latitude: self.0.latitude?,
@@ -173,9 +202,11 @@ impl Cluster {
     async fn version(&self) -> i32 {
         self.0.version
     }
+    /// When the profile was registered.
     async fn created_at(&self) -> DateTime<Utc> {
         self.0.created_at
     }
+    /// When the profile last changed.
     async fn updated_at(&self) -> DateTime<Utc> {
         self.0.updated_at
     }
@@ -184,10 +215,12 @@ impl Cluster {
     async fn members(
         &self,
         ctx: &Context<'_>,
-        first: Option<i32>,
-        after: Option<String>,
-        last: Option<i32>,
-        before: Option<String>,
+        #[graphql(desc = "The first n items, 1–100; 20 when neither `first` nor `last` is given.")] first: Option<i32>,
+        #[graphql(desc = "Items after this cursor: an edge's `cursor` or `pageInfo.endCursor`.")] after: Option<String>,
+        #[graphql(desc = "The last n items, 1–100.")] last: Option<i32>,
+        #[graphql(desc = "Items before this cursor: an edge's `cursor` or `pageInfo.startCursor`.")] before: Option<
+            String,
+        >,
     ) -> AppResult<MemberConnection> {
         let request = PageRequest::new(first, after, last, before);
         nested_connection(ctx, l::MembersOf(self.0.id), request, Member).await
@@ -197,10 +230,12 @@ impl Cluster {
     async fn partnerships(
         &self,
         ctx: &Context<'_>,
-        first: Option<i32>,
-        after: Option<String>,
-        last: Option<i32>,
-        before: Option<String>,
+        #[graphql(desc = "The first n items, 1–100; 20 when neither `first` nor `last` is given.")] first: Option<i32>,
+        #[graphql(desc = "Items after this cursor: an edge's `cursor` or `pageInfo.endCursor`.")] after: Option<String>,
+        #[graphql(desc = "The last n items, 1–100.")] last: Option<i32>,
+        #[graphql(desc = "Items before this cursor: an edge's `cursor` or `pageInfo.startCursor`.")] before: Option<
+            String,
+        >,
     ) -> AppResult<PartnershipConnection> {
         let request = PageRequest::new(first, after, last, before);
         nested_connection(ctx, l::PartnershipsOf(self.0.id), request, Partnership).await
@@ -210,10 +245,12 @@ impl Cluster {
     async fn success_stories(
         &self,
         ctx: &Context<'_>,
-        first: Option<i32>,
-        after: Option<String>,
-        last: Option<i32>,
-        before: Option<String>,
+        #[graphql(desc = "The first n items, 1–100; 20 when neither `first` nor `last` is given.")] first: Option<i32>,
+        #[graphql(desc = "Items after this cursor: an edge's `cursor` or `pageInfo.endCursor`.")] after: Option<String>,
+        #[graphql(desc = "The last n items, 1–100.")] last: Option<i32>,
+        #[graphql(desc = "Items before this cursor: an edge's `cursor` or `pageInfo.startCursor`.")] before: Option<
+            String,
+        >,
     ) -> AppResult<SuccessStoryConnection> {
         let request = PageRequest::new(first, after, last, before);
         nested_connection(ctx, l::StoriesOf(self.0.id), request, SuccessStory).await
@@ -226,12 +263,21 @@ pub struct ClusterQuery;
 #[Object]
 impl ClusterQuery {
     /// A cluster by its global ID; null when it does not exist or is not visible to you.
-    async fn cluster(&self, ctx: &Context<'_>, id: ID) -> AppResult<Option<Cluster>> {
+    async fn cluster(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The cluster's global ID.")] id: ID,
+    ) -> AppResult<Option<Cluster>> {
         let id = node::decode("id", &id, TYPE_NAME)?;
         Ok(loaders(ctx).load_one(l::ClusterById(id)).await?.map(Cluster))
     }
 
-    async fn cluster_by_slug(&self, ctx: &Context<'_>, slug: String) -> AppResult<Option<Cluster>> {
+    /// A cluster by its slug; null when it does not exist or is not visible to you.
+    async fn cluster_by_slug(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The profile's slug, as in its URL.")] slug: String,
+    ) -> AppResult<Option<Cluster>> {
         Ok(domain::find_by_slug(db(ctx), &visibility(ctx), &slug)
             .await?
             .map(Cluster))
