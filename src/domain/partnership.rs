@@ -12,11 +12,11 @@ use sea_orm::{
 use uuid::Uuid;
 
 use super::{
-    audit::{self, Entry},
-    cluster::stale,
+    audit::{self, changed_fields, Entry},
     pagination::{keyset_page, Keyset, Page, SortKey, Window},
     policy,
     validation::{Checker, ACRONYM_MAX, NAME_MAX, SHORT_MAX, TEXT_MAX},
+    version,
 };
 use crate::{
     auth::Principal,
@@ -222,32 +222,12 @@ async fn governing<C: ConnectionTrait>(db: &C, partnership_id: Uuid) -> AppResul
         .collect())
 }
 
-fn entry(
-    id: Uuid,
-    action: &'static str,
-    changed_fields: Vec<&'static str>,
-    governing: &[cluster::Model],
-) -> Entry<'static> {
-    Entry {
-        entity_type: "Partnership",
-        entity_id: id,
-        action,
-        changed_fields,
-        country: governing.first().map(|c| c.country.clone()),
-    }
-}
-
-fn changed_fields(old: &PartnershipProfile, new: &PartnershipProfile) -> Vec<&'static str> {
-    let mut changed = Vec::new();
-    macro_rules! compare {
-        ($($field:ident => $name:literal),+ $(,)?) => { $(if old.$field != new.$field { changed.push($name); })+ };
-    }
-    compare!(
+fn changed(old: &PartnershipProfile, new: &PartnershipProfile) -> Vec<&'static str> {
+    changed_fields!(old, new;
         name => "name", acronym => "acronym", kind => "kind", description => "description", starts_on => "startsOn",
         ends_on => "endsOn", funding_programme => "fundingProgramme", funding_eur => "fundingEur",
         status => "status", ecosystems => "ecosystems", target_markets => "targetMarkets",
-    );
-    changed
+    )
 }
 
 /// Founds a partnership. Seats of clusters the caller may edit are taken at once; the other
@@ -309,20 +289,24 @@ pub async fn create<C: TransactionTrait>(
     }
     let governing = governing(&txn, id).await?;
     let fields = vec!["name", "kind", "members"];
-    audit::record(&txn, actor, entry(id, "CREATE", fields, &governing)).await?;
+    audit::record(
+        &txn,
+        actor,
+        Entry::about("Partnership", id, "CREATE", fields, &governing),
+    )
+    .await?;
     txn.commit().await?;
     Ok(model)
 }
 
-async fn locked<C: ConnectionTrait>(db: &C, id: Uuid, expected_version: Option<i32>) -> AppResult<partnership::Model> {
-    let current = partnership::Entity::find_by_id(id)
-        .one(db)
-        .await?
-        .ok_or_else(|| AppError::NotFound("partnership".into()))?;
-    match expected_version {
-        Some(v) if v != current.version => Err(stale(current.version, v)),
-        _ => Ok(current),
-    }
+/// The partnership a change of seats is about, which must exist.
+async fn seated_in<C: ConnectionTrait>(db: &C, id: Uuid) -> AppResult<partnership::Model> {
+    version::locked::<partnership::Entity, _>(db, id, None, |_| Ok(()))
+        .await
+        .map_err(|err| match err {
+            AppError::NotFound(_) => AppError::NotFound("partnershipId: partnership".into()),
+            other => other,
+        })
 }
 
 pub async fn update<C: TransactionTrait>(
@@ -333,35 +317,21 @@ pub async fn update<C: TransactionTrait>(
     change: impl FnOnce(&mut PartnershipProfile),
 ) -> AppResult<partnership::Model> {
     let txn = db.begin().await?;
-    locked(&txn, id, None).await?;
     let governing = governing(&txn, id).await?;
-    policy::may_edit_partnership(actor, &governing)?;
-    let current = locked(&txn, id, Some(expected_version)).await?;
+    let current = version::locked::<partnership::Entity, _>(&txn, id, Some(expected_version), |_| {
+        policy::may_edit_partnership(actor, &governing)
+    })
+    .await?;
     let old = load_profile(&txn, &current).await?;
     let mut profile = old.clone();
     change(&mut profile);
     profile.validate()?;
-    let mut row = profile_columns(&profile);
-    row.version = Set(expected_version + 1);
-    row.updated_at = Set(Utc::now());
-    let result = partnership::Entity::update_many()
-        .set(row)
-        .filter(partnership::Column::Id.eq(id))
-        .filter(partnership::Column::Version.eq(expected_version))
-        .exec(&txn)
-        .await?;
-    if result.rows_affected != 1 {
-        return Err(stale(expected_version + 1, expected_version));
-    }
+    let model = version::save::<partnership::Entity, _>(&txn, id, expected_version, profile_columns(&profile)).await?;
     replace_lists(&txn, id, &profile).await?;
-    let model = partnership::Entity::find_by_id(id)
-        .one(&txn)
-        .await?
-        .ok_or(AppError::Internal)?;
     audit::record(
         &txn,
         actor,
-        entry(id, "UPDATE", changed_fields(&old, &profile), &governing),
+        Entry::about("Partnership", id, "UPDATE", changed(&old, &profile), &governing),
     )
     .await?;
     txn.commit().await?;
@@ -370,11 +340,16 @@ pub async fn update<C: TransactionTrait>(
 
 pub async fn delete<C: TransactionTrait>(db: &C, actor: &Principal, id: Uuid) -> AppResult<Uuid> {
     let txn = db.begin().await?;
-    locked(&txn, id, None).await?;
     let governing = governing(&txn, id).await?;
-    policy::may_edit_partnership(actor, &governing)?;
+    version::locked::<partnership::Entity, _>(&txn, id, None, |_| policy::may_edit_partnership(actor, &governing))
+        .await?;
     partnership::Entity::delete_by_id(id).exec(&txn).await?;
-    audit::record(&txn, actor, entry(id, "DELETE", vec![], &governing)).await?;
+    audit::record(
+        &txn,
+        actor,
+        Entry::about("Partnership", id, "DELETE", vec![], &governing),
+    )
+    .await?;
     txn.commit().await?;
     Ok(id)
 }
@@ -389,9 +364,7 @@ pub async fn add_member<C: TransactionTrait>(
     state: InvitationState,
 ) -> AppResult<partnership::Model> {
     let txn = db.begin().await?;
-    let current = locked(&txn, partnership_id, None)
-        .await
-        .map_err(|_| AppError::NotFound("partnershipId: partnership".into()))?;
+    let current = seated_in(&txn, partnership_id).await?;
     let joining = super::cluster::existing(&txn, "clusterId", seat.cluster_id).await?;
     let governing = governing(&txn, partnership_id).await?;
     policy::may_edit_partnership(actor, &governing)?;
@@ -429,7 +402,7 @@ pub async fn add_member<C: TransactionTrait>(
     audit::record(
         &txn,
         actor,
-        entry(partnership_id, "ADD_MEMBER", vec!["members"], &governing),
+        Entry::about("Partnership", partnership_id, "ADD_MEMBER", vec!["members"], &governing),
     )
     .await?;
     txn.commit().await?;
@@ -444,9 +417,7 @@ pub async fn remove_member<C: TransactionTrait>(
     cluster_id: Uuid,
 ) -> AppResult<partnership::Model> {
     let txn = db.begin().await?;
-    let current = locked(&txn, partnership_id, None)
-        .await
-        .map_err(|_| AppError::NotFound("partnershipId: partnership".into()))?;
+    let current = seated_in(&txn, partnership_id).await?;
     let leaving = super::cluster::existing(&txn, "clusterId", cluster_id).await?;
     let governing = governing(&txn, partnership_id).await?;
     if policy::may_edit_cluster(actor, &leaving).is_err() {
@@ -464,7 +435,13 @@ pub async fn remove_member<C: TransactionTrait>(
     audit::record(
         &txn,
         actor,
-        entry(partnership_id, "REMOVE_MEMBER", vec!["members"], &governing),
+        Entry::about(
+            "Partnership",
+            partnership_id,
+            "REMOVE_MEMBER",
+            vec!["members"],
+            &governing,
+        ),
     )
     .await?;
     txn.commit().await?;
@@ -480,9 +457,7 @@ pub async fn respond_to_invitation<C: TransactionTrait>(
     accept: bool,
 ) -> AppResult<partnership::Model> {
     let txn = db.begin().await?;
-    let current = locked(&txn, partnership_id, None)
-        .await
-        .map_err(|_| AppError::NotFound("partnershipId: partnership".into()))?;
+    let current = seated_in(&txn, partnership_id).await?;
     let invited = super::cluster::existing(&txn, "clusterId", cluster_id).await?;
     policy::may_edit_cluster(actor, &invited)?;
     let seat = partnership_member::Entity::find_by_id((partnership_id, cluster_id))
@@ -513,27 +488,17 @@ pub async fn respond_to_invitation<C: TransactionTrait>(
     } else {
         "DECLINE_INVITATION"
     };
-    audit::record(&txn, actor, entry(partnership_id, action, vec!["members"], &governing)).await?;
+    audit::record(
+        &txn,
+        actor,
+        Entry::about("Partnership", partnership_id, action, vec!["members"], &governing),
+    )
+    .await?;
     txn.commit().await?;
     Ok(model)
 }
 
+/// Moves the version on after a change of seats, which other writers must see.
 async fn bump<C: ConnectionTrait>(db: &C, current: partnership::Model) -> AppResult<partnership::Model> {
-    let result = partnership::Entity::update_many()
-        .set(partnership::ActiveModel {
-            version: Set(current.version + 1),
-            updated_at: Set(Utc::now()),
-            ..Default::default()
-        })
-        .filter(partnership::Column::Id.eq(current.id))
-        .filter(partnership::Column::Version.eq(current.version))
-        .exec(db)
-        .await?;
-    if result.rows_affected != 1 {
-        return Err(stale(current.version + 1, current.version));
-    }
-    partnership::Entity::find_by_id(current.id)
-        .one(db)
-        .await?
-        .ok_or(AppError::Internal)
+    version::save::<partnership::Entity, _>(db, current.id, current.version, Default::default()).await
 }

@@ -19,6 +19,7 @@ use sea_orm::{
 use uuid::Uuid;
 
 use super::{
+    cluster::lists,
     pagination::{OffsetRequest, Page, PageRequest},
     policy::Visibility,
 };
@@ -79,26 +80,18 @@ struct Traits {
 /// need not be published, so it may not be in the partner index.
 async fn traits<C: ConnectionTrait>(db: &C, id: Uuid) -> AppResult<Traits> {
     Ok(Traits {
-        ecosystems: cluster_ecosystem::Entity::find()
-            .filter(cluster_ecosystem::Column::ClusterId.eq(id))
-            .all(db)
+        ecosystems: lists::read_one::<cluster_ecosystem::Entity, C>(db, id)
             .await?
             .into_iter()
-            .map(|row| row.ecosystem)
             .collect(),
-        technologies: cluster_technology::Entity::find()
-            .filter(cluster_technology::Column::ClusterId.eq(id))
-            .all(db)
+        technologies: lists::read_one::<cluster_technology::Entity, C>(db, id)
             .await?
             .into_iter()
-            .map(|row| row.keyword.to_lowercase())
+            .map(|keyword| keyword.to_lowercase())
             .collect(),
-        seeks: cluster_partner_country::Entity::find()
-            .filter(cluster_partner_country::Column::ClusterId.eq(id))
-            .all(db)
+        seeks: lists::read_one::<cluster_partner_country::Entity, C>(db, id)
             .await?
             .into_iter()
-            .map(|row| row.country)
             .collect(),
     })
 }

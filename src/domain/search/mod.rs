@@ -21,6 +21,7 @@ use sea_orm::{
 use uuid::Uuid;
 
 pub use self::{highlight::highlight, sqlite::forget_fts};
+use super::cluster::lists;
 use crate::error::{AppError, AppResult};
 
 /// The text a cluster is found by.
@@ -47,14 +48,7 @@ pub async fn reindex<C: ConnectionTrait>(db: &C, cluster_id: Uuid) -> AppResult<
     let Some(cluster) = cluster::Entity::find_by_id(cluster_id).one(db).await? else {
         return Ok(());
     };
-    let technologies: Vec<String> = cluster_technology::Entity::find()
-        .filter(cluster_technology::Column::ClusterId.eq(cluster_id))
-        .order_by_asc(cluster_technology::Column::Keyword)
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|t| t.keyword)
-        .collect();
+    let technologies = lists::read_one::<cluster_technology::Entity, C>(db, cluster_id).await?;
     let members: Vec<String> = member::Entity::find()
         .filter(member::Column::ClusterId.eq(cluster_id))
         .order_by_asc(member::Column::Name)
