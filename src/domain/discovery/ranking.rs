@@ -148,7 +148,7 @@ mod tests {
     use entity::taxonomy::Ecosystem;
 
     use super::super::ClusterFilter;
-    use crate::{auth::Caller, db, domain::policy::Visibility, seed};
+    use crate::{db, domain::policy::Visibility, seed};
 
     /// What a test database leaves behind.
     enum Leftover {
@@ -208,7 +208,7 @@ mod tests {
         seed::load_demo_data(&db, seed::DemoAccounts::Skip)
             .await
             .expect("demo data");
-        let visibility = Visibility::of(&Caller::Anonymous);
+        let visibility = Visibility::public();
         let filters = [
             ClusterFilter::default(),
             ClusterFilter {
