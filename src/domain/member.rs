@@ -135,7 +135,7 @@ pub async fn update<C: TransactionTrait>(
     let model = member::Entity::find_by_id(id)
         .one(&txn)
         .await?
-        .ok_or(AppError::Internal)?;
+        .ok_or_else(|| AppError::internal(format!("member {id} cannot be read back after its update")))?;
     super::search::reindex(&txn, cluster.id).await?;
     audit::record(
         &txn,

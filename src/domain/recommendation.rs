@@ -190,7 +190,9 @@ async fn revision<C: ConnectionTrait>(db: &C) -> AppResult<i64> {
             "SELECT revision FROM directory_revision WHERE id = 1",
         ))
         .await?
-        .ok_or(AppError::Internal)?;
+        .ok_or_else(|| {
+            AppError::internal("directory_revision has no row 1; the migration directory_revision writes it")
+        })?;
     Ok(row.try_get::<i64>("", "revision")?)
 }
 

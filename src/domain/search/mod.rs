@@ -140,7 +140,9 @@ impl TextQuery {
     pub async fn resolve<C: ConnectionTrait>(db: &C, query: &str) -> AppResult<TextQuery> {
         let backend = db.get_database_backend();
         if !matches!(backend, DatabaseBackend::Postgres | DatabaseBackend::Sqlite) {
-            return Err(AppError::Internal);
+            return Err(AppError::internal(format!(
+                "text search does not support the database {backend:?}"
+            )));
         }
         let words = words(query);
         let as_typed = TextQuery {
