@@ -148,62 +148,15 @@ mod tests {
     use entity::taxonomy::Ecosystem;
 
     use super::super::ClusterFilter;
-    use crate::{db, domain::policy::Visibility, seed};
-
-    /// What a test database leaves behind.
-    enum Leftover {
-        File(std::path::PathBuf),
-        Schema(sea_orm::DatabaseConnection, String),
-    }
-
-    impl Leftover {
-        async fn remove(self) {
-            match self {
-                Leftover::File(path) => drop(std::fs::remove_file(path)),
-                Leftover::Schema(admin, schema) => {
-                    let _ = admin.execute_unprepared(&format!("DROP SCHEMA {schema} CASCADE")).await;
-                }
-            }
-        }
-    }
-
-    /// A database of the test's own, as the integration tests make them: an SQLite file, or a
-    /// schema in `TEST_DATABASE_URL`.
-    async fn test_database() -> (sea_orm::DatabaseConnection, Leftover) {
-        let id = Uuid::now_v7().simple().to_string();
-        match std::env::var("TEST_DATABASE_URL") {
-            Ok(admin_url) if admin_url.starts_with("postgres") => {
-                let admin = db::connect(&admin_url, 1).await.expect("connect");
-                let schema = format!("unit_{id}");
-                // Tests racing to create the extension: one wins, the others find it there.
-                let _ = admin
-                    .execute_unprepared("CREATE EXTENSION IF NOT EXISTS pg_trgm WITH SCHEMA public")
-                    .await;
-                admin
-                    .execute_unprepared(&format!("CREATE SCHEMA {schema}"))
-                    .await
-                    .expect("schema");
-                let sep = if admin_url.contains('?') { '&' } else { '?' };
-                let url = format!("{admin_url}{sep}options=-c%20search_path%3D{schema}%2Cpublic");
-                let db = db::connect(&url, 2).await.expect("connect");
-                (db, Leftover::Schema(admin, schema))
-            }
-            _ => {
-                let path = std::env::temp_dir().join(format!("clusterbridge-unit-{id}.db"));
-                let db = db::connect(&format!("sqlite://{}?mode=rwc", path.display()), 2)
-                    .await
-                    .expect("connect");
-                (db, Leftover::File(path))
-            }
-        }
-    }
+    use crate::{db, domain::policy::Visibility, seed, testing::TestDatabase};
 
     /// Both plans of a ranked search (matches narrowed to the candidates, or ranked first and
     /// filtered after) give the same pages and totals. At demo scale every filter is selective
     /// enough to narrow.
     #[tokio::test]
     async fn narrowed_and_filtered_ranking_agree() {
-        let (db, leftover) = test_database().await;
+        let database = TestDatabase::create().await.expect("a test database");
+        let db = db::connect(&database.url, 2).await.expect("connect");
         db::migrate(&db).await.expect("migrate");
         seed::load_demo_data(&db, seed::DemoAccounts::Skip)
             .await
@@ -248,7 +201,7 @@ mod tests {
             }
         }
         assert!(matches_seen > 10, "the cases must find something");
-        drop(db);
-        leftover.remove().await;
+        db.close().await.expect("close");
+        database.remove().await;
     }
 }
