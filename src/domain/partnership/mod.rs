@@ -1,4 +1,7 @@
-//! Strategic partnerships between clusters and their membership.
+//! Strategic partnerships between clusters: the profile, the list, and founding, changing and
+//! ending one. Seats are in `membership`.
+
+mod membership;
 
 use chrono::{NaiveDate, Utc};
 use entity::{
@@ -11,6 +14,8 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
+use self::membership::governing;
+pub use self::membership::{add_member, remove_member, respond_to_invitation};
 use super::{
     audit::{self, changed_fields, Entry},
     pagination::{keyset_page, Keyset, Page, SortKey, Window},
@@ -206,22 +211,6 @@ fn check_seats(seats: &[Seat]) -> AppResult<()> {
     check.finish()
 }
 
-/// The clusters whose editors govern a partnership: its coordinator, or every member while it
-/// has none.
-async fn governing<C: ConnectionTrait>(db: &C, partnership_id: Uuid) -> AppResult<Vec<cluster::Model>> {
-    let seats = partnership_member::Entity::find()
-        .filter(partnership_member::Column::PartnershipId.eq(partnership_id))
-        .find_also_related(cluster::Entity)
-        .all(db)
-        .await?;
-    let has_coordinator = seats.iter().any(|(s, _)| s.role == PartnershipRole::Coordinator);
-    Ok(seats
-        .into_iter()
-        .filter(|(s, _)| !has_coordinator || s.role == PartnershipRole::Coordinator)
-        .filter_map(|(_, c)| c)
-        .collect())
-}
-
 fn changed(old: &PartnershipProfile, new: &PartnershipProfile) -> Vec<&'static str> {
     changed_fields!(old, new;
         name => "name", acronym => "acronym", kind => "kind", description => "description", starts_on => "startsOn",
@@ -299,16 +288,6 @@ pub async fn create<C: TransactionTrait>(
     Ok(model)
 }
 
-/// The partnership a change of seats is about, which must exist.
-async fn seated_in<C: ConnectionTrait>(db: &C, id: Uuid) -> AppResult<partnership::Model> {
-    version::locked::<partnership::Entity, _>(db, id, None, |_| Ok(()))
-        .await
-        .map_err(|err| match err {
-            AppError::NotFound(_) => AppError::NotFound("partnershipId: partnership".into()),
-            other => other,
-        })
-}
-
 pub async fn update<C: TransactionTrait>(
     db: &C,
     actor: &Principal,
@@ -352,153 +331,4 @@ pub async fn delete<C: TransactionTrait>(db: &C, actor: &Principal, id: Uuid) ->
     .await?;
     txn.commit().await?;
     Ok(id)
-}
-
-/// Gives a cluster a seat. An administrator sets the invitation state; the coordinator's editors
-/// invite (the seat is taken at once when they also edit the joining cluster).
-pub async fn add_member<C: TransactionTrait>(
-    db: &C,
-    actor: &Principal,
-    partnership_id: Uuid,
-    seat: Seat,
-    state: InvitationState,
-) -> AppResult<partnership::Model> {
-    let txn = db.begin().await?;
-    let current = seated_in(&txn, partnership_id).await?;
-    let joining = super::cluster::existing(&txn, "clusterId", seat.cluster_id).await?;
-    let governing = governing(&txn, partnership_id).await?;
-    policy::may_edit_partnership(actor, &governing)?;
-    let state = if actor.is_admin() {
-        state
-    } else if policy::may_edit_cluster(actor, &joining).is_ok() {
-        InvitationState::Accepted
-    } else {
-        InvitationState::Invited
-    };
-    let existing = partnership_member::Entity::find()
-        .filter(partnership_member::Column::PartnershipId.eq(partnership_id))
-        .all(&txn)
-        .await?;
-    if existing.iter().any(|m| m.cluster_id == seat.cluster_id) {
-        return Err(AppError::Conflict(
-            "clusterId: the cluster is already a member of this partnership".into(),
-        ));
-    }
-    if seat.role == PartnershipRole::Coordinator && existing.iter().any(|m| m.role == PartnershipRole::Coordinator) {
-        return Err(AppError::Conflict(
-            "role: the partnership already has a coordinator".into(),
-        ));
-    }
-    partnership_member::Entity::insert(partnership_member::ActiveModel {
-        partnership_id: Set(partnership_id),
-        cluster_id: Set(seat.cluster_id),
-        role: Set(seat.role),
-        invitation_state: Set(state),
-        joined_at: Set(Utc::now()),
-    })
-    .exec(&txn)
-    .await?;
-    let model = bump(&txn, current).await?;
-    audit::record(
-        &txn,
-        actor,
-        Entry::about("Partnership", partnership_id, "ADD_MEMBER", vec!["members"], &governing),
-    )
-    .await?;
-    txn.commit().await?;
-    Ok(model)
-}
-
-/// Takes a cluster's seat away: the coordinator's editors may, and so may the leaving cluster's.
-pub async fn remove_member<C: TransactionTrait>(
-    db: &C,
-    actor: &Principal,
-    partnership_id: Uuid,
-    cluster_id: Uuid,
-) -> AppResult<partnership::Model> {
-    let txn = db.begin().await?;
-    let current = seated_in(&txn, partnership_id).await?;
-    let leaving = super::cluster::existing(&txn, "clusterId", cluster_id).await?;
-    let governing = governing(&txn, partnership_id).await?;
-    if policy::may_edit_cluster(actor, &leaving).is_err() {
-        policy::may_edit_partnership(actor, &governing)?;
-    }
-    let result = partnership_member::Entity::delete_many()
-        .filter(partnership_member::Column::PartnershipId.eq(partnership_id))
-        .filter(partnership_member::Column::ClusterId.eq(cluster_id))
-        .exec(&txn)
-        .await?;
-    if result.rows_affected == 0 {
-        return Err(AppError::NotFound("clusterId: member of this partnership".into()));
-    }
-    let model = bump(&txn, current).await?;
-    audit::record(
-        &txn,
-        actor,
-        Entry::about(
-            "Partnership",
-            partnership_id,
-            "REMOVE_MEMBER",
-            vec!["members"],
-            &governing,
-        ),
-    )
-    .await?;
-    txn.commit().await?;
-    Ok(model)
-}
-
-/// An invited cluster's editors accept or decline its seat.
-pub async fn respond_to_invitation<C: TransactionTrait>(
-    db: &C,
-    actor: &Principal,
-    partnership_id: Uuid,
-    cluster_id: Uuid,
-    accept: bool,
-) -> AppResult<partnership::Model> {
-    let txn = db.begin().await?;
-    let current = seated_in(&txn, partnership_id).await?;
-    let invited = super::cluster::existing(&txn, "clusterId", cluster_id).await?;
-    policy::may_edit_cluster(actor, &invited)?;
-    let seat = partnership_member::Entity::find_by_id((partnership_id, cluster_id))
-        .one(&txn)
-        .await?
-        .ok_or_else(|| AppError::NotFound("clusterId: invitation to this partnership".into()))?;
-    if seat.invitation_state != InvitationState::Invited {
-        return Err(AppError::Conflict("the invitation has been answered already".into()));
-    }
-    let state = if accept {
-        InvitationState::Accepted
-    } else {
-        InvitationState::Declined
-    };
-    partnership_member::Entity::update_many()
-        .set(partnership_member::ActiveModel {
-            invitation_state: Set(state),
-            ..Default::default()
-        })
-        .filter(partnership_member::Column::PartnershipId.eq(partnership_id))
-        .filter(partnership_member::Column::ClusterId.eq(cluster_id))
-        .exec(&txn)
-        .await?;
-    let model = bump(&txn, current).await?;
-    let governing = governing(&txn, partnership_id).await?;
-    let action = if accept {
-        "ACCEPT_INVITATION"
-    } else {
-        "DECLINE_INVITATION"
-    };
-    audit::record(
-        &txn,
-        actor,
-        Entry::about("Partnership", partnership_id, action, vec!["members"], &governing),
-    )
-    .await?;
-    txn.commit().await?;
-    Ok(model)
-}
-
-/// Moves the version on after a change of seats, which other writers must see.
-async fn bump<C: ConnectionTrait>(db: &C, current: partnership::Model) -> AppResult<partnership::Model> {
-    version::save::<partnership::Entity, _>(db, current.id, current.version, Default::default()).await
 }
