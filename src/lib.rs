@@ -12,3 +12,5 @@ pub mod generate;
 pub mod graphql;
 pub mod http;
 pub mod seed;
+#[doc(hidden)]
+pub mod testing;

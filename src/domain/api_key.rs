@@ -164,7 +164,7 @@ pub async fn revoke<C: TransactionTrait>(db: &C, actor: &Principal, id: Uuid) ->
     let key = api_key::Entity::find_by_id(id)
         .one(&txn)
         .await?
-        .ok_or_else(|| AppError::internal("the API key is missing after its insert"))?;
+        .ok_or_else(|| AppError::internal(format!("API key {id} cannot be read back after its revocation")))?;
     txn.commit().await?;
     Ok(key)
 }

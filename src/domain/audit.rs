@@ -2,7 +2,7 @@
 //! transaction as the write itself.
 
 use chrono::Utc;
-use entity::audit_log;
+use entity::{audit_log, cluster};
 use sea_orm::{ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use uuid::Uuid;
 
@@ -22,6 +22,41 @@ pub struct Entry<'a> {
     pub changed_fields: Vec<&'static str>,
     pub country: Option<String>,
 }
+
+impl Entry<'static> {
+    /// An entry about a record that belongs to clusters (a cluster itself, its member, a
+    /// partnership, a story). It is filed under the first cluster's country, since partners
+    /// read the entries of their countries.
+    pub fn about(
+        entity_type: &'static str,
+        entity_id: Uuid,
+        action: &'static str,
+        changed_fields: Vec<&'static str>,
+        clusters: &[cluster::Model],
+    ) -> Self {
+        Entry {
+            entity_type,
+            entity_id,
+            action,
+            changed_fields,
+            country: clusters.first().map(|c| c.country.clone()),
+        }
+    }
+}
+
+/// The names (as the API spells them) of the fields that differ between two versions of a
+/// record, for [`Entry::changed_fields`]: `changed_fields!(old, new; name => "name", ...)`.
+/// Fields listed next to each other under one name (a location's latitude and longitude) count once.
+macro_rules! changed_fields {
+    ($old:expr, $new:expr; $($field:ident => $name:literal),+ $(,)?) => {{
+        let (old, new) = (&$old, &$new);
+        let mut changed: Vec<&'static str> = Vec::new();
+        $(if old.$field != new.$field { changed.push($name); })+
+        changed.dedup();
+        changed
+    }};
+}
+pub(crate) use changed_fields;
 
 pub async fn record<C: ConnectionTrait>(db: &C, actor: &Principal, entry: Entry<'_>) -> AppResult<()> {
     let (kind, id) = match actor.actor {

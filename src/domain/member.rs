@@ -8,7 +8,7 @@ use sea_orm::{
 use uuid::Uuid;
 
 use super::{
-    audit::{self, Entry},
+    audit::{self, changed_fields, Entry},
     policy::{self, Visibility},
     validation::{Checker, NAME_MAX},
 };
@@ -55,38 +55,6 @@ pub async fn find<C: ConnectionTrait>(db: &C, visibility: &Visibility, id: Uuid)
     Ok(cluster.map(|_| row))
 }
 
-fn entry(
-    id: Uuid,
-    action: &'static str,
-    changed_fields: Vec<&'static str>,
-    cluster: &cluster::Model,
-) -> Entry<'static> {
-    Entry {
-        entity_type: "Member",
-        entity_id: id,
-        action,
-        changed_fields,
-        country: Some(cluster.country.clone()),
-    }
-}
-
-fn changed_fields(old: &MemberProfile, new: &MemberProfile) -> Vec<&'static str> {
-    let mut changed = Vec::new();
-    if old.name != new.name {
-        changed.push("name");
-    }
-    if old.kind != new.kind {
-        changed.push("kind");
-    }
-    if old.country != new.country {
-        changed.push("country");
-    }
-    if old.website != new.website {
-        changed.push("website");
-    }
-    changed
-}
-
 pub async fn create<C: TransactionTrait>(
     db: &C,
     actor: &Principal,
@@ -113,7 +81,13 @@ pub async fn create<C: TransactionTrait>(
     audit::record(
         &txn,
         actor,
-        entry(model.id, "CREATE", vec!["name", "kind", "country", "website"], &cluster),
+        Entry::about(
+            "Member",
+            model.id,
+            "CREATE",
+            vec!["name", "kind", "country", "website"],
+            std::slice::from_ref(&cluster),
+        ),
     )
     .await?;
     txn.commit().await?;
@@ -143,7 +117,8 @@ pub async fn update<C: TransactionTrait>(
     let mut profile = old.clone();
     change(&mut profile);
     profile.validate()?;
-    let changed = changed_fields(&old, &profile);
+    let changed =
+        changed_fields!(old, profile; name => "name", kind => "kind", country => "country", website => "website");
     let row = member::ActiveModel {
         name: Set(profile.name),
         kind: Set(profile.kind),
@@ -160,9 +135,14 @@ pub async fn update<C: TransactionTrait>(
     let model = member::Entity::find_by_id(id)
         .one(&txn)
         .await?
-        .ok_or_else(|| AppError::internal("the member is missing after its update"))?;
+        .ok_or_else(|| AppError::internal(format!("member {id} cannot be read back after its update")))?;
     super::search::reindex(&txn, cluster.id).await?;
-    audit::record(&txn, actor, entry(id, "UPDATE", changed, &cluster)).await?;
+    audit::record(
+        &txn,
+        actor,
+        Entry::about("Member", id, "UPDATE", changed, std::slice::from_ref(&cluster)),
+    )
+    .await?;
     txn.commit().await?;
     Ok(model)
 }
@@ -173,7 +153,12 @@ pub async fn delete<C: TransactionTrait>(db: &C, actor: &Principal, id: Uuid) ->
     policy::may_edit_cluster(actor, &cluster)?;
     member::Entity::delete_by_id(id).exec(&txn).await?;
     super::search::reindex(&txn, cluster.id).await?;
-    audit::record(&txn, actor, entry(id, "DELETE", vec![], &cluster)).await?;
+    audit::record(
+        &txn,
+        actor,
+        Entry::about("Member", id, "DELETE", vec![], std::slice::from_ref(&cluster)),
+    )
+    .await?;
     txn.commit().await?;
     Ok(id)
 }

@@ -16,3 +16,4 @@ pub mod recommendation;
 pub mod search;
 pub mod success_story;
 pub mod validation;
+pub mod version;

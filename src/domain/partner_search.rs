@@ -253,7 +253,7 @@ pub async fn express_interest<C: TransactionTrait + ConnectionTrait>(
     check.finish()?;
     let txn = db.begin().await?;
     let (search, owner) = with_owner(&txn, search_id).await?;
-    if !Visibility::of_principal(actor).sees(&owner) {
+    if !Visibility::of(actor).sees(&owner) {
         return Err(AppError::NotFound("partner search".into()));
     }
     let interested = super::cluster::existing(&txn, "clusterId", cluster_id).await?;

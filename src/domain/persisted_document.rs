@@ -92,7 +92,9 @@ pub async fn trust<C: ConnectionTrait>(
         country: None,
     };
     audit::record(db, actor, entry).await?;
-    find(db, &hash)
-        .await?
-        .ok_or_else(|| AppError::internal("the trusted document is missing after it was stored"))
+    find(db, &hash).await?.ok_or_else(|| {
+        AppError::internal(format!(
+            "persisted document {hash} cannot be read back after it was trusted"
+        ))
+    })
 }

@@ -40,22 +40,16 @@ pub struct Visibility {
 }
 
 impl Visibility {
-    pub fn of(caller: &Caller) -> Self {
-        match caller.principal() {
+    /// What a caller sees: `Visibility::of(caller)` in a resolver, `Visibility::of(actor)` for a
+    /// signed-in principal in the domain.
+    pub fn of<'a>(who: impl Into<Option<&'a Principal>>) -> Self {
+        match who.into() {
             Some(p) => Self {
                 everything: p.is_admin(),
                 countries: p.countries.clone(),
                 clusters: p.clusters.clone(),
             },
             None => Self::public(),
-        }
-    }
-
-    pub fn of_principal(p: &Principal) -> Self {
-        Self {
-            everything: p.is_admin(),
-            countries: p.countries.clone(),
-            clusters: p.clusters.clone(),
         }
     }
 
@@ -94,6 +88,13 @@ impl Visibility {
             any = any.add(Expr::col((table, id)).is_in(self.clusters.clone()));
         }
         any
+    }
+}
+
+/// A caller's principal, if it is signed in: what [`Visibility::of`] reads.
+impl<'a> From<&'a Caller> for Option<&'a Principal> {
+    fn from(caller: &'a Caller) -> Self {
+        caller.principal()
     }
 }
 

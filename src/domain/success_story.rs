@@ -9,11 +9,11 @@ use sea_orm::{
 use uuid::Uuid;
 
 use super::{
-    audit::{self, Entry},
-    cluster::stale,
+    audit::{self, changed_fields, Entry},
     pagination::{keyset_page, Keyset, Page, SortKey, Window},
     policy,
     validation::{Checker, NAME_MAX, TEXT_MAX},
+    version::{self, stale},
 };
 use crate::{
     auth::Principal,
@@ -87,31 +87,11 @@ async fn involved<C: ConnectionTrait>(db: &C, p: &StoryProfile) -> AppResult<Vec
     Ok(clusters)
 }
 
-fn entry(
-    id: Uuid,
-    action: &'static str,
-    changed_fields: Vec<&'static str>,
-    involved: &[cluster::Model],
-) -> Entry<'static> {
-    Entry {
-        entity_type: "SuccessStory",
-        entity_id: id,
-        action,
-        changed_fields,
-        country: involved.first().map(|c| c.country.clone()),
-    }
-}
-
-fn changed_fields(old: &StoryProfile, new: &StoryProfile) -> Vec<&'static str> {
-    let mut changed = Vec::new();
-    macro_rules! compare {
-        ($($field:ident => $name:literal),+ $(,)?) => { $(if old.$field != new.$field { changed.push($name); })+ };
-    }
-    compare!(
+fn changed(old: &StoryProfile, new: &StoryProfile) -> Vec<&'static str> {
+    changed_fields!(old, new;
         title => "title", summary => "summary", body => "body", outcome => "outcome", began_in => "beganIn",
         partnership_id => "partnershipId", cluster_ids => "clusterIds",
-    );
-    changed
+    )
 }
 
 fn profile_columns(p: &StoryProfile) -> success_story::ActiveModel {
@@ -161,7 +141,12 @@ pub async fn create<C: TransactionTrait>(
     let model = success_story::Entity::insert(row).exec_with_returning(&txn).await?;
     replace_clusters(&txn, id, &profile.cluster_ids).await?;
     let fields = vec!["title", "summary", "outcome", "clusterIds"];
-    audit::record(&txn, actor, entry(id, "CREATE", fields, &involved)).await?;
+    audit::record(
+        &txn,
+        actor,
+        Entry::about("SuccessStory", id, "CREATE", fields, &involved),
+    )
+    .await?;
     txn.commit().await?;
     Ok(model)
 }
@@ -209,27 +194,13 @@ pub async fn update<C: TransactionTrait>(
     profile.validate()?;
     let now_involved = involved(&txn, &profile).await?;
     policy::may_edit_story(actor, &now_involved)?;
-    let mut row = profile_columns(&profile);
-    row.version = Set(expected_version + 1);
-    row.updated_at = Set(Utc::now());
-    let result = success_story::Entity::update_many()
-        .set(row)
-        .filter(success_story::Column::Id.eq(id))
-        .filter(success_story::Column::Version.eq(expected_version))
-        .exec(&txn)
-        .await?;
-    if result.rows_affected != 1 {
-        return Err(stale(expected_version + 1, expected_version));
-    }
+    let model =
+        version::save::<success_story::Entity, _>(&txn, id, expected_version, profile_columns(&profile)).await?;
     replace_clusters(&txn, id, &profile.cluster_ids).await?;
-    let model = success_story::Entity::find_by_id(id)
-        .one(&txn)
-        .await?
-        .ok_or_else(|| AppError::internal("the success story is missing after its update"))?;
     audit::record(
         &txn,
         actor,
-        entry(id, "UPDATE", changed_fields(&old, &profile), &now_involved),
+        Entry::about("SuccessStory", id, "UPDATE", changed(&old, &profile), &now_involved),
     )
     .await?;
     txn.commit().await?;
@@ -242,7 +213,12 @@ pub async fn delete<C: TransactionTrait>(db: &C, actor: &Principal, id: Uuid) ->
     let involved = involved(&txn, &old).await?;
     policy::may_edit_story(actor, &involved)?;
     success_story::Entity::delete_by_id(id).exec(&txn).await?;
-    audit::record(&txn, actor, entry(id, "DELETE", vec![], &involved)).await?;
+    audit::record(
+        &txn,
+        actor,
+        Entry::about("SuccessStory", id, "DELETE", vec![], &involved),
+    )
+    .await?;
     txn.commit().await?;
     Ok(id)
 }

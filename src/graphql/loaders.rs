@@ -14,7 +14,10 @@ use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOr
 use uuid::Uuid;
 
 use crate::{
-    domain::policy::Visibility,
+    domain::{
+        cluster::lists::{self as cluster_lists, ListTable},
+        policy::Visibility,
+    },
     error::{AppError, AppResult},
 };
 
@@ -211,11 +214,10 @@ macro_rules! values {
 lists! {
     /// The members of a cluster, by name.
     MembersOf: member::Model = |l, owners| members_of(&l.db, owners);
-    EcosystemsOf: Ecosystem = |l, owners| values!(l, owners, cluster_ecosystem: ClusterId, Ecosystem);
-    EmergingIndustriesOf: EmergingIndustry =
-        |l, owners| values!(l, owners, cluster_emerging_industry: ClusterId, EmergingIndustry);
-    TechnologiesOf: String = |l, owners| values!(l, owners, cluster_technology: ClusterId, Keyword);
-    PartnerCountriesOf: String = |l, owners| values!(l, owners, cluster_partner_country: ClusterId, Country);
+    EcosystemsOf: Ecosystem = |l, owners| cluster_list::<cluster_ecosystem::Entity>(&l.db, owners);
+    EmergingIndustriesOf: EmergingIndustry = |l, owners| cluster_list::<cluster_emerging_industry::Entity>(&l.db, owners);
+    TechnologiesOf: String = |l, owners| cluster_list::<cluster_technology::Entity>(&l.db, owners);
+    PartnerCountriesOf: String = |l, owners| cluster_list::<cluster_partner_country::Entity>(&l.db, owners);
     SearchEcosystemsOf: Ecosystem =
         |l, owners| values!(l, owners, partner_search_ecosystem: PartnerSearchId, Ecosystem);
     SearchCountriesOf: String = |l, owners| values!(l, owners, partner_search_country: PartnerSearchId, Country);
@@ -233,6 +235,15 @@ lists! {
     /// The countries a partner organisation represents.
     CountriesOf: String =
         |l, owners| values!(l, owners, partner_organisation_country: PartnerOrganisationId, Country);
+}
+
+/// A cluster's list through the domain's one reader of cluster lists.
+async fn cluster_list<T: ListTable>(db: &DatabaseConnection, owners: Vec<Uuid>) -> AppResult<Vec<(Uuid, T::Value)>> {
+    let lists = cluster_lists::read::<T, _>(db, &owners).await?;
+    Ok(lists
+        .into_iter()
+        .flat_map(|(owner, values)| values.into_iter().map(move |value| (owner, value)))
+        .collect())
 }
 
 async fn values_of<E: EntityTrait, V: TryGetable>(

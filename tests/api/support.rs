@@ -16,6 +16,7 @@ use clusterbridge::{
     db,
     http::{AppState, EndpointSettings},
     seed,
+    testing::TestDatabase,
 };
 use serde_json::{json, Value};
 
@@ -42,11 +43,7 @@ pub fn token_service() -> TokenService {
 enum Store {
     /// A database the test manages itself.
     External,
-    Sqlite(std::path::PathBuf),
-    Postgres {
-        admin_url: String,
-        schema: String,
-    },
+    Own(TestDatabase),
 }
 
 pub struct TestApp {
@@ -94,7 +91,7 @@ impl Reply {
 
 impl TestApp {
     pub fn on_postgres(&self) -> bool {
-        matches!(self.store, Store::Postgres { .. })
+        matches!(&self.store, Store::Own(db) if db.on_postgres())
     }
 
     /// A server over a migrated database holding the demo data.
@@ -117,40 +114,18 @@ impl TestApp {
         Self::start_on(true, EndpointSettings::default(), Some(url.to_owned()))
     }
 
-    /// A database of the test's own: an SQLite file, or a schema in `TEST_DATABASE_URL`.
-    fn test_database(id: &str) -> (String, Store) {
-        match std::env::var("TEST_DATABASE_URL") {
-            Ok(admin_url) if admin_url.starts_with("postgres") => {
-                let schema = format!("t_{id}");
-                let sep = if admin_url.contains('?') { '&' } else { '?' };
-                // `public` stays on the path for extensions such as pg_trgm.
-                let url = format!("{admin_url}{sep}options=-c%20search_path%3D{schema}%2Cpublic");
-                // Extensions belong to the database; create it once, before tests race to.
-                static EXTENSIONS: std::sync::Once = std::sync::Once::new();
-                EXTENSIONS
-                    .call_once(|| run_sql(&admin_url, "CREATE EXTENSION IF NOT EXISTS pg_trgm WITH SCHEMA public"));
-                (url, Store::Postgres { admin_url, schema })
-            }
-            _ => {
-                let path = std::env::temp_dir().join(format!("clusterbridge-test-{id}.db"));
-                (format!("sqlite://{}?mode=rwc", path.display()), Store::Sqlite(path))
-            }
-        }
-    }
-
     fn start(with_demo_data: bool, settings: EndpointSettings) -> Self {
         Self::start_on(with_demo_data, settings, None)
     }
 
     fn start_on(with_demo_data: bool, settings: EndpointSettings, external: Option<String>) -> Self {
-        let id = uuid::Uuid::now_v7().simple().to_string();
-        let (url, store) = match external.map(|url| (url, Store::External)) {
-            Some(found) => found,
-            None => Self::test_database(&id),
+        let (url, store) = match external {
+            Some(url) => (url, Store::External),
+            None => {
+                let db = blocking(TestDatabase::create).expect("a test database");
+                (db.url.clone(), Store::Own(db))
+            }
         };
-        if let Store::Postgres { admin_url, schema } = &store {
-            run_sql(admin_url, &format!("CREATE SCHEMA {schema}"));
-        }
         let url_for_sql = url.clone();
         let statements = Arc::new(AtomicUsize::new(0));
         let counter = statements.clone();
@@ -286,35 +261,37 @@ fn read(mut response: ureq::http::Response<ureq::Body>) -> Reply {
 impl Drop for TestApp {
     fn drop(&mut self) {
         drop(self.handle.stop(false));
-        match &self.store {
-            Store::External => {}
-            Store::Sqlite(path) => {
-                for suffix in ["", "-wal", "-shm", "-journal"] {
-                    let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
-                }
-            }
-            Store::Postgres { admin_url, schema } => {
-                run_sql(admin_url, &format!("DROP SCHEMA IF EXISTS {schema} CASCADE"))
-            }
+        if let Store::Own(db) = &self.store {
+            blocking(|| db.remove());
         }
     }
 }
 
 fn run_sql(url: &str, sql: &str) {
     use sea_orm::ConnectionTrait;
-    let (url, sql) = (url.to_owned(), sql.to_owned());
-    // A thread of its own, so this works inside and outside an async context.
-    std::thread::spawn(move || {
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .expect("runtime");
-        runtime.block_on(async {
-            let db = db::connect(&url, 1).await.expect("connect as administrator");
-            db.execute_unprepared(&sql).await.expect("administrative SQL");
-            db.close().await.ok();
-        });
+    blocking(|| async {
+        let db = db::connect(url, 1).await.expect("connect as administrator");
+        db.execute_unprepared(sql).await.expect("administrative SQL");
+        db.close().await.ok();
     })
-    .join()
-    .expect("administrative SQL thread");
+}
+
+/// Runs `work` on a runtime and a thread of its own, so this works inside and outside an async
+/// context.
+fn blocking<F: std::future::Future>(work: impl FnOnce() -> F + Send) -> F::Output
+where
+    F::Output: Send,
+{
+    std::thread::scope(|scope| {
+        scope
+            .spawn(|| {
+                tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                    .expect("runtime")
+                    .block_on(work())
+            })
+            .join()
+            .expect("a thread of its own")
+    })
 }

@@ -2,23 +2,24 @@
 //! runs over a compact copy of what it needs (the partner index), held in memory and rebuilt
 //! whenever the directory revision moves (see the migration `directory_revision`): scoring
 //! 100,000 candidates in SQL took a quarter of a second, in memory it takes a few milliseconds.
+//!
+//! `index` holds and rebuilds the partner index; this file scores and explains.
 
-use std::{
-    collections::{HashMap, HashSet},
-    sync::{Arc, RwLock},
-};
+mod index;
+
+use std::collections::{HashMap, HashSet};
 
 use entity::{
     cluster, cluster_ecosystem, cluster_partner_country, cluster_technology, partnership_member,
-    taxonomy::{ClusterLabel, ClusterStatus, Ecosystem, InvitationState},
+    taxonomy::{ClusterLabel, Ecosystem, InvitationState},
 };
-use sea_orm::{
-    sea_query::Expr, ActiveEnum, ColumnTrait, ConnectionTrait, EntityTrait, Iterable, QueryFilter, QuerySelect,
-    Statement,
-};
+use sea_orm::{ActiveEnum, ColumnTrait, ConnectionTrait, EntityTrait, Iterable, QueryFilter};
 use uuid::Uuid;
 
+pub use self::index::PartnerIndex;
+use self::index::{ecosystem_bit, Candidate};
 use super::{
+    cluster::lists,
     pagination::{OffsetRequest, Page, PageRequest},
     policy::Visibility,
 };
@@ -79,218 +80,19 @@ struct Traits {
 /// need not be published, so it may not be in the partner index.
 async fn traits<C: ConnectionTrait>(db: &C, id: Uuid) -> AppResult<Traits> {
     Ok(Traits {
-        ecosystems: cluster_ecosystem::Entity::find()
-            .filter(cluster_ecosystem::Column::ClusterId.eq(id))
-            .all(db)
+        ecosystems: lists::read_one::<cluster_ecosystem::Entity, C>(db, id)
             .await?
             .into_iter()
-            .map(|row| row.ecosystem)
             .collect(),
-        technologies: cluster_technology::Entity::find()
-            .filter(cluster_technology::Column::ClusterId.eq(id))
-            .all(db)
+        technologies: lists::read_one::<cluster_technology::Entity, C>(db, id)
             .await?
             .into_iter()
-            .map(|row| row.keyword.to_lowercase())
+            .map(|keyword| keyword.to_lowercase())
             .collect(),
-        seeks: cluster_partner_country::Entity::find()
-            .filter(cluster_partner_country::Column::ClusterId.eq(id))
-            .all(db)
+        seeks: lists::read_one::<cluster_partner_country::Entity, C>(db, id)
             .await?
             .into_iter()
-            .map(|row| row.country)
             .collect(),
-    })
-}
-
-/// A published cluster as the scoring sees it.
-struct Candidate {
-    id: Uuid,
-    name: String,
-    country: String,
-    label: ClusterLabel,
-    /// Website and description given.
-    complete: bool,
-    /// Bit `i` set for the `i`-th [`Ecosystem`].
-    ecosystems: u32,
-    /// Lower-cased keywords, as indexes into [`Snapshot::technologies`].
-    technologies: Box<[u32]>,
-    seeks: Box<[String]>,
-}
-
-/// The partner index at one directory revision.
-struct Snapshot {
-    revision: i64,
-    candidates: Vec<Candidate>,
-    /// Every lower-cased technology keyword, once.
-    technologies: Vec<String>,
-    technology_ids: HashMap<String, u32>,
-}
-
-fn ecosystem_bit(e: Ecosystem) -> u32 {
-    Ecosystem::iter().position(|x| x == e).map_or(0, |i| 1 << i)
-}
-
-fn ecosystems_of(mask: u32) -> HashSet<Ecosystem> {
-    Ecosystem::iter().filter(|&e| mask & ecosystem_bit(e) != 0).collect()
-}
-
-impl Snapshot {
-    fn traits(&self, candidate: &Candidate) -> Traits {
-        Traits {
-            ecosystems: ecosystems_of(candidate.ecosystems),
-            technologies: candidate
-                .technologies
-                .iter()
-                .filter_map(|&t| self.technologies.get(t as usize).cloned())
-                .collect(),
-            seeks: candidate.seeks.iter().cloned().collect(),
-        }
-    }
-}
-
-/// The published clusters' scoring data, shared by every request of a process.
-#[derive(Default)]
-pub struct PartnerIndex {
-    current: RwLock<Option<Arc<Snapshot>>>,
-    /// One rebuild at a time; requests that find the index stale wait for it.
-    rebuilding: tokio::sync::Mutex<()>,
-}
-
-impl PartnerIndex {
-    fn cached(&self) -> Option<Arc<Snapshot>> {
-        self.current.read().ok().and_then(|s| s.clone())
-    }
-
-    /// The index at the database's current revision, rebuilt first if the directory changed.
-    async fn snapshot<C: ConnectionTrait>(&self, db: &C) -> AppResult<Arc<Snapshot>> {
-        let revision = revision(db).await?;
-        if let Some(s) = self.cached().filter(|s| s.revision == revision) {
-            return Ok(s);
-        }
-        let _one_at_a_time = self.rebuilding.lock().await;
-        // Equal, not at least: a database restored from a backup counts backwards.
-        if let Some(s) = self.cached().filter(|s| s.revision == revision) {
-            return Ok(s);
-        }
-        Ok(self.install(load(db).await?))
-    }
-
-    fn install(&self, snapshot: Snapshot) -> Arc<Snapshot> {
-        let snapshot = Arc::new(snapshot);
-        if let Ok(mut current) = self.current.write() {
-            *current = Some(snapshot.clone());
-        }
-        snapshot
-    }
-
-    /// Builds the index now (the benchmark times this; servers build it on first use).
-    pub async fn rebuild<C: ConnectionTrait>(&self, db: &C) -> AppResult<usize> {
-        Ok(self.install(load(db).await?).candidates.len())
-    }
-}
-
-async fn revision<C: ConnectionTrait>(db: &C) -> AppResult<i64> {
-    let row = db
-        .query_one_raw(Statement::from_string(
-            db.get_database_backend(),
-            "SELECT revision FROM directory_revision WHERE id = 1",
-        ))
-        .await?
-        .ok_or_else(|| AppError::internal("directory_revision has no row"))?;
-    Ok(row.try_get::<i64>("", "revision")?)
-}
-
-/// Reads the index. The revision is read first: a change committed while loading makes the
-/// index look older than it is, so the next request rebuilds it again rather than missing it.
-async fn load<C: ConnectionTrait>(db: &C) -> AppResult<Snapshot> {
-    let revision = revision(db).await?;
-    let rows: Vec<(Uuid, String, String, ClusterLabel, bool)> = cluster::Entity::find()
-        .select_only()
-        .column(cluster::Column::Id)
-        .column(cluster::Column::Name)
-        .column(cluster::Column::Country)
-        .column(cluster::Column::Label)
-        .expr(Expr::cust("website IS NOT NULL AND description IS NOT NULL"))
-        .filter(cluster::Column::Status.eq(ClusterStatus::Published))
-        .into_tuple()
-        .all(db)
-        .await?;
-    let mut candidates: Vec<Candidate> = rows
-        .into_iter()
-        .map(|(id, name, country, label, complete)| Candidate {
-            id,
-            name,
-            country,
-            label,
-            complete,
-            ecosystems: 0,
-            technologies: Box::default(),
-            seeks: Box::default(),
-        })
-        .collect();
-    let position: HashMap<Uuid, usize> = candidates.iter().enumerate().map(|(i, c)| (c.id, i)).collect();
-
-    let ecosystems: Vec<(Uuid, Ecosystem)> = cluster_ecosystem::Entity::find()
-        .select_only()
-        .column(cluster_ecosystem::Column::ClusterId)
-        .column(cluster_ecosystem::Column::Ecosystem)
-        .into_tuple()
-        .all(db)
-        .await?;
-    for (id, e) in ecosystems {
-        if let Some(&i) = position.get(&id) {
-            candidates[i].ecosystems |= ecosystem_bit(e);
-        }
-    }
-
-    let keywords: Vec<(Uuid, String)> = cluster_technology::Entity::find()
-        .select_only()
-        .column(cluster_technology::Column::ClusterId)
-        .column(cluster_technology::Column::Keyword)
-        .into_tuple()
-        .all(db)
-        .await?;
-    let mut technologies: Vec<String> = Vec::new();
-    let mut technology_ids: HashMap<String, u32> = HashMap::new();
-    let mut per_cluster: HashMap<usize, Vec<u32>> = HashMap::new();
-    for (id, keyword) in keywords {
-        let Some(&i) = position.get(&id) else { continue };
-        let keyword = keyword.to_lowercase();
-        let next = technologies.len() as u32;
-        let t = *technology_ids.entry(keyword.clone()).or_insert_with(|| {
-            technologies.push(keyword);
-            next
-        });
-        per_cluster.entry(i).or_default().push(t);
-    }
-    for (i, mut ids) in per_cluster {
-        ids.sort_unstable();
-        ids.dedup();
-        candidates[i].technologies = ids.into_boxed_slice();
-    }
-
-    let seeks: Vec<(Uuid, String)> = cluster_partner_country::Entity::find()
-        .select_only()
-        .column(cluster_partner_country::Column::ClusterId)
-        .column(cluster_partner_country::Column::Country)
-        .into_tuple()
-        .all(db)
-        .await?;
-    let mut per_cluster: HashMap<usize, Vec<String>> = HashMap::new();
-    for (id, country) in seeks {
-        if let Some(&i) = position.get(&id) {
-            per_cluster.entry(i).or_default().push(country);
-        }
-    }
-    for (i, countries) in per_cluster {
-        candidates[i].seeks = countries.into_boxed_slice();
-    }
-    Ok(Snapshot {
-        revision,
-        candidates,
-        technologies,
-        technology_ids,
     })
 }
 

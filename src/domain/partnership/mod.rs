@@ -1,4 +1,7 @@
-//! Strategic partnerships between clusters and their membership.
+//! Strategic partnerships between clusters: the profile, the list, and founding, changing and
+//! ending one. Seats are in `membership`.
+
+mod membership;
 
 use chrono::{NaiveDate, Utc};
 use entity::{
@@ -11,12 +14,14 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
+use self::membership::governing;
+pub use self::membership::{add_member, remove_member, respond_to_invitation};
 use super::{
-    audit::{self, Entry},
-    cluster::stale,
+    audit::{self, changed_fields, Entry},
     pagination::{keyset_page, Keyset, Page, SortKey, Window},
     policy,
     validation::{Checker, ACRONYM_MAX, NAME_MAX, SHORT_MAX, TEXT_MAX},
+    version,
 };
 use crate::{
     auth::Principal,
@@ -206,48 +211,12 @@ fn check_seats(seats: &[Seat]) -> AppResult<()> {
     check.finish()
 }
 
-/// The clusters whose editors govern a partnership: its coordinator, or every member while it
-/// has none.
-async fn governing<C: ConnectionTrait>(db: &C, partnership_id: Uuid) -> AppResult<Vec<cluster::Model>> {
-    let seats = partnership_member::Entity::find()
-        .filter(partnership_member::Column::PartnershipId.eq(partnership_id))
-        .find_also_related(cluster::Entity)
-        .all(db)
-        .await?;
-    let has_coordinator = seats.iter().any(|(s, _)| s.role == PartnershipRole::Coordinator);
-    Ok(seats
-        .into_iter()
-        .filter(|(s, _)| !has_coordinator || s.role == PartnershipRole::Coordinator)
-        .filter_map(|(_, c)| c)
-        .collect())
-}
-
-fn entry(
-    id: Uuid,
-    action: &'static str,
-    changed_fields: Vec<&'static str>,
-    governing: &[cluster::Model],
-) -> Entry<'static> {
-    Entry {
-        entity_type: "Partnership",
-        entity_id: id,
-        action,
-        changed_fields,
-        country: governing.first().map(|c| c.country.clone()),
-    }
-}
-
-fn changed_fields(old: &PartnershipProfile, new: &PartnershipProfile) -> Vec<&'static str> {
-    let mut changed = Vec::new();
-    macro_rules! compare {
-        ($($field:ident => $name:literal),+ $(,)?) => { $(if old.$field != new.$field { changed.push($name); })+ };
-    }
-    compare!(
+fn changed(old: &PartnershipProfile, new: &PartnershipProfile) -> Vec<&'static str> {
+    changed_fields!(old, new;
         name => "name", acronym => "acronym", kind => "kind", description => "description", starts_on => "startsOn",
         ends_on => "endsOn", funding_programme => "fundingProgramme", funding_eur => "fundingEur",
         status => "status", ecosystems => "ecosystems", target_markets => "targetMarkets",
-    );
-    changed
+    )
 }
 
 /// Founds a partnership. Seats of clusters the caller may edit are taken at once; the other
@@ -309,20 +278,14 @@ pub async fn create<C: TransactionTrait>(
     }
     let governing = governing(&txn, id).await?;
     let fields = vec!["name", "kind", "members"];
-    audit::record(&txn, actor, entry(id, "CREATE", fields, &governing)).await?;
+    audit::record(
+        &txn,
+        actor,
+        Entry::about("Partnership", id, "CREATE", fields, &governing),
+    )
+    .await?;
     txn.commit().await?;
     Ok(model)
-}
-
-async fn locked<C: ConnectionTrait>(db: &C, id: Uuid, expected_version: Option<i32>) -> AppResult<partnership::Model> {
-    let current = partnership::Entity::find_by_id(id)
-        .one(db)
-        .await?
-        .ok_or_else(|| AppError::NotFound("partnership".into()))?;
-    match expected_version {
-        Some(v) if v != current.version => Err(stale(current.version, v)),
-        _ => Ok(current),
-    }
 }
 
 pub async fn update<C: TransactionTrait>(
@@ -333,35 +296,21 @@ pub async fn update<C: TransactionTrait>(
     change: impl FnOnce(&mut PartnershipProfile),
 ) -> AppResult<partnership::Model> {
     let txn = db.begin().await?;
-    locked(&txn, id, None).await?;
     let governing = governing(&txn, id).await?;
-    policy::may_edit_partnership(actor, &governing)?;
-    let current = locked(&txn, id, Some(expected_version)).await?;
+    let current = version::locked::<partnership::Entity, _>(&txn, id, Some(expected_version), |_| {
+        policy::may_edit_partnership(actor, &governing)
+    })
+    .await?;
     let old = load_profile(&txn, &current).await?;
     let mut profile = old.clone();
     change(&mut profile);
     profile.validate()?;
-    let mut row = profile_columns(&profile);
-    row.version = Set(expected_version + 1);
-    row.updated_at = Set(Utc::now());
-    let result = partnership::Entity::update_many()
-        .set(row)
-        .filter(partnership::Column::Id.eq(id))
-        .filter(partnership::Column::Version.eq(expected_version))
-        .exec(&txn)
-        .await?;
-    if result.rows_affected != 1 {
-        return Err(stale(expected_version + 1, expected_version));
-    }
+    let model = version::save::<partnership::Entity, _>(&txn, id, expected_version, profile_columns(&profile)).await?;
     replace_lists(&txn, id, &profile).await?;
-    let model = partnership::Entity::find_by_id(id)
-        .one(&txn)
-        .await?
-        .ok_or_else(|| AppError::internal("the partnership is missing after its update"))?;
     audit::record(
         &txn,
         actor,
-        entry(id, "UPDATE", changed_fields(&old, &profile), &governing),
+        Entry::about("Partnership", id, "UPDATE", changed(&old, &profile), &governing),
     )
     .await?;
     txn.commit().await?;
@@ -370,170 +319,16 @@ pub async fn update<C: TransactionTrait>(
 
 pub async fn delete<C: TransactionTrait>(db: &C, actor: &Principal, id: Uuid) -> AppResult<Uuid> {
     let txn = db.begin().await?;
-    locked(&txn, id, None).await?;
     let governing = governing(&txn, id).await?;
-    policy::may_edit_partnership(actor, &governing)?;
+    version::locked::<partnership::Entity, _>(&txn, id, None, |_| policy::may_edit_partnership(actor, &governing))
+        .await?;
     partnership::Entity::delete_by_id(id).exec(&txn).await?;
-    audit::record(&txn, actor, entry(id, "DELETE", vec![], &governing)).await?;
+    audit::record(
+        &txn,
+        actor,
+        Entry::about("Partnership", id, "DELETE", vec![], &governing),
+    )
+    .await?;
     txn.commit().await?;
     Ok(id)
-}
-
-/// Gives a cluster a seat. An administrator sets the invitation state; the coordinator's editors
-/// invite (the seat is taken at once when they also edit the joining cluster).
-pub async fn add_member<C: TransactionTrait>(
-    db: &C,
-    actor: &Principal,
-    partnership_id: Uuid,
-    seat: Seat,
-    state: InvitationState,
-) -> AppResult<partnership::Model> {
-    let txn = db.begin().await?;
-    let current = locked(&txn, partnership_id, None)
-        .await
-        .map_err(|_| AppError::NotFound("partnershipId: partnership".into()))?;
-    let joining = super::cluster::existing(&txn, "clusterId", seat.cluster_id).await?;
-    let governing = governing(&txn, partnership_id).await?;
-    policy::may_edit_partnership(actor, &governing)?;
-    let state = if actor.is_admin() {
-        state
-    } else if policy::may_edit_cluster(actor, &joining).is_ok() {
-        InvitationState::Accepted
-    } else {
-        InvitationState::Invited
-    };
-    let existing = partnership_member::Entity::find()
-        .filter(partnership_member::Column::PartnershipId.eq(partnership_id))
-        .all(&txn)
-        .await?;
-    if existing.iter().any(|m| m.cluster_id == seat.cluster_id) {
-        return Err(AppError::Conflict(
-            "clusterId: the cluster is already a member of this partnership".into(),
-        ));
-    }
-    if seat.role == PartnershipRole::Coordinator && existing.iter().any(|m| m.role == PartnershipRole::Coordinator) {
-        return Err(AppError::Conflict(
-            "role: the partnership already has a coordinator".into(),
-        ));
-    }
-    partnership_member::Entity::insert(partnership_member::ActiveModel {
-        partnership_id: Set(partnership_id),
-        cluster_id: Set(seat.cluster_id),
-        role: Set(seat.role),
-        invitation_state: Set(state),
-        joined_at: Set(Utc::now()),
-    })
-    .exec(&txn)
-    .await?;
-    let model = bump(&txn, current).await?;
-    audit::record(
-        &txn,
-        actor,
-        entry(partnership_id, "ADD_MEMBER", vec!["members"], &governing),
-    )
-    .await?;
-    txn.commit().await?;
-    Ok(model)
-}
-
-/// Takes a cluster's seat away: the coordinator's editors may, and so may the leaving cluster's.
-pub async fn remove_member<C: TransactionTrait>(
-    db: &C,
-    actor: &Principal,
-    partnership_id: Uuid,
-    cluster_id: Uuid,
-) -> AppResult<partnership::Model> {
-    let txn = db.begin().await?;
-    let current = locked(&txn, partnership_id, None)
-        .await
-        .map_err(|_| AppError::NotFound("partnershipId: partnership".into()))?;
-    let leaving = super::cluster::existing(&txn, "clusterId", cluster_id).await?;
-    let governing = governing(&txn, partnership_id).await?;
-    if policy::may_edit_cluster(actor, &leaving).is_err() {
-        policy::may_edit_partnership(actor, &governing)?;
-    }
-    let result = partnership_member::Entity::delete_many()
-        .filter(partnership_member::Column::PartnershipId.eq(partnership_id))
-        .filter(partnership_member::Column::ClusterId.eq(cluster_id))
-        .exec(&txn)
-        .await?;
-    if result.rows_affected == 0 {
-        return Err(AppError::NotFound("clusterId: member of this partnership".into()));
-    }
-    let model = bump(&txn, current).await?;
-    audit::record(
-        &txn,
-        actor,
-        entry(partnership_id, "REMOVE_MEMBER", vec!["members"], &governing),
-    )
-    .await?;
-    txn.commit().await?;
-    Ok(model)
-}
-
-/// An invited cluster's editors accept or decline its seat.
-pub async fn respond_to_invitation<C: TransactionTrait>(
-    db: &C,
-    actor: &Principal,
-    partnership_id: Uuid,
-    cluster_id: Uuid,
-    accept: bool,
-) -> AppResult<partnership::Model> {
-    let txn = db.begin().await?;
-    let current = locked(&txn, partnership_id, None)
-        .await
-        .map_err(|_| AppError::NotFound("partnershipId: partnership".into()))?;
-    let invited = super::cluster::existing(&txn, "clusterId", cluster_id).await?;
-    policy::may_edit_cluster(actor, &invited)?;
-    let seat = partnership_member::Entity::find_by_id((partnership_id, cluster_id))
-        .one(&txn)
-        .await?
-        .ok_or_else(|| AppError::NotFound("clusterId: invitation to this partnership".into()))?;
-    if seat.invitation_state != InvitationState::Invited {
-        return Err(AppError::Conflict("the invitation has been answered already".into()));
-    }
-    let state = if accept {
-        InvitationState::Accepted
-    } else {
-        InvitationState::Declined
-    };
-    partnership_member::Entity::update_many()
-        .set(partnership_member::ActiveModel {
-            invitation_state: Set(state),
-            ..Default::default()
-        })
-        .filter(partnership_member::Column::PartnershipId.eq(partnership_id))
-        .filter(partnership_member::Column::ClusterId.eq(cluster_id))
-        .exec(&txn)
-        .await?;
-    let model = bump(&txn, current).await?;
-    let governing = governing(&txn, partnership_id).await?;
-    let action = if accept {
-        "ACCEPT_INVITATION"
-    } else {
-        "DECLINE_INVITATION"
-    };
-    audit::record(&txn, actor, entry(partnership_id, action, vec!["members"], &governing)).await?;
-    txn.commit().await?;
-    Ok(model)
-}
-
-async fn bump<C: ConnectionTrait>(db: &C, current: partnership::Model) -> AppResult<partnership::Model> {
-    let result = partnership::Entity::update_many()
-        .set(partnership::ActiveModel {
-            version: Set(current.version + 1),
-            updated_at: Set(Utc::now()),
-            ..Default::default()
-        })
-        .filter(partnership::Column::Id.eq(current.id))
-        .filter(partnership::Column::Version.eq(current.version))
-        .exec(db)
-        .await?;
-    if result.rows_affected != 1 {
-        return Err(stale(current.version + 1, current.version));
-    }
-    partnership::Entity::find_by_id(current.id)
-        .one(db)
-        .await?
-        .ok_or_else(|| AppError::internal("the partnership is missing after its update"))
 }

@@ -1,0 +1,248 @@
+//! Roles and invitations: granting and revoking a role (scoped to clusters or countries), and
+//! the invitation a manager sends a colleague, accepted with its token.
+
+use chrono::Utc;
+use entity::{cluster, invitation, partner_organisation, user, user_grant};
+use sea_orm::{
+    sea_query::Expr, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, TransactionSession,
+    TransactionTrait,
+};
+use uuid::Uuid;
+
+use super::{expiry, find_user, normalise_email, own_user, INVITATION_TTL};
+use crate::{
+    auth::{secret, Actor, Principal},
+    domain::{
+        audit::{self, Entry},
+        policy,
+        validation::Checker,
+    },
+    error::{AppError, AppResult},
+};
+
+/// What a grant is about: a platform role, a partner organisation, or one cluster.
+#[derive(Debug, Clone, Copy)]
+pub enum Grant {
+    Admin,
+    Partner(Uuid),
+    ClusterManager(Uuid),
+}
+
+async fn authorize_grant<C: ConnectionTrait>(db: &C, actor: &Principal, grant: Grant) -> AppResult<Option<String>> {
+    match grant {
+        Grant::Admin => policy::may_grant_platform_role(actor).map(|_| None),
+        Grant::Partner(org) => {
+            policy::may_grant_platform_role(actor)?;
+            if partner_organisation::Entity::find_by_id(org).one(db).await?.is_none() {
+                return Err(AppError::NotFound("partnerOrganisationId: partner organisation".into()));
+            }
+            Ok(None)
+        }
+        Grant::ClusterManager(id) => {
+            let cluster = crate::domain::cluster::existing(db, "clusterId", id).await?;
+            policy::may_appoint_manager(actor, &cluster)?;
+            Ok(Some(cluster.country))
+        }
+    }
+}
+
+fn grant_condition(user_id: Uuid, grant: Grant) -> sea_orm::Condition {
+    let base = sea_orm::Condition::all().add(user_grant::Column::UserId.eq(user_id));
+    match grant {
+        Grant::Admin => base.add(user_grant::Column::Role.eq(entity::taxonomy::Role::Admin)),
+        Grant::Partner(org) => base
+            .add(user_grant::Column::Role.eq(entity::taxonomy::Role::Partner))
+            .add(user_grant::Column::PartnerOrganisationId.eq(org)),
+        Grant::ClusterManager(c) => base
+            .add(user_grant::Column::Role.eq(entity::taxonomy::Role::ClusterManager))
+            .add(user_grant::Column::ClusterId.eq(c)),
+    }
+}
+
+pub(super) async fn insert_grant<C: ConnectionTrait>(
+    db: &C,
+    user_id: Uuid,
+    grant: Grant,
+    by: Option<Uuid>,
+) -> AppResult<()> {
+    if user_grant::Entity::find()
+        .filter(grant_condition(user_id, grant))
+        .one(db)
+        .await?
+        .is_some()
+    {
+        return Ok(());
+    }
+    let (role, partner, cluster) = match grant {
+        Grant::Admin => (entity::taxonomy::Role::Admin, None, None),
+        Grant::Partner(org) => (entity::taxonomy::Role::Partner, Some(org), None),
+        Grant::ClusterManager(c) => (entity::taxonomy::Role::ClusterManager, None, Some(c)),
+    };
+    user_grant::Entity::insert(user_grant::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        user_id: Set(user_id),
+        role: Set(role),
+        partner_organisation_id: Set(partner),
+        cluster_id: Set(cluster),
+        granted_by_id: Set(by),
+        created_at: Set(Utc::now()),
+    })
+    .exec(db)
+    .await?;
+    Ok(())
+}
+
+fn actor_user(actor: &Principal) -> Option<Uuid> {
+    match actor.actor {
+        Actor::User(id) => Some(id),
+        _ => None,
+    }
+}
+
+/// Gives a user a role. Takes effect at the user's next sign-in or token refresh.
+pub async fn grant<C: TransactionTrait>(
+    db: &C,
+    actor: &Principal,
+    user_id: Uuid,
+    grant: Grant,
+) -> AppResult<user::Model> {
+    let txn = db.begin().await?;
+    let user = find_user(&txn, user_id)
+        .await?
+        .ok_or_else(|| AppError::NotFound("userId: user".into()))?;
+    let country = authorize_grant(&txn, actor, grant).await?;
+    insert_grant(&txn, user_id, grant, actor_user(actor)).await?;
+    let entry = Entry {
+        entity_type: "User",
+        entity_id: user_id,
+        action: "GRANT_ROLE",
+        changed_fields: vec!["roles"],
+        country,
+    };
+    audit::record(&txn, actor, entry).await?;
+    txn.commit().await?;
+    Ok(user)
+}
+
+pub async fn revoke<C: TransactionTrait>(
+    db: &C,
+    actor: &Principal,
+    user_id: Uuid,
+    grant: Grant,
+) -> AppResult<user::Model> {
+    let txn = db.begin().await?;
+    let user = find_user(&txn, user_id)
+        .await?
+        .ok_or_else(|| AppError::NotFound("userId: user".into()))?;
+    let country = authorize_grant(&txn, actor, grant).await?;
+    let result = user_grant::Entity::delete_many()
+        .filter(grant_condition(user_id, grant))
+        .exec(&txn)
+        .await?;
+    if result.rows_affected == 0 {
+        return Err(AppError::NotFound("the user does not hold this role".into()));
+    }
+    let entry = Entry {
+        entity_type: "User",
+        entity_id: user_id,
+        action: "REVOKE_ROLE",
+        changed_fields: vec!["roles"],
+        country,
+    };
+    audit::record(&txn, actor, entry).await?;
+    txn.commit().await?;
+    Ok(user)
+}
+
+/// Invites a colleague by e-mail to manage a cluster. The token is returned once; only its hash
+/// is kept.
+pub async fn invite<C: TransactionTrait>(
+    db: &C,
+    actor: &Principal,
+    cluster_id: Uuid,
+    email: &str,
+) -> AppResult<(invitation::Model, String)> {
+    let mut check = Checker::new();
+    let email = normalise_email(&mut check, "email", email);
+    check.finish()?;
+    let txn = db.begin().await?;
+    let cluster = crate::domain::cluster::existing(&txn, "clusterId", cluster_id).await?;
+    policy::may_edit_cluster(actor, &cluster)?;
+    let token = secret::generate();
+    let model = invitation::Entity::insert(invitation::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        cluster_id: Set(cluster_id),
+        email: Set(email),
+        token_hash: Set(secret::digest(&token)),
+        invited_by_id: Set(actor_user(actor)),
+        expires_at: Set(expiry(INVITATION_TTL)),
+        accepted_at: Set(None),
+        created_at: Set(Utc::now()),
+    })
+    .exec_with_returning(&txn)
+    .await?;
+    let entry = Entry {
+        entity_type: "Invitation",
+        entity_id: model.id,
+        action: "INVITE",
+        changed_fields: vec!["email", "clusterId"],
+        country: Some(cluster.country),
+    };
+    audit::record(&txn, actor, entry).await?;
+    txn.commit().await?;
+    Ok((model, token))
+}
+
+/// The invited person, signed in with the invited address, becomes a manager of the cluster.
+pub async fn accept_invitation<C: TransactionTrait>(
+    db: &C,
+    actor: &Principal,
+    token: &str,
+) -> AppResult<cluster::Model> {
+    let user_id = own_user(actor)?;
+    let txn = db.begin().await?;
+    let invitation = invitation::Entity::find()
+        .filter(invitation::Column::TokenHash.eq(secret::digest(token)))
+        .one(&txn)
+        .await?
+        .ok_or_else(|| AppError::NotFound("token: invitation".into()))?;
+    if invitation.accepted_at.is_some() {
+        return Err(AppError::Conflict("the invitation has been accepted already".into()));
+    }
+    if invitation.expires_at < Utc::now() {
+        return Err(AppError::Conflict(
+            "the invitation has expired; ask for a new one".into(),
+        ));
+    }
+    let user = find_user(&txn, user_id)
+        .await?
+        .ok_or_else(|| AppError::Unauthenticated("no such account".into()))?;
+    if user.email != invitation.email {
+        return Err(AppError::Forbidden(
+            "the invitation was sent to another e-mail address".into(),
+        ));
+    }
+    let cluster = crate::domain::cluster::existing(&txn, "clusterId", invitation.cluster_id).await?;
+    insert_grant(
+        &txn,
+        user_id,
+        Grant::ClusterManager(cluster.id),
+        invitation.invited_by_id,
+    )
+    .await?;
+    invitation::Entity::update_many()
+        .col_expr(invitation::Column::AcceptedAt, Expr::value(Some(Utc::now())))
+        .filter(invitation::Column::Id.eq(invitation.id))
+        .exec(&txn)
+        .await?;
+    let entry = Entry {
+        entity_type: "Invitation",
+        entity_id: invitation.id,
+        action: "ACCEPT",
+        changed_fields: vec!["acceptedAt"],
+        country: Some(cluster.country.clone()),
+    };
+    audit::record(&txn, actor, entry).await?;
+    txn.commit().await?;
+    Ok(cluster)
+}

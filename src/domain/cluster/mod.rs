@@ -1,0 +1,18 @@
+//! Cluster profiles: reading with filters, and writes that keep the profile and its taxonomy rows
+//! in one transaction under an optimistic lock.
+//!
+//! `profile` is what a client writes and the rules it meets, `storage` reads and writes the rows,
+//! `lists` the join tables of the profile's lists, and `review` moves a profile towards
+//! publication.
+
+pub mod lists;
+mod profile;
+mod review;
+mod storage;
+
+pub(crate) use self::storage::existing;
+pub use self::{
+    profile::{ClusterProfile, Contact, MemberCounts},
+    review::{review, Review},
+    storage::{create, delete, find, find_by_slug, register_many, update},
+};

@@ -1,0 +1,319 @@
+//! Cluster rows: reading them under the caller's visibility, and the writes (create, register
+//! in bulk, update, delete) that keep the profile, its lists, its search document and its audit
+//! entry in one transaction.
+
+use chrono::Utc;
+use entity::{
+    cluster, cluster_ecosystem, cluster_emerging_industry, cluster_partner_country, cluster_technology,
+    partner_organisation, taxonomy::ClusterStatus,
+};
+use sea_orm::{
+    sea_query::Expr, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, Select,
+    TransactionSession, TransactionTrait,
+};
+use uuid::Uuid;
+
+use super::{lists, ClusterProfile};
+use crate::{
+    auth::{Principal, Role},
+    domain::{
+        audit::{self, Entry},
+        policy::{self, Visibility},
+        search, version,
+    },
+    error::{AppError, AppResult, FieldError},
+};
+
+fn visible(visibility: &Visibility) -> Select<cluster::Entity> {
+    cluster::Entity::find().filter(visibility.condition())
+}
+
+pub async fn find<C: ConnectionTrait>(db: &C, visibility: &Visibility, id: Uuid) -> AppResult<Option<cluster::Model>> {
+    Ok(visible(visibility).filter(cluster::Column::Id.eq(id)).one(db).await?)
+}
+
+pub async fn find_by_slug<C: ConnectionTrait>(
+    db: &C,
+    visibility: &Visibility,
+    slug: &str,
+) -> AppResult<Option<cluster::Model>> {
+    Ok(visible(visibility)
+        .filter(cluster::Column::Slug.eq(slug))
+        .one(db)
+        .await?)
+}
+
+/// Reads back everything [`ClusterProfile`] holds for a stored cluster.
+pub(super) async fn load_profile<C: ConnectionTrait>(db: &C, model: &cluster::Model) -> AppResult<ClusterProfile> {
+    let lists = lists::read_all(db, model.id).await?;
+    Ok(ClusterProfile::stored(model.clone(), lists))
+}
+
+/// The columns a profile sets; id, version and timestamps are the caller's.
+fn profile_columns(p: &ClusterProfile, slug: String) -> cluster::ActiveModel {
+    cluster::ActiveModel {
+        slug: Set(slug),
+        name: Set(p.name.clone()),
+        local_name: Set(p.local_name.clone()),
+        acronym: Set(p.acronym.clone()),
+        kind: Set(p.kind),
+        country: Set(p.country.clone()),
+        region: Set(p.region.clone()),
+        city: Set(p.city.clone()),
+        website: Set(p.website.clone()),
+        description: Set(p.description.clone()),
+        founded_year: Set(p.founded_year),
+        management_staff: Set(p.management_staff),
+        members_total: Set(p.member_counts.total),
+        members_sme: Set(p.member_counts.sme),
+        members_start_up: Set(p.member_counts.start_up),
+        members_large_company: Set(p.member_counts.large_company),
+        members_research: Set(p.member_counts.research),
+        members_other: Set(p.member_counts.other),
+        label: Set(p.label),
+        label_expires_on: Set(p.label_expires_on),
+        status: Set(p.status),
+        represented_by_id: Set(p.represented_by_id),
+        contact_person: Set(p.contact.person.clone()),
+        contact_email: Set(p.contact.email.clone()),
+        contact_phone: Set(p.contact.phone.clone()),
+        latitude: Set(p.latitude),
+        longitude: Set(p.longitude),
+        ..Default::default()
+    }
+}
+
+/// Rewrites the profile's lists and its search document.
+async fn replace_lists<C: ConnectionTrait>(db: &C, id: Uuid, p: &ClusterProfile) -> AppResult<()> {
+    lists::replace::<cluster_ecosystem::Entity, C>(db, id, p.ecosystems.iter().copied()).await?;
+    lists::replace::<cluster_emerging_industry::Entity, C>(db, id, p.emerging_industries.iter().copied()).await?;
+    lists::replace::<cluster_technology::Entity, C>(db, id, p.technologies.iter().cloned()).await?;
+    lists::replace::<cluster_partner_country::Entity, C>(db, id, p.partner_countries.iter().cloned()).await?;
+    search::reindex(db, id).await
+}
+
+/// Checks references and the slug's uniqueness, returning the slug to store.
+async fn resolve_slug<C: ConnectionTrait>(db: &C, p: &ClusterProfile, own_id: Option<Uuid>) -> AppResult<String> {
+    let taken = |slug: String| async move {
+        let mut q = cluster::Entity::find().filter(cluster::Column::Slug.eq(slug));
+        if let Some(id) = own_id {
+            q = q.filter(cluster::Column::Id.ne(id));
+        }
+        q.count(db).await.map(|n| n > 0)
+    };
+    if let Some(slug) = &p.slug {
+        if taken(slug.clone()).await? {
+            return Err(AppError::Conflict(format!(
+                "slug: another cluster already uses the slug {slug}"
+            )));
+        }
+        return Ok(slug.clone());
+    }
+    let base = match slug::slugify(&p.name) {
+        s if s.is_empty() => "cluster".to_owned(),
+        s => s.chars().take(100).collect::<String>().trim_end_matches('-').to_owned(),
+    };
+    let mut candidate = base.clone();
+    let mut n = 1;
+    while taken(candidate.clone()).await? {
+        n += 1;
+        candidate = format!("{base}-{n}");
+    }
+    Ok(candidate)
+}
+
+async fn check_references<C: ConnectionTrait>(db: &C, p: &ClusterProfile) -> AppResult<()> {
+    if let Some(partner) = p.represented_by_id {
+        if partner_organisation::Entity::find_by_id(partner)
+            .one(db)
+            .await?
+            .is_none()
+        {
+            return Err(AppError::NotFound("representedById: partner organisation".into()));
+        }
+    }
+    Ok(())
+}
+
+/// Checks what only some callers may put into a profile: a status, a partner, a country.
+fn authorize_profile(actor: &Principal, old: Option<&ClusterProfile>, new: &mut ClusterProfile) -> AppResult<()> {
+    if old.is_none_or(|o| o.country != new.country) {
+        policy::may_create_cluster(actor, &new.country)?;
+    }
+    let default_status = old.map_or(ClusterStatus::Draft, |o| o.status);
+    if new.status != default_status {
+        policy::may_set_status(actor)?;
+    }
+    if old.is_none() && new.represented_by_id.is_none() && actor.role == Role::Partner {
+        // A partner registers clusters on its own behalf unless it says otherwise.
+        new.represented_by_id = actor.partner_organisations.first().copied();
+    }
+    if let Some(partner) = new.represented_by_id {
+        if old.is_none_or(|o| o.represented_by_id != Some(partner)) {
+            policy::may_assign_partner(actor, partner)?;
+        }
+    }
+    Ok(())
+}
+
+/// Inserts a checked profile; the caller owns the transaction.
+async fn insert<C: ConnectionTrait>(db: &C, actor: &Principal, profile: &ClusterProfile) -> AppResult<cluster::Model> {
+    check_references(db, profile).await?;
+    let slug = resolve_slug(db, profile, None).await?;
+    let now = Utc::now();
+    let id = Uuid::now_v7();
+    let mut row = profile_columns(profile, slug);
+    row.id = Set(id);
+    row.version = Set(1);
+    row.created_at = Set(now);
+    row.updated_at = Set(now);
+    let model = cluster::Entity::insert(row).exec_with_returning(db).await?;
+    replace_lists(db, id, profile).await?;
+    let entry = Entry::about(
+        "Cluster",
+        id,
+        "CREATE",
+        profile.filled_fields(),
+        std::slice::from_ref(&model),
+    );
+    audit::record(db, actor, entry).await?;
+    Ok(model)
+}
+
+pub async fn create<C: TransactionTrait>(
+    db: &C,
+    actor: &Principal,
+    mut profile: ClusterProfile,
+) -> AppResult<cluster::Model> {
+    profile.validate()?;
+    authorize_profile(actor, None, &mut profile)?;
+    let txn = db.begin().await?;
+    let model = insert(&txn, actor, &profile).await?;
+    txn.commit().await?;
+    Ok(model)
+}
+
+/// Registers many profiles at once, all or nothing. Every row is checked before anything is
+/// written, and every problem names its row: `clusters[3].country`.
+pub async fn register_many<C: TransactionTrait>(
+    db: &C,
+    actor: &Principal,
+    mut profiles: Vec<ClusterProfile>,
+) -> AppResult<Vec<cluster::Model>> {
+    const MAX_ROWS: usize = 500;
+    if profiles.is_empty() || profiles.len() > MAX_ROWS {
+        return Err(AppError::bad_field(
+            "clusters",
+            format!("send between 1 and {MAX_ROWS} clusters"),
+        ));
+    }
+    let mut fields = Vec::new();
+    let mut forbidden = Vec::new();
+    for (i, profile) in profiles.iter_mut().enumerate() {
+        match profile.validate() {
+            Err(AppError::BadUserInput { fields: bad, .. }) => fields.extend(bad.into_iter().map(|f| FieldError {
+                field: format!("clusters[{i}].{}", f.field),
+                message: f.message,
+            })),
+            Err(other) => return Err(other),
+            Ok(()) => {
+                if authorize_profile(actor, None, profile).is_err() {
+                    forbidden.push(format!("clusters[{i}]"));
+                }
+            }
+        }
+    }
+    if !fields.is_empty() {
+        let rows: Vec<&str> = fields.iter().map(|f| f.field.as_str()).collect();
+        return Err(AppError::BadUserInput {
+            message: format!("invalid rows: {}", rows.join(", ")),
+            fields,
+        });
+    }
+    if !forbidden.is_empty() {
+        return Err(AppError::Forbidden(format!(
+            "you may not register {}",
+            forbidden.join(", ")
+        )));
+    }
+    let txn = db.begin().await?;
+    let mut models = Vec::with_capacity(profiles.len());
+    for (i, profile) in profiles.iter().enumerate() {
+        let model = insert(&txn, actor, profile).await.map_err(|err| match err {
+            AppError::Conflict(m) => AppError::Conflict(format!("clusters[{i}]: {m}")),
+            AppError::NotFound(m) => AppError::NotFound(format!("clusters[{i}].{m}")),
+            other => other,
+        })?;
+        models.push(model);
+    }
+    txn.commit().await?;
+    Ok(models)
+}
+
+/// Applies `change` to the stored profile, provided nobody changed it since the client read
+/// `expected_version` and the caller may make the change.
+pub async fn update<C: TransactionTrait>(
+    db: &C,
+    actor: &Principal,
+    id: Uuid,
+    expected_version: i32,
+    change: impl FnOnce(&mut ClusterProfile),
+) -> AppResult<cluster::Model> {
+    let txn = db.begin().await?;
+    let current =
+        version::locked::<cluster::Entity, _>(&txn, id, Some(expected_version), |c| policy::may_edit_cluster(actor, c))
+            .await?;
+    let old = load_profile(&txn, &current).await?;
+    let mut profile = old.clone();
+    change(&mut profile);
+    profile.validate()?;
+    authorize_profile(actor, Some(&old), &mut profile)?;
+    check_references(&txn, &profile).await?;
+    let slug = resolve_slug(&txn, &profile, Some(id)).await?;
+    let model =
+        version::save::<cluster::Entity, _>(&txn, id, expected_version, profile_columns(&profile, slug)).await?;
+    replace_lists(&txn, id, &profile).await?;
+    let entry = Entry::about(
+        "Cluster",
+        id,
+        "UPDATE",
+        old.changed_fields(&profile),
+        std::slice::from_ref(&model),
+    );
+    audit::record(&txn, actor, entry).await?;
+    txn.commit().await?;
+    Ok(model)
+}
+
+pub async fn delete<C: TransactionTrait>(db: &C, actor: &Principal, id: Uuid) -> AppResult<Uuid> {
+    let txn = db.begin().await?;
+    let current = cluster::Entity::find_by_id(id)
+        .one(&txn)
+        .await?
+        .ok_or_else(|| AppError::NotFound("cluster".into()))?;
+    policy::may_review_cluster(actor, &current)?;
+    // A partner organisation's own profile may go; the organisation stays without one.
+    partner_organisation::Entity::update_many()
+        .col_expr(
+            partner_organisation::Column::ClusterId,
+            Expr::value(Option::<Uuid>::None),
+        )
+        .filter(partner_organisation::Column::ClusterId.eq(id))
+        .exec(&txn)
+        .await?;
+    // Before the row goes: the full-text index finds its row through a key the delete cascades to.
+    search::forget_fts(&txn, id).await?;
+    cluster::Entity::delete_by_id(id).exec(&txn).await?;
+    let entry = Entry::about("Cluster", id, "DELETE", vec![], std::slice::from_ref(&current));
+    audit::record(&txn, actor, entry).await?;
+    txn.commit().await?;
+    Ok(id)
+}
+
+/// A cluster that must exist, for checks before a write.
+pub(crate) async fn existing<C: ConnectionTrait>(db: &C, field: &str, id: Uuid) -> AppResult<cluster::Model> {
+    cluster::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or_else(|| AppError::NotFound(format!("{field}: cluster")))
+}

@@ -1,0 +1,197 @@
+//! Seats in a partnership: who governs it, and the changes of seats (a cluster added, removed,
+//! or answering its invitation), each of which moves the partnership's version on.
+
+use chrono::Utc;
+use entity::{
+    cluster, partnership, partnership_member,
+    taxonomy::{InvitationState, PartnershipRole},
+};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, TransactionSession, TransactionTrait,
+};
+use uuid::Uuid;
+
+use super::Seat;
+use crate::{
+    auth::Principal,
+    domain::{
+        audit::{self, Entry},
+        policy, version,
+    },
+    error::{AppError, AppResult},
+};
+
+/// The clusters whose editors govern a partnership: its coordinator, or every member while it
+/// has none.
+pub(super) async fn governing<C: ConnectionTrait>(db: &C, partnership_id: Uuid) -> AppResult<Vec<cluster::Model>> {
+    let seats = partnership_member::Entity::find()
+        .filter(partnership_member::Column::PartnershipId.eq(partnership_id))
+        .find_also_related(cluster::Entity)
+        .all(db)
+        .await?;
+    let has_coordinator = seats.iter().any(|(s, _)| s.role == PartnershipRole::Coordinator);
+    Ok(seats
+        .into_iter()
+        .filter(|(s, _)| !has_coordinator || s.role == PartnershipRole::Coordinator)
+        .filter_map(|(_, c)| c)
+        .collect())
+}
+
+/// The partnership a change of seats is about, which must exist.
+async fn seated_in<C: ConnectionTrait>(db: &C, id: Uuid) -> AppResult<partnership::Model> {
+    version::locked::<partnership::Entity, _>(db, id, None, |_| Ok(()))
+        .await
+        .map_err(|err| match err {
+            AppError::NotFound(_) => AppError::NotFound("partnershipId: partnership".into()),
+            other => other,
+        })
+}
+
+/// Gives a cluster a seat. An administrator sets the invitation state; the coordinator's editors
+/// invite (the seat is taken at once when they also edit the joining cluster).
+pub async fn add_member<C: TransactionTrait>(
+    db: &C,
+    actor: &Principal,
+    partnership_id: Uuid,
+    seat: Seat,
+    state: InvitationState,
+) -> AppResult<partnership::Model> {
+    let txn = db.begin().await?;
+    let current = seated_in(&txn, partnership_id).await?;
+    let joining = crate::domain::cluster::existing(&txn, "clusterId", seat.cluster_id).await?;
+    let governing = governing(&txn, partnership_id).await?;
+    policy::may_edit_partnership(actor, &governing)?;
+    let state = if actor.is_admin() {
+        state
+    } else if policy::may_edit_cluster(actor, &joining).is_ok() {
+        InvitationState::Accepted
+    } else {
+        InvitationState::Invited
+    };
+    let existing = partnership_member::Entity::find()
+        .filter(partnership_member::Column::PartnershipId.eq(partnership_id))
+        .all(&txn)
+        .await?;
+    if existing.iter().any(|m| m.cluster_id == seat.cluster_id) {
+        return Err(AppError::Conflict(
+            "clusterId: the cluster is already a member of this partnership".into(),
+        ));
+    }
+    if seat.role == PartnershipRole::Coordinator && existing.iter().any(|m| m.role == PartnershipRole::Coordinator) {
+        return Err(AppError::Conflict(
+            "role: the partnership already has a coordinator".into(),
+        ));
+    }
+    partnership_member::Entity::insert(partnership_member::ActiveModel {
+        partnership_id: Set(partnership_id),
+        cluster_id: Set(seat.cluster_id),
+        role: Set(seat.role),
+        invitation_state: Set(state),
+        joined_at: Set(Utc::now()),
+    })
+    .exec(&txn)
+    .await?;
+    let model = bump(&txn, current).await?;
+    audit::record(
+        &txn,
+        actor,
+        Entry::about("Partnership", partnership_id, "ADD_MEMBER", vec!["members"], &governing),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(model)
+}
+
+/// Takes a cluster's seat away: the coordinator's editors may, and so may the leaving cluster's.
+pub async fn remove_member<C: TransactionTrait>(
+    db: &C,
+    actor: &Principal,
+    partnership_id: Uuid,
+    cluster_id: Uuid,
+) -> AppResult<partnership::Model> {
+    let txn = db.begin().await?;
+    let current = seated_in(&txn, partnership_id).await?;
+    let leaving = crate::domain::cluster::existing(&txn, "clusterId", cluster_id).await?;
+    let governing = governing(&txn, partnership_id).await?;
+    if policy::may_edit_cluster(actor, &leaving).is_err() {
+        policy::may_edit_partnership(actor, &governing)?;
+    }
+    let result = partnership_member::Entity::delete_many()
+        .filter(partnership_member::Column::PartnershipId.eq(partnership_id))
+        .filter(partnership_member::Column::ClusterId.eq(cluster_id))
+        .exec(&txn)
+        .await?;
+    if result.rows_affected == 0 {
+        return Err(AppError::NotFound("clusterId: member of this partnership".into()));
+    }
+    let model = bump(&txn, current).await?;
+    audit::record(
+        &txn,
+        actor,
+        Entry::about(
+            "Partnership",
+            partnership_id,
+            "REMOVE_MEMBER",
+            vec!["members"],
+            &governing,
+        ),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(model)
+}
+
+/// An invited cluster's editors accept or decline its seat.
+pub async fn respond_to_invitation<C: TransactionTrait>(
+    db: &C,
+    actor: &Principal,
+    partnership_id: Uuid,
+    cluster_id: Uuid,
+    accept: bool,
+) -> AppResult<partnership::Model> {
+    let txn = db.begin().await?;
+    let current = seated_in(&txn, partnership_id).await?;
+    let invited = crate::domain::cluster::existing(&txn, "clusterId", cluster_id).await?;
+    policy::may_edit_cluster(actor, &invited)?;
+    let seat = partnership_member::Entity::find_by_id((partnership_id, cluster_id))
+        .one(&txn)
+        .await?
+        .ok_or_else(|| AppError::NotFound("clusterId: invitation to this partnership".into()))?;
+    if seat.invitation_state != InvitationState::Invited {
+        return Err(AppError::Conflict("the invitation has been answered already".into()));
+    }
+    let state = if accept {
+        InvitationState::Accepted
+    } else {
+        InvitationState::Declined
+    };
+    partnership_member::Entity::update_many()
+        .set(partnership_member::ActiveModel {
+            invitation_state: Set(state),
+            ..Default::default()
+        })
+        .filter(partnership_member::Column::PartnershipId.eq(partnership_id))
+        .filter(partnership_member::Column::ClusterId.eq(cluster_id))
+        .exec(&txn)
+        .await?;
+    let model = bump(&txn, current).await?;
+    let governing = governing(&txn, partnership_id).await?;
+    let action = if accept {
+        "ACCEPT_INVITATION"
+    } else {
+        "DECLINE_INVITATION"
+    };
+    audit::record(
+        &txn,
+        actor,
+        Entry::about("Partnership", partnership_id, action, vec!["members"], &governing),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(model)
+}
+
+/// Moves the version on after a change of seats, which other writers must see.
+async fn bump<C: ConnectionTrait>(db: &C, current: partnership::Model) -> AppResult<partnership::Model> {
+    version::save::<partnership::Entity, _>(db, current.id, current.version, Default::default()).await
+}
