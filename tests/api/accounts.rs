@@ -1,5 +1,8 @@
 //! Accounts end to end: sessions, refresh rotation, invitations, API keys, bulk registration,
 //! the review workflow and the audit log.
+//!
+//! Why this file is long: these flows build on each other's accounts (a sign-in, then its refresh,
+//! invitation, key and review), and each reads as one story from the first request to the last.
 
 use clusterbridge::seed::DEMO_ACCOUNTS;
 use serde_json::{json, Value};

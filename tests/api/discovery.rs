@@ -1,6 +1,9 @@
 //! Discovery on a small crafted directory whose answers are counted by hand: text search in two
 //! languages with typos, filters, facets consistent with the list, explained recommendations,
 //! and drafts that never show to those who may not see them.
+//!
+//! Why this file is long: every test reads the one crafted directory at its top, whose answers
+//! were counted by hand; apart, the counts and the data they come from would drift.
 
 use serde_json::{json, Value};
 

@@ -1,5 +1,8 @@
 //! The limits and refusals of the GraphQL endpoint, each shown with what did not happen:
 //! no SQL ran, nothing was written.
+//!
+//! Why this file is long: one test per limit of the README's "Limits and security", in its order,
+//! so the table and its proofs are read side by side.
 
 use std::time::Duration;
 
