@@ -1,6 +1,6 @@
 //! Accounts in GraphQL: who you are, sign-up and sessions, roles and invitations to manage a cluster.
 //!
-//! Over 400 lines because every field, input and payload carries the description GraphiQL shows;
+//! Why this file is long: every field, input and payload carries the description GraphiQL shows;
 //! without the doc comments it is about 340 lines.
 
 use async_graphql::{Context, Enum, InputObject, Object, SimpleObject, ID};
