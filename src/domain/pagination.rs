@@ -5,7 +5,8 @@ use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
 use chrono::{DateTime, Utc};
 use sea_orm::{
     sea_query::{Expr, ExprTrait, IntoCondition},
-    ConnectionTrait, EntityTrait, FromQueryResult, Order, QueryFilter, QueryOrder, QuerySelect, Select,
+    ColumnTrait, ColumnType, ConnectionTrait, EntityTrait, FromQueryResult, Order, QueryFilter, QueryOrder,
+    QuerySelect, Select,
 };
 use serde::{de::DeserializeOwned, Deserialize, Serialize};
 
@@ -240,6 +241,23 @@ pub enum SortKey {
     Int(i64),
 }
 
+impl SortKey {
+    /// Whether the key can be compared with a column of this type.
+    fn fits(&self, column: &ColumnType) -> bool {
+        match self {
+            SortKey::Text(_) => matches!(column, ColumnType::String(_) | ColumnType::Text | ColumnType::Char(_)),
+            SortKey::Int(n) => {
+                matches!(column, ColumnType::Integer | ColumnType::SmallInteger) && i32::try_from(*n).is_ok()
+                    || matches!(column, ColumnType::BigInteger)
+            }
+            SortKey::Time(_) => matches!(
+                column,
+                ColumnType::DateTime | ColumnType::Timestamp | ColumnType::TimestampWithTimeZone
+            ),
+        }
+    }
+}
+
 impl From<SortKey> for sea_orm::Value {
     fn from(key: SortKey) -> Self {
         match key {
@@ -291,6 +309,11 @@ where
                 cursor_field(window),
                 "cursor belongs to another ordering",
             ));
+        }
+        // A forged key of another type would be compared loosely by SQLite and refused by
+        // PostgreSQL as a database error: refuse it here, the same on both.
+        if !cursor.k.fits(&keyset.column.def().get_column_type().clone()) {
+            return Err(AppError::bad_field(cursor_field(window), "not a cursor of this list"));
         }
         let key: sea_orm::Value = cursor.k.into();
         let (beyond_key, beyond_id) = if ascending {

@@ -149,6 +149,18 @@ pub fn may_assign_partner(p: &Principal, partner_organisation: Uuid) -> AppResul
     }
 }
 
+/// Award a cluster a label (and its expiry) or say which partner represents it: recognition
+/// comes from the partner of its country or an administrator, never from the cluster itself.
+pub fn may_award_recognition(p: &Principal, country: &str) -> AppResult<()> {
+    if p.is_admin() || partner_of(p, country) {
+        Ok(())
+    } else {
+        Err(forbidden(
+            "set label, labelExpiresOn or representedById; the partner of the cluster's country does",
+        ))
+    }
+}
+
 /// Anything about a partnership as a whole is decided by its coordinator's editors.
 pub fn may_edit_partnership(p: &Principal, coordinators: &[cluster::Model]) -> AppResult<()> {
     if p.is_admin() || coordinators.iter().any(|c| may_edit_cluster(p, c).is_ok()) {

@@ -1,6 +1,7 @@
 //! The GraphQL schema: one module per domain area, merged here.
 
 pub mod account;
+pub mod bounds;
 pub mod cluster;
 pub mod connection;
 pub mod context;

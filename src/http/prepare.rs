@@ -1,6 +1,6 @@
 //! Step 4, prepare: resolves a persisted document, applies an API key's allow-list, refuses NUL
 //! and deep nesting, parses the document once (async-graphql runs the parsed document) and
-//! checks its shape.
+//! checks its shape and the length of its lists.
 
 use async_graphql::{
     parser::types::{ExecutableDocument, OperationType, Selection},
@@ -11,7 +11,10 @@ use super::{refusal::Refusal, state::AppState};
 use crate::{
     domain::persisted_document,
     error::ErrorCode,
-    graphql::shape::{self, nesting_depth, MAX_NESTING},
+    graphql::{
+        bounds,
+        shape::{self, nesting_depth, MAX_NESTING},
+    },
 };
 
 /// An operation ready to run: its document parsed and handed to the request.
@@ -97,6 +100,9 @@ fn parse(mut request: Request) -> Result<Prepared, ServerError> {
         .map_err(|err| ErrorCode::GraphqlParseFailed.server_error(err.to_string()))?;
     if let Some(problem) = shape::problem(&document) {
         return Err(ErrorCode::QueryTooLarge.server_error(format!("the query is too large: {problem}")));
+    }
+    if let Some(too_many) = bounds::problem(&document, &request.variables) {
+        return Err(too_many.to_server_error());
     }
     let operation = operation_type(&document, request.operation_name.as_deref());
     let introspects = introspects(&document);

@@ -1,12 +1,12 @@
 //! Step 3, read: GET parameters or a POST body into GraphQL requests, refusing what is not one
 //! (a simple cross-site body without a preflight header, another media type, a body over the
-//! limit, a batch too long).
+//! limit, an empty batch or one too long).
 
 use actix_web::{
     http::{header, Method},
     web, HttpRequest,
 };
-use async_graphql::{BatchRequest, Request};
+use async_graphql::Request;
 use futures_util::StreamExt;
 
 use super::refusal::Refusal;
@@ -68,17 +68,22 @@ pub async fn read(http: &HttpRequest, payload: web::Payload) -> Result<Operation
         .await
         .map_err(|code| Refusal::new(code, format!("request bodies are limited to {MAX_BODY_BYTES} bytes")))?;
     let batch = body.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'[');
-    let requests = match serde_json::from_slice::<BatchRequest>(&body) {
-        Ok(BatchRequest::Single(request)) => vec![request],
-        Ok(BatchRequest::Batch(requests)) if requests.len() > MAX_BATCH => {
-            return Err(bad_input(&format!("a batch holds at most {MAX_BATCH} operations")));
+    let not_graphql = || bad_input("the request is not a GraphQL request: send JSON with a `query` string");
+    // Parsed by shape, not as async-graphql's BatchRequest: that reads `[]` as one request
+    // without a query, answered with a parse error instead of saying what is wrong.
+    let requests = if batch {
+        match serde_json::from_slice::<Vec<Request>>(&body) {
+            Ok(requests) if requests.is_empty() => {
+                return Err(bad_input("the batch is empty: send at least one operation"));
+            }
+            Ok(requests) if requests.len() > MAX_BATCH => {
+                return Err(bad_input(&format!("a batch holds at most {MAX_BATCH} operations")));
+            }
+            Ok(requests) => requests,
+            Err(_) => return Err(not_graphql()),
         }
-        Ok(BatchRequest::Batch(requests)) => requests,
-        Err(_) => {
-            return Err(bad_input(
-                "the request is not a GraphQL request: send JSON with a `query` string",
-            ))
-        }
+    } else {
+        vec![serde_json::from_slice::<Request>(&body).map_err(|_| not_graphql())?]
     };
     Ok(Operations { requests, batch })
 }

@@ -5,8 +5,10 @@ mod support;
 
 mod accounts;
 mod auth;
+mod bounds;
 mod cli;
 mod clusters;
+mod consent;
 mod directory;
 mod discovery;
 mod faults;

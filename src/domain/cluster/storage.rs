@@ -135,7 +135,8 @@ async fn check_references<C: ConnectionTrait>(db: &C, p: &ClusterProfile) -> App
     Ok(())
 }
 
-/// Checks what only some callers may put into a profile: a status, a partner, a country.
+/// Checks what only some callers may put into a profile: a status, a country, a label or a
+/// representing partner.
 fn authorize_profile(actor: &Principal, old: Option<&ClusterProfile>, new: &mut ClusterProfile) -> AppResult<()> {
     if old.is_none_or(|o| o.country != new.country) {
         policy::may_create_cluster(actor, &new.country)?;
@@ -143,6 +144,11 @@ fn authorize_profile(actor: &Principal, old: Option<&ClusterProfile>, new: &mut 
     let default_status = old.map_or(ClusterStatus::Draft, |o| o.status);
     if new.status != default_status {
         policy::may_set_status(actor)?;
+    }
+    let recognition = |p: &ClusterProfile| (p.label, p.label_expires_on, p.represented_by_id);
+    let unrecognised = ClusterProfile::new(String::new(), new.kind, String::new());
+    if recognition(old.unwrap_or(&unrecognised)) != recognition(new) {
+        policy::may_award_recognition(actor, &new.country)?;
     }
     if old.is_none() && new.represented_by_id.is_none() && actor.role == Role::Partner {
         // A partner registers clusters on its own behalf unless it says otherwise.

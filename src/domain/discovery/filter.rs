@@ -79,6 +79,11 @@ impl Facet {
     }
 }
 
+fn collapse<T: Ord>(values: &mut Vec<T>) {
+    values.sort();
+    values.dedup();
+}
+
 impl ClusterFilter {
     pub fn validate(&mut self) -> AppResult<()> {
         let mut check = Checker::new();
@@ -101,6 +106,15 @@ impl ClusterFilter {
             .map(|r| r.trim().to_owned())
             .filter(|r| !r.is_empty())
             .collect();
+        // Values are alternatives: a repeated one adds nothing but bound variables.
+        self.regions.sort();
+        self.regions.dedup();
+        collapse(&mut self.ecosystems);
+        collapse(&mut self.emerging_industries);
+        collapse(&mut self.kinds);
+        collapse(&mut self.labels);
+        collapse(&mut self.statuses);
+        collapse(&mut self.active_partnership_kinds);
         check.finish()
     }
 
