@@ -91,6 +91,25 @@ impl Visibility {
     }
 }
 
+impl Visibility {
+    /// The clusters the caller looks after (manages, or covers as partner or administrator), as
+    /// SQL on `cluster`; `None` when it looks after none. Their pending invitations are theirs to
+    /// see; the public sees only seats taken.
+    pub fn looked_after(&self) -> Option<Condition> {
+        if self.everything {
+            return Some(Condition::all());
+        }
+        let mut any = Condition::any();
+        if !self.countries.is_empty() {
+            any = any.add(Expr::col(cluster::Column::Country).is_in(self.countries.clone()));
+        }
+        if !self.clusters.is_empty() {
+            any = any.add(Expr::col(cluster::Column::Id).is_in(self.clusters.clone()));
+        }
+        (!any.is_empty()).then_some(any)
+    }
+}
+
 /// A caller's principal, if it is signed in: what [`Visibility::of`] reads.
 impl<'a> From<&'a Caller> for Option<&'a Principal> {
     fn from(caller: &'a Caller) -> Self {

@@ -8,9 +8,12 @@ use entity::{
     cluster, cluster_ecosystem, cluster_emerging_industry, cluster_partner_country, cluster_technology, member,
     partner_organisation, partner_organisation_country, partner_search_country, partner_search_ecosystem, partnership,
     partnership_ecosystem, partnership_member, partnership_target_market, success_story, success_story_cluster,
-    taxonomy::{Ecosystem, EmergingIndustry},
+    taxonomy::{Ecosystem, EmergingIndustry, InvitationState},
 };
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Select, TryGetable};
+use sea_orm::{
+    sea_query::Query, ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+    Select, TryGetable,
+};
 use uuid::Uuid;
 
 use crate::{
@@ -221,8 +224,9 @@ lists! {
     SearchEcosystemsOf: Ecosystem =
         |l, owners| values!(l, owners, partner_search_ecosystem: PartnerSearchId, Ecosystem);
     SearchCountriesOf: String = |l, owners| values!(l, owners, partner_search_country: PartnerSearchId, Country);
-    /// The partnerships a cluster belongs to, by name.
-    PartnershipsOf: partnership::Model = |l, owners| partnerships_of(&l.db, owners);
+    /// The partnerships a cluster belongs to, by name: accepted seats, and pending or declined
+    /// ones for those who look after the cluster.
+    PartnershipsOf: partnership::Model = |l, owners| partnerships_of(l, owners);
     /// The visible member clusters of a partnership, coordinator first.
     MembershipsOf: (partnership_member::Model, cluster::Model) = |l, owners| memberships_of(l, owners);
     PartnershipEcosystemsOf: Ecosystem =
@@ -274,9 +278,21 @@ async fn members_of(db: &DatabaseConnection, clusters: Vec<Uuid>) -> AppResult<V
     Ok(rows.into_iter().map(|m| (m.cluster_id, m)).collect())
 }
 
-async fn partnerships_of(db: &DatabaseConnection, clusters: Vec<Uuid>) -> AppResult<Vec<(Uuid, partnership::Model)>> {
+async fn partnerships_of(loaders: &Loaders, clusters: Vec<Uuid>) -> AppResult<Vec<(Uuid, partnership::Model)>> {
+    // An invitation is not a partnership: others adding a cluster put nothing on its profile.
+    let mut shown = Condition::any().add(partnership_member::Column::InvitationState.eq(InvitationState::Accepted));
+    if let Some(own) = loaders.visibility.looked_after() {
+        let own = Query::select()
+            .column(cluster::Column::Id)
+            .from(cluster::Entity)
+            .cond_where(own)
+            .to_owned();
+        shown = shown.add(partnership_member::Column::ClusterId.in_subquery(own));
+    }
+    let db = &loaders.db;
     let rows = partnership_member::Entity::find()
         .filter(partnership_member::Column::ClusterId.is_in(clusters))
+        .filter(shown)
         .find_also_related(partnership::Entity)
         .order_by_asc(partnership::Column::Name)
         .order_by_asc(partnership::Column::Id)

@@ -64,3 +64,156 @@ fn a_manager_cannot_award_its_cluster_a_label_or_a_partner() {
     );
     assert_eq!(awarded.data()["updateCluster"]["cluster"]["label"], "GOLD");
 }
+
+const FOUND: &str = r#"mutation($input: CreatePartnershipInput!) { createPartnership(input: $input) {
+    partnership { id version members { edges { invitationState node { id } } } } } }"#;
+const RENAME: &str = r#"mutation($input: UpdatePartnershipInput!) { updatePartnership(input: $input) {
+    partnership { name version } } }"#;
+const ADD: &str = r#"mutation($input: AddPartnershipMemberInput!) { addPartnershipMember(input: $input) {
+    partnership { version } } }"#;
+const RESPOND: &str = r#"mutation($input: RespondToPartnershipInvitationInput!) {
+    respondToPartnershipInvitation(input: $input) { partnership { version } } }"#;
+
+fn id_of(value: &serde_json::Value) -> String {
+    value["id"].as_str().unwrap().to_owned()
+}
+
+#[test]
+fn an_invited_cluster_governs_only_once_it_accepts() {
+    let app = TestApp::spawn();
+    let [a, b, c, d] = ["Inviting A", "Invited B", "Invited C", "Extra D"].map(|n| id_of(&create(&app, n)));
+    let manager = |id: &str| TestApp::scoped_token(Role::ClusterManager, &[], &[id], &[]);
+    // No coordinator: A founds it, B and C are invited.
+    let founded = app.post(
+        Some(&manager(&a)),
+        FOUND,
+        json!({ "input": { "name": "Seats without consent", "kind": "MOU",
+                           "members": [{ "clusterId": a }, { "clusterId": b }, { "clusterId": c }] } }),
+    );
+    let p = &founded.data()["createPartnership"]["partnership"];
+    let id = id_of(p);
+    let seats = app.as_admin(
+        "query($id: ID!) { partnership(id: $id) { members { edges { invitationState } } } }",
+        json!({ "id": id }),
+    );
+    let edges = seats.data()["partnership"]["members"]["edges"]
+        .as_array()
+        .unwrap()
+        .clone();
+    assert_eq!(
+        edges.iter().filter(|e| e["invitationState"] == "INVITED").count(),
+        2,
+        "{edges:?}"
+    );
+
+    let mut version = p["version"].as_i64().unwrap();
+    for invited in [&b, &c] {
+        let rename = app.post(
+            Some(&manager(invited)),
+            RENAME,
+            json!({ "input": { "id": id, "version": version, "name": "Taken over" } }),
+        );
+        assert_eq!(
+            rename.code(),
+            "FORBIDDEN",
+            "an invited seat does not govern: {}",
+            rename.body
+        );
+        let add = app.post(
+            Some(&manager(invited)),
+            ADD,
+            json!({ "input": { "partnershipId": id, "clusterId": d } }),
+        );
+        assert_eq!(add.code(), "FORBIDDEN", "{}", add.body);
+    }
+    // C declines: still no say. B accepts: now it governs beside A.
+    let declined = app.post(
+        Some(&manager(&c)),
+        RESPOND,
+        json!({ "input": { "partnershipId": id, "clusterId": c, "accept": false } }),
+    );
+    version = declined.data()["respondToPartnershipInvitation"]["partnership"]["version"]
+        .as_i64()
+        .unwrap();
+    let rename = app.post(
+        Some(&manager(&c)),
+        RENAME,
+        json!({ "input": { "id": id, "version": version, "name": "Declined" } }),
+    );
+    assert_eq!(rename.code(), "FORBIDDEN");
+    let accepted = app.post(
+        Some(&manager(&b)),
+        RESPOND,
+        json!({ "input": { "partnershipId": id, "clusterId": b, "accept": true } }),
+    );
+    version = accepted.data()["respondToPartnershipInvitation"]["partnership"]["version"]
+        .as_i64()
+        .unwrap();
+    let rename = app.post(
+        Some(&manager(&b)),
+        RENAME,
+        json!({ "input": { "id": id, "version": version, "name": "Agreed" } }),
+    );
+    assert_eq!(rename.data()["updatePartnership"]["partnership"]["name"], "Agreed");
+}
+
+const PROFILE: &str = "query($id: ID!) { cluster(id: $id) { partnerships { totalCount } } }";
+const RECOMMENDED: &str =
+    "query($id: ID!) { recommendedPartners(clusterId: $id, first: 10) { totalCount nodes { id } } }";
+
+#[test]
+fn invitations_stay_off_the_invited_profile_and_its_recommendations() {
+    let app = TestApp::spawn();
+    let x = app.query(
+        "{ clusters(first: 1, filter: {countries: [\"TW\"]}) { nodes { id } } }",
+        json!({}),
+    );
+    let x = id_of(&x.data()["clusters"]["nodes"][0]);
+    let profile = app.query(PROFILE, json!({ "id": x })).data().clone();
+    let recommended = app.query(RECOMMENDED, json!({ "id": x })).data().clone();
+    let candidates = recommended["recommendedPartners"]["nodes"].as_array().unwrap().clone();
+    assert!(candidates.len() >= 5, "{recommended}");
+
+    // A stranger's cluster invites X together with everyone X would be recommended.
+    let a = id_of(&create(&app, "Stranger A"));
+    let mut seats = vec![
+        json!({ "clusterId": a, "role": "COORDINATOR" }),
+        json!({ "clusterId": x }),
+    ];
+    seats.extend(candidates.iter().map(|c| json!({ "clusterId": c["id"] })));
+    let stranger = TestApp::scoped_token(Role::ClusterManager, &[], &[&a], &[]);
+    let founded = app.post(
+        Some(&stranger),
+        FOUND,
+        json!({ "input": { "name": "Everyone with X", "kind": "MOU", "members": seats } }),
+    );
+    let id = id_of(&founded.data()["createPartnership"]["partnership"]);
+    assert_eq!(
+        app.query(PROFILE, json!({ "id": x })).data(),
+        &profile,
+        "not on X's public profile"
+    );
+    assert_eq!(
+        app.query(RECOMMENDED, json!({ "id": x })).data(),
+        &recommended,
+        "nothing removed"
+    );
+    // X's own manager sees the invitation, to answer it.
+    let own = TestApp::scoped_token(Role::ClusterManager, &[], &[&x], &[]);
+    let seen = app.post(Some(&own), PROFILE, json!({ "id": x }));
+    let before = profile["cluster"]["partnerships"]["totalCount"].as_i64().unwrap();
+    assert_eq!(seen.data()["cluster"]["partnerships"]["totalCount"], before + 1);
+
+    app.post(
+        Some(&own),
+        RESPOND,
+        json!({ "input": { "partnershipId": id, "clusterId": x, "accept": false } }),
+    )
+    .data();
+    assert_eq!(app.query(PROFILE, json!({ "id": x })).data(), &profile);
+    assert_eq!(
+        app.query(RECOMMENDED, json!({ "id": x })).data(),
+        &recommended,
+        "declining removes nothing"
+    );
+}

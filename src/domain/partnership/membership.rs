@@ -22,10 +22,12 @@ use crate::{
 };
 
 /// The clusters whose editors govern a partnership: its coordinator, or every member while it
-/// has none.
+/// has none. Only accepted seats count: a cluster others added has no say until its own editors
+/// accept, and one that declined has none at all.
 pub(super) async fn governing<C: ConnectionTrait>(db: &C, partnership_id: Uuid) -> AppResult<Vec<cluster::Model>> {
     let seats = partnership_member::Entity::find()
         .filter(partnership_member::Column::PartnershipId.eq(partnership_id))
+        .filter(partnership_member::Column::InvitationState.eq(InvitationState::Accepted))
         .find_also_related(cluster::Entity)
         .all(db)
         .await?;

@@ -173,8 +173,11 @@ pub async fn recommend<C: ConnectionTrait>(
         .ok_or_else(|| AppError::NotFound("clusterId: cluster".into()))?;
     let mine = traits(db, source_id).await?;
     let partnered: HashSet<Uuid> = {
+        // Only seats both sides accepted: an invitation from others, or one declined, is no
+        // partnership yet and must not hide candidates.
         let partnerships: Vec<Uuid> = partnership_member::Entity::find()
             .filter(partnership_member::Column::ClusterId.eq(source_id))
+            .filter(partnership_member::Column::InvitationState.eq(InvitationState::Accepted))
             .all(db)
             .await?
             .into_iter()
@@ -182,7 +185,7 @@ pub async fn recommend<C: ConnectionTrait>(
             .collect();
         partnership_member::Entity::find()
             .filter(partnership_member::Column::PartnershipId.is_in(partnerships))
-            .filter(partnership_member::Column::InvitationState.ne(InvitationState::Declined))
+            .filter(partnership_member::Column::InvitationState.eq(InvitationState::Accepted))
             .all(db)
             .await?
             .into_iter()
