@@ -37,6 +37,8 @@ pub enum SettingsError {
     AccessTokenTtl,
     #[error("REQUEST_TIMEOUT must be between 1 and 300 seconds")]
     RequestTimeout,
+    #[error("REVOCATION_DELAY must be between 0 and 60 seconds")]
+    RevocationDelay,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -86,6 +88,10 @@ pub struct Settings {
     /// Longest a request may run, in seconds; its database work is cancelled after that.
     #[arg(long, env = "REQUEST_TIMEOUT", default_value_t = 10)]
     pub request_timeout: u64,
+    /// Seconds a process may trust its last look at a token's revocation state: the longest a
+    /// signed-out, demoted or revoked access token still works.
+    #[arg(long, env = "REVOCATION_DELAY", default_value_t = 5)]
+    pub revocation_delay: u64,
     /// `on` or `off` (for benchmarks).
     #[arg(long, env = "RATE_LIMIT", default_value = "on", value_parser = ["on", "off"])]
     pub rate_limit: String,
@@ -165,6 +171,9 @@ impl Settings {
         if !(1..=300).contains(&self.request_timeout) {
             return Err(SettingsError::RequestTimeout);
         }
+        if self.revocation_delay > 60 {
+            return Err(SettingsError::RevocationDelay);
+        }
         let rate_limits = (self.rate_limit == "on").then_some(RateLimits {
             anonymous: self.rate_limit_anonymous,
             user: self.rate_limit_user,
@@ -178,6 +187,8 @@ impl Settings {
             },
             request_timeout: Duration::from_secs(self.request_timeout),
             production: self.environment == Environment::Production,
+            revocation_delay: Duration::from_secs(self.revocation_delay),
+            ..EndpointSettings::default()
         })
     }
 

@@ -24,6 +24,7 @@ pub mod partnership;
 pub mod partnership_ecosystem;
 pub mod partnership_member;
 pub mod partnership_target_market;
+pub mod password_attempt;
 pub mod persisted_document;
 pub mod rate_limit_bucket;
 pub mod refresh_token;

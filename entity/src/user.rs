@@ -14,6 +14,9 @@ pub struct Model {
     pub password_hash: String,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+    /// Moved on when every outstanding access token of the user must stop working (a password
+    /// change, a role taken away); tokens carry the generation they were issued at.
+    pub token_generation: i64,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

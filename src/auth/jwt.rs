@@ -25,6 +25,13 @@ pub struct Claims {
     pub clusters: Vec<Uuid>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub partners: Vec<Uuid>,
+    /// The sign-in (refresh-token family) the token belongs to; signing out ends it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sid: Option<Uuid>,
+    /// The user's token generation when the token was issued; a newer one ends it. Tokens
+    /// without one count as generation 0.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gen: Option<i64>,
     pub iss: String,
     pub aud: String,
     pub iat: i64,
@@ -74,6 +81,13 @@ impl PartnerIdp {
     }
 }
 
+/// What ties an access token to the state that can revoke it before it expires.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Stamp {
+    pub session: Option<Uuid>,
+    pub generation: i64,
+}
+
 #[derive(Clone)]
 pub struct TokenService {
     signing_kid: String,
@@ -113,6 +127,11 @@ impl TokenService {
 
     /// A token for `principal`, valid for `ttl`.
     pub fn issue(&self, principal: &Principal, ttl: Duration) -> AppResult<String> {
+        self.issue_stamped(principal, ttl, Stamp::default())
+    }
+
+    /// A token for `principal` that a sign-out or a newer token generation revokes.
+    pub fn issue_stamped(&self, principal: &Principal, ttl: Duration, stamp: Stamp) -> AppResult<String> {
         let now = chrono::Utc::now().timestamp();
         let ttl = i64::try_from(ttl.as_secs()).map_err(AppError::internal)?;
         let claims = Claims {
@@ -121,6 +140,8 @@ impl TokenService {
             countries: principal.countries.clone(),
             clusters: principal.clusters.clone(),
             partners: principal.partner_organisations.clone(),
+            sid: stamp.session,
+            gen: (stamp.generation != 0).then_some(stamp.generation),
             iss: ISSUER.into(),
             aud: AUDIENCE.into(),
             iat: now,
@@ -146,6 +167,11 @@ impl TokenService {
     }
 
     pub fn verify(&self, token: &str) -> AppResult<Principal> {
+        self.verify_stamped(token).map(|(principal, _)| principal)
+    }
+
+    /// The principal of a genuine token, and the stamp to check against revocations.
+    pub fn verify_stamped(&self, token: &str) -> AppResult<(Principal, Stamp)> {
         let refused = |why: &dyn std::fmt::Display| {
             tracing::debug!(%why, "access token refused");
             AppError::Unauthenticated("invalid or expired access token".into())
@@ -174,23 +200,29 @@ impl TokenService {
             if claims.role == Role::Admin || !claims.countries.iter().all(|c| idp.countries.contains(c)) {
                 return Err(refused(&"partner token claims more than its provider may grant"));
             }
-            return Ok(Principal {
+            let principal = Principal {
                 subject: format!("{}|{}", idp.issuer, claims.sub),
                 actor: super::Actor::External,
                 role: claims.role,
                 countries: claims.countries,
                 clusters: vec![],
                 partner_organisations: vec![],
-            });
+            };
+            return Ok((principal, Stamp::default()));
         }
-        Ok(Principal {
+        let stamp = Stamp {
+            session: claims.sid,
+            generation: claims.gen.unwrap_or(0),
+        };
+        let principal = Principal {
             actor: Principal::actor_of(&claims.sub),
             subject: claims.sub,
             role: claims.role,
             countries: claims.countries,
             clusters: claims.clusters,
             partner_organisations: claims.partners,
-        })
+        };
+        Ok((principal, stamp))
     }
 }
 

@@ -4,7 +4,7 @@ mod jwt;
 pub mod password;
 pub mod secret;
 
-pub use jwt::{Claims, PartnerIdp, PartnerIdpError, TokenService, AUDIENCE, ISSUER};
+pub use jwt::{Claims, PartnerIdp, PartnerIdpError, Stamp, TokenService, AUDIENCE, ISSUER};
 
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;

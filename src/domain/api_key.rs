@@ -1,5 +1,11 @@
 //! API keys of partner systems: shown once, stored as a hash, scoped to countries of their
 //! partner organisation, expiring and revocable.
+//!
+//! Keys cannot breed: only a signed-in person (a partner of the organisation or an administrator)
+//! makes or revokes them, never a key or a token exchanged from one. A key lives no longer than
+//! its creator's authority: grants do not expire, so its own expiry (at most a year) bounds it,
+//! and revoking the creator's grant revokes the keys it made. A token exchanged from a key ends
+//! when the key does, revoked or expired (checked on each request, see `account::Revocations`).
 
 use chrono::{DateTime, Utc};
 use entity::{api_key, api_key_country, partner_organisation_country};
@@ -12,10 +18,11 @@ use uuid::Uuid;
 use super::{
     audit::{self, Entry},
     policy,
+    throttle::{PasswordGuard, Target},
     validation::{Checker, NAME_MAX},
 };
 use crate::{
-    auth::{secret, Actor, Principal, Role, API_KEY_SUBJECT_PREFIX},
+    auth::{secret, Actor, Principal, Role, TokenService, API_KEY_SUBJECT_PREFIX},
     error::{AppError, AppResult},
 };
 
@@ -66,7 +73,7 @@ pub async fn create<C: TransactionTrait>(
     expires_at: Option<DateTime<Utc>>,
     trusted_documents_only: bool,
 ) -> AppResult<NewKey> {
-    policy::may_manage_api_keys(actor, partner_organisation)?;
+    policy::may_issue_api_keys(actor, partner_organisation)?;
     let mut check = Checker::new();
     let mut name = name.to_owned();
     check.name("name", &mut name, NAME_MAX);
@@ -144,22 +151,9 @@ pub async fn revoke<C: TransactionTrait>(db: &C, actor: &Principal, id: Uuid) ->
         .one(&txn)
         .await?
         .ok_or_else(|| AppError::NotFound("API key".into()))?;
-    policy::may_manage_api_keys(actor, key.partner_organisation_id)?;
+    policy::may_issue_api_keys(actor, key.partner_organisation_id)?;
     if key.revoked_at.is_none() {
-        api_key::Entity::update_many()
-            .col_expr(api_key::Column::RevokedAt, Expr::value(Some(Utc::now())))
-            .filter(api_key::Column::Id.eq(id))
-            .exec(&txn)
-            .await?;
-        let country = countries_of(&txn, id).await?.into_iter().next();
-        let entry = Entry {
-            entity_type: "ApiKey",
-            entity_id: id,
-            action: "REVOKE",
-            changed_fields: vec!["revokedAt"],
-            country,
-        };
-        audit::record(&txn, actor, entry).await?;
+        mark_revoked(&txn, actor, id).await?;
     }
     let key = api_key::Entity::find_by_id(id)
         .one(&txn)
@@ -167,6 +161,46 @@ pub async fn revoke<C: TransactionTrait>(db: &C, actor: &Principal, id: Uuid) ->
         .ok_or_else(|| AppError::internal(format!("API key {id} cannot be read back after its revocation")))?;
     txn.commit().await?;
     Ok(key)
+}
+
+async fn mark_revoked<C: ConnectionTrait>(db: &C, actor: &Principal, id: Uuid) -> AppResult<()> {
+    api_key::Entity::update_many()
+        .col_expr(api_key::Column::RevokedAt, Expr::value(Some(Utc::now())))
+        .filter(api_key::Column::Id.eq(id))
+        .exec(db)
+        .await?;
+    let country = countries_of(db, id).await?.into_iter().next();
+    let entry = Entry {
+        entity_type: "ApiKey",
+        entity_id: id,
+        action: "REVOKE",
+        changed_fields: vec!["revokedAt"],
+        country,
+    };
+    audit::record(db, actor, entry).await
+}
+
+/// Revokes the working keys that `creator` made and may no longer make, e.g. after its PARTNER
+/// grant was taken away: a key's authority is its creator's.
+pub async fn revoke_beyond_authority<C: ConnectionTrait>(
+    db: &C,
+    actor: &Principal,
+    creator: &Principal,
+) -> AppResult<()> {
+    let Actor::User(creator_id) = creator.actor else {
+        return Ok(());
+    };
+    let keys = api_key::Entity::find()
+        .filter(api_key::Column::CreatedById.eq(creator_id))
+        .filter(api_key::Column::RevokedAt.is_null())
+        .all(db)
+        .await?;
+    for key in keys {
+        if policy::may_issue_api_keys(creator, key.partner_organisation_id).is_err() {
+            mark_revoked(db, actor, key.id).await?;
+        }
+    }
+    Ok(())
 }
 
 pub async fn list<C: ConnectionTrait>(
@@ -186,15 +220,47 @@ pub async fn list<C: ConnectionTrait>(
 pub struct KeyHolder {
     pub principal: Principal,
     pub trusted_documents_only: bool,
+    pub expires_at: Option<DateTime<Utc>>,
+}
+
+/// An access token for a key, after the guessing throttle (per key and per address); it expires
+/// with the key at the latest. Returns the token and its lifetime in seconds.
+pub async fn exchange<C: ConnectionTrait>(
+    db: &C,
+    tokens: &TokenService,
+    guard: &PasswordGuard,
+    key: &str,
+) -> AppResult<(String, u64)> {
+    let target = match parse(key) {
+        Some((prefix, _)) => Target::Key(prefix),
+        None => Target::Nobody,
+    };
+    let attempt = guard.begin(db, target).await?;
+    let holder = authenticate(db, key).await?;
+    attempt.succeeded(db).await?;
+    if holder.trusted_documents_only {
+        // An access token would carry the key's rights without its allow-list.
+        return Err(AppError::Forbidden(
+            "an allow-list key cannot be exchanged; send it as the bearer".into(),
+        ));
+    }
+    let left = holder
+        .expires_at
+        .and_then(|e| (e - Utc::now()).to_std().ok())
+        .unwrap_or(tokens.access_ttl);
+    let ttl = tokens.access_ttl.min(left);
+    Ok((tokens.issue(&holder.principal, ttl)?, ttl.as_secs()))
+}
+
+/// The prefix and the secret of a key as the client sent it.
+fn parse(key: &str) -> Option<(&str, &str)> {
+    key.strip_prefix(KEY_PREFIX).and_then(|k| k.split_once('_'))
 }
 
 /// The principal a key stands for, if the key is genuine, unexpired and not revoked.
 pub async fn authenticate<C: ConnectionTrait>(db: &C, key: &str) -> AppResult<KeyHolder> {
     let refused = || AppError::Unauthenticated("invalid, expired or revoked API key".into());
-    let (prefix, secret_part) = key
-        .strip_prefix(KEY_PREFIX)
-        .and_then(|k| k.split_once('_'))
-        .ok_or_else(refused)?;
+    let (prefix, secret_part) = parse(key).ok_or_else(refused)?;
     let row = api_key::Entity::find()
         .filter(api_key::Column::Prefix.eq(prefix))
         .one(db)
@@ -223,5 +289,6 @@ pub async fn authenticate<C: ConnectionTrait>(db: &C, key: &str) -> AppResult<Ke
     Ok(KeyHolder {
         principal,
         trusted_documents_only: row.trusted_documents_only,
+        expires_at: row.expires_at,
     })
 }

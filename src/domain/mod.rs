@@ -15,5 +15,6 @@ pub mod policy;
 pub mod recommendation;
 pub mod search;
 pub mod success_story;
+pub mod throttle;
 pub mod validation;
 pub mod version;

@@ -16,7 +16,7 @@ use sea_orm::{
 use uuid::Uuid;
 
 use crate::{
-    auth::{Caller, Principal, Role},
+    auth::{Actor, Caller, Principal, Role},
     error::{AppError, AppResult},
 };
 
@@ -220,6 +220,17 @@ pub fn may_manage_api_keys(p: &Principal, partner_organisation: Uuid) -> AppResu
     } else {
         Err(forbidden("manage the API keys of this partner organisation"))
     }
+}
+
+/// Make or revoke a key: a person signed in as the organisation's partner or an administrator,
+/// never a key or a token exchanged from one, so a leaked key cannot mint itself successors.
+pub fn may_issue_api_keys(p: &Principal, partner_organisation: Uuid) -> AppResult<()> {
+    if let Actor::ApiKey(_) = p.actor {
+        return Err(forbidden(
+            "make or revoke API keys with an API key; sign in as a person",
+        ));
+    }
+    may_manage_api_keys(p, partner_organisation)
 }
 
 /// Which audit entries a caller may read: all for admins, their countries' for partners.

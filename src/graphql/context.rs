@@ -6,7 +6,7 @@ use sea_orm::DatabaseConnection;
 use super::loaders::{ListKind, Loaders};
 use crate::{
     auth::{Caller, TokenService},
-    domain::policy::Visibility,
+    domain::{policy::Visibility, throttle::PasswordGuard},
     error::AppResult,
 };
 
@@ -20,6 +20,11 @@ pub fn partner_index<'a>(ctx: &Context<'a>) -> &'a crate::domain::recommendation
 
 pub fn tokens<'a>(ctx: &Context<'a>) -> &'a TokenService {
     ctx.data_unchecked::<TokenService>()
+}
+
+/// The guessing throttle's limits and the client address; the default where no endpoint put one.
+pub fn password_guard(ctx: &Context<'_>) -> PasswordGuard {
+    ctx.data_opt::<PasswordGuard>().cloned().unwrap_or_default()
 }
 
 pub fn caller<'a>(ctx: &Context<'a>) -> &'a Caller {

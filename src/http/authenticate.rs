@@ -35,8 +35,11 @@ pub async fn authenticate(state: &AppState, http: &HttpRequest) -> Result<Authen
             trusted_only: holder.trusted_documents_only,
         })
     } else {
+        let (principal, stamp) = state.tokens.verify_stamped(token)?;
+        // A genuine token may still have been revoked: signed out, password changed, role or key taken away.
+        state.revocations.check(&state.db, &principal, stamp).await?;
         Ok(Authenticated {
-            caller: Caller::Signed(state.tokens.verify(token)?),
+            caller: Caller::Signed(principal),
             trusted_only: false,
         })
     }

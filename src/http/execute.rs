@@ -8,12 +8,26 @@ use async_graphql::Response;
 use super::{prepare::Prepared, state::AppState};
 use crate::{
     auth::Caller,
+    domain::throttle::PasswordGuard,
     error::{AppError, ErrorCode},
     graphql::{self, cost::CostMeter},
 };
 
-pub async fn execute(state: &AppState, prepared: Prepared, caller: &Caller, meter: Arc<dyn CostMeter>) -> Response {
-    let mut request = graphql::request_data(prepared.request, &state.db, caller.clone()).data(meter);
+pub async fn execute(
+    state: &AppState,
+    prepared: Prepared,
+    caller: &Caller,
+    address: &str,
+    meter: Arc<dyn CostMeter>,
+) -> Response {
+    // Password checks count against the client address as well as the account.
+    let guard = PasswordGuard {
+        limits: state.settings.password_throttle,
+        address: address.to_owned(),
+    };
+    let mut request = graphql::request_data(prepared.request, &state.db, caller.clone())
+        .data(meter)
+        .data(guard);
     if state.settings.production && !caller.is_admin() {
         if prepared.introspects {
             let error = ErrorCode::Forbidden.server_error("introspection is for administrators");

@@ -65,7 +65,7 @@ async fn run(
         .map(|a| a.ip().to_string())
         .unwrap_or_else(|| "unknown".into());
     // One budget for the whole HTTP request, however many operations it holds.
-    let meter = Meter::for_request(&state.settings.budgets, &who.caller, address, state.db.clone());
+    let meter = Meter::for_request(&state.settings.budgets, &who.caller, address.clone(), state.db.clone());
     let mut answers = Answers::new(media, state.settings.production, request_id);
     for request in operations.requests {
         let prepared = match prepare(state, request, who.trusted_only).await? {
@@ -93,7 +93,7 @@ async fn run(
             Claimed::Fresh(key) => Some(key),
             Claimed::Unkeyed => None,
         };
-        let response = execute(state, prepared, &who.caller, meter.clone()).await;
+        let response = execute(state, prepared, &who.caller, &address, meter.clone()).await;
         let response = answers.push(response);
         if let Some(key) = key {
             settle(&state.db, &key, response).await;

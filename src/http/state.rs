@@ -7,6 +7,7 @@ use sea_orm::DatabaseConnection;
 use super::limits::Budgets;
 use crate::{
     auth::TokenService,
+    domain::{account::Revocations, throttle::ThrottleLimits},
     graphql::{self, ClusterSchema},
 };
 
@@ -14,6 +15,8 @@ pub struct AppState {
     pub schema: ClusterSchema,
     pub db: DatabaseConnection,
     pub tokens: TokenService,
+    /// This process's cache of revocation checks on access tokens.
+    pub revocations: Revocations,
     pub settings: EndpointSettings,
 }
 
@@ -28,6 +31,7 @@ impl AppState {
             schema: graphql::build_schema(db.clone(), tokens.clone(), settings.production),
             db,
             tokens,
+            revocations: Revocations::new(settings.revocation_delay),
             settings,
         }
     }
@@ -39,6 +43,10 @@ pub struct EndpointSettings {
     pub budgets: Budgets,
     pub request_timeout: Duration,
     pub production: bool,
+    /// How long a revocation may take to reach an outstanding access token on this process.
+    pub revocation_delay: Duration,
+    /// Failed password checks allowed per account and per address.
+    pub password_throttle: ThrottleLimits,
 }
 
 impl Default for EndpointSettings {
@@ -47,6 +55,8 @@ impl Default for EndpointSettings {
             budgets: Default::default(),
             request_timeout: Duration::from_secs(10),
             production: false,
+            revocation_delay: Duration::from_secs(5),
+            password_throttle: ThrottleLimits::default(),
         }
     }
 }

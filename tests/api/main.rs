@@ -20,6 +20,8 @@ mod matrix;
 mod n_plus_one;
 mod pagination;
 mod partnerships;
+mod password_throttle;
 mod repository;
+mod revocation;
 mod schema_docs;
 mod validation;

@@ -231,6 +231,21 @@ impl TestApp {
         run_sql(&self.url, sql);
     }
 
+    /// The first column of the first row of a query on the test database, as a number: to see
+    /// what the server stored (and swept) without an API for it.
+    pub fn count(&self, sql: &str) -> i64 {
+        use sea_orm::{ConnectionTrait, Statement};
+        let url = self.url.clone();
+        blocking(|| async move {
+            let db = db::connect(&url, 1).await.expect("connect as administrator");
+            let statement = Statement::from_string(db.get_database_backend(), sql.to_owned());
+            let row = db.query_one_raw(statement).await.expect("query").expect("a row");
+            let n: i64 = row.try_get_by_index(0).expect("a number");
+            db.close().await.ok();
+            n
+        })
+    }
+
     /// The HTTP agent, for requests the helpers above do not make.
     pub fn agent(&self) -> &ureq::Agent {
         &self.agent

@@ -1,15 +1,19 @@
 //! Roles and invitations: granting and revoking a role (scoped to clusters or countries), and
 //! the invitation a manager sends a colleague, accepted with its token.
+//!
+//! Grants do not expire; they last until revoked. Revoking one ends the user's outstanding access
+//! tokens (the token generation moves on) and the API keys the user made on the strength of it.
 
 use chrono::Utc;
 use entity::{cluster, invitation, partner_organisation, user, user_grant};
 use sea_orm::{
-    sea_query::Expr, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, TransactionSession,
-    TransactionTrait,
+    sea_query::{Expr, ExprTrait},
+    ActiveValue::Set,
+    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, TransactionSession, TransactionTrait,
 };
 use uuid::Uuid;
 
-use super::{expiry, find_user, normalise_email, own_user, INVITATION_TTL};
+use super::{expiry, find_user, normalise_email, own_user, principal_of, INVITATION_TTL};
 use crate::{
     auth::{secret, Actor, Principal},
     domain::{
@@ -142,6 +146,18 @@ pub async fn revoke<C: TransactionTrait>(
     if result.rows_affected == 0 {
         return Err(AppError::NotFound("the user does not hold this role".into()));
     }
+    // Tokens carry the role they were issued with: a newer generation ends them, and a refresh
+    // issues one with what is left.
+    user::Entity::update_many()
+        .col_expr(
+            user::Column::TokenGeneration,
+            Expr::col(user::Column::TokenGeneration).add(1),
+        )
+        .filter(user::Column::Id.eq(user_id))
+        .exec(&txn)
+        .await?;
+    let remaining = principal_of(&txn, &user).await?;
+    crate::domain::api_key::revoke_beyond_authority(&txn, actor, &remaining).await?;
     let entry = Entry {
         entity_type: "User",
         entity_id: user_id,

@@ -1,8 +1,10 @@
 //! Accounts: registration, sessions with rotating refresh tokens, roles and invitations.
 //!
-//! Sessions are in `session`, roles and invitations in `grants`; this file registers and reads users.
+//! Sessions are in `session`, roles and invitations in `grants`, the revocation of outstanding
+//! access tokens in `revocation`; this file registers and reads users.
 
 mod grants;
+mod revocation;
 mod session;
 
 use std::time::Duration;
@@ -17,6 +19,7 @@ use uuid::Uuid;
 use self::grants::insert_grant;
 pub use self::{
     grants::{accept_invitation, grant, invite, revoke, Grant},
+    revocation::Revocations,
     session::{change_password, login, logout, refresh},
 };
 use super::validation::{Checker, NAME_MAX};
@@ -85,6 +88,7 @@ pub async fn register<C: TransactionTrait>(
         password_hash: Set(password::hash(new_password)?),
         created_at: Set(now),
         updated_at: Set(now),
+        token_generation: Set(0),
     };
     let model = user::Entity::insert(row).exec_with_returning(&txn).await?;
     txn.commit().await?;

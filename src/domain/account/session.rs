@@ -1,19 +1,22 @@
 //! Sessions: signing in, refresh tokens that rotate (a reused one revokes its whole family),
-//! signing out, and a password change that ends every session.
+//! signing out, and a password change that ends every session. Every password check passes the
+//! guessing throttle (`domain::throttle`).
 
 use chrono::Utc;
 use entity::{refresh_token, user};
 use sea_orm::{
-    sea_query::Expr, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, TransactionSession,
-    TransactionTrait,
+    sea_query::{Expr, ExprTrait},
+    ActiveValue::Set,
+    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, TransactionSession, TransactionTrait,
 };
 use uuid::Uuid;
 
 use super::{expiry, find_user, find_user_by_email, own_user, principal_of, Session, REFRESH_TTL};
 use crate::{
-    auth::{password, secret, Principal, TokenService},
+    auth::{password, secret, Principal, Stamp, TokenService},
     domain::{
         audit::{self, Entry},
+        throttle::{PasswordGuard, Target},
         validation::Checker,
     },
     error::{AppError, AppResult},
@@ -39,8 +42,13 @@ async fn start_session<C: ConnectionTrait>(
     })
     .exec(db)
     .await?;
+    // The stamp lets a sign-out end this session's access tokens, and a newer generation all of them.
+    let stamp = Stamp {
+        session: Some(family_id),
+        generation: user.token_generation,
+    };
     Ok(Session {
-        access_token: tokens.issue(&principal, tokens.access_ttl)?,
+        access_token: tokens.issue_stamped(&principal, tokens.access_ttl, stamp)?,
         refresh_token: refresh,
         expires_in: tokens.access_ttl.as_secs(),
         user,
@@ -50,10 +58,13 @@ async fn start_session<C: ConnectionTrait>(
 pub async fn login<C: TransactionTrait + ConnectionTrait>(
     db: &C,
     tokens: &TokenService,
+    guard: &PasswordGuard,
     email: &str,
     pass: &str,
 ) -> AppResult<Session> {
     let wrong = || AppError::Unauthenticated("wrong e-mail address or password".into());
+    // Counted by the address given, so an unknown account is throttled like a known one.
+    let attempt = guard.begin(db, Target::Account(email)).await?;
     let Some(user) = find_user_by_email(db, email).await? else {
         password::verify_nothing(pass);
         return Err(wrong());
@@ -61,6 +72,7 @@ pub async fn login<C: TransactionTrait + ConnectionTrait>(
     if !password::verify(pass, &user.password_hash) {
         return Err(wrong());
     }
+    attempt.succeeded(db).await?;
     let txn = db.begin().await?;
     let session = start_session(&txn, tokens, user, Uuid::now_v7()).await?;
     txn.commit().await?;
@@ -130,9 +142,11 @@ pub async fn logout<C: ConnectionTrait>(db: &C, presented: &str) -> AppResult<()
     Ok(())
 }
 
-/// Changes the caller's password and signs it out everywhere else.
+/// Changes the caller's password and signs it out everywhere: every refresh token is revoked and
+/// the token generation moves on, which ends the outstanding access tokens too.
 pub async fn change_password<C: TransactionTrait + ConnectionTrait>(
     db: &C,
+    guard: &PasswordGuard,
     actor: &Principal,
     current: &str,
     new: &str,
@@ -142,7 +156,11 @@ pub async fn change_password<C: TransactionTrait + ConnectionTrait>(
         .await?
         .ok_or_else(|| AppError::Unauthenticated("no such account".into()))?;
     let mut check = Checker::new();
-    if !password::verify(current, &user.password_hash) {
+    // A stolen access token must not become a way to guess the password behind it.
+    let attempt = guard.begin(db, Target::Account(&user.email)).await?;
+    if password::verify(current, &user.password_hash) {
+        attempt.succeeded(db).await?;
+    } else {
         check.fail("currentPassword", "is not your password");
     }
     if let Some(why) = password::weakness(new) {
@@ -158,6 +176,10 @@ pub async fn change_password<C: TransactionTrait + ConnectionTrait>(
             updated_at: Set(Utc::now()),
             ..Default::default()
         })
+        .col_expr(
+            user::Column::TokenGeneration,
+            Expr::col(user::Column::TokenGeneration).add(1),
+        )
         .filter(user::Column::Id.eq(user_id))
         .exec(&txn)
         .await?;

@@ -17,7 +17,7 @@ use crate::{
     error::{AppError, AppResult},
     graphql::{
         cluster::{Cluster, TYPE_NAME as CLUSTER},
-        context::{caller, db, loaders, tokens},
+        context::{caller, db, loaders, password_guard, tokens},
         loaders as l, node,
         partner_organisation::{PartnerOrganisation, TYPE_NAME as PARTNER_ORGANISATION},
     },
@@ -258,7 +258,8 @@ pub struct ChangePasswordInput {
 /// The result of `changePassword`.
 #[derive(SimpleObject)]
 pub struct ChangePasswordPayload {
-    /// Every refresh token of the account has been revoked: sign in again on other devices.
+    /// Every refresh token and access token of the account has been revoked (access tokens within
+    /// REVOCATION_DELAY, 5 s by default): sign in again on other devices.
     pub signed_out_elsewhere: bool,
 }
 
@@ -278,7 +279,8 @@ pub struct GrantRoleInput {
 /// The result of `grantRole` or `revokeRole`.
 #[derive(SimpleObject)]
 pub struct GrantRolePayload {
-    /// The new role applies from the user's next sign-in or token refresh.
+    /// A granted role applies from the user's next sign-in or token refresh; a revoked one ends the
+    /// user's access tokens at once (within REVOCATION_DELAY), and refreshing gives one without it.
     pub user: User,
 }
 
@@ -348,15 +350,23 @@ impl AccountMutation {
         Ok(RegisterPayload { user: User(user) })
     }
 
-    /// Signs in with e-mail address and password; wrong credentials give UNAUTHENTICATED.
+    /// Signs in with e-mail address and password; wrong credentials give UNAUTHENTICATED. After 10
+    /// failures in 15 minutes for one account (or 50 from one address) it answers RATE_LIMITED
+    /// until the oldest leaves the window, even to the right password.
     async fn login(
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "The mutation's input; its fields are described on `LoginInput`.")] input: LoginInput,
     ) -> AppResult<LoginPayload> {
-        Ok(account::login(db(ctx), tokens(ctx), &input.email, &input.password)
-            .await?
-            .into())
+        Ok(account::login(
+            db(ctx),
+            tokens(ctx),
+            &password_guard(ctx),
+            &input.email,
+            &input.password,
+        )
+        .await?
+        .into())
     }
 
     /// Trades a refresh token for a new access token and refresh token; the old one stops working.
@@ -371,7 +381,7 @@ impl AccountMutation {
             .into())
     }
 
-    /// Ends the session the refresh token belongs to.
+    /// Ends the session the refresh token belongs to, its access tokens included.
     async fn logout(
         &self,
         ctx: &Context<'_>,
@@ -389,7 +399,14 @@ impl AccountMutation {
         input: ChangePasswordInput,
     ) -> AppResult<ChangePasswordPayload> {
         let actor = policy::signed_in(caller(ctx))?;
-        account::change_password(db(ctx), actor, &input.current_password, &input.new_password).await?;
+        account::change_password(
+            db(ctx),
+            &password_guard(ctx),
+            actor,
+            &input.current_password,
+            &input.new_password,
+        )
+        .await?;
         Ok(ChangePasswordPayload {
             signed_out_elsewhere: true,
         })

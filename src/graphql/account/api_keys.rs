@@ -7,9 +7,9 @@ use entity::api_key;
 
 use crate::{
     domain::{api_key as keys, policy},
-    error::{AppError, AppResult},
+    error::AppResult,
     graphql::{
-        context::{caller, db, loaders, tokens},
+        context::{caller, db, loaders, password_guard, tokens},
         loaders as l, node,
         partner_organisation::{PartnerOrganisation, TYPE_NAME as PARTNER_ORGANISATION},
     },
@@ -140,7 +140,7 @@ pub struct ExchangeApiKeyPayload {
     pub access_token: String,
     /// Always `Bearer`.
     pub token_type: String,
-    /// Seconds until the access token expires.
+    /// Seconds until the access token expires: 15 minutes, or less when the key expires sooner.
     pub expires_in: u64,
 }
 
@@ -178,7 +178,7 @@ impl ApiKeyMutation {
         })
     }
 
-    /// Stops a key from working, at once and for good.
+    /// Stops a key, and the access tokens exchanged from it, at once and for good.
     async fn revoke_api_key(
         &self,
         ctx: &Context<'_>,
@@ -192,26 +192,19 @@ impl ApiKeyMutation {
         })
     }
 
-    /// Trades an API key for a short-lived access token (sending the key as a bearer token works too).
+    /// Trades an API key for a short-lived access token (sending the key as a bearer token works
+    /// too); the token ends when the key does. Throttled like a password: 10 failures per key.
     async fn exchange_api_key(
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "The mutation's input; its fields are described on `ExchangeApiKeyInput`.")]
         input: ExchangeApiKeyInput,
     ) -> AppResult<ExchangeApiKeyPayload> {
-        let holder = keys::authenticate(db(ctx), &input.key).await?;
-        if holder.trusted_documents_only {
-            // An access token would carry the key's rights without its allow-list.
-            return Err(AppError::Forbidden(
-                "an allow-list key cannot be exchanged; send it as the bearer".into(),
-            ));
-        }
-        let principal = holder.principal;
-        let tokens = tokens(ctx);
+        let (access_token, expires_in) = keys::exchange(db(ctx), tokens(ctx), &password_guard(ctx), &input.key).await?;
         Ok(ExchangeApiKeyPayload {
-            access_token: tokens.issue(&principal, tokens.access_ttl)?,
+            access_token,
             token_type: "Bearer".into(),
-            expires_in: tokens.access_ttl.as_secs(),
+            expires_in,
         })
     }
 }
