@@ -179,3 +179,26 @@ fn keys_cannot_make_revoke_or_outlive_their_creators_authority() {
     assert!(!works(&app, &token));
     assert!(!works(&app, &short));
 }
+
+#[test]
+fn a_revocation_reaches_a_cached_token_within_the_delay() {
+    let delay = Duration::from_secs(1);
+    let app = TestApp::with_settings(EndpointSettings {
+        revocation_delay: delay,
+        ..EndpointSettings::default()
+    });
+    let session = sign_in(&app, 2);
+    assert!(
+        works(&app, &access(&session)),
+        "checked once, then trusted for the delay"
+    );
+    app.query(
+        "mutation($t: String!) { logout(input: {refreshToken: $t}) { signedOut } }",
+        json!({ "t": session["refreshToken"] }),
+    );
+    std::thread::sleep(delay + Duration::from_millis(200));
+    assert!(
+        !works(&app, &access(&session)),
+        "past the delay the sign-out has reached it"
+    );
+}
