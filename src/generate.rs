@@ -370,6 +370,7 @@ pub async fn generate(db: &DatabaseConnection, count: usize, seed: u64) -> AppRe
                 }),
                 invitation_state: Set(InvitationState::Accepted),
                 joined_at: Set(epoch),
+                invited_by: Set(None),
             });
         }
     }
@@ -397,6 +398,7 @@ pub async fn generate(db: &DatabaseConnection, count: usize, seed: u64) -> AppRe
             involved.push(success_story_cluster::ActiveModel {
                 success_story_id: Set(id),
                 cluster_id: Set(*cluster_id),
+                confirmed: Set(true),
             });
         }
     }

@@ -12,6 +12,9 @@ pub struct Model {
     pub role: PartnershipRole,
     pub invitation_state: InvitationState,
     pub joined_at: DateTimeUtc,
+    /// The cluster on whose behalf the invitation was sent; none for seats taken at once or
+    /// set by an administrator.
+    pub invited_by: Option<Uuid>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -8,6 +8,9 @@ pub struct Model {
     pub success_story_id: Uuid,
     #[sea_orm(primary_key, auto_increment = false)]
     pub cluster_id: Uuid,
+    /// Whether the cluster's editors agreed to appear in the story; a link made by the editors
+    /// of the cluster itself is confirmed at once.
+    pub confirmed: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -1,10 +1,13 @@
-//! Cooperation success stories and the clusters they involve.
+//! Cooperation success stories and the clusters they involve, each link confirmed by that
+//! cluster's editors before the story shows on the cluster.
+
+use std::collections::HashSet;
 
 use chrono::{Datelike, Utc};
 use entity::{cluster, partnership, success_story, success_story_cluster, taxonomy::StoryOutcome};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, TransactionSession,
-    TransactionTrait,
+    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
+    TransactionSession, TransactionTrait,
 };
 use uuid::Uuid;
 
@@ -106,20 +109,95 @@ fn profile_columns(p: &StoryProfile) -> success_story::ActiveModel {
     }
 }
 
-async fn replace_clusters<C: ConnectionTrait>(db: &C, id: Uuid, cluster_ids: &[Uuid]) -> AppResult<()> {
+/// Rewrites a story's links. A link stays confirmed if it was; a new one is confirmed when the
+/// caller edits that cluster, and otherwise waits for that cluster's editors: nobody puts a
+/// cluster's name to a story it did not agree to.
+async fn replace_clusters<C: ConnectionTrait>(
+    db: &C,
+    actor: &Principal,
+    id: Uuid,
+    clusters: &[cluster::Model],
+) -> AppResult<()> {
+    let confirmed_before: HashSet<Uuid> = success_story_cluster::Entity::find()
+        .filter(success_story_cluster::Column::SuccessStoryId.eq(id))
+        .filter(success_story_cluster::Column::Confirmed.eq(true))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|link| link.cluster_id)
+        .collect();
     success_story_cluster::Entity::delete_many()
         .filter(success_story_cluster::Column::SuccessStoryId.eq(id))
         .exec(db)
         .await?;
-    if !cluster_ids.is_empty() {
-        success_story_cluster::Entity::insert_many(cluster_ids.iter().map(|&c| success_story_cluster::ActiveModel {
+    if !clusters.is_empty() {
+        success_story_cluster::Entity::insert_many(clusters.iter().map(|c| success_story_cluster::ActiveModel {
             success_story_id: Set(id),
-            cluster_id: Set(c),
+            cluster_id: Set(c.id),
+            confirmed: Set(confirmed_before.contains(&c.id) || policy::may_edit_cluster(actor, c).is_ok()),
         }))
         .exec(db)
         .await?;
     }
     Ok(())
+}
+
+/// A cluster's editors answer a story that names their cluster: confirmed, it shows on the
+/// cluster; declined, the cluster leaves the story.
+pub async fn respond<C: TransactionTrait>(
+    db: &C,
+    actor: &Principal,
+    id: Uuid,
+    cluster_id: Uuid,
+    confirm: bool,
+) -> AppResult<success_story::Model> {
+    let txn = db.begin().await?;
+    let (current, _) = load(&txn, id).await?;
+    let named = super::cluster::existing(&txn, "clusterId", cluster_id).await?;
+    policy::may_edit_cluster(actor, &named)?;
+    let link = success_story_cluster::Entity::find_by_id((id, cluster_id))
+        .one(&txn)
+        .await?
+        .ok_or_else(|| AppError::NotFound("clusterId: cluster of this story".into()))?;
+    if link.confirmed {
+        return Err(AppError::Conflict(
+            "the cluster has confirmed this story already".into(),
+        ));
+    }
+    let this_link = Condition::all()
+        .add(success_story_cluster::Column::SuccessStoryId.eq(id))
+        .add(success_story_cluster::Column::ClusterId.eq(cluster_id));
+    if confirm {
+        success_story_cluster::Entity::update_many()
+            .set(success_story_cluster::ActiveModel {
+                confirmed: Set(true),
+                ..Default::default()
+            })
+            .filter(this_link)
+            .exec(&txn)
+            .await?;
+    } else {
+        success_story_cluster::Entity::delete_many()
+            .filter(this_link)
+            .exec(&txn)
+            .await?;
+    }
+    let model = version::save::<success_story::Entity, _>(&txn, id, current.version, Default::default()).await?;
+    let action = if confirm { "CONFIRM_CLUSTER" } else { "DECLINE_CLUSTER" };
+    audit::record(
+        &txn,
+        actor,
+        Entry::about(
+            "SuccessStory",
+            id,
+            action,
+            vec!["clusterIds"],
+            std::slice::from_ref(&named),
+        ),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(model)
 }
 
 pub async fn create<C: TransactionTrait>(
@@ -139,7 +217,7 @@ pub async fn create<C: TransactionTrait>(
     row.created_at = Set(now);
     row.updated_at = Set(now);
     let model = success_story::Entity::insert(row).exec_with_returning(&txn).await?;
-    replace_clusters(&txn, id, &profile.cluster_ids).await?;
+    replace_clusters(&txn, actor, id, &involved).await?;
     let fields = vec!["title", "summary", "outcome", "clusterIds"];
     audit::record(
         &txn,
@@ -196,7 +274,7 @@ pub async fn update<C: TransactionTrait>(
     policy::may_edit_story(actor, &now_involved)?;
     let model =
         version::save::<success_story::Entity, _>(&txn, id, expected_version, profile_columns(&profile)).await?;
-    replace_clusters(&txn, id, &profile.cluster_ids).await?;
+    replace_clusters(&txn, actor, id, &now_involved).await?;
     audit::record(
         &txn,
         actor,

@@ -232,9 +232,11 @@ lists! {
     PartnershipEcosystemsOf: Ecosystem =
         |l, owners| values!(l, owners, partnership_ecosystem: PartnershipId, Ecosystem);
     TargetMarketsOf: String = |l, owners| values!(l, owners, partnership_target_market: PartnershipId, Country);
-    /// The success stories a cluster is part of, newest first.
-    StoriesOf: success_story::Model = |l, owners| stories_of(&l.db, owners);
-    /// The visible clusters a story involves, by name.
+    /// The success stories a cluster is part of, newest first; unconfirmed ones only for those
+    /// who look after the cluster.
+    StoriesOf: success_story::Model = |l, owners| stories_of(l, owners);
+    /// The visible clusters a story involves, by name; unconfirmed ones only for those who look
+    /// after them.
     StoryClustersOf: cluster::Model = |l, owners| story_clusters_of(l, owners);
     /// The countries a partner organisation represents.
     CountriesOf: String =
@@ -320,9 +322,26 @@ async fn memberships_of(
         .collect())
 }
 
-async fn stories_of(db: &DatabaseConnection, clusters: Vec<Uuid>) -> AppResult<Vec<(Uuid, success_story::Model)>> {
+/// Confirmed story links, and unconfirmed ones of the clusters the caller looks after (theirs
+/// to answer).
+fn confirmed_or_own(visibility: &Visibility) -> Condition {
+    let mut shown = Condition::any().add(success_story_cluster::Column::Confirmed.eq(true));
+    if let Some(own) = visibility.looked_after() {
+        let own = Query::select()
+            .column(cluster::Column::Id)
+            .from(cluster::Entity)
+            .cond_where(own)
+            .to_owned();
+        shown = shown.add(success_story_cluster::Column::ClusterId.in_subquery(own));
+    }
+    shown
+}
+
+async fn stories_of(loaders: &Loaders, clusters: Vec<Uuid>) -> AppResult<Vec<(Uuid, success_story::Model)>> {
+    let db = &loaders.db;
     let rows = success_story_cluster::Entity::find()
         .filter(success_story_cluster::Column::ClusterId.is_in(clusters))
+        .filter(confirmed_or_own(&loaders.visibility))
         .find_also_related(success_story::Entity)
         .order_by_desc(success_story::Column::CreatedAt)
         .order_by_desc(success_story::Column::Id)
@@ -337,6 +356,7 @@ async fn stories_of(db: &DatabaseConnection, clusters: Vec<Uuid>) -> AppResult<V
 async fn story_clusters_of(loaders: &Loaders, stories: Vec<Uuid>) -> AppResult<Vec<(Uuid, cluster::Model)>> {
     let rows = success_story_cluster::Entity::find()
         .filter(success_story_cluster::Column::SuccessStoryId.is_in(stories))
+        .filter(confirmed_or_own(&loaders.visibility))
         .find_also_related(cluster::Entity)
         .filter(loaders.visibility.condition())
         .order_by_asc(cluster::Column::Name)

@@ -16,6 +16,7 @@ pub mod partner_search;
 pub mod partnership;
 pub mod scalars;
 pub mod shape;
+pub mod story_consent;
 pub mod success_story;
 pub mod trusted_document;
 
@@ -60,6 +61,7 @@ pub struct Mutation(
     member::MemberMutation,
     partnership::PartnershipMutation,
     success_story::SuccessStoryMutation,
+    story_consent::StoryConsentMutation,
     trusted_document::TrustedDocumentMutation,
     partner_search::PartnerSearchMutation,
 );

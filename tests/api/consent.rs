@@ -217,3 +217,172 @@ fn invitations_stay_off_the_invited_profile_and_its_recommendations() {
         "declining removes nothing"
     );
 }
+
+const STORIES_OF: &str = "query($id: ID!) { cluster(id: $id) { successStories { totalCount } } }";
+const CLUSTERS_OF: &str = "query($id: ID!) { successStory(id: $id) { clusters { nodes { id } } } }";
+const TELL: &str = r#"mutation($input: CreateSuccessStoryInput!) { createSuccessStory(input: $input) {
+    successStory { id } } }"#;
+const ANSWER: &str = r#"mutation($input: RespondToSuccessStoryInput!) { respondToSuccessStory(input: $input) {
+    successStory { version } } }"#;
+
+fn count(reply: &crate::support::Reply) -> i64 {
+    reply.data()["cluster"]["successStories"]["totalCount"]
+        .as_i64()
+        .unwrap()
+}
+
+fn ids(reply: &crate::support::Reply) -> usize {
+    reply.data()["successStory"]["clusters"]["nodes"]
+        .as_array()
+        .unwrap()
+        .len()
+}
+
+#[test]
+fn a_story_shows_on_a_cluster_that_did_not_tell_it_only_once_confirmed() {
+    let app = TestApp::spawn();
+    let two = app.query(
+        "{ clusters(first: 2, filter: {countries: [\"TW\"]}) { nodes { id } } }",
+        json!({}),
+    );
+    let (a, x) = (
+        id_of(&two.data()["clusters"]["nodes"][0]),
+        id_of(&two.data()["clusters"]["nodes"][1]),
+    );
+    let teller = TestApp::scoped_token(Role::ClusterManager, &[], &[&a], &[]);
+    let named = TestApp::scoped_token(Role::ClusterManager, &[], &[&x], &[]);
+    let before = count(&app.query(STORIES_OF, json!({ "id": x })));
+    let tell = |title: &str| {
+        let reply = app.post(
+            Some(&teller),
+            TELL,
+            json!({ "input": { "title": title, "summary": "We did it together.", "outcome": "MOU", "clusterIds": [a, x] } }),
+        );
+        id_of(&reply.data()["createSuccessStory"]["successStory"])
+    };
+    let story = tell("Claimed cooperation");
+    assert_eq!(
+        count(&app.query(STORIES_OF, json!({ "id": x }))),
+        before,
+        "not on X before it confirms"
+    );
+    assert_eq!(
+        ids(&app.query(CLUSTERS_OF, json!({ "id": story }))),
+        1,
+        "X is not listed on the story"
+    );
+    // X's editors see it, to answer it.
+    assert_eq!(
+        count(&app.post(Some(&named), STORIES_OF, json!({ "id": x }))),
+        before + 1
+    );
+    assert_eq!(ids(&app.post(Some(&named), CLUSTERS_OF, json!({ "id": story }))), 2);
+    // The teller cannot confirm for X.
+    let forged = app.post(
+        Some(&teller),
+        ANSWER,
+        json!({ "input": { "successStoryId": story, "clusterId": x, "confirm": true } }),
+    );
+    assert_eq!(forged.code(), "FORBIDDEN");
+
+    app.post(
+        Some(&named),
+        ANSWER,
+        json!({ "input": { "successStoryId": story, "clusterId": x, "confirm": true } }),
+    )
+    .data();
+    assert_eq!(count(&app.query(STORIES_OF, json!({ "id": x }))), before + 1);
+    assert_eq!(ids(&app.query(CLUSTERS_OF, json!({ "id": story }))), 2);
+    let again = app.post(
+        Some(&named),
+        ANSWER,
+        json!({ "input": { "successStoryId": story, "clusterId": x, "confirm": true } }),
+    );
+    assert_eq!(again.code(), "CONFLICT");
+
+    // Declined: X leaves the story, for everyone.
+    let other = tell("Another claim");
+    app.post(
+        Some(&named),
+        ANSWER,
+        json!({ "input": { "successStoryId": other, "clusterId": x, "confirm": false } }),
+    )
+    .data();
+    assert_eq!(ids(&app.post(Some(&named), CLUSTERS_OF, json!({ "id": other }))), 1);
+    assert_eq!(
+        count(&app.post(Some(&named), STORIES_OF, json!({ "id": x }))),
+        before + 1
+    );
+}
+
+#[test]
+fn pending_invitations_are_capped_per_partnership_and_per_inviter() {
+    let app = TestApp::spawn();
+    let all = app.query("{ clusters(first: 40) { nodes { id } } }", json!({}));
+    let others: Vec<String> = all.data()["clusters"]["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(id_of)
+        .collect();
+    assert!(others.len() >= 22, "enough demo clusters to invite");
+    let a = id_of(&create(&app, "Eager Inviter"));
+    let inviter = TestApp::scoped_token(Role::ClusterManager, &[], &[&a], &[]);
+    let found = |name: &str, invited: &[String]| {
+        let mut seats = vec![json!({ "clusterId": a, "role": "COORDINATOR" })];
+        seats.extend(invited.iter().map(|id| json!({ "clusterId": id })));
+        app.post(
+            Some(&inviter),
+            FOUND,
+            json!({ "input": { "name": name, "kind": "MOU", "members": seats } }),
+        )
+    };
+    let invite = |partnership: &str, cluster: &str| {
+        app.post(
+            Some(&inviter),
+            ADD,
+            json!({ "input": { "partnershipId": partnership, "clusterId": cluster } }),
+        )
+    };
+    // Per partnership: 20 pending, then CONFLICT.
+    let p1 = found("First", &others[..19]);
+    let p1 = id_of(&p1.data()["createPartnership"]["partnership"]);
+    invite(&p1, &others[19]).data();
+    let over = invite(&p1, &others[20]);
+    assert_eq!(over.code(), "CONFLICT");
+    assert!(
+        over.body["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("20 pending"),
+        "{}",
+        over.body
+    );
+
+    // Per inviting cluster: 50 pending across partnerships, then CONFLICT.
+    let p2 = found("Second", &others[..19]);
+    id_of(&p2.data()["createPartnership"]["partnership"]);
+    let p3 = found("Third", &others[..11]);
+    let p3 = id_of(&p3.data()["createPartnership"]["partnership"]);
+    let over = invite(&p3, &others[11]);
+    assert_eq!(over.code(), "CONFLICT");
+    assert!(
+        over.body["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("50 pending"),
+        "{}",
+        over.body
+    );
+    assert_eq!(found("Fourth", &others[..1]).code(), "CONFLICT");
+
+    // An answer frees a place.
+    let answering = TestApp::scoped_token(Role::ClusterManager, &[], &[&others[0]], &[]);
+    app.post(
+        Some(&answering),
+        RESPOND,
+        json!({ "input": { "partnershipId": p1, "clusterId": others[0], "accept": false } }),
+    )
+    .data();
+    invite(&p3, &others[11]).data();
+}

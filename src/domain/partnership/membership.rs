@@ -7,7 +7,8 @@ use entity::{
     taxonomy::{InvitationState, PartnershipRole},
 };
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, TransactionSession, TransactionTrait,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, TransactionSession,
+    TransactionTrait,
 };
 use uuid::Uuid;
 
@@ -20,6 +21,52 @@ use crate::{
     },
     error::{AppError, AppResult},
 };
+
+/// Pending invitations one partnership may hold, and one inviting cluster may have out across
+/// all partnerships: an invitation costs the invited cluster's editors attention, so nobody may
+/// send them in bulk. Answered ones (accepted or declined) no longer count.
+pub const PENDING_PER_PARTNERSHIP: u64 = 20;
+pub const PENDING_PER_INVITER: u64 = 50;
+
+/// Refuses `new` more pending invitations when the partnership or the inviting cluster would
+/// go over its cap.
+pub(super) async fn check_pending<C: ConnectionTrait>(
+    db: &C,
+    partnership_id: Option<Uuid>,
+    inviter: Option<Uuid>,
+    new: u64,
+) -> AppResult<()> {
+    if new == 0 {
+        return Ok(());
+    }
+    let pending = || {
+        partnership_member::Entity::find()
+            .filter(partnership_member::Column::InvitationState.eq(InvitationState::Invited))
+    };
+    if let Some(id) = partnership_id {
+        let held = pending()
+            .filter(partnership_member::Column::PartnershipId.eq(id))
+            .count(db)
+            .await?;
+        if held + new > PENDING_PER_PARTNERSHIP {
+            return Err(AppError::Conflict(format!(
+                "a partnership holds at most {PENDING_PER_PARTNERSHIP} pending invitations; wait for answers first"
+            )));
+        }
+    }
+    if let Some(inviter) = inviter {
+        let sent = pending()
+            .filter(partnership_member::Column::InvitedBy.eq(inviter))
+            .count(db)
+            .await?;
+        if sent + new > PENDING_PER_INVITER {
+            return Err(AppError::Conflict(format!(
+                "a cluster may have at most {PENDING_PER_INVITER} pending invitations out; wait for answers first"
+            )));
+        }
+    }
+    Ok(())
+}
 
 /// The clusters whose editors govern a partnership: its coordinator, or every member while it
 /// has none. Only accepted seats count: a cluster others added has no say until its own editors
@@ -70,6 +117,14 @@ pub async fn add_member<C: TransactionTrait>(
     } else {
         InvitationState::Invited
     };
+    // The governing cluster the caller acts for; an administrator acts for none.
+    let inviter = (!actor.is_admin() && state == InvitationState::Invited)
+        .then(|| governing.iter().find(|c| policy::may_edit_cluster(actor, c).is_ok()))
+        .flatten()
+        .map(|c| c.id);
+    if state == InvitationState::Invited {
+        check_pending(&txn, Some(partnership_id), inviter, 1).await?;
+    }
     let existing = partnership_member::Entity::find()
         .filter(partnership_member::Column::PartnershipId.eq(partnership_id))
         .all(&txn)
@@ -90,6 +145,7 @@ pub async fn add_member<C: TransactionTrait>(
         role: Set(seat.role),
         invitation_state: Set(state),
         joined_at: Set(Utc::now()),
+        invited_by: Set(inviter),
     })
     .exec(&txn)
     .await?;

@@ -14,8 +14,10 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-use self::membership::governing;
-pub use self::membership::{add_member, remove_member, respond_to_invitation};
+pub use self::membership::{
+    add_member, remove_member, respond_to_invitation, PENDING_PER_INVITER, PENDING_PER_PARTNERSHIP,
+};
+use self::membership::{check_pending, governing};
 use super::{
     audit::{self, changed_fields, Entry},
     pagination::{keyset_page, Keyset, Page, SortKey, Window},
@@ -250,6 +252,21 @@ pub async fn create<C: TransactionTrait>(
             ));
         }
     }
+    // Invitations go out on behalf of the coordinator, or of the first seat the caller edits.
+    let inviter = if actor.is_admin() {
+        None
+    } else {
+        let coordinator = seats
+            .iter()
+            .zip(&clusters)
+            .find(|(s, _)| s.role == PartnershipRole::Coordinator);
+        coordinator
+            .map(|(_, c)| c)
+            .or_else(|| clusters.iter().find(|c| own(c)))
+            .map(|c| c.id)
+    };
+    let invited = clusters.iter().filter(|c| !own(c)).count() as u64;
+    check_pending(&txn, None, inviter, invited).await?;
     let now = Utc::now();
     let id = Uuid::now_v7();
     let mut row = profile_columns(&profile);
@@ -271,6 +288,7 @@ pub async fn create<C: TransactionTrait>(
                     InvitationState::Invited
                 }),
                 joined_at: Set(now),
+                invited_by: Set(inviter.filter(|_| !own(c))),
             }
         }))
         .exec(&txn)
