@@ -13,6 +13,7 @@ pub mod node;
 pub mod partner_organisation;
 pub mod partner_search;
 pub mod partnership;
+pub mod price;
 pub mod scalars;
 pub mod shape;
 pub mod success_story;

@@ -1,6 +1,6 @@
 //! Step 4, prepare: resolves a persisted document, applies an API key's allow-list, refuses NUL
-//! and deep nesting, parses the document once (async-graphql runs the parsed document) and
-//! checks its shape.
+//! and deep nesting, parses the document once (async-graphql runs the parsed document), checks
+//! its shape with every fragment expanded, and prices it.
 
 use async_graphql::{
     parser::types::{ExecutableDocument, OperationType, Selection},
@@ -11,7 +11,10 @@ use super::{refusal::Refusal, state::AppState};
 use crate::{
     domain::persisted_document,
     error::ErrorCode,
-    graphql::shape::{self, nesting_depth, MAX_NESTING},
+    graphql::{
+        cost::{self, Price, Types},
+        shape::{self, nesting_depth, MAX_NESTING},
+    },
 };
 
 /// An operation ready to run: its document parsed and handed to the request.
@@ -20,6 +23,8 @@ pub struct Prepared {
     pub operation: Option<OperationType>,
     /// Whether the document asks for the schema itself at its root.
     pub introspects: bool,
+    /// What it costs; the schema's cost guard charges it after validation.
+    pub price: Price,
 }
 
 impl Prepared {
@@ -95,16 +100,25 @@ fn parse(mut request: Request) -> Result<Prepared, ServerError> {
     }
     let document = async_graphql::parser::parse_query(&request.query)
         .map_err(|err| ErrorCode::GraphqlParseFailed.server_error(err.to_string()))?;
-    if let Some(problem) = shape::problem(&document) {
-        return Err(ErrorCode::QueryTooLarge.server_error(format!("the query is too large: {problem}")));
+    if let Some((code, problem)) = shape::problem(&document) {
+        return Err(code.server_error(problem));
     }
     let operation = operation_type(&document, request.operation_name.as_deref());
     let introspects = introspects(&document);
+    // Priced here, where the document is known to be small, and charged by the cost guard.
+    let price = cost::price(
+        Types::of_schema(),
+        &document,
+        request.operation_name.as_deref(),
+        &request.variables,
+    );
     request.set_parsed_query(document);
+    let request = request.data(price);
     Ok(Prepared {
         request,
         operation,
         introspects,
+        price,
     })
 }
 

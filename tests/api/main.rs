@@ -7,6 +7,7 @@ mod accounts;
 mod auth;
 mod cli;
 mod clusters;
+mod cost;
 mod directory;
 mod discovery;
 mod faults;
