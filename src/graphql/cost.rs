@@ -1,6 +1,7 @@
-//! What a document costs, as part of the schema: `page_cost` prices each connection field, and
-//! [`CostGuard`] charges the total to the request's [`CostMeter`] after validation and before any
-//! resolver runs. The cost of every answer is reported in `extensions.cost`.
+//! What a document costs, charged: the transport prices each document with [`price`] (the
+//! [`WORK`] table and its rules, in `graphql::price`), and [`CostGuard`] charges that price to
+//! the request's [`CostMeter`] after validation and before any resolver runs. Every answer
+//! reports its cost in `extensions.cost`.
 
 use std::sync::{Arc, Mutex};
 
@@ -8,6 +9,8 @@ use async_graphql::{
     extensions::{Extension, ExtensionContext, ExtensionFactory, NextRequest, NextValidation},
     Response, ServerError, ValidationResult,
 };
+
+pub use super::price::{price, Price, Types, Work, WORK};
 
 use crate::error::AppResult;
 
@@ -59,11 +62,16 @@ impl Extension for CostGuardExtension {
         next: NextValidation<'_>,
     ) -> Result<ValidationResult, Vec<ServerError>> {
         let result = next.run(ctx).await?;
-        if let Ok(mut cost) = self.cost.lock() {
-            *cost = Some(result.complexity);
+        // The transport prices each document (`price`); a request that bypassed it pays
+        // async-graphql's own count, one point a field.
+        let cost = ctx
+            .data_opt::<Price>()
+            .map_or(result.complexity, |price| price.points as usize);
+        if let Ok(mut slot) = self.cost.lock() {
+            *slot = Some(cost);
         }
         if let Some(meter) = ctx.data_opt::<Arc<dyn CostMeter>>() {
-            meter.charge(result.complexity).await.map_err(|err| {
+            meter.charge(cost).await.map_err(|err| {
                 let err: async_graphql::Error = err.into();
                 vec![err.into_server_error(async_graphql::Pos::default())]
             })?;

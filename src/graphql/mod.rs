@@ -14,6 +14,7 @@ pub mod node;
 pub mod partner_organisation;
 pub mod partner_search;
 pub mod partnership;
+pub mod price;
 pub mod scalars;
 pub mod shape;
 pub mod story_consent;

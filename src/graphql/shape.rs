@@ -1,72 +1,244 @@
 //! Checks on the shape of a document, before validation or any SQL: how deep its brackets nest
-//! (before parsing), how many aliases, fields and directives it has, and how often one field
-//! repeats in a selection.
+//! (before parsing), and the size of the document as executed — every fragment spread and inline
+//! fragment expanded — with its aliases, fields, directives and repeats of one field.
+//!
+//! async-graphql's validators and executor expand spreads without memoising them, so a 1 KB
+//! document of fragments that each spread the previous one ten times costs ten times more per
+//! level. Here each fragment's size is computed once, so the check stays linear in the document,
+//! and the merged walk that counts aliases and repeats runs only once the size is known small.
 
 use std::collections::HashMap;
 
 use async_graphql::parser::types::{ExecutableDocument, Selection, SelectionSet};
 
+use crate::error::ErrorCode;
+
+/// Fields the document runs, every spread expanded.
+pub const MAX_EXPANDED_FIELDS: u64 = 2_000;
+/// Fragment spreads and inline fragments the document runs, every spread expanded.
+pub const MAX_EXPANDED_FRAGMENTS: u64 = 2_000;
+/// How deep selections, spreads and inline fragments may nest as executed; async-graphql refuses
+/// more than 32 anyway, this only keeps the walk here off the end of the stack.
+pub const MAX_EXPANDED_DEPTH: usize = 64;
+/// Aliases and fields of the answer (fields of one response key merged, as GraphQL merges them).
 pub const MAX_ALIASES: usize = 30;
 pub const MAX_FIELDS: usize = 500;
+/// Response keys one field may have in one merged selection: `a: name b: name` repeats `name`.
 pub const MAX_REPEATS: usize = 5;
-pub const MAX_DIRECTIVES: usize = 20;
+pub const MAX_DIRECTIVES: u64 = 20;
 
+/// What a selection set amounts to when executed: additive, so one fragment's is computed once.
+#[derive(Clone, Copy, Default)]
+struct Size {
+    fields: u64,
+    fragments: u64,
+    directives: u64,
+}
+
+impl Size {
+    fn add(&mut self, other: Size) {
+        self.fields = self.fields.saturating_add(other.fields);
+        self.fragments = self.fragments.saturating_add(other.fragments);
+        self.directives = self.directives.saturating_add(other.directives);
+    }
+}
+
+enum Memo {
+    /// On the stack of the walk: a spread of it now is a cycle.
+    Expanding,
+    Done(Size),
+}
+
+/// Why a document is refused, if it is: the code and the message.
+enum Refusal {
+    TooLarge(String),
+    Cycle(String),
+}
+
+struct Expander<'a> {
+    document: &'a ExecutableDocument,
+    memo: HashMap<&'a str, Memo>,
+    refusal: Option<Refusal>,
+}
+
+impl<'a> Expander<'a> {
+    fn size(&mut self, set: &'a SelectionSet, depth: usize) -> Size {
+        let mut size = Size::default();
+        if depth > MAX_EXPANDED_DEPTH {
+            let message = format!("selections and fragments nest deeper than {MAX_EXPANDED_DEPTH} levels");
+            self.refusal.get_or_insert(Refusal::TooLarge(message));
+            return size;
+        }
+        for selection in &set.items {
+            if self.refusal.is_some() {
+                break;
+            }
+            match &selection.node {
+                Selection::Field(field) => {
+                    let field = &field.node;
+                    size.fields += 1;
+                    size.directives += field.directives.len() as u64;
+                    size.add(self.size(&field.selection_set.node, depth + 1));
+                }
+                Selection::InlineFragment(fragment) => {
+                    size.fragments += 1;
+                    size.directives += fragment.node.directives.len() as u64;
+                    size.add(self.size(&fragment.node.selection_set.node, depth + 1));
+                }
+                Selection::FragmentSpread(spread) => {
+                    size.fragments += 1;
+                    size.directives += spread.node.directives.len() as u64;
+                    size.add(self.fragment(spread.node.fragment_name.node.as_str(), depth + 1));
+                }
+            }
+        }
+        size
+    }
+
+    /// The size of a fragment as executed, computed at its first spread and remembered.
+    fn fragment(&mut self, name: &'a str, depth: usize) -> Size {
+        match self.memo.get(name) {
+            Some(Memo::Done(size)) => return *size,
+            Some(Memo::Expanding) => {
+                let message = format!("the fragment {name} spreads itself");
+                self.refusal.get_or_insert(Refusal::Cycle(message));
+                return Size::default();
+            }
+            None => {}
+        }
+        // An unknown fragment is left to validation, which names it.
+        let Some(fragment) = self.document.fragments.get(name) else {
+            return Size::default();
+        };
+        self.memo.insert(name, Memo::Expanding);
+        let mut size = Size {
+            directives: fragment.node.directives.len() as u64,
+            ..Size::default()
+        };
+        size.add(self.size(&fragment.node.selection_set.node, depth));
+        self.memo.insert(name, Memo::Done(size));
+        size
+    }
+}
+
+/// Aliases, fields and the worst repeat of the answer, fields of one response key merged.
 #[derive(Default)]
-struct Tally {
+struct Merged {
     aliases: usize,
     fields: usize,
-    directives: usize,
     worst_repeat: (usize, String),
 }
 
-fn walk(set: &SelectionSet, tally: &mut Tally) {
-    let mut seen: HashMap<&str, usize> = HashMap::new();
-    for selection in &set.items {
-        match &selection.node {
-            Selection::Field(field) => {
-                let field = &field.node;
-                tally.fields += 1;
-                tally.directives += field.directives.len();
-                if field.alias.is_some() {
-                    tally.aliases += 1;
-                }
-                let count = seen.entry(field.name.node.as_str()).or_default();
-                *count += 1;
-                if *count > tally.worst_repeat.0 {
-                    tally.worst_repeat = (*count, field.name.node.to_string());
-                }
-                walk(&field.selection_set.node, tally);
+impl Merged {
+    /// Walks selection sets that merge into one (a response key's sets, from every spread).
+    /// Only called once the expanded size is bounded, so it visits at most that many fields.
+    fn walk(&mut self, document: &ExecutableDocument, sets: &[&SelectionSet]) {
+        // Response key → field name and the sub-selections that merge under it, in order.
+        let mut keys = Keys::default();
+        for set in sets {
+            collect(document, set, &mut keys);
+        }
+        let keys = keys.order;
+        let mut per_name: HashMap<&str, usize> = HashMap::new();
+        for (key, name, _) in &keys {
+            self.fields += 1;
+            if key != name {
+                self.aliases += 1;
             }
-            Selection::FragmentSpread(spread) => tally.directives += spread.node.directives.len(),
-            Selection::InlineFragment(fragment) => {
-                tally.directives += fragment.node.directives.len();
-                walk(&fragment.node.selection_set.node, tally);
+            let count = per_name.entry(name).or_default();
+            *count += 1;
+            if *count > self.worst_repeat.0 {
+                self.worst_repeat = (*count, name.to_string());
+            }
+        }
+        for (_, _, children) in &keys {
+            if children.iter().any(|set| !set.items.is_empty()) {
+                self.walk(document, children);
             }
         }
     }
 }
 
-/// Why a document is refused, if it is.
-pub fn problem(document: &ExecutableDocument) -> Option<String> {
-    let mut tally = Tally::default();
+/// The response keys of one merged selection, in order: key, field name, the sets merged under it.
+#[derive(Default)]
+struct Keys<'a> {
+    order: Vec<(&'a str, &'a str, Vec<&'a SelectionSet>)>,
+    index: HashMap<&'a str, usize>,
+}
+
+/// The fields a selection set contributes to its merged selection, spreads and inline fragments
+/// opened (GraphQL merges them all into the selection they sit in).
+fn collect<'a>(document: &'a ExecutableDocument, set: &'a SelectionSet, keys: &mut Keys<'a>) {
+    for selection in &set.items {
+        match &selection.node {
+            Selection::Field(field) => {
+                let field = &field.node;
+                let key = field.response_key().node.as_str();
+                let child = &field.selection_set.node;
+                match keys.index.get(key) {
+                    Some(&at) => keys.order[at].2.push(child),
+                    None => {
+                        keys.index.insert(key, keys.order.len());
+                        keys.order.push((key, field.name.node.as_str(), vec![child]));
+                    }
+                }
+            }
+            Selection::InlineFragment(fragment) => collect(document, &fragment.node.selection_set.node, keys),
+            Selection::FragmentSpread(spread) => {
+                if let Some(fragment) = document.fragments.get(&spread.node.fragment_name.node) {
+                    collect(document, &fragment.node.selection_set.node, keys);
+                }
+            }
+        }
+    }
+}
+
+/// Why a document is refused, if it is: QUERY_TOO_LARGE over a limit, GRAPHQL_VALIDATION_FAILED
+/// for a fragment that spreads itself (which would never end).
+pub fn problem(document: &ExecutableDocument) -> Option<(ErrorCode, String)> {
+    let mut expander = Expander {
+        document,
+        memo: HashMap::new(),
+        refusal: None,
+    };
+    let mut size = Size::default();
     for (_, operation) in document.operations.iter() {
-        tally.directives += operation.node.directives.len();
-        walk(&operation.node.selection_set.node, &mut tally);
+        size.directives += operation.node.directives.len() as u64;
+        size.add(expander.size(&operation.node.selection_set.node, 1));
     }
-    for fragment in document.fragments.values() {
-        tally.directives += fragment.node.directives.len();
-        walk(&fragment.node.selection_set.node, &mut tally);
+    match expander.refusal {
+        Some(Refusal::Cycle(message)) => return Some((ErrorCode::GraphqlValidationFailed, message)),
+        Some(Refusal::TooLarge(message)) => return Some((ErrorCode::QueryTooLarge, message)),
+        None => {}
     }
-    if tally.aliases > MAX_ALIASES {
-        Some(format!("{} aliases; at most {MAX_ALIASES}", tally.aliases))
-    } else if tally.fields > MAX_FIELDS {
-        Some(format!("{} fields; at most {MAX_FIELDS}", tally.fields))
-    } else if tally.directives > MAX_DIRECTIVES {
-        Some(format!("{} directives; at most {MAX_DIRECTIVES}", tally.directives))
-    } else if tally.worst_repeat.0 > MAX_REPEATS {
-        Some(format!(
-            "the field {} repeats {} times in one selection; at most {MAX_REPEATS}",
-            tally.worst_repeat.1, tally.worst_repeat.0
+    let too_large = |message: String| Some((ErrorCode::QueryTooLarge, format!("the query is too large: {message}")));
+    if size.fields > MAX_EXPANDED_FIELDS {
+        return too_large(format!(
+            "{} fields with every fragment spread; at most {MAX_EXPANDED_FIELDS}",
+            size.fields
+        ));
+    }
+    if size.fragments > MAX_EXPANDED_FRAGMENTS {
+        return too_large(format!(
+            "{} fragments with every spread expanded; at most {MAX_EXPANDED_FRAGMENTS}",
+            size.fragments
+        ));
+    }
+    if size.directives > MAX_DIRECTIVES {
+        return too_large(format!("{} directives; at most {MAX_DIRECTIVES}", size.directives));
+    }
+    let mut merged = Merged::default();
+    for (_, operation) in document.operations.iter() {
+        merged.walk(document, &[&operation.node.selection_set.node]);
+    }
+    if merged.aliases > MAX_ALIASES {
+        too_large(format!("{} aliases; at most {MAX_ALIASES}", merged.aliases))
+    } else if merged.fields > MAX_FIELDS {
+        too_large(format!("{} fields; at most {MAX_FIELDS}", merged.fields))
+    } else if merged.worst_repeat.0 > MAX_REPEATS {
+        too_large(format!(
+            "the field {} has {} aliases in one selection; at most {MAX_REPEATS}",
+            merged.worst_repeat.1, merged.worst_repeat.0
         ))
     } else {
         None

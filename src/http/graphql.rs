@@ -27,6 +27,9 @@ use super::{
 };
 use crate::error::ErrorCode;
 
+/// Credential-checking fields (`login`, `register` …) one HTTP request may run.
+pub const MAX_CREDENTIAL_CHECKS: u64 = 1;
+
 pub async fn endpoint(state: web::Data<AppState>, http: HttpRequest, payload: web::Payload) -> HttpResponse {
     let request_id = Uuid::now_v7();
     // Every log line of the request, an internal error's cause among them, carries its id.
@@ -67,6 +70,8 @@ async fn run(
     // One budget for the whole HTTP request, however many operations it holds.
     let meter = Meter::for_request(&state.settings.budgets, &who.caller, address.clone(), state.db.clone());
     let mut answers = Answers::new(media, state.settings.production, request_id);
+    // Password and secret checks (argon2 for passwords) are what guessing costs: one per request.
+    let mut credential_checks = 0;
     for request in operations.requests {
         let prepared = match prepare(state, request, who.trusted_only).await? {
             Ok(prepared) => prepared,
@@ -75,6 +80,15 @@ async fn run(
                 continue;
             }
         };
+        credential_checks += prepared.price.credential_checks;
+        if credential_checks > MAX_CREDENTIAL_CHECKS && prepared.price.credential_checks > 0 {
+            let message = "at most one login, register, changePassword, refreshToken, acceptInvitation \
+                           or exchangeApiKey per HTTP request, whatever the aliases, fragments or batch";
+            answers.push(async_graphql::Response::from_errors(vec![
+                ErrorCode::QueryTooLarge.server_error(message)
+            ]));
+            continue;
+        }
         if http.method() == Method::GET && prepared.is_mutation() {
             let refusal = Refusal::new(ErrorCode::MethodNotAllowed, "mutations must be sent with POST");
             return Err(refusal.with_header(header::ALLOW, "POST"));

@@ -1,6 +1,6 @@
 //! Step 4, prepare: resolves a persisted document, applies an API key's allow-list, refuses NUL
-//! and deep nesting, parses the document once (async-graphql runs the parsed document) and
-//! checks its shape and the length of its lists.
+//! and deep nesting, parses the document once (async-graphql runs the parsed document), checks
+//! its shape with every fragment expanded and the length of its lists, and prices it.
 
 use async_graphql::{
     parser::types::{ExecutableDocument, OperationType, Selection},
@@ -13,6 +13,7 @@ use crate::{
     error::ErrorCode,
     graphql::{
         bounds,
+        cost::{self, Price, Types},
         shape::{self, nesting_depth, MAX_NESTING},
     },
 };
@@ -23,6 +24,8 @@ pub struct Prepared {
     pub operation: Option<OperationType>,
     /// Whether the document asks for the schema itself at its root.
     pub introspects: bool,
+    /// What it costs; the schema's cost guard charges it after validation.
+    pub price: Price,
 }
 
 impl Prepared {
@@ -98,19 +101,28 @@ fn parse(mut request: Request) -> Result<Prepared, ServerError> {
     }
     let document = async_graphql::parser::parse_query(&request.query)
         .map_err(|err| ErrorCode::GraphqlParseFailed.server_error(err.to_string()))?;
-    if let Some(problem) = shape::problem(&document) {
-        return Err(ErrorCode::QueryTooLarge.server_error(format!("the query is too large: {problem}")));
+    if let Some((code, problem)) = shape::problem(&document) {
+        return Err(code.server_error(problem));
     }
     if let Some(too_many) = bounds::problem(&document, &request.variables) {
         return Err(too_many.to_server_error());
     }
     let operation = operation_type(&document, request.operation_name.as_deref());
     let introspects = introspects(&document);
+    // Priced here, where the document is known to be small, and charged by the cost guard.
+    let price = cost::price(
+        Types::of_schema(),
+        &document,
+        request.operation_name.as_deref(),
+        &request.variables,
+    );
     request.set_parsed_query(document);
+    let request = request.data(price);
     Ok(Prepared {
         request,
         operation,
         introspects,
+        price,
     })
 }
 

@@ -70,8 +70,8 @@ fn limits_apply_before_any_sql_runs() {
             .collect::<Vec<_>>()
             .join(" ")
     );
-    let repeated = "{ me { role role role role role role } }";
-    let costly = "{ clusters(first: 100) { nodes { members(first: 100) { nodes { name } } } } }";
+    let repeated = "{ me { a: role b: role c: role d: role e: role f: role } }";
+    let costly = "{ clusters(first: 100) { nodes { partnerships(first: 50) { nodes { members(first: 50) { nodes { name } } } } } } }";
     let directives = r#"{ me @include(if: true) @include(if: true) @include(if: true) @include(if: true) @include(if: true) @include(if: true) { role } }"#;
     for (name, query, code) in [
         ("depth", deep, "GRAPHQL_VALIDATION_FAILED"),
@@ -88,9 +88,13 @@ fn limits_apply_before_any_sql_runs() {
     }
     // The same costly query fits a signed-in caller's larger budget, and every answer says its cost.
     let admin = app.as_admin(costly, json!({}));
-    assert_eq!(admin.body["extensions"]["cost"], 20_100);
+    // 1 + 100 × (0.1 + 1 + 50 × (0.1 + 1 + 50 × 0.1)): a page is 1, an object a tenth.
+    assert_eq!(admin.body["extensions"]["cost"], 30_611);
     let small = app.query("{ clusters(first: 2) { nodes { name } } }", json!({}));
-    assert_eq!(small.body["extensions"]["cost"], 4, "2 clusters × (nodes + name)");
+    assert_eq!(
+        small.body["extensions"]["cost"], 2,
+        "a page (1) and 2 clusters (0.2), rounded up"
+    );
 }
 
 #[test]
@@ -103,8 +107,8 @@ fn batches_are_bounded_and_share_one_budget() {
     let eleven = post(&app, &[], Value::Array(vec![one.clone(); 11]).to_string());
     assert_eq!((eleven.status, eleven.code()), (400, "BAD_USER_INPUT"));
 
-    // Each costs 6,000 of the anonymous 10,000: together they do not fit.
-    let heavy = json!({ "query": "{ clusters(first: 100) { nodes { members(first: 30) { nodes { name } } } } }" });
+    // Each costs 6,211 of the anonymous 10,000: together they do not fit.
+    let heavy = json!({ "query": "{ clusters(first: 100) { nodes { partnerships(first: 10) { nodes { members(first: 50) { nodes { name } } } } } } }" });
     let both = post(&app, &[], json!([heavy, heavy]).to_string());
     assert!(both.body[0]["errors"].is_null(), "{}", both.body[0]);
     assert_eq!(both.body[1]["errors"][0]["extensions"]["code"], "COST_LIMIT_EXCEEDED");
@@ -295,7 +299,8 @@ fn rate_limits_count_cost_points_per_caller() {
         api_key: 10_000,
         per_address: 100_000,
     });
-    let sixty = "{ clusters(first: 30) { nodes { name } } }";
+    // 1 + 50 × (0.1 + 1 + 0.1) = 61 points.
+    let sixty = "{ clusters(first: 50) { nodes { members(first: 1) { nodes { name } } } } }";
     assert_eq!(app.query(sixty, json!({})).status, 200);
     let limited = app.query(sixty, json!({}));
     assert_eq!((limited.status, limited.code()), (429, "RATE_LIMITED"));
@@ -308,7 +313,7 @@ fn rate_limits_count_cost_points_per_caller() {
     // Over a limit it can never meet, a query is refused at once.
     let huge = app.post(
         Some(&user),
-        "{ clusters(first: 100) { nodes { name members(first: 10) { nodes { name } } } } }",
+        "{ clusters(first: 100) { nodes { partnerships(first: 10) { nodes { members(first: 10) { nodes { name } } } } } } }",
         json!({}),
     );
     assert_eq!(huge.code(), "RATE_LIMITED");
@@ -322,8 +327,10 @@ fn retry_after_header_and_switching_limits_off() {
         api_key: 10,
         per_address: 10,
     });
-    let limited = post(&app, &[], query_body("{ clusters(first: 3) { nodes { name } } }"));
-    let again = post(&app, &[], query_body("{ clusters(first: 3) { nodes { name } } }"));
+    // 7 points each: 1 + 5 × (0.1 + 1 + 0.1).
+    let seven = "{ clusters(first: 5) { nodes { members(first: 1) { nodes { name } } } } }";
+    let limited = post(&app, &[], query_body(seven));
+    let again = post(&app, &[], query_body(seven));
     assert_eq!(limited.status, 200);
     assert_eq!(again.status, 429);
     let retry: u64 = again

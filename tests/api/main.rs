@@ -9,6 +9,7 @@ mod bounds;
 mod cli;
 mod clusters;
 mod consent;
+mod cost;
 mod directory;
 mod discovery;
 mod faults;

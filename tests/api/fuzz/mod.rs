@@ -1,7 +1,7 @@
 //! Schema-driven fuzzing of the GraphQL endpoint. Each test reads the live schema by
 //! introspection and sends over a thousand generated requests: valid queries and broken ones,
 //! deep and wide, odd Unicode, huge numbers, random variables, mutations with random inputs,
-//! batches, GET requests and garbage bodies. Every answer must hold: no 5xx except a 503 for
+//! batches, GET requests and garbage bodies, fragment bombs and alias-heavy documents. Every answer must hold: no 5xx except a 503 for
 //! TIMEOUT or UNAVAILABLE, a JSON body, a string `extensions.code` on every error, no INTERNAL
 //! error, no SQL in a message, no panic in the server, and a server that still answers at the end.
 //!
@@ -15,11 +15,13 @@
 //!
 //! The parts: [`schema`] (what introspection tells), [`values`] and [`input_values`] (literals and
 //! generated arguments), [`documents`] (selections and operations walked from the schema),
+//! [`fragments`] (fragment- and alias-heavy documents, whose refusals must come quickly),
 //! [`queries`], [`mutations`] and [`http_cases`] (the kinds of case), [`properties`] (what every
 //! answer must hold, and the findings), [`runner`] (the fuzzer and its loop), [`nesting`] (the
 //! deep documents and the server process they go to) and [`rng`].
 
 mod documents;
+mod fragments;
 mod http_cases;
 mod input_values;
 mod mutations;
@@ -46,6 +48,13 @@ fn fuzz_queries_from_the_schema() {
 #[test]
 fn fuzz_mutations_from_the_schema() {
     Fuzzer::start("mutations", 0x5EED_C1B5_0000_0002).run(800, Fuzzer::mutation_case);
+}
+
+#[test]
+fn fuzz_fragment_and_alias_heavy_documents() {
+    let mut fuzzer = Fuzzer::start("fragments", 0x5EED_C1B5_0000_0005);
+    fuzzer.refusal_bound = Some(fragments::REFUSAL_BOUND);
+    fuzzer.run(250, Fuzzer::fragment_case);
 }
 
 #[test]

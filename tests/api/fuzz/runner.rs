@@ -57,6 +57,8 @@ pub(super) struct Fuzzer {
     pub(super) idempotency_keys: Vec<String>,
     pub(super) verbose: bool,
     pub(super) report: Report,
+    /// When set, a refused request (no data in any answer) must come within this time.
+    pub(super) refusal_bound: Option<Duration>,
 }
 
 impl Fuzzer {
@@ -152,6 +154,7 @@ impl Fuzzer {
             idempotency_keys: Vec::new(),
             verbose: std::env::var_os("FUZZ_VERBOSE").is_some(),
             report: Report::default(),
+            refusal_bound: None,
         }
     }
 
@@ -268,6 +271,7 @@ impl Fuzzer {
                 case.describe()
             );
         }
+        let started = Instant::now();
         let mut result = self.attempt(case);
         if let Err(ureq::Error::Io(_) | ureq::Error::Protocol(_) | ureq::Error::ConnectionFailed) = &result {
             // A connection the server closed (after a refused body, say): once more on a new one.
@@ -286,12 +290,18 @@ impl Fuzzer {
                 return;
             }
         };
+        let took = started.elapsed();
         *self.report.statuses.entry(status).or_default() += 1;
         if let Ok(body) = serde_json::from_str::<Value>(&text) {
-            let replies = match &body {
+            let replies: Vec<&Value> = match &body {
                 Value::Array(items) => items.iter().collect(),
                 other => vec![other],
             };
+            let refused = replies.iter().all(|r| r["data"].is_null());
+            if let Some(bound) = self.refusal_bound.filter(|b| refused && took > *b) {
+                let problem = format!("a refusal took {took:?}, more than {bound:?}");
+                self.finding(case, problem, status, text.clone());
+            }
             for reply in replies {
                 for error in reply["errors"].as_array().into_iter().flatten() {
                     let code = error["extensions"]["code"].as_str().unwrap_or("(none)").to_owned();
