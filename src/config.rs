@@ -6,7 +6,7 @@ use clap::Args;
 
 use crate::{
     auth::{PartnerIdp, PartnerIdpError, TokenService},
-    http::{limits::Budgets, rate_limit::RateLimits, EndpointSettings},
+    http::{client_address::TrustedProxies, limits::Budgets, rate_limit::RateLimits, EndpointSettings},
 };
 
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/eccp.db?mode=rwc";
@@ -37,6 +37,12 @@ pub enum SettingsError {
     AccessTokenTtl,
     #[error("REQUEST_TIMEOUT must be between 1 and 300 seconds")]
     RequestTimeout,
+    #[error("TRUSTED_PROXIES: {0:?} is neither an IP address nor a CIDR range (e.g. 10.0.0.0/8)")]
+    TrustedProxy(String),
+    #[error("RATE_LIMIT_{0} must be at least 1 point a minute (RATE_LIMIT=off switches limits off)")]
+    RateLimitZero(&'static str),
+    #[error("PERSISTED_QUERY_LIMIT must be at least 1")]
+    PersistedQueryLimit,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -86,7 +92,7 @@ pub struct Settings {
     /// Longest a request may run, in seconds; its database work is cancelled after that.
     #[arg(long, env = "REQUEST_TIMEOUT", default_value_t = 10)]
     pub request_timeout: u64,
-    /// `on` or `off` (for benchmarks).
+    /// `on` or `off` (for benchmarks); anything else stops the server at start.
     #[arg(long, env = "RATE_LIMIT", default_value = "on", value_parser = ["on", "off"])]
     pub rate_limit: String,
     /// Cost points per minute for anonymous callers (per address).
@@ -101,6 +107,13 @@ pub struct Settings {
     /// Cost points per minute from one client address, whoever signs in there.
     #[arg(long, env = "RATE_LIMIT_PER_ADDRESS", default_value_t = 1_000_000)]
     pub rate_limit_per_address: u64,
+    /// Reverse proxies whose `Forwarded` / `X-Forwarded-For` headers name the client: addresses
+    /// or CIDR ranges, comma-separated (none by default: the peer is the client).
+    #[arg(long, env = "TRUSTED_PROXIES", default_value = "")]
+    pub trusted_proxies: String,
+    /// Most automatic persisted queries kept; the least recently used go first.
+    #[arg(long, env = "PERSISTED_QUERY_LIMIT", default_value_t = 10_000)]
+    pub persisted_query_limit: u64,
     /// Seconds to wait for a database connection before failing the request.
     #[arg(long, env = "DATABASE_ACQUIRE_TIMEOUT", default_value_t = 2)]
     pub database_acquire_timeout: u64,
@@ -165,6 +178,23 @@ impl Settings {
         if !(1..=300).contains(&self.request_timeout) {
             return Err(SettingsError::RequestTimeout);
         }
+        for (name, value) in [
+            ("ANONYMOUS", self.rate_limit_anonymous),
+            ("USER", self.rate_limit_user),
+            ("API_KEY", self.rate_limit_api_key),
+            ("PER_ADDRESS", self.rate_limit_per_address),
+        ] {
+            if value == 0 {
+                return Err(SettingsError::RateLimitZero(name));
+            }
+        }
+        if self.persisted_query_limit == 0 {
+            return Err(SettingsError::PersistedQueryLimit);
+        }
+        let trusted_proxies = self
+            .trusted_proxies
+            .parse::<TrustedProxies>()
+            .map_err(SettingsError::TrustedProxy)?;
         let rate_limits = (self.rate_limit == "on").then_some(RateLimits {
             anonymous: self.rate_limit_anonymous,
             user: self.rate_limit_user,
@@ -178,6 +208,8 @@ impl Settings {
             },
             request_timeout: Duration::from_secs(self.request_timeout),
             production: self.environment == Environment::Production,
+            trusted_proxies,
+            persisted_query_limit: self.persisted_query_limit,
         })
     }
 

@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use sea_orm::DatabaseConnection;
 
-use super::limits::Budgets;
+use super::{client_address::TrustedProxies, limits::Budgets};
 use crate::{
     auth::TokenService,
     graphql::{self, ClusterSchema},
@@ -39,6 +39,10 @@ pub struct EndpointSettings {
     pub budgets: Budgets,
     pub request_timeout: Duration,
     pub production: bool,
+    /// Proxies whose `Forwarded` / `X-Forwarded-For` name the client; none by default.
+    pub trusted_proxies: TrustedProxies,
+    /// Most automatic persisted queries kept (trusted documents do not count).
+    pub persisted_query_limit: u64,
 }
 
 impl Default for EndpointSettings {
@@ -47,6 +51,8 @@ impl Default for EndpointSettings {
             budgets: Default::default(),
             request_timeout: Duration::from_secs(10),
             production: false,
+            trusted_proxies: TrustedProxies::default(),
+            persisted_query_limit: 10_000,
         }
     }
 }
