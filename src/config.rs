@@ -6,7 +6,7 @@ use clap::Args;
 
 use crate::{
     auth::{PartnerIdp, PartnerIdpError, TokenService},
-    http::{limits::Budgets, rate_limit::RateLimits, EndpointSettings},
+    http::{client_address::TrustedProxies, limits::Budgets, rate_limit::RateLimits, EndpointSettings},
 };
 
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/eccp.db?mode=rwc";
@@ -39,6 +39,12 @@ pub enum SettingsError {
     RequestTimeout,
     #[error("REVOCATION_DELAY must be between 0 and 60 seconds")]
     RevocationDelay,
+    #[error("TRUSTED_PROXIES: {0:?} is neither an IP address nor a CIDR range (e.g. 10.0.0.0/8)")]
+    TrustedProxy(String),
+    #[error("RATE_LIMIT_{0} must be at least 1 point a minute (RATE_LIMIT=off switches limits off)")]
+    RateLimitZero(&'static str),
+    #[error("PERSISTED_QUERY_LIMIT must be at least 1")]
+    PersistedQueryLimit,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -92,7 +98,7 @@ pub struct Settings {
     /// signed-out, demoted or revoked access token still works.
     #[arg(long, env = "REVOCATION_DELAY", default_value_t = 5)]
     pub revocation_delay: u64,
-    /// `on` or `off` (for benchmarks).
+    /// `on` or `off` (for benchmarks); anything else stops the server at start.
     #[arg(long, env = "RATE_LIMIT", default_value = "on", value_parser = ["on", "off"])]
     pub rate_limit: String,
     /// Cost points per minute for anonymous callers (per address).
@@ -107,6 +113,13 @@ pub struct Settings {
     /// Cost points per minute from one client address, whoever signs in there.
     #[arg(long, env = "RATE_LIMIT_PER_ADDRESS", default_value_t = 1_000_000)]
     pub rate_limit_per_address: u64,
+    /// Reverse proxies whose `Forwarded` / `X-Forwarded-For` headers name the client: addresses
+    /// or CIDR ranges, comma-separated (none by default: the peer is the client).
+    #[arg(long, env = "TRUSTED_PROXIES", default_value = "")]
+    pub trusted_proxies: String,
+    /// Most automatic persisted queries kept; the least recently used go first.
+    #[arg(long, env = "PERSISTED_QUERY_LIMIT", default_value_t = 10_000)]
+    pub persisted_query_limit: u64,
     /// Seconds to wait for a database connection before failing the request.
     #[arg(long, env = "DATABASE_ACQUIRE_TIMEOUT", default_value_t = 2)]
     pub database_acquire_timeout: u64,
@@ -174,6 +187,23 @@ impl Settings {
         if self.revocation_delay > 60 {
             return Err(SettingsError::RevocationDelay);
         }
+        for (name, value) in [
+            ("ANONYMOUS", self.rate_limit_anonymous),
+            ("USER", self.rate_limit_user),
+            ("API_KEY", self.rate_limit_api_key),
+            ("PER_ADDRESS", self.rate_limit_per_address),
+        ] {
+            if value == 0 {
+                return Err(SettingsError::RateLimitZero(name));
+            }
+        }
+        if self.persisted_query_limit == 0 {
+            return Err(SettingsError::PersistedQueryLimit);
+        }
+        let trusted_proxies = self
+            .trusted_proxies
+            .parse::<TrustedProxies>()
+            .map_err(SettingsError::TrustedProxy)?;
         let rate_limits = (self.rate_limit == "on").then_some(RateLimits {
             anonymous: self.rate_limit_anonymous,
             user: self.rate_limit_user,
@@ -188,6 +218,8 @@ impl Settings {
             request_timeout: Duration::from_secs(self.request_timeout),
             production: self.environment == Environment::Production,
             revocation_delay: Duration::from_secs(self.revocation_delay),
+            trusted_proxies,
+            persisted_query_limit: self.persisted_query_limit,
             ..EndpointSettings::default()
         })
     }

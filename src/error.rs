@@ -32,7 +32,7 @@ pub enum AppError {
     Unauthenticated(String),
     #[error("{0}")]
     Forbidden(String),
-    #[error("rate limit exceeded: retry in {} s", retry_after.as_secs().max(1))]
+    #[error("rate limit exceeded: retry in {} s", whole_seconds(*retry_after))]
     RateLimited { retry_after: std::time::Duration },
     #[error("the query costs {cost} points; your budget per request is {budget}")]
     CostLimitExceeded { cost: usize, budget: usize },
@@ -133,7 +133,7 @@ impl ErrorExtensions for AppError {
         async_graphql::Error::new(self.to_string()).extend_with(|_, ext| {
             ext.set("code", self.code().as_str());
             match self {
-                AppError::RateLimited { retry_after } => ext.set("retryAfter", retry_after.as_secs().max(1)),
+                AppError::RateLimited { retry_after } => ext.set("retryAfter", whole_seconds(*retry_after)),
                 AppError::CostLimitExceeded { cost, budget } => {
                     ext.set("cost", *cost as u64);
                     ext.set("budget", *budget as u64);
@@ -163,6 +163,11 @@ impl ErrorExtensions for AppError {
 }
 
 pub type AppResult<T> = Result<T, AppError>;
+
+/// A wait in whole seconds for `Retry-After`, rounded up: a client that waits that long fits.
+fn whole_seconds(wait: std::time::Duration) -> u64 {
+    (wait.as_secs() + u64::from(wait.subsec_nanos() > 0)).max(1)
+}
 
 #[cfg(test)]
 mod tests {

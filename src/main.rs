@@ -239,6 +239,9 @@ fn block_on<F: std::future::Future<Output = Result<(), CliError>>>(future: F) ->
 }
 
 async fn serve(settings: Settings) -> Result<(), CliError> {
+    // Bad settings stop the server before it touches the database.
+    let endpoint = settings.endpoint_settings()?;
+    let tokens = settings.token_service()?;
     db::migrate_url(&settings.database_url).await?;
     let db = db::connect_with(
         &settings.database_url,
@@ -261,7 +264,7 @@ async fn serve(settings: Settings) -> Result<(), CliError> {
         settings.listen_addr
     );
     let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
-    let tokens = settings.token_service()?;
-    let state = AppState::with_settings(db, tokens, settings.endpoint_settings()?);
+    actix_web::rt::spawn(clusterbridge::http::sweep::run(db.clone(), endpoint.clone()));
+    let state = AppState::with_settings(db, tokens, endpoint);
     Ok(app::server(listener, state, workers, settings.cors_origins())?.await?)
 }

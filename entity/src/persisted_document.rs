@@ -11,6 +11,8 @@ pub struct Model {
     pub name: Option<String>,
     pub trusted: bool,
     pub created_at: DateTimeUtc,
+    /// Automatic ones are evicted least recently used first; trusted ones never.
+    pub last_used_at: DateTimeUtc,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

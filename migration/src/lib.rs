@@ -13,6 +13,7 @@ mod m20261130_000007_discovery_speed;
 mod m20261130_000008_directory_revision;
 mod m20261130_000009_search_row_facets;
 mod m20261202_000010_account_security;
+mod m20261202_000011_bounded_storage;
 mod m20261202_000012_consent;
 
 pub struct Migrator;
@@ -31,6 +32,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000008_directory_revision::Migration),
             Box::new(m20261130_000009_search_row_facets::Migration),
             Box::new(m20261202_000010_account_security::Migration),
+            Box::new(m20261202_000011_bounded_storage::Migration),
             Box::new(m20261202_000012_consent::Migration),
         ]
     }

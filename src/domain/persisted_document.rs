@@ -1,9 +1,15 @@
 //! Documents known by their SHA-256: automatic persisted queries for any client, and trusted
 //! documents that allow-list API keys are limited to.
+//!
+//! Any anonymous client may ask for an automatic one to be stored, so their number is bounded:
+//! past the limit the least recently used go first. Trusted documents are never evicted.
 
-use chrono::Utc;
+use chrono::{Duration, Utc};
 use entity::persisted_document;
-use sea_orm::{sea_query::OnConflict, ActiveValue::Set, ConnectionTrait, EntityTrait};
+use sea_orm::{
+    sea_query::OnConflict, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect,
+};
 use sha2::{Digest, Sha256};
 
 use super::{
@@ -28,8 +34,58 @@ pub async fn find<C: ConnectionTrait>(db: &C, hash: &str) -> AppResult<Option<pe
         .await?)
 }
 
-/// Remembers a document a client sent with its hash (APQ). Keeps an existing row as it is.
-pub async fn remember<C: ConnectionTrait>(db: &C, document: &str) -> AppResult<String> {
+/// How often a document's use is written down: LRU order to the hour costs no write per request.
+const USE_RESOLUTION: Duration = Duration::hours(1);
+
+/// Rate-limit points for storing a document: a flat fee for the row, and its size.
+pub fn storage_fee(document_bytes: usize) -> u64 {
+    500 + document_bytes as u64 / 16
+}
+
+/// Notes that a stored document was used, at most once per [`USE_RESOLUTION`].
+pub async fn touch<C: ConnectionTrait>(db: &C, document: &persisted_document::Model) -> AppResult<()> {
+    let now = Utc::now();
+    if now - document.last_used_at < USE_RESOLUTION {
+        return Ok(());
+    }
+    persisted_document::Entity::update_many()
+        .set(persisted_document::ActiveModel {
+            last_used_at: Set(now),
+            ..Default::default()
+        })
+        .filter(persisted_document::Column::Hash.eq(document.hash.clone()))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// Evicts the least recently used automatic documents beyond `limit`; returns how many.
+pub async fn evict<C: ConnectionTrait>(db: &C, limit: u64) -> AppResult<u64> {
+    let automatic = persisted_document::Entity::find().filter(persisted_document::Column::Trusted.eq(false));
+    let over = automatic.clone().count(db).await?.saturating_sub(limit);
+    if over == 0 {
+        return Ok(0);
+    }
+    let oldest: Vec<String> = automatic
+        .order_by_asc(persisted_document::Column::LastUsedAt)
+        .order_by_asc(persisted_document::Column::Hash)
+        .limit(over)
+        .select_only()
+        .column(persisted_document::Column::Hash)
+        .into_tuple()
+        .all(db)
+        .await?;
+    let deleted = persisted_document::Entity::delete_many()
+        .filter(persisted_document::Column::Hash.is_in(oldest))
+        .filter(persisted_document::Column::Trusted.eq(false))
+        .exec(db)
+        .await?;
+    Ok(deleted.rows_affected)
+}
+
+/// Remembers a document a client sent with its hash (APQ), once it has validated. Keeps an
+/// existing row as it is; a new one may evict the least recently used beyond `limit`.
+pub async fn remember<C: ConnectionTrait>(db: &C, document: &str, limit: u64) -> AppResult<String> {
     if document.len() > MAX_DOCUMENT_BYTES {
         return Err(AppError::bad_field(
             "query",
@@ -37,16 +93,20 @@ pub async fn remember<C: ConnectionTrait>(db: &C, document: &str) -> AppResult<S
         ));
     }
     let hash = hash(document);
-    persisted_document::Entity::insert(persisted_document::ActiveModel {
+    let inserted = persisted_document::Entity::insert(persisted_document::ActiveModel {
         hash: Set(hash.clone()),
         document: Set(document.to_owned()),
         name: Set(None),
         trusted: Set(false),
         created_at: Set(Utc::now()),
+        last_used_at: Set(Utc::now()),
     })
     .on_conflict_do_nothing()
     .exec(db)
     .await?;
+    if matches!(inserted, sea_orm::TryInsertResult::Inserted(_)) {
+        evict(db, limit).await?;
+    }
     Ok(hash)
 }
 
@@ -75,6 +135,7 @@ pub async fn trust<C: ConnectionTrait>(
         name: Set(Some(name.trim().to_owned()).filter(|n| !n.is_empty())),
         trusted: Set(true),
         created_at: Set(Utc::now()),
+        last_used_at: Set(Utc::now()),
     })
     .on_conflict(
         OnConflict::column(persisted_document::Column::Hash)

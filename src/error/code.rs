@@ -81,8 +81,9 @@ error_codes! {
     Internal = "INTERNAL",                                              500, 200, 500, true;
     /// The document does not parse.
     GraphqlParseFailed = "GRAPHQL_PARSE_FAILED",                        400, 200, 400, false;
-    /// The document does not fit the schema, or its variables do not fit the document.
-    GraphqlValidationFailed = "GRAPHQL_VALIDATION_FAILED",              400, 200, 422, false;
+    /// The document does not fit the schema, its variables do not fit the document, or it does
+    /// not say which operation to run. GraphQL over HTTP asks for 400 for all three.
+    GraphqlValidationFailed = "GRAPHQL_VALIDATION_FAILED",              400, 200, 400, false;
     /// Too many aliases, fields, directives or repeats, or brackets nested too deep.
     QueryTooLarge = "QUERY_TOO_LARGE",                                  400, 200, 422, false;
     /// A hash without its document. Persisted-query clients expect this in a 200 answer,

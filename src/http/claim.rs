@@ -68,7 +68,7 @@ pub async fn claim_key(
 
 /// Keeps the answer for replays, or forgets the key when the failure may pass, so the client
 /// may retry with it.
-pub async fn settle(db: &DatabaseConnection, key: &Key, response: &Response) {
+pub async fn settle(db: &DatabaseConnection, key: &Key, response: &Response, body: String) {
     let transient = response
         .errors
         .iter()
@@ -76,7 +76,6 @@ pub async fn settle(db: &DatabaseConnection, key: &Key, response: &Response) {
     let stored = if transient {
         release(db, &key.principal, &key.key).await
     } else {
-        let body = serde_json::to_string(response).unwrap_or_default();
         finish(db, &key.principal, &key.key, &body).await
     };
     if let Err(err) = stored {

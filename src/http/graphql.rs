@@ -19,13 +19,13 @@ use super::{
     execute::execute,
     limits::Meter,
     negotiate::{negotiate, Media},
-    prepare::prepare,
+    prepare::{prepare, remember},
     read::read,
     refusal::Refusal,
     respond::{replay, Answers},
     state::AppState,
 };
-use crate::error::ErrorCode;
+use crate::{domain::persisted_document, error::ErrorCode};
 
 /// Credential-checking fields (`login`, `register` …) one HTTP request may run.
 pub const MAX_CREDENTIAL_CHECKS: u64 = 1;
@@ -63,12 +63,10 @@ async fn run(
     let who = authenticate_request(state, http).await?;
     let operations = read(http, payload).await?;
     let single = operations.single();
-    let address = http
-        .peer_addr()
-        .map(|a| a.ip().to_string())
-        .unwrap_or_else(|| "unknown".into());
+    let address = state.settings.trusted_proxies.client_address(http);
     // One budget for the whole HTTP request, however many operations it holds.
     let meter = Meter::for_request(&state.settings.budgets, &who.caller, address.clone(), state.db.clone());
+    let charged: std::sync::Arc<dyn crate::graphql::cost::CostMeter> = meter.clone();
     let mut answers = Answers::new(media, state.settings.production, request_id);
     // Password and secret checks (argon2 for passwords) are what guessing costs: one per request.
     let mut credential_checks = 0;
@@ -76,7 +74,7 @@ async fn run(
         let prepared = match prepare(state, request, who.trusted_only).await? {
             Ok(prepared) => prepared,
             Err(error) => {
-                answers.push(async_graphql::Response::from_errors(vec![error]));
+                answers.push(async_graphql::Response::from_errors(vec![error]), false);
                 continue;
             }
         };
@@ -86,7 +84,7 @@ async fn run(
                            or exchangeApiKey per HTTP request, whatever the aliases, fragments or batch";
             answers.push(async_graphql::Response::from_errors(vec![
                 ErrorCode::QueryTooLarge.server_error(message)
-            ]));
+            ]), false);
             continue;
         }
         if http.method() == Method::GET && prepared.is_mutation() {
@@ -107,10 +105,24 @@ async fn run(
             Claimed::Fresh(key) => Some(key),
             Claimed::Unkeyed => None,
         };
-        let response = execute(state, prepared, &who.caller, &address, meter.clone()).await;
-        let response = answers.push(response);
+        // Storing a new automatic persisted query is charged with the operation.
+        let persist = prepared.persist.then(|| prepared.request.query.clone());
+        meter.set_storage_fee(
+            persist
+                .as_deref()
+                .map_or(0, |d| persisted_document::storage_fee(d.len())),
+        );
+        let paid_before = meter.paid();
+        let response = execute(state, prepared, &who.caller, &address, charged.clone()).await;
+        meter.set_storage_fee(0);
+        // An operation that was never paid for did not validate or was refused: it never ran.
+        let executed = meter.paid() > paid_before;
+        if let Some(document) = persist.filter(|_| executed) {
+            remember(state, &document).await;
+        }
+        let (response, body) = answers.push(response, executed);
         if let Some(key) = key {
-            settle(&state.db, &key, response).await;
+            settle(&state.db, &key, response, body).await;
         }
     }
     Ok(answers.respond(&who.caller, single))

@@ -1,7 +1,8 @@
 //! `Idempotency-Key` for mutations: a replay gets the first answer, the same key with another
 //! request is refused, and so is the same key while the first request still runs. Keys live in
-//! the database, so a retry that lands on another replica is recognised too. The endpoint's
-//! step that uses them is `claim.rs`.
+//! the database, so a retry that lands on another replica is recognised too. A key lives 24
+//! hours, then is free again and swept (`sweep.rs`). The endpoint's step that uses them is
+//! `claim.rs`.
 
 use async_graphql::Request;
 use chrono::Utc;
@@ -63,6 +64,26 @@ pub async fn claim(db: &DatabaseConnection, principal: &str, key: &str, fingerpr
         .one(db)
         .await?
         .ok_or_else(|| AppError::internal("the idempotency key is missing after its insert"))?;
+    if row.created_at < Utc::now() - super::sweep::IDEMPOTENCY_KEY_LIFETIME {
+        // Expired but not yet swept: the key is free again. Only one of two racing claims
+        // replaces the row it read; the other sees the fresh row next time.
+        let replaced = idempotency_key::Entity::update_many()
+            .set(idempotency_key::ActiveModel {
+                fingerprint: Set(fingerprint.to_owned()),
+                response: Set(None),
+                created_at: Set(Utc::now()),
+                ..Default::default()
+            })
+            .filter(idempotency_key::Column::Principal.eq(principal))
+            .filter(idempotency_key::Column::Key.eq(key))
+            .filter(idempotency_key::Column::CreatedAt.eq(row.created_at))
+            .exec(db)
+            .await?;
+        if replaced.rows_affected == 1 {
+            return Ok(Claim::Fresh);
+        }
+        return Ok(Claim::InProgress);
+    }
     Ok(if row.fingerprint != fingerprint {
         Claim::Mismatch
     } else {

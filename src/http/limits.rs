@@ -2,11 +2,14 @@
 //! and the caller's rate limits. The schema prices the document (`graphql::cost`); the
 //! [`Meter`] here decides whether that price is affordable.
 
-use std::sync::{Arc, Mutex};
+use std::sync::{
+    atomic::{AtomicU64, AtomicUsize, Ordering},
+    Arc, Mutex,
+};
 
 use sea_orm::DatabaseConnection;
 
-use super::rate_limit::{self, RateLimits};
+use super::rate_limit::{self, Clock, RateLimits};
 use crate::{
     auth::{Actor, Caller},
     error::AppError,
@@ -19,6 +22,8 @@ pub struct Budgets {
     pub anonymous: usize,
     pub signed_in: usize,
     pub rate_limits: Option<RateLimits>,
+    /// What the rate-limit buckets count time by; tests stop it to count to a boundary.
+    pub clock: Clock,
 }
 
 impl Default for Budgets {
@@ -27,6 +32,7 @@ impl Default for Budgets {
             anonymous: 10_000,
             signed_in: 50_000,
             rate_limits: Some(RateLimits::default()),
+            clock: Clock::default(),
         }
     }
 }
@@ -40,16 +46,16 @@ pub struct Meter {
     address: String,
     db: DatabaseConnection,
     rate_limits: Option<RateLimits>,
+    clock: Clock,
+    /// Rate-limit points the next operation adds for storing its document (APQ).
+    storage_fee: AtomicU64,
+    /// Operations whose document validated and was paid for, so they run.
+    paid: AtomicUsize,
 }
 
 impl Meter {
     /// The meter of one HTTP request, as the schema's cost guard reads it.
-    pub fn for_request(
-        budgets: &Budgets,
-        caller: &Caller,
-        address: String,
-        db: DatabaseConnection,
-    ) -> Arc<dyn CostMeter> {
+    pub fn for_request(budgets: &Budgets, caller: &Caller, address: String, db: DatabaseConnection) -> Arc<Self> {
         let budget = if caller.principal().is_some() {
             budgets.signed_in
         } else {
@@ -62,13 +68,29 @@ impl Meter {
             address,
             db,
             rate_limits: budgets.rate_limits,
+            clock: budgets.clock.clone(),
+            storage_fee: AtomicU64::new(0),
+            paid: AtomicUsize::new(0),
         })
+    }
+
+    /// Adds `points` to the rate-limit charge of the next operation only: storing its document
+    /// is work an anonymous caller could otherwise ask for without limit.
+    pub fn set_storage_fee(&self, points: u64) {
+        self.storage_fee.store(points, Ordering::SeqCst);
+    }
+
+    /// How many operations have validated and been paid for so far: an operation that did not
+    /// raise it never began to execute.
+    pub fn paid(&self) -> usize {
+        self.paid.load(Ordering::SeqCst)
     }
 }
 
 #[async_graphql::async_trait::async_trait]
 impl CostMeter for Meter {
     async fn charge(&self, cost: usize) -> Result<(), AppError> {
+        let fee = self.storage_fee.swap(0, Ordering::SeqCst);
         {
             let mut left = self
                 .left
@@ -82,19 +104,22 @@ impl CostMeter for Meter {
             }
             *left -= cost;
         }
-        let Some(limits) = self.rate_limits else { return Ok(()) };
-        let (key, per_minute) = match self.caller.principal() {
-            None => (format!("anonymous:{}", self.address), limits.anonymous),
-            Some(p) => match p.actor {
-                Actor::ApiKey(_) => (format!("principal:{}", p.subject), limits.api_key),
-                _ => (format!("principal:{}", p.subject), limits.user),
-            },
-        };
-        let cost = cost as u64;
-        rate_limit::charge(&self.db, &key, per_minute, cost).await?;
-        if self.caller.principal().is_some() {
-            rate_limit::charge(&self.db, &format!("address:{}", self.address), limits.per_address, cost).await?;
+        if let Some(limits) = self.rate_limits {
+            let (key, per_minute) = match self.caller.principal() {
+                None => (format!("anonymous:{}", self.address), limits.anonymous),
+                Some(p) => match p.actor {
+                    Actor::ApiKey(_) => (format!("principal:{}", p.subject), limits.api_key),
+                    _ => (format!("principal:{}", p.subject), limits.user),
+                },
+            };
+            let cost = cost as u64 + fee;
+            rate_limit::charge(&self.db, &self.clock, &key, per_minute, cost).await?;
+            if self.caller.principal().is_some() {
+                let key = format!("address:{}", self.address);
+                rate_limit::charge(&self.db, &self.clock, &key, limits.per_address, cost).await?;
+            }
         }
+        self.paid.fetch_add(1, Ordering::SeqCst);
         Ok(())
     }
 }

@@ -2,6 +2,7 @@
 
 mod authenticate;
 mod claim;
+pub mod client_address;
 mod execute;
 pub mod graphql;
 pub mod idempotency;
@@ -13,6 +14,7 @@ pub mod read;
 mod refusal;
 mod respond;
 pub mod state;
+pub mod sweep;
 
 pub use authenticate::{authenticate, Authenticated};
 pub use state::{AppState, EndpointSettings};

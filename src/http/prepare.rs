@@ -26,6 +26,8 @@ pub struct Prepared {
     pub introspects: bool,
     /// What it costs; the schema's cost guard charges it after validation.
     pub price: Price,
+    /// An automatic persisted query not yet stored: [`remember`] it once it has validated.
+    pub persist: bool,
 }
 
 impl Prepared {
@@ -54,9 +56,13 @@ pub async fn prepare(
         return bad_input("strings must not contain the NUL character");
     }
     let mut trusted = false;
+    let mut persist = false;
     match (&persisted, request.query.trim().is_empty()) {
         (Some(hash), true) => match persisted_document::find(&state.db, hash).await {
             Ok(Some(doc)) => {
+                if let Err(err) = persisted_document::touch(&state.db, &doc).await {
+                    return Ok(Err(err.to_server_error()));
+                }
                 trusted = doc.trusted;
                 request.query = doc.document;
             }
@@ -71,10 +77,19 @@ pub async fn prepare(
             if *hash != persisted_document::hash(&request.query) {
                 return bad_input("the query does not match its sha256Hash");
             }
-            if !trusted_only {
-                if let Err(err) = persisted_document::remember(&state.db, &request.query).await {
-                    return Ok(Err(err.to_server_error()));
+            if request.query.len() > persisted_document::MAX_DOCUMENT_BYTES {
+                let max = persisted_document::MAX_DOCUMENT_BYTES;
+                return bad_input(&format!("documents over {max} bytes are not persisted"));
+            }
+            match persisted_document::find(&state.db, hash).await {
+                Ok(Some(doc)) => {
+                    if let Err(err) = persisted_document::touch(&state.db, &doc).await {
+                        return Ok(Err(err.to_server_error()));
+                    }
                 }
+                // Stored only once it has validated, and charged for (see the endpoint).
+                Ok(None) => persist = !trusted_only,
+                Err(err) => return Ok(Err(err.to_server_error())),
             }
         }
         (None, _) => {}
@@ -89,7 +104,16 @@ pub async fn prepare(
             return Err(Refusal::new(ErrorCode::Forbidden, message));
         }
     }
-    Ok(parse(request))
+    Ok(parse(request).map(|prepared| Prepared { persist, ..prepared }))
+}
+
+/// Stores an automatic persisted query whose operation validated and was paid for; a failure
+/// costs the client a resend, not its answer.
+pub async fn remember(state: &AppState, document: &str) {
+    let limit = state.settings.persisted_query_limit;
+    if let Err(err) = persisted_document::remember(&state.db, document, limit).await {
+        tracing::warn!(%err, "automatic persisted query not stored");
+    }
 }
 
 /// Parses the document, once, after refusing what the parser or the server should not meet.
@@ -107,7 +131,17 @@ fn parse(mut request: Request) -> Result<Prepared, ServerError> {
     if let Some(too_many) = bounds::problem(&document, &request.variables) {
         return Err(too_many.to_server_error());
     }
-    let operation = operation_type(&document, request.operation_name.as_deref());
+    // GraphQL's GetOperation(): a request error, before anything is charged or run.
+    let name = request.operation_name.as_deref();
+    let unnamed_among_many = name.is_none() && document.operations.iter().count() > 1;
+    let Some(operation) = operation_type(&document, name).filter(|_| !unnamed_among_many) else {
+        let message = match name {
+            Some(name) => format!("the document has no operation named {name:?}"),
+            None if unnamed_among_many => "the document has several operations: name one in operationName".to_owned(),
+            None => "the document has no operation".to_owned(),
+        };
+        return Err(ErrorCode::GraphqlValidationFailed.server_error(message));
+    };
     let introspects = introspects(&document);
     // Priced here, where the document is known to be small, and charged by the cost guard.
     let price = cost::price(
@@ -120,9 +154,10 @@ fn parse(mut request: Request) -> Result<Prepared, ServerError> {
     let request = request.data(price);
     Ok(Prepared {
         request,
-        operation,
+        operation: Some(operation),
         introspects,
         price,
+        persist: false,
     })
 }
 

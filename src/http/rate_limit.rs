@@ -1,8 +1,18 @@
 //! Rate limits in cost points per minute, as leaky buckets (GCRA). The buckets live in the
 //! database the API already uses, so every replica sharing a PostgreSQL sees the same buckets
 //! without new infrastructure; one small row per key and one short transaction per check.
+//!
+//! Time is counted in nanoseconds and every charge is rounded up, so no request is free: a
+//! point costs 60,000 ns at a million points a minute, exactly, and at any limit that divides
+//! 60,000,000,000 (every round figure) a window's worth fits and one more does not.
 
-use std::time::Duration;
+use std::{
+    sync::{
+        atomic::{AtomicI64, Ordering},
+        Arc,
+    },
+    time::Duration,
+};
 
 use entity::rate_limit_bucket;
 use sea_orm::{
@@ -32,24 +42,77 @@ impl Default for RateLimits {
     }
 }
 
-const WINDOW_MS: i64 = 60_000;
+/// The bucket holds one minute's worth.
+pub const WINDOW_NS: i64 = 60_000_000_000;
+
+/// The time the buckets count in: the system's, or one a test sets and moves by hand.
+#[derive(Debug, Clone, Default)]
+pub struct Clock {
+    fixed: Option<Arc<AtomicI64>>,
+}
+
+impl Clock {
+    /// A clock that stands still at `unix_ns` until [`Clock::advance`] moves it.
+    pub fn fixed(unix_ns: i64) -> Self {
+        Self {
+            fixed: Some(Arc::new(AtomicI64::new(unix_ns))),
+        }
+    }
+
+    pub fn advance(&self, by: Duration) {
+        if let Some(now) = &self.fixed {
+            now.fetch_add(i64::try_from(by.as_nanos()).unwrap_or(i64::MAX), Ordering::SeqCst);
+        }
+    }
+
+    /// Nanoseconds since the Unix epoch.
+    pub fn now_ns(&self) -> i64 {
+        match &self.fixed {
+            Some(now) => now.load(Ordering::SeqCst),
+            // i64 nanoseconds last until 2262.
+            None => chrono::Utc::now().timestamp_nanos_opt().unwrap_or(i64::MAX),
+        }
+    }
+}
+
+/// What `cost` points add to a bucket refilling `per_minute` points a minute, rounded up.
+pub fn increment_ns(per_minute: u64, cost: u64) -> i64 {
+    let per_minute = u128::from(per_minute.max(1));
+    let scaled = u128::from(cost) * WINDOW_NS as u128;
+    i64::try_from(scaled.div_ceil(per_minute)).unwrap_or(i64::MAX)
+}
+
+/// The GCRA step: the bucket's next theoretical arrival time if `cost` fits at `now_ns`, or how
+/// long to wait until it would.
+pub fn decide(theoretical_arrival_ns: i64, now_ns: i64, per_minute: u64, cost: u64) -> Result<i64, Duration> {
+    if cost > per_minute {
+        // It would never fit; waiting does not help.
+        return Err(Duration::from_secs(60));
+    }
+    let next = theoretical_arrival_ns
+        .max(now_ns)
+        .saturating_add(increment_ns(per_minute, cost));
+    let wait = next.saturating_sub(now_ns).saturating_sub(WINDOW_NS);
+    if wait > 0 {
+        Err(Duration::from_nanos(wait as u64))
+    } else {
+        Ok(next)
+    }
+}
 
 /// Charges `cost` to the bucket `key` that refills `per_minute` points a minute and holds at
 /// most a minute's worth. Over the limit: RATE_LIMITED with the wait until it would fit.
-pub async fn charge(db: &DatabaseConnection, key: &str, per_minute: u64, cost: u64) -> AppResult<()> {
-    let per_minute = per_minute.max(1);
+pub async fn charge(db: &DatabaseConnection, clock: &Clock, key: &str, per_minute: u64, cost: u64) -> AppResult<()> {
     if cost > per_minute {
-        // It would never fit; waiting does not help.
         return Err(AppError::RateLimited {
             retry_after: Duration::from_secs(60),
         });
     }
-    let now = chrono::Utc::now().timestamp_millis();
-    let increment = (cost as i64).saturating_mul(WINDOW_MS) / per_minute as i64;
+    let now = clock.now_ns();
     let txn = db.begin().await?;
     rate_limit_bucket::Entity::insert(rate_limit_bucket::ActiveModel {
         key: Set(key.to_owned()),
-        theoretical_arrival_ms: Set(now),
+        theoretical_arrival_ns: Set(now),
     })
     .on_conflict_do_nothing()
     .exec(&txn)
@@ -60,17 +123,16 @@ pub async fn charge(db: &DatabaseConnection, key: &str, per_minute: u64, cost: u
         .one(&txn)
         .await?
         .ok_or_else(|| AppError::internal("the rate-limit bucket is missing after its insert"))?;
-    let next = bucket.theoretical_arrival_ms.max(now) + increment;
-    let wait_ms = next - WINDOW_MS - now;
-    if wait_ms > 0 {
-        txn.commit().await?;
-        return Err(AppError::RateLimited {
-            retry_after: Duration::from_millis(wait_ms as u64),
-        });
-    }
+    let next = match decide(bucket.theoretical_arrival_ns, now, per_minute, cost) {
+        Ok(next) => next,
+        Err(wait) => {
+            txn.commit().await?;
+            return Err(AppError::RateLimited { retry_after: wait });
+        }
+    };
     rate_limit_bucket::Entity::update_many()
         .set(rate_limit_bucket::ActiveModel {
-            theoretical_arrival_ms: Set(next),
+            theoretical_arrival_ns: Set(next),
             ..Default::default()
         })
         .filter(rate_limit_bucket::Column::Key.eq(key))
@@ -78,4 +140,55 @@ pub async fn charge(db: &DatabaseConnection, key: &str, per_minute: u64, cost: u
         .await?;
     txn.commit().await?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A window's worth of cost-1 requests at one instant, then one more.
+    fn burst(per_minute: u64) -> (u64, bool) {
+        let now = 1_800_000_000_000_000_000;
+        let mut tat = now;
+        let mut admitted = 0;
+        while let Ok(next) = decide(tat, now, per_minute, 1) {
+            tat = next;
+            admitted += 1;
+            if admitted > per_minute {
+                break;
+            }
+        }
+        (admitted, decide(tat, now, per_minute, 1).is_err())
+    }
+
+    #[test]
+    fn a_window_of_cheap_requests_fits_and_one_more_does_not_at_every_default() {
+        let defaults = RateLimits::default();
+        for per_minute in [
+            defaults.anonymous,
+            defaults.user,
+            defaults.api_key,
+            defaults.per_address,
+        ] {
+            assert_eq!(burst(per_minute), (per_minute, true), "at {per_minute} a minute");
+        }
+    }
+
+    #[test]
+    fn every_point_costs_time_and_a_bucket_refills_at_its_rate() {
+        // Under whole milliseconds, 4 points at 250,000 and 16 at 1,000,000 added nothing.
+        assert_eq!(increment_ns(250_000, 4), 960_000);
+        assert_eq!(increment_ns(1_000_000, 16), 960_000);
+        assert_eq!(increment_ns(1_000_000, 1), 60_000);
+        // Rounded up where the rate does not divide a minute: never free, never cheaper.
+        assert_eq!(increment_ns(7, 1), 8_571_428_572);
+        let now = 1_800_000_000_000_000_000;
+        let full = now + WINDOW_NS;
+        assert!(decide(full, now, 1_000_000, 1).is_err());
+        // 60 µs later, exactly one point has leaked out.
+        assert_eq!(decide(full, now + 60_000, 1_000_000, 1), Ok(full + 60_000));
+        let wait = decide(full, now, 1_000_000, 10).unwrap_err();
+        assert_eq!(wait, Duration::from_nanos(600_000));
+        assert_eq!(decide(now, now, 10, 11), Err(Duration::from_secs(60)));
+    }
 }

@@ -85,6 +85,13 @@ pub async fn read(http: &HttpRequest, payload: web::Payload) -> Result<Operation
     } else {
         vec![serde_json::from_slice::<Request>(&body).map_err(|_| not_graphql())?]
     };
+    // `{"qeury": …}` is no GraphQL-over-HTTP request at all, rather than an empty document.
+    let without_document = |r: &Request| r.query.trim().is_empty() && !r.extensions.contains_key("persistedQuery");
+    if requests.iter().any(without_document) {
+        return Err(bad_input(
+            "give the GraphQL document as `query` (or a persistedQuery hash)",
+        ));
+    }
     Ok(Operations { requests, batch })
 }
 

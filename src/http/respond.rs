@@ -1,5 +1,9 @@
 //! Step 7, respond: gives every error a code, masks what a client must not see, and answers
 //! with the status the error table gives the worst error for the negotiated media type.
+//!
+//! An operation that never began to execute (its document did not parse or validate, or it was
+//! refused) answers without a `data` entry, as the GraphQL specification asks of request errors;
+//! one that ran has `data`, null or not.
 
 use actix_web::{http::header, http::StatusCode, HttpResponse};
 use async_graphql::{Response, Value};
@@ -17,6 +21,7 @@ pub struct Answers {
     production: bool,
     request_id: Uuid,
     responses: Vec<Response>,
+    bodies: Vec<serde_json::Value>,
     status: StatusCode,
     retry_after: Option<u64>,
 }
@@ -28,17 +33,18 @@ impl Answers {
             production,
             request_id,
             responses: Vec::new(),
+            bodies: Vec::new(),
             status: StatusCode::OK,
             retry_after: None,
         }
     }
 
-    /// Adds one operation's answer, its errors finished; the finished answer is what an
-    /// idempotency key keeps.
-    pub fn push(&mut self, mut response: Response) -> &Response {
-        finish_errors(&mut response, self.production, self.request_id);
+    /// Adds one operation's answer, its errors finished, and whether it `executed`; the finished
+    /// answer and its JSON are what an idempotency key keeps.
+    pub fn push(&mut self, mut response: Response, executed: bool) -> (&Response, String) {
+        finish_errors(&mut response, self.production, self.request_id, executed);
         let answer = match self.media {
-            Media::GraphqlResponse if response.data == Value::Null => Answer::GraphqlResponseWithoutData,
+            Media::GraphqlResponse if !executed => Answer::GraphqlResponseWithoutData,
             _ => Answer::Json,
         };
         for error in &response.errors {
@@ -52,8 +58,14 @@ impl Answers {
                 self.retry_after = self.retry_after.max(wait.or(Some(60)));
             }
         }
+        let mut body = serde_json::to_value(&response).unwrap_or_default();
+        if let (false, Some(object)) = (executed, body.as_object_mut()) {
+            object.remove("data");
+        }
+        let text = body.to_string();
         self.responses.push(response);
-        &self.responses[self.responses.len() - 1]
+        self.bodies.push(body);
+        (&self.responses[self.responses.len() - 1], text)
     }
 
     /// The HTTP response: one object for a single operation, an array for a batch.
@@ -69,9 +81,9 @@ impl Answers {
         {
             builder.insert_header((header::RETRY_AFTER, seconds.to_string()));
         }
-        match (single, self.responses.first()) {
-            (true, Some(response)) => builder.json(response),
-            _ => builder.json(&self.responses),
+        match (single, self.bodies.first()) {
+            (true, Some(body)) => builder.json(body),
+            _ => builder.json(&self.bodies),
         }
     }
 }
@@ -85,8 +97,7 @@ pub fn replay(body: String, media: Media) -> HttpResponse {
 }
 
 /// Gives every error a code, and masks what a client must not see.
-fn finish_errors(response: &mut Response, production: bool, request_id: Uuid) {
-    let executed = response.data != Value::Null;
+fn finish_errors(response: &mut Response, production: bool, request_id: Uuid, executed: bool) {
     for error in &mut response.errors {
         // Every error of our own carries a code; one without comes from async-graphql checking
         // the client's document or input values (a wrong type, a missing variable, a bad scalar).

@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use sea_orm::DatabaseConnection;
 
-use super::limits::Budgets;
+use super::{client_address::TrustedProxies, limits::Budgets};
 use crate::{
     auth::TokenService,
     domain::{account::Revocations, throttle::ThrottleLimits},
@@ -47,6 +47,10 @@ pub struct EndpointSettings {
     pub revocation_delay: Duration,
     /// Failed password checks allowed per account and per address.
     pub password_throttle: ThrottleLimits,
+    /// Proxies whose `Forwarded` / `X-Forwarded-For` name the client; none by default.
+    pub trusted_proxies: TrustedProxies,
+    /// Most automatic persisted queries kept (trusted documents do not count).
+    pub persisted_query_limit: u64,
 }
 
 impl Default for EndpointSettings {
@@ -57,6 +61,8 @@ impl Default for EndpointSettings {
             production: false,
             revocation_delay: Duration::from_secs(5),
             password_throttle: ThrottleLimits::default(),
+            trusted_proxies: TrustedProxies::default(),
+            persisted_query_limit: 10_000,
         }
     }
 }

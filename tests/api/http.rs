@@ -89,7 +89,7 @@ fn statuses_come_from_the_error_table() {
         (
             json!({ "query": "{ clusterz }" }),
             "GRAPHQL_VALIDATION_FAILED",
-            422,
+            400,
             200,
         ),
     ] {

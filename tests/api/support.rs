@@ -246,6 +246,11 @@ impl TestApp {
         })
     }
 
+    /// The URL of the test database, to connect to it beside the server.
+    pub fn database_url(&self) -> &str {
+        &self.url
+    }
+
     /// The HTTP agent, for requests the helpers above do not make.
     pub fn agent(&self) -> &ureq::Agent {
         &self.agent
