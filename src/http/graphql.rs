@@ -2,30 +2,34 @@
 //! with JSON for everything, `application/graphql-response+json` with meaningful status codes
 //! for clients that ask for it, and refusals that carry an `extensions.code` like every error.
 //!
-//! A request passes seven steps, one file each: negotiate, authenticate, read, prepare, claim
-//! the idempotency key, execute, respond. Any step may refuse the whole request.
+//! A request passes its steps, one file each: negotiate, authenticate, read, prepare, charge a
+//! batch once, claim the idempotency key, execute, respond. Any step may refuse the whole
+//! request.
 
 use actix_web::{
     http::{header, Method},
     web, HttpRequest, HttpResponse,
 };
+use std::sync::Arc;
+
 use tracing::Instrument;
 use uuid::Uuid;
 
 pub use super::state::EndpointSettings;
 use super::{
     authenticate::authenticate_request,
+    charge::grant_batch,
     claim::{claim_key, settle, Claimed},
     execute::execute,
     limits::Meter,
     negotiate::{negotiate, Media},
-    prepare::{prepare, remember},
+    prepare::{prepare, remember, Prepared},
     read::read,
     refusal::Refusal,
     respond::{replay, Answers},
     state::AppState,
 };
-use crate::{domain::persisted_document, error::ErrorCode};
+use crate::{domain::persisted_document, error::ErrorCode, graphql::cost::CostMeter};
 
 /// Credential-checking fields (`login`, `register` …) one HTTP request may run.
 pub const MAX_CREDENTIAL_CHECKS: u64 = 1;
@@ -66,12 +70,25 @@ async fn run(
     let address = state.settings.trusted_proxies.client_address(http);
     // One budget for the whole HTTP request, however many operations it holds.
     let meter = Meter::for_request(&state.settings.budgets, &who.caller, address.clone(), state.db.clone());
-    let charged: std::sync::Arc<dyn crate::graphql::cost::CostMeter> = meter.clone();
+    let mut prepared = Vec::with_capacity(operations.requests.len());
+    for request in operations.requests {
+        prepared.push(prepare(state, request, who.trusted_only).await?);
+    }
+    if http.method() == Method::GET && prepared.iter().flatten().any(Prepared::is_mutation) {
+        let refusal = Refusal::new(ErrorCode::MethodNotAllowed, "mutations must be sent with POST");
+        return Err(refusal.with_header(header::ALLOW, "POST"));
+    }
+    // A batch is priced and charged once; a single operation pays as its cost guard prices it.
+    let meters: Vec<Arc<dyn CostMeter>> = if prepared.len() > 1 {
+        grant_batch(state, &who.caller, &meter, &mut prepared).await
+    } else {
+        vec![meter.clone(); prepared.len()]
+    };
     let mut answers = Answers::new(media, state.settings.production, request_id);
     // Password and secret checks (argon2 for passwords) are what guessing costs: one per request.
     let mut credential_checks = 0;
-    for request in operations.requests {
-        let prepared = match prepare(state, request, who.trusted_only).await? {
+    for (prepared, charged) in prepared.into_iter().zip(meters) {
+        let prepared = match prepared {
             Ok(prepared) => prepared,
             Err(error) => {
                 answers.push(async_graphql::Response::from_errors(vec![error]), false);
@@ -86,10 +103,6 @@ async fn run(
                 ErrorCode::QueryTooLarge.server_error(message)
             ]), false);
             continue;
-        }
-        if http.method() == Method::GET && prepared.is_mutation() {
-            let refusal = Refusal::new(ErrorCode::MethodNotAllowed, "mutations must be sent with POST");
-            return Err(refusal.with_header(header::ALLOW, "POST"));
         }
         let claimed = claim_key(
             &state.db,
@@ -113,7 +126,7 @@ async fn run(
                 .map_or(0, |d| persisted_document::storage_fee(d.len())),
         );
         let paid_before = meter.paid();
-        let response = execute(state, prepared, &who.caller, &address, charged.clone()).await;
+        let response = execute(state, prepared, &who.caller, &address, charged).await;
         meter.set_storage_fee(0);
         // An operation that was never paid for did not validate or was refused: it never ran.
         let executed = meter.paid() > paid_before;

@@ -85,40 +85,78 @@ impl Meter {
     pub fn paid(&self) -> usize {
         self.paid.load(Ordering::SeqCst)
     }
+
+    /// Counts an operation paid for elsewhere (a batch's grant).
+    pub fn note_paid(&self) {
+        self.paid.fetch_add(1, Ordering::SeqCst);
+    }
+
+    /// Takes `cost` out of what is left of the request's budget.
+    fn spend(&self, cost: usize) -> Result<(), AppError> {
+        let mut left = self
+            .left
+            .lock()
+            .map_err(|_| AppError::internal("the cost meter's lock is poisoned"))?;
+        if cost > *left {
+            return Err(AppError::CostLimitExceeded {
+                cost,
+                budget: self.budget,
+            });
+        }
+        *left -= cost;
+        Ok(())
+    }
+
+    /// A batch's operations, priced (cost, storage fee; `None` for one that did not validate):
+    /// the budget is granted in order, and the rate limits are charged once for what was
+    /// granted. The verdict of each, `None` where there was no price.
+    pub async fn charge_batch(&self, prices: &[Option<(usize, u64)>]) -> Vec<Option<Result<(), AppError>>> {
+        let mut verdicts: Vec<Option<Result<(), AppError>>> = Vec::with_capacity(prices.len());
+        let mut points = 0u64;
+        for price in prices {
+            verdicts.push(price.map(|(cost, fee)| {
+                self.spend(cost)?;
+                points += cost as u64 + fee;
+                Ok(())
+            }));
+        }
+        if points > 0 {
+            if let Err(err) = self.pay(points).await {
+                for verdict in verdicts.iter_mut().flatten() {
+                    if verdict.is_ok() {
+                        *verdict = Err(err.clone());
+                    }
+                }
+            }
+        }
+        verdicts
+    }
+
+    /// Charges `points` to the caller's rate-limit buckets.
+    async fn pay(&self, points: u64) -> Result<(), AppError> {
+        let Some(limits) = self.rate_limits else { return Ok(()) };
+        let (key, per_minute) = match self.caller.principal() {
+            None => (format!("anonymous:{}", self.address), limits.anonymous),
+            Some(p) => match p.actor {
+                Actor::ApiKey(_) => (format!("principal:{}", p.subject), limits.api_key),
+                _ => (format!("principal:{}", p.subject), limits.user),
+            },
+        };
+        rate_limit::charge(&self.db, &self.clock, &key, per_minute, points).await?;
+        if self.caller.principal().is_some() {
+            let key = format!("address:{}", self.address);
+            rate_limit::charge(&self.db, &self.clock, &key, limits.per_address, points).await?;
+        }
+        Ok(())
+    }
 }
 
 #[async_graphql::async_trait::async_trait]
 impl CostMeter for Meter {
     async fn charge(&self, cost: usize) -> Result<(), AppError> {
         let fee = self.storage_fee.swap(0, Ordering::SeqCst);
-        {
-            let mut left = self
-                .left
-                .lock()
-                .map_err(|_| AppError::internal("the cost meter's lock is poisoned"))?;
-            if cost > *left {
-                return Err(AppError::CostLimitExceeded {
-                    cost,
-                    budget: self.budget,
-                });
-            }
-            *left -= cost;
-        }
-        if let Some(limits) = self.rate_limits {
-            let (key, per_minute) = match self.caller.principal() {
-                None => (format!("anonymous:{}", self.address), limits.anonymous),
-                Some(p) => match p.actor {
-                    Actor::ApiKey(_) => (format!("principal:{}", p.subject), limits.api_key),
-                    _ => (format!("principal:{}", p.subject), limits.user),
-                },
-            };
-            let cost = cost as u64 + fee;
-            rate_limit::charge(&self.db, &self.clock, &key, per_minute, cost).await?;
-            if self.caller.principal().is_some() {
-                let key = format!("address:{}", self.address);
-                rate_limit::charge(&self.db, &self.clock, &key, limits.per_address, cost).await?;
-            }
-        }
+        self.spend(cost)?;
+        self.pay(cost as u64 + fee).await?;
         self.paid.fetch_add(1, Ordering::SeqCst);
         Ok(())
     }

@@ -1,6 +1,7 @@
 //! GraphQL over HTTP: the one endpoint, its steps, and the limits around it.
 
 mod authenticate;
+mod charge;
 mod claim;
 pub mod client_address;
 mod execute;

@@ -139,25 +139,39 @@ fn a_window_fits_one_more_does_not_and_the_bucket_refills_at_its_rate() {
     assert_eq!(app.query(CHEAP, json!({})).status, 429);
 }
 
-/// A batch is charged once, for the sum of its operations: ten cheap operations in one request
-/// cost what ten requests cost, to the nanosecond.
+/// A batch is charged once, for the sum of its operations, before any runs: ten cheap
+/// operations in one request need room for ten; with room for nine none runs.
 #[test]
-fn a_batch_costs_its_operations_together() {
+fn a_batch_is_charged_once_for_all_its_operations() {
     let defaults = RateLimits::default();
     let app = stopped_clock(defaults);
     let cost = app.query(CHEAP, json!({})).body["extensions"]["cost"].as_u64().unwrap();
     let step = cost * WINDOW_NS / defaults.anonymous;
-    // Room for nine operations, not ten.
-    let full = NOW_NS as u64 + WINDOW_NS - 9 * step;
-    app.sql(&format!("UPDATE rate_limit_bucket SET theoretical_arrival_ns = {full}"));
     let ten = Value::Array(vec![json!({ "query": CHEAP }); 10]);
-    let reply = send(&app, &[], ten);
-    let codes: Vec<Value> = (0..10)
-        .map(|i| reply.body[i]["errors"][0]["extensions"]["code"].clone())
-        .collect();
-    assert_eq!(reply.status, 429, "{}", reply.body);
-    assert!(codes[..9].iter().all(Value::is_null), "{codes:?}");
-    assert_eq!(codes[9], "RATE_LIMITED");
+    let codes = |reply: &Reply| -> Vec<Value> {
+        (0..10)
+            .map(|i| reply.body[i]["errors"][0]["extensions"]["code"].clone())
+            .collect()
+    };
+    let room_for = |n: u64| {
+        let full = NOW_NS as u64 + WINDOW_NS - n * step;
+        app.sql(&format!("UPDATE rate_limit_bucket SET theoretical_arrival_ns = {full}"));
+    };
+    room_for(9);
+    let refused = send(&app, &[], ten.clone());
+    assert_eq!(refused.status, 429, "{}", refused.body);
+    assert!(
+        codes(&refused).iter().all(|c| c == "RATE_LIMITED"),
+        "{:?}",
+        codes(&refused)
+    );
+    assert!(refused.body[0].get("data").is_none(), "nothing ran");
+    room_for(10);
+    let ran = send(&app, &[], ten);
+    assert_eq!(ran.status, 200, "{}", ran.body);
+    assert!(codes(&ran).iter().all(Value::is_null), "{:?}", codes(&ran));
+    // Each answer still says what its operation cost.
+    assert_eq!(ran.body[9]["extensions"]["cost"], cost);
 }
 
 /// `RATE_LIMIT` takes `on` or `off`; anything else stops the server before it starts.
