@@ -99,9 +99,10 @@ async fn run(
         if credential_checks > MAX_CREDENTIAL_CHECKS && prepared.price.credential_checks > 0 {
             let message = "at most one login, register, changePassword, refreshToken, acceptInvitation \
                            or exchangeApiKey per HTTP request, whatever the aliases, fragments or batch";
-            answers.push(async_graphql::Response::from_errors(vec![
-                ErrorCode::QueryTooLarge.server_error(message)
-            ]), false);
+            answers.push(
+                async_graphql::Response::from_errors(vec![ErrorCode::QueryTooLarge.server_error(message)]),
+                false,
+            );
             continue;
         }
         let claimed = claim_key(
