@@ -189,7 +189,8 @@ pub fn may_edit_partnership(p: &Principal, coordinators: &[cluster::Model]) -> A
     }
 }
 
-/// A story may be told or changed by the editors of any cluster it involves.
+/// A story may be told or changed by the editors of any cluster it involves (for a stored story:
+/// any cluster that confirmed it).
 pub fn may_edit_story(p: &Principal, involved: &[cluster::Model]) -> AppResult<()> {
     if p.is_admin() || involved.iter().any(|c| may_edit_cluster(p, c).is_ok()) {
         Ok(())

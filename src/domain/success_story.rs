@@ -90,6 +90,20 @@ async fn involved<C: ConnectionTrait>(db: &C, p: &StoryProfile) -> AppResult<Vec
     Ok(clusters)
 }
 
+/// The clusters that agreed to a story: only their editors may change or delete it, so naming a
+/// cluster gives its editors no hold on the story until they confirm.
+async fn confirmed<C: ConnectionTrait>(db: &C, id: Uuid) -> AppResult<Vec<cluster::Model>> {
+    Ok(success_story_cluster::Entity::find()
+        .filter(success_story_cluster::Column::SuccessStoryId.eq(id))
+        .filter(success_story_cluster::Column::Confirmed.eq(true))
+        .find_also_related(cluster::Entity)
+        .all(db)
+        .await?
+        .into_iter()
+        .filter_map(|(_, c)| c)
+        .collect())
+}
+
 fn changed(old: &StoryProfile, new: &StoryProfile) -> Vec<&'static str> {
     changed_fields!(old, new;
         title => "title", summary => "summary", body => "body", outcome => "outcome", began_in => "beganIn",
@@ -263,7 +277,7 @@ pub async fn update<C: TransactionTrait>(
 ) -> AppResult<success_story::Model> {
     let txn = db.begin().await?;
     let (current, old) = load(&txn, id).await?;
-    policy::may_edit_story(actor, &involved(&txn, &old).await?)?;
+    policy::may_edit_story(actor, &confirmed(&txn, id).await?)?;
     if current.version != expected_version {
         return Err(stale(current.version, expected_version));
     }
@@ -289,7 +303,7 @@ pub async fn delete<C: TransactionTrait>(db: &C, actor: &Principal, id: Uuid) ->
     let txn = db.begin().await?;
     let (_, old) = load(&txn, id).await?;
     let involved = involved(&txn, &old).await?;
-    policy::may_edit_story(actor, &involved)?;
+    policy::may_edit_story(actor, &confirmed(&txn, id).await?)?;
     success_story::Entity::delete_by_id(id).exec(&txn).await?;
     audit::record(
         &txn,

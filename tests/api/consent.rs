@@ -284,6 +284,13 @@ fn a_story_shows_on_a_cluster_that_did_not_tell_it_only_once_confirmed() {
         json!({ "input": { "successStoryId": story, "clusterId": x, "confirm": true } }),
     );
     assert_eq!(forged.code(), "FORBIDDEN");
+    // Named but not yet agreed, X's editors have no hold on the story either.
+    let hijack = app.post(
+        Some(&named),
+        "mutation($id: ID!) { updateSuccessStory(input: {id: $id, version: 1, title: \"Ours alone\"}) { successStory { id } } }",
+        json!({ "id": story }),
+    );
+    assert_eq!(hijack.code(), "FORBIDDEN", "{}", hijack.body);
 
     app.post(
         Some(&named),
