@@ -12,6 +12,7 @@ mod m20261125_000006_search_terms;
 mod m20261130_000007_discovery_speed;
 mod m20261130_000008_directory_revision;
 mod m20261130_000009_search_row_facets;
+mod m20261202_000013_naming;
 
 pub struct Migrator;
 
@@ -28,6 +29,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000007_discovery_speed::Migration),
             Box::new(m20261130_000008_directory_revision::Migration),
             Box::new(m20261130_000009_search_row_facets::Migration),
+            Box::new(m20261202_000013_naming::Migration),
         ]
     }
 }

@@ -81,8 +81,8 @@ pub struct ClusterFilter {
     pub founded_year: Option<IntRange>,
     /// Clusters in an ACTIVE partnership of one of these kinds.
     pub has_active_partnership_of_kind: Option<Vec<PartnershipKind>>,
-    /// Clusters that seek partners in one of these countries.
-    pub seeking_partners_in: Option<Vec<String>>,
+    /// Clusters with one of these among their target countries (where they seek partners).
+    pub target_countries: Option<Vec<String>>,
     /// Profiles that are not published are listed only for those allowed to see them.
     pub statuses: Option<Vec<ClusterStatus>>,
 }
@@ -101,7 +101,7 @@ impl ClusterFilter {
             member_count: self.member_count.into(),
             founded_year: self.founded_year.into(),
             active_partnership_kinds: to_entity(self.has_active_partnership_of_kind),
-            seeking_partners_in: self.seeking_partners_in.unwrap_or_default(),
+            target_countries: self.target_countries.unwrap_or_default(),
         };
         filter.validate()?;
         Ok(filter)

@@ -5,7 +5,7 @@ use std::{collections::HashMap, future::Future, hash::Hash};
 
 use async_graphql::dataloader::Loader;
 use entity::{
-    cluster, cluster_ecosystem, cluster_emerging_industry, cluster_partner_country, cluster_technology, member,
+    cluster, cluster_ecosystem, cluster_emerging_industry, cluster_target_country, cluster_technology, member,
     partner_organisation, partner_organisation_country, partner_search_country, partner_search_ecosystem, partnership,
     partnership_ecosystem, partnership_member, partnership_target_market, success_story, success_story_cluster,
     taxonomy::{Ecosystem, EmergingIndustry},
@@ -217,7 +217,7 @@ lists! {
     EcosystemsOf: Ecosystem = |l, owners| cluster_list::<cluster_ecosystem::Entity>(&l.db, owners);
     EmergingIndustriesOf: EmergingIndustry = |l, owners| cluster_list::<cluster_emerging_industry::Entity>(&l.db, owners);
     TechnologiesOf: String = |l, owners| cluster_list::<cluster_technology::Entity>(&l.db, owners);
-    PartnerCountriesOf: String = |l, owners| cluster_list::<cluster_partner_country::Entity>(&l.db, owners);
+    TargetCountriesOf: String = |l, owners| cluster_list::<cluster_target_country::Entity>(&l.db, owners);
     SearchEcosystemsOf: Ecosystem =
         |l, owners| values!(l, owners, partner_search_ecosystem: PartnerSearchId, Ecosystem);
     SearchCountriesOf: String = |l, owners| values!(l, owners, partner_search_country: PartnerSearchId, Country);

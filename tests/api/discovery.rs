@@ -39,7 +39,7 @@ impl Directory {
         a["foundedYear"] = json!(2001);
         a["label"] = json!("GOLD");
         a["labelExpiresOn"] = json!("2027-12-31");
-        a["seeksPartnersIn"] = json!(["DE", "FR"]);
+        a["targetCountries"] = json!(["DE", "FR"]);
         let mut b = cluster(
             "Bavaria Avionics Network",
             "DE",
@@ -51,7 +51,7 @@ impl Directory {
         b["foundedYear"] = json!(2010);
         b["label"] = json!("SILVER");
         b["labelExpiresOn"] = json!("2028-06-30");
-        b["seeksPartnersIn"] = json!(["TW"]);
+        b["targetCountries"] = json!(["TW"]);
         let mut c = cluster(
             "Circuit Board Alliance",
             "TW",
@@ -343,7 +343,7 @@ fn filters_combine_as_counted_by_hand() {
         (json!({ "regions": ["Bavaria"] }), "B"),
         (json!({ "hasActivePartnershipOfKind": ["ESCP_4I"] }), "BE"),
         (json!({ "hasActivePartnershipOfKind": ["MOU"] }), ""),
-        (json!({ "seekingPartnersIn": ["TW"] }), "B"),
+        (json!({ "targetCountries": ["TW"] }), "B"),
         (json!({ "kinds": ["INDUSTRY_ASSOCIATION"] }), "AC"),
         (json!({ "ecosystems": ["ELECTRONICS"], "labels": ["GOLD"] }), "E"),
         (json!({ "query": "sensors", "countries": ["NL", "DE"] }), "BE"),

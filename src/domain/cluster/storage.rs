@@ -4,7 +4,7 @@
 
 use chrono::Utc;
 use entity::{
-    cluster, cluster_ecosystem, cluster_emerging_industry, cluster_partner_country, cluster_technology,
+    cluster, cluster_ecosystem, cluster_emerging_industry, cluster_target_country, cluster_technology,
     partner_organisation, taxonomy::ClusterStatus,
 };
 use sea_orm::{
@@ -88,7 +88,7 @@ async fn replace_lists<C: ConnectionTrait>(db: &C, id: Uuid, p: &ClusterProfile)
     lists::replace::<cluster_ecosystem::Entity, C>(db, id, p.ecosystems.iter().copied()).await?;
     lists::replace::<cluster_emerging_industry::Entity, C>(db, id, p.emerging_industries.iter().copied()).await?;
     lists::replace::<cluster_technology::Entity, C>(db, id, p.technologies.iter().cloned()).await?;
-    lists::replace::<cluster_partner_country::Entity, C>(db, id, p.partner_countries.iter().cloned()).await?;
+    lists::replace::<cluster_target_country::Entity, C>(db, id, p.target_countries.iter().cloned()).await?;
     search::reindex(db, id).await
 }
 
