@@ -8,7 +8,7 @@ use entity::{
     partnership, partnership_member, success_story, success_story_cluster,
     taxonomy::{
         ClusterKind, ClusterLabel, ClusterStatus, Ecosystem, EmergingIndustry, InvitationState, MemberKind,
-        PartnershipKind, PartnershipRole, PartnershipStatus, StoryOutcome,
+        PartnershipKind, PartnershipRole, PartnershipStatus, SuccessStoryOutcome,
     },
 };
 use rand::{seq::SliceRandom, Rng, SeedableRng};
@@ -384,9 +384,13 @@ pub async fn generate(db: &DatabaseConnection, count: usize, seed: u64) -> AppRe
             title: Set(format!("Cooperation story {s}")),
             summary: Set("Two clusters met at a matchmaking event and started a joint project.".into()),
             body: Set(None),
-            outcome: Set(*[StoryOutcome::Mou, StoryOutcome::JointRAndD, StoryOutcome::Trade]
-                .choose(&mut rng)
-                .unwrap_or(&StoryOutcome::Mou)),
+            outcome: Set(*[
+                SuccessStoryOutcome::Mou,
+                SuccessStoryOutcome::JointRAndD,
+                SuccessStoryOutcome::Trade,
+            ]
+            .choose(&mut rng)
+            .unwrap_or(&SuccessStoryOutcome::Mou)),
             began_in: Set(Some(rng.gen_range(2016..2026))),
             partnership_id: Set(None),
             version: Set(1),

@@ -147,7 +147,7 @@ text_enum!(
 
 text_enum!(
     /// What a cooperation led to.
-    StoryOutcome {
+    SuccessStoryOutcome {
         LetterOfInterest = "LETTER_OF_INTEREST",
         Mou = "MOU",
         JointRAndD = "JOINT_R_AND_D",

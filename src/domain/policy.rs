@@ -159,7 +159,7 @@ pub fn may_edit_partnership(p: &Principal, coordinators: &[cluster::Model]) -> A
 }
 
 /// A story may be told or changed by the editors of any cluster it involves.
-pub fn may_edit_story(p: &Principal, involved: &[cluster::Model]) -> AppResult<()> {
+pub fn may_edit_success_story(p: &Principal, involved: &[cluster::Model]) -> AppResult<()> {
     if p.is_admin() || involved.iter().any(|c| may_edit_cluster(p, c).is_ok()) {
         Ok(())
     } else {

@@ -1,7 +1,7 @@
 //! Cooperation success stories and the clusters they involve.
 
 use chrono::{Datelike, Utc};
-use entity::{cluster, partnership, success_story, success_story_cluster, taxonomy::StoryOutcome};
+use entity::{cluster, partnership, success_story, success_story_cluster, taxonomy::SuccessStoryOutcome};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, TransactionSession,
     TransactionTrait,
@@ -23,17 +23,17 @@ use crate::{
 const SUMMARY_MAX: usize = 2_000;
 
 #[derive(Debug, Clone)]
-pub struct StoryProfile {
+pub struct SuccessStoryProfile {
     pub title: String,
     pub summary: String,
     pub body: Option<String>,
-    pub outcome: StoryOutcome,
+    pub outcome: SuccessStoryOutcome,
     pub began_in: Option<i32>,
     pub partnership_id: Option<Uuid>,
     pub cluster_ids: Vec<Uuid>,
 }
 
-impl StoryProfile {
+impl SuccessStoryProfile {
     pub fn validate(&mut self) -> AppResult<()> {
         let mut check = Checker::new();
         check.name("title", &mut self.title, NAME_MAX);
@@ -74,7 +74,7 @@ pub async fn find<C: ConnectionTrait>(db: &C, id: Uuid) -> AppResult<Option<succ
 }
 
 /// The clusters a story involves (all must exist) and a check of its partnership.
-async fn involved<C: ConnectionTrait>(db: &C, p: &StoryProfile) -> AppResult<Vec<cluster::Model>> {
+async fn involved<C: ConnectionTrait>(db: &C, p: &SuccessStoryProfile) -> AppResult<Vec<cluster::Model>> {
     let mut clusters = Vec::with_capacity(p.cluster_ids.len());
     for &id in &p.cluster_ids {
         clusters.push(super::cluster::existing(db, "clusterIds", id).await?);
@@ -87,14 +87,14 @@ async fn involved<C: ConnectionTrait>(db: &C, p: &StoryProfile) -> AppResult<Vec
     Ok(clusters)
 }
 
-fn changed(old: &StoryProfile, new: &StoryProfile) -> Vec<&'static str> {
+fn changed(old: &SuccessStoryProfile, new: &SuccessStoryProfile) -> Vec<&'static str> {
     changed_fields!(old, new;
         title => "title", summary => "summary", body => "body", outcome => "outcome", began_in => "beganIn",
         partnership_id => "partnershipId", cluster_ids => "clusterIds",
     )
 }
 
-fn profile_columns(p: &StoryProfile) -> success_story::ActiveModel {
+fn profile_columns(p: &SuccessStoryProfile) -> success_story::ActiveModel {
     success_story::ActiveModel {
         title: Set(p.title.clone()),
         summary: Set(p.summary.clone()),
@@ -125,12 +125,12 @@ async fn replace_clusters<C: ConnectionTrait>(db: &C, id: Uuid, cluster_ids: &[U
 pub async fn create<C: TransactionTrait>(
     db: &C,
     actor: &Principal,
-    mut profile: StoryProfile,
+    mut profile: SuccessStoryProfile,
 ) -> AppResult<success_story::Model> {
     profile.validate()?;
     let txn = db.begin().await?;
     let involved = involved(&txn, &profile).await?;
-    policy::may_edit_story(actor, &involved)?;
+    policy::may_edit_success_story(actor, &involved)?;
     let now = Utc::now();
     let id = Uuid::now_v7();
     let mut row = profile_columns(&profile);
@@ -151,7 +151,7 @@ pub async fn create<C: TransactionTrait>(
     Ok(model)
 }
 
-async fn load<C: ConnectionTrait>(db: &C, id: Uuid) -> AppResult<(success_story::Model, StoryProfile)> {
+async fn load<C: ConnectionTrait>(db: &C, id: Uuid) -> AppResult<(success_story::Model, SuccessStoryProfile)> {
     let current = success_story::Entity::find_by_id(id)
         .one(db)
         .await?
@@ -163,7 +163,7 @@ async fn load<C: ConnectionTrait>(db: &C, id: Uuid) -> AppResult<(success_story:
         .into_iter()
         .map(|r| r.cluster_id)
         .collect();
-    let profile = StoryProfile {
+    let profile = SuccessStoryProfile {
         title: current.title.clone(),
         summary: current.summary.clone(),
         body: current.body.clone(),
@@ -181,11 +181,11 @@ pub async fn update<C: TransactionTrait>(
     actor: &Principal,
     id: Uuid,
     expected_version: i32,
-    change: impl FnOnce(&mut StoryProfile),
+    change: impl FnOnce(&mut SuccessStoryProfile),
 ) -> AppResult<success_story::Model> {
     let txn = db.begin().await?;
     let (current, old) = load(&txn, id).await?;
-    policy::may_edit_story(actor, &involved(&txn, &old).await?)?;
+    policy::may_edit_success_story(actor, &involved(&txn, &old).await?)?;
     if current.version != expected_version {
         return Err(stale(current.version, expected_version));
     }
@@ -193,7 +193,7 @@ pub async fn update<C: TransactionTrait>(
     change(&mut profile);
     profile.validate()?;
     let now_involved = involved(&txn, &profile).await?;
-    policy::may_edit_story(actor, &now_involved)?;
+    policy::may_edit_success_story(actor, &now_involved)?;
     let model =
         version::save::<success_story::Entity, _>(&txn, id, expected_version, profile_columns(&profile)).await?;
     replace_clusters(&txn, id, &profile.cluster_ids).await?;
@@ -211,7 +211,7 @@ pub async fn delete<C: TransactionTrait>(db: &C, actor: &Principal, id: Uuid) ->
     let txn = db.begin().await?;
     let (_, old) = load(&txn, id).await?;
     let involved = involved(&txn, &old).await?;
-    policy::may_edit_story(actor, &involved)?;
+    policy::may_edit_success_story(actor, &involved)?;
     success_story::Entity::delete_by_id(id).exec(&txn).await?;
     audit::record(
         &txn,

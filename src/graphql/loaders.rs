@@ -54,7 +54,7 @@ keys!(
     ClusterById,
     MemberById,
     PartnershipById,
-    StoryById,
+    SuccessStoryById,
     PartnerOrganisationById,
 );
 
@@ -116,13 +116,19 @@ impl Loader<PartnershipById> for Loaders {
     }
 }
 
-impl Loader<StoryById> for Loaders {
+impl Loader<SuccessStoryById> for Loaders {
     type Value = success_story::Model;
     type Error = AppError;
 
-    async fn load(&self, keys: &[StoryById]) -> Result<HashMap<StoryById, Self::Value>, Self::Error> {
-        rows_by_id::<success_story::Entity, _>(&self.db, success_story::Column::Id, keys, |k| k.0, |m| StoryById(m.id))
-            .await
+    async fn load(&self, keys: &[SuccessStoryById]) -> Result<HashMap<SuccessStoryById, Self::Value>, Self::Error> {
+        rows_by_id::<success_story::Entity, _>(
+            &self.db,
+            success_story::Column::Id,
+            keys,
+            |k| k.0,
+            |m| SuccessStoryById(m.id),
+        )
+        .await
     }
 }
 
@@ -229,11 +235,11 @@ lists! {
         |l, owners| values!(l, owners, partnership_ecosystem: PartnershipId, Ecosystem);
     TargetMarketsOf: String = |l, owners| values!(l, owners, partnership_target_market: PartnershipId, Country);
     /// The success stories a cluster is part of, newest first.
-    StoriesOf: success_story::Model = |l, owners| stories_of(&l.db, owners);
+    SuccessStoriesOf: success_story::Model = |l, owners| success_stories_of(&l.db, owners);
     /// The visible clusters a story involves, by name.
-    StoryClustersOf: cluster::Model = |l, owners| story_clusters_of(l, owners);
+    SuccessStoryClustersOf: cluster::Model = |l, owners| success_story_clusters_of(l, owners);
     /// The countries a partner organisation represents.
-    CountriesOf: String =
+    PartnerOrganisationCountriesOf: String =
         |l, owners| values!(l, owners, partner_organisation_country: PartnerOrganisationId, Country);
 }
 
@@ -304,7 +310,10 @@ async fn memberships_of(
         .collect())
 }
 
-async fn stories_of(db: &DatabaseConnection, clusters: Vec<Uuid>) -> AppResult<Vec<(Uuid, success_story::Model)>> {
+async fn success_stories_of(
+    db: &DatabaseConnection,
+    clusters: Vec<Uuid>,
+) -> AppResult<Vec<(Uuid, success_story::Model)>> {
     let rows = success_story_cluster::Entity::find()
         .filter(success_story_cluster::Column::ClusterId.is_in(clusters))
         .find_also_related(success_story::Entity)
@@ -318,7 +327,7 @@ async fn stories_of(db: &DatabaseConnection, clusters: Vec<Uuid>) -> AppResult<V
         .collect())
 }
 
-async fn story_clusters_of(loaders: &Loaders, stories: Vec<Uuid>) -> AppResult<Vec<(Uuid, cluster::Model)>> {
+async fn success_story_clusters_of(loaders: &Loaders, stories: Vec<Uuid>) -> AppResult<Vec<(Uuid, cluster::Model)>> {
     let rows = success_story_cluster::Entity::find()
         .filter(success_story_cluster::Column::SuccessStoryId.is_in(stories))
         .find_also_related(cluster::Entity)

@@ -253,7 +253,7 @@ impl Cluster {
         >,
     ) -> AppResult<SuccessStoryConnection> {
         let request = PageRequest::new(first, after, last, before);
-        nested_connection(ctx, l::StoriesOf(self.0.id), request, SuccessStory).await
+        nested_connection(ctx, l::SuccessStoriesOf(self.0.id), request, SuccessStory).await
     }
 }
 
