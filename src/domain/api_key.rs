@@ -10,7 +10,7 @@ use sea_orm::{
 use uuid::Uuid;
 
 use super::{
-    audit::{self, Entry},
+    audit::{self, AuditAction, AuditEntityType, Entry},
     policy,
     validation::{Checker, NAME_MAX},
 };
@@ -123,9 +123,9 @@ pub async fn create<C: TransactionTrait>(
     .exec(&txn)
     .await?;
     let entry = Entry {
-        entity_type: "ApiKey",
+        entity_type: AuditEntityType::ApiKey,
         entity_id: model.id,
-        action: "CREATE",
+        action: AuditAction::Create,
         changed_fields: vec!["name", "countries", "expiresAt"],
         country: countries.first().cloned(),
     };
@@ -153,9 +153,9 @@ pub async fn revoke<C: TransactionTrait>(db: &C, actor: &Principal, id: Uuid) ->
             .await?;
         let country = countries_of(&txn, id).await?.into_iter().next();
         let entry = Entry {
-            entity_type: "ApiKey",
+            entity_type: AuditEntityType::ApiKey,
             entity_id: id,
-            action: "REVOKE",
+            action: AuditAction::Revoke,
             changed_fields: vec!["revokedAt"],
             country,
         };

@@ -9,7 +9,7 @@ use sea_orm::{
 use uuid::Uuid;
 
 use super::{
-    audit::{self, changed_fields, Entry},
+    audit::{self, changed_fields, AuditAction, AuditEntityType, Entry},
     pagination::{keyset_page, Keyset, Page, SortKey, Window},
     policy,
     validation::{Checker, NAME_MAX, TEXT_MAX},
@@ -144,7 +144,13 @@ pub async fn create<C: TransactionTrait>(
     audit::record(
         &txn,
         actor,
-        Entry::about("SuccessStory", id, "CREATE", fields, &involved),
+        Entry::about(
+            AuditEntityType::SuccessStory,
+            id,
+            AuditAction::Create,
+            fields,
+            &involved,
+        ),
     )
     .await?;
     txn.commit().await?;
@@ -200,7 +206,13 @@ pub async fn update<C: TransactionTrait>(
     audit::record(
         &txn,
         actor,
-        Entry::about("SuccessStory", id, "UPDATE", changed(&old, &profile), &now_involved),
+        Entry::about(
+            AuditEntityType::SuccessStory,
+            id,
+            AuditAction::Update,
+            changed(&old, &profile),
+            &now_involved,
+        ),
     )
     .await?;
     txn.commit().await?;
@@ -216,7 +228,13 @@ pub async fn delete<C: TransactionTrait>(db: &C, actor: &Principal, id: Uuid) ->
     audit::record(
         &txn,
         actor,
-        Entry::about("SuccessStory", id, "DELETE", vec![], &involved),
+        Entry::about(
+            AuditEntityType::SuccessStory,
+            id,
+            AuditAction::Delete,
+            vec![],
+            &involved,
+        ),
     )
     .await?;
     txn.commit().await?;

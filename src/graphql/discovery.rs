@@ -168,12 +168,33 @@ fn values(counts: Vec<domain::FacetCount>) -> Vec<FacetValue> {
         .collect()
 }
 
+/// What a part of a recommendation's score is for.
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+#[graphql(remote = "crate::domain::recommendation::RecommendationReasonKind")]
+pub enum RecommendationReasonKind {
+    /// Ecosystems both clusters work in: 3 points each.
+    SharedEcosystems,
+    /// Ecosystems whose value chains meet (e.g. AEROSPACE_DEFENCE and ELECTRONICS): 1 point per pair.
+    ComplementaryEcosystems,
+    /// Technology keywords both clusters name: 2 points each, at most 5 counted.
+    SharedTechnologies,
+    /// The candidate is in one of your target countries: 3 points.
+    TargetCountry,
+    /// Your country is one of the candidate's target countries: 2 points.
+    TargetsYourCountry,
+    /// A partner abroad: 2 points.
+    International,
+    /// The candidate's cluster management label: 1.5 for GOLD, 1 for SILVER, 0.5 for BRONZE.
+    Label,
+    /// The candidate's profile has a website and a description: 0.5 points.
+    CompleteProfile,
+}
+
 /// One part of a recommendation's score.
 #[derive(SimpleObject, Clone)]
 pub struct RecommendationReason {
-    /// SHARED_ECOSYSTEMS, COMPLEMENTARY_ECOSYSTEMS, SHARED_TECHNOLOGIES, TARGET_MARKET,
-    /// SEEKS_YOUR_COUNTRY, INTERNATIONAL, LABEL or COMPLETE_PROFILE.
-    pub kind: String,
+    /// What the part is for.
+    pub kind: RecommendationReasonKind,
     /// What this reason adds to the score.
     pub points: f64,
     /// The particulars, e.g. the shared ecosystems, or "you seek partners in TW".

@@ -17,7 +17,7 @@ use super::{lists, ClusterProfile};
 use crate::{
     auth::{Principal, Role},
     domain::{
-        audit::{self, Entry},
+        audit::{self, AuditAction, AuditEntityType, Entry},
         policy::{self, Visibility},
         search, version,
     },
@@ -170,9 +170,9 @@ async fn insert<C: ConnectionTrait>(db: &C, actor: &Principal, profile: &Cluster
     let model = cluster::Entity::insert(row).exec_with_returning(db).await?;
     replace_lists(db, id, profile).await?;
     let entry = Entry::about(
-        "Cluster",
+        AuditEntityType::Cluster,
         id,
-        "CREATE",
+        AuditAction::Create,
         profile.filled_fields(),
         std::slice::from_ref(&model),
     );
@@ -274,9 +274,9 @@ pub async fn update<C: TransactionTrait>(
         version::save::<cluster::Entity, _>(&txn, id, expected_version, profile_columns(&profile, slug)).await?;
     replace_lists(&txn, id, &profile).await?;
     let entry = Entry::about(
-        "Cluster",
+        AuditEntityType::Cluster,
         id,
-        "UPDATE",
+        AuditAction::Update,
         old.changed_fields(&profile),
         std::slice::from_ref(&model),
     );
@@ -304,7 +304,13 @@ pub async fn delete<C: TransactionTrait>(db: &C, actor: &Principal, id: Uuid) ->
     // Before the row goes: the full-text index finds its row through a key the delete cascades to.
     search::forget_fts(&txn, id).await?;
     cluster::Entity::delete_by_id(id).exec(&txn).await?;
-    let entry = Entry::about("Cluster", id, "DELETE", vec![], std::slice::from_ref(&current));
+    let entry = Entry::about(
+        AuditEntityType::Cluster,
+        id,
+        AuditAction::Delete,
+        vec![],
+        std::slice::from_ref(&current),
+    );
     audit::record(&txn, actor, entry).await?;
     txn.commit().await?;
     Ok(id)

@@ -25,10 +25,25 @@ use super::{
 };
 use crate::error::{AppError, AppResult};
 
+/// What a part of a recommendation's score is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RecommendationReasonKind {
+    SharedEcosystems,
+    ComplementaryEcosystems,
+    SharedTechnologies,
+    /// The candidate is in one of the source's target countries.
+    TargetCountry,
+    /// The source is in one of the candidate's target countries.
+    TargetsYourCountry,
+    International,
+    Label,
+    CompleteProfile,
+}
+
 /// One part of a recommendation's score, so people see why a partner is suggested.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Reason {
-    pub kind: &'static str,
+    pub kind: RecommendationReasonKind,
     pub points: f64,
     pub detail: String,
 }
@@ -261,7 +276,7 @@ fn explain(source: &cluster::Model, mine: &Traits, candidate: cluster::Model, t:
     if !shared.is_empty() {
         let names: Vec<String> = shared.iter().map(|e| e.to_value()).collect();
         reasons.push(Reason {
-            kind: "SHARED_ECOSYSTEMS",
+            kind: RecommendationReasonKind::SharedEcosystems,
             points: 3.0 * shared.len() as f64,
             detail: names.join(", "),
         });
@@ -277,7 +292,7 @@ fn explain(source: &cluster::Model, mine: &Traits, candidate: cluster::Model, t:
     pairs.sort();
     if !pairs.is_empty() {
         reasons.push(Reason {
-            kind: "COMPLEMENTARY_ECOSYSTEMS",
+            kind: RecommendationReasonKind::ComplementaryEcosystems,
             points: pairs.len() as f64,
             detail: pairs.join(", "),
         });
@@ -288,28 +303,28 @@ fn explain(source: &cluster::Model, mine: &Traits, candidate: cluster::Model, t:
         let counted = techs.len().min(MAX_SHARED_TECHNOLOGIES);
         let names: Vec<&str> = techs.iter().map(|s| s.as_str()).collect();
         reasons.push(Reason {
-            kind: "SHARED_TECHNOLOGIES",
+            kind: RecommendationReasonKind::SharedTechnologies,
             points: 2.0 * counted as f64,
             detail: names.join(", "),
         });
     }
     if mine.target_countries.contains(&candidate.country) {
         reasons.push(Reason {
-            kind: "TARGET_MARKET",
+            kind: RecommendationReasonKind::TargetCountry,
             points: 3.0,
             detail: format!("you seek partners in {}", candidate.country),
         });
     }
     if t.target_countries.contains(&source.country) {
         reasons.push(Reason {
-            kind: "SEEKS_YOUR_COUNTRY",
+            kind: RecommendationReasonKind::TargetsYourCountry,
             points: 2.0,
             detail: format!("they seek partners in {}", source.country),
         });
     }
     if candidate.country != source.country {
         reasons.push(Reason {
-            kind: "INTERNATIONAL",
+            kind: RecommendationReasonKind::International,
             points: 2.0,
             detail: format!("{} – {}", source.country, candidate.country),
         });
@@ -317,14 +332,14 @@ fn explain(source: &cluster::Model, mine: &Traits, candidate: cluster::Model, t:
     let label = label_points(candidate.label);
     if label > 0.0 {
         reasons.push(Reason {
-            kind: "LABEL",
+            kind: RecommendationReasonKind::Label,
             points: label,
             detail: candidate.label.to_value(),
         });
     }
     if candidate.website.is_some() && candidate.description.is_some() {
         reasons.push(Reason {
-            kind: "COMPLETE_PROFILE",
+            kind: RecommendationReasonKind::CompleteProfile,
             points: 0.5,
             detail: "website and description".into(),
         });
