@@ -16,7 +16,7 @@ use sea_orm::{
 use uuid::Uuid;
 
 use crate::{
-    auth::{Caller, Principal, Role},
+    auth::{Actor, Caller, Principal, Role},
     error::{AppError, AppResult},
 };
 
@@ -189,6 +189,32 @@ pub fn may_manage_api_keys(p: &Principal, partner_organisation: Uuid) -> AppResu
     } else {
         Err(forbidden("manage the API keys of this partner organisation"))
     }
+}
+
+/// Trade an API key for an access token: not an allow-list key, since the token would carry the
+/// key's rights without its allow-list.
+pub fn may_exchange_api_key(trusted_documents_only: bool) -> AppResult<()> {
+    if trusted_documents_only {
+        Err(AppError::Forbidden(
+            "an allow-list key cannot be exchanged; send it as the bearer".into(),
+        ))
+    } else {
+        Ok(())
+    }
+}
+
+/// Look an account up by e-mail address: administrators and partners, who grant roles.
+pub fn may_look_up_accounts(p: &Principal) -> AppResult<()> {
+    if p.is_admin() || p.role == Role::Partner {
+        Ok(())
+    } else {
+        Err(forbidden("look up accounts"))
+    }
+}
+
+/// An account's e-mail address is for the person themself and administrators.
+pub fn may_see_email(p: &Principal, user: Uuid) -> bool {
+    p.is_admin() || p.actor == Actor::User(user)
 }
 
 /// Which audit entries a caller may read: all for admins, their countries' for partners.

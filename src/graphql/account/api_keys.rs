@@ -7,7 +7,7 @@ use entity::api_key;
 
 use crate::{
     domain::{api_key as keys, policy},
-    error::{AppError, AppResult},
+    error::AppResult,
     graphql::{
         context::{caller, db, loaders, tokens},
         loaders as l, node,
@@ -200,12 +200,7 @@ impl ApiKeyMutation {
         input: ExchangeApiKeyInput,
     ) -> AppResult<ExchangeApiKeyPayload> {
         let holder = keys::authenticate(db(ctx), &input.key).await?;
-        if holder.trusted_documents_only {
-            // An access token would carry the key's rights without its allow-list.
-            return Err(AppError::Forbidden(
-                "an allow-list key cannot be exchanged; send it as the bearer".into(),
-            ));
-        }
+        policy::may_exchange_api_key(holder.trusted_documents_only)?;
         let principal = holder.principal;
         let tokens = tokens(ctx);
         Ok(ExchangeApiKeyPayload {
