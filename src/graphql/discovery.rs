@@ -1,7 +1,7 @@
 //! Discovery in GraphQL: the filtered, searchable cluster list, facet counts and explained
 //! partner recommendations.
 
-use std::{collections::HashMap, sync::Mutex};
+use std::collections::HashMap;
 
 use async_graphql::{Context, Enum, InputObject, Object, SimpleObject, ID};
 use uuid::Uuid;
@@ -25,22 +25,6 @@ use crate::{
     },
     error::AppResult,
 };
-
-/// Per request: the search extracts of the clusters a text search returned.
-#[derive(Default)]
-pub struct Highlights(Mutex<HashMap<Uuid, String>>);
-
-impl Highlights {
-    pub fn get(&self, id: Uuid) -> Option<String> {
-        self.0.lock().ok()?.get(&id).cloned()
-    }
-
-    fn extend(&self, found: HashMap<Uuid, String>) {
-        if let Ok(mut map) = self.0.lock() {
-            map.extend(found);
-        }
-    }
-}
 
 /// A range of whole numbers; either end may be left out.
 #[derive(InputObject, Default, Clone, Copy)]
@@ -299,20 +283,14 @@ impl DiscoveryQuery {
         let want_total = wants_total_count(ctx);
         let db = db(ctx);
         let list = domain::list(db, &visibility(ctx), &filter, field, ascending, &request, want_total).await?;
-        if let (Some(query), Some(highlights)) = (&filter.query, ctx.data_opt::<Highlights>()) {
-            if ctx.look_ahead().field("nodes").field("searchHighlight").exists()
-                || ctx
-                    .look_ahead()
-                    .field("edges")
-                    .field("node")
-                    .field("searchHighlight")
-                    .exists()
-            {
+        let highlights = match &filter.query {
+            Some(query) if ctx.look_ahead().field("edges").field("highlight").exists() => {
                 let ids: Vec<Uuid> = list.page.items.iter().map(|(_, m)| m.id).collect();
-                highlights.extend(domain::highlights(db, query, &ids).await?);
+                domain::highlights(db, query, &ids).await?
             }
-        }
-        Ok(ClusterConnection::new(list.page.map(Cluster), list.total))
+            _ => HashMap::new(),
+        };
+        Ok(ClusterConnection::new(list.page.map(Cluster), list.total).with_highlights(highlights))
     }
 
     /// Published clusters that would suit `clusterId` as partners, best first, each with the

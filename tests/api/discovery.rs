@@ -162,10 +162,15 @@ fn text_search_in_two_languages_with_typos_and_highlights() {
     let dir = Directory::new();
     let search = |q: &str| {
         let reply = dir.app.query(
-            "query($q: String) { clusters(filter: {query: $q}) { totalCount nodes { name searchHighlight } } }",
+            "query($q: String) { clusters(filter: {query: $q}) { totalCount edges { highlight node { name } } } }",
             json!({ "q": q }),
         );
-        reply.data()["clusters"]["nodes"].as_array().unwrap().clone()
+        // Each hit as its name and the highlight on its edge.
+        let edges = reply.data()["clusters"]["edges"].as_array().unwrap().clone();
+        edges
+            .iter()
+            .map(|e| json!({ "name": e["node"]["name"], "highlight": e["highlight"] }))
+            .collect::<Vec<_>>()
     };
     let names = |q: &str| -> Vec<String> {
         search(q)
@@ -233,13 +238,13 @@ fn text_search_in_two_languages_with_typos_and_highlights() {
     // The name match ranks first.
     assert_eq!(names("aerospace")[0], "Alpha Aerospace Cluster");
     let hit = &search("航太")[0];
-    assert!(hit["searchHighlight"].as_str().unwrap().contains("[航太]"), "{hit}");
-    let without = dir.app.query("{ clusters { nodes { searchHighlight } } }", json!({}));
-    assert!(without.data()["clusters"]["nodes"]
+    assert!(hit["highlight"].as_str().unwrap().contains("[航太]"), "{hit}");
+    let without = dir.app.query("{ clusters { edges { highlight } } }", json!({}));
+    assert!(without.data()["clusters"]["edges"]
         .as_array()
         .unwrap()
         .iter()
-        .all(|n| n["searchHighlight"].is_null()));
+        .all(|n| n["highlight"].is_null()));
     // Relevance needs a query; other orders apply to search results too.
     let refused = dir
         .app

@@ -150,10 +150,6 @@ impl Cluster {
     async fn target_countries(&self, ctx: &Context<'_>) -> AppResult<Vec<String>> {
         list(ctx, l::TargetCountriesOf(self.0.id)).await
     }
-    /// With a text search: the extract that matched, the match in [brackets].
-    async fn search_highlight(&self, ctx: &Context<'_>) -> Option<String> {
-        ctx.data_opt::<crate::graphql::discovery::Highlights>()?.get(self.0.id)
-    }
     /// Cluster management excellence label.
     async fn label(&self) -> ClusterLabel {
         self.0.label.into()
