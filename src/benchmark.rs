@@ -86,7 +86,7 @@ pub async fn run(
         .await
         .map_err(|e| e.to_string())?;
     let kinds: [(&'static str, &str); 5] = [
-        ("text search", "query($q: String) { clusters(filter: {query: $q}, first: 20) { totalCount nodes { name searchHighlight } } }"),
+        ("text search", "query($q: String) { clusters(filter: {query: $q}, first: 20) { totalCount edges { highlight node { name } } } }"),
         ("filtered text search", "query($q: String, $c: [String!], $e: [Ecosystem!]) { clusters(filter: {query: $q, countries: $c, ecosystems: $e}, first: 20) { totalCount nodes { name country } } }"),
         ("filtered list", "query($c: [String!], $e: [Ecosystem!]) { clusters(filter: {countries: $c, ecosystems: $e, memberCount: {min: 50}}, orderBy: {field: MEMBER_COUNT, direction: DESC}, first: 20) { totalCount nodes { name } } }"),
         ("facets", "query($q: String, $c: [String!], $e: [Ecosystem!]) { clusterFacets(filter: {query: $q, countries: $c, ecosystems: $e}) { countries { value count } ecosystems { value count } emergingIndustries { value count } kinds { value count } labels { value count } } }"),

@@ -4,11 +4,11 @@
 
 use chrono::{Duration, NaiveDate, TimeZone, Utc};
 use entity::{
-    cluster, cluster_ecosystem, cluster_emerging_industry, cluster_partner_country, cluster_technology, member,
+    cluster, cluster_ecosystem, cluster_emerging_industry, cluster_target_country, cluster_technology, member,
     partnership, partnership_member, success_story, success_story_cluster,
     taxonomy::{
         ClusterKind, ClusterLabel, ClusterStatus, Ecosystem, EmergingIndustry, InvitationState, MemberKind,
-        PartnershipKind, PartnershipRole, PartnershipStatus, StoryOutcome,
+        PartnershipKind, PartnershipRole, PartnershipStatus, SuccessStoryOutcome,
     },
 };
 use rand::{seq::SliceRandom, Rng, SeedableRng};
@@ -163,7 +163,7 @@ pub async fn generate(db: &DatabaseConnection, count: usize, seed: u64) -> AppRe
     for start in (0..count).step_by(BATCH) {
         let txn = db.begin().await?;
         let mut clusters = Vec::new();
-        let (mut ecosystems, mut emerging, mut technologies, mut seeks, mut members) =
+        let (mut ecosystems, mut emerging, mut technologies, mut target_countries, mut members) =
             (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
         let mut documents = Vec::new();
         for i in start..(start + BATCH).min(count) {
@@ -306,7 +306,7 @@ pub async fn generate(db: &DatabaseConnection, count: usize, seed: u64) -> AppRe
             }
             let how_many = rng.gen_range(0..3);
             for c in COUNTRIES.choose_multiple(&mut rng, how_many).filter(|c| **c != country) {
-                seeks.push(cluster_partner_country::ActiveModel {
+                target_countries.push(cluster_target_country::ActiveModel {
                     cluster_id: Set(id),
                     country: Set((*c).into()),
                 });
@@ -320,7 +320,7 @@ pub async fn generate(db: &DatabaseConnection, count: usize, seed: u64) -> AppRe
         insert_chunks(&txn, ecosystems).await?;
         insert_chunks(&txn, emerging).await?;
         insert_chunks(&txn, technologies).await?;
-        insert_chunks(&txn, seeks).await?;
+        insert_chunks(&txn, target_countries).await?;
         insert_chunks(&txn, members).await?;
         store_documents(&txn, documents).await?;
         txn.commit().await?;
@@ -385,9 +385,13 @@ pub async fn generate(db: &DatabaseConnection, count: usize, seed: u64) -> AppRe
             title: Set(format!("Cooperation story {s}")),
             summary: Set("Two clusters met at a matchmaking event and started a joint project.".into()),
             body: Set(None),
-            outcome: Set(*[StoryOutcome::Mou, StoryOutcome::JointRAndD, StoryOutcome::Trade]
-                .choose(&mut rng)
-                .unwrap_or(&StoryOutcome::Mou)),
+            outcome: Set(*[
+                SuccessStoryOutcome::Mou,
+                SuccessStoryOutcome::JointRAndD,
+                SuccessStoryOutcome::Trade,
+            ]
+            .choose(&mut rng)
+            .unwrap_or(&SuccessStoryOutcome::Mou)),
             began_in: Set(Some(rng.gen_range(2016..2026))),
             partnership_id: Set(None),
             version: Set(1),

@@ -1,6 +1,6 @@
 use sea_orm::entity::prelude::*;
 
-pub use crate::taxonomy::StoryOutcome;
+pub use crate::taxonomy::SuccessStoryOutcome;
 
 /// A cooperation success story, told so that other clusters learn from it.
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
@@ -11,7 +11,7 @@ pub struct Model {
     pub title: String,
     pub summary: String,
     pub body: Option<String>,
-    pub outcome: StoryOutcome,
+    pub outcome: SuccessStoryOutcome,
     /// Year the cooperation began, e.g. the matchmaking event where the clusters met.
     pub began_in: Option<i32>,
     pub partnership_id: Option<Uuid>,

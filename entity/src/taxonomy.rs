@@ -147,7 +147,7 @@ text_enum!(
 
 text_enum!(
     /// What a cooperation led to.
-    StoryOutcome {
+    SuccessStoryOutcome {
         LetterOfInterest = "LETTER_OF_INTEREST",
         Mou = "MOU",
         JointRAndD = "JOINT_R_AND_D",
@@ -172,5 +172,57 @@ text_enum!(
     PartnerSearchKind {
         Offer = "OFFER",
         Request = "REQUEST",
+    }
+);
+
+text_enum!(
+    /// Who made a change the audit log records.
+    AuditActorKind {
+        User = "USER",
+        ApiKey = "API_KEY",
+        External = "EXTERNAL",
+        Operator = "OPERATOR",
+    }
+);
+
+text_enum!(
+    /// The kind of record an audit entry is about. Stored as the GraphQL type name that the
+    /// entry's global entity ID is encoded with, as it was before this became an enum.
+    AuditEntityType {
+        Cluster = "Cluster",
+        Member = "Member",
+        Partnership = "Partnership",
+        SuccessStory = "SuccessStory",
+        PartnerSearch = "PartnerSearch",
+        User = "User",
+        Invitation = "Invitation",
+        ApiKey = "ApiKey",
+        PersistedDocument = "PersistedDocument",
+    }
+);
+
+text_enum!(
+    /// What a change recorded in the audit log did.
+    AuditAction {
+        Create = "CREATE",
+        Update = "UPDATE",
+        Delete = "DELETE",
+        SubmitForReview = "SUBMIT_FOR_REVIEW",
+        Publish = "PUBLISH",
+        Reject = "REJECT",
+        AddMember = "ADD_MEMBER",
+        RemoveMember = "REMOVE_MEMBER",
+        AcceptInvitation = "ACCEPT_INVITATION",
+        DeclineInvitation = "DECLINE_INVITATION",
+        ExpressInterest = "EXPRESS_INTEREST",
+        GrantRole = "GRANT_ROLE",
+        RevokeRole = "REVOKE_ROLE",
+        Invite = "INVITE",
+        Accept = "ACCEPT",
+        ChangePassword = "CHANGE_PASSWORD",
+        Revoke = "REVOKE",
+        Trust = "TRUST",
+        ConfirmCluster = "CONFIRM_CLUSTER",
+        DeclineCluster = "DECLINE_CLUSTER",
     }
 );

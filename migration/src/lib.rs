@@ -15,6 +15,7 @@ mod m20261130_000009_search_row_facets;
 mod m20261202_000010_account_security;
 mod m20261202_000011_bounded_storage;
 mod m20261202_000012_consent;
+mod m20261202_000013_naming;
 
 pub struct Migrator;
 
@@ -34,6 +35,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000010_account_security::Migration),
             Box::new(m20261202_000011_bounded_storage::Migration),
             Box::new(m20261202_000012_consent::Migration),
+            Box::new(m20261202_000013_naming::Migration),
         ]
     }
 }

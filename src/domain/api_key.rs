@@ -16,7 +16,7 @@ use sea_orm::{
 use uuid::Uuid;
 
 use super::{
-    audit::{self, Entry},
+    audit::{self, AuditAction, AuditEntityType, Entry},
     policy,
     throttle::{PasswordGuard, Target},
     validation::{Checker, NAME_MAX},
@@ -130,9 +130,9 @@ pub async fn create<C: TransactionTrait>(
     .exec(&txn)
     .await?;
     let entry = Entry {
-        entity_type: "ApiKey",
+        entity_type: AuditEntityType::ApiKey,
         entity_id: model.id,
-        action: "CREATE",
+        action: AuditAction::Create,
         changed_fields: vec!["name", "countries", "expiresAt"],
         country: countries.first().cloned(),
     };
@@ -171,9 +171,9 @@ async fn mark_revoked<C: ConnectionTrait>(db: &C, actor: &Principal, id: Uuid) -
         .await?;
     let country = countries_of(db, id).await?.into_iter().next();
     let entry = Entry {
-        entity_type: "ApiKey",
+        entity_type: AuditEntityType::ApiKey,
         entity_id: id,
-        action: "REVOKE",
+        action: AuditAction::Revoke,
         changed_fields: vec!["revokedAt"],
         country,
     };
@@ -238,12 +238,7 @@ pub async fn exchange<C: ConnectionTrait>(
     let attempt = guard.begin(db, target).await?;
     let holder = authenticate(db, key).await?;
     attempt.succeeded(db).await?;
-    if holder.trusted_documents_only {
-        // An access token would carry the key's rights without its allow-list.
-        return Err(AppError::Forbidden(
-            "an allow-list key cannot be exchanged; send it as the bearer".into(),
-        ));
-    }
+    policy::may_exchange_api_key(holder.trusted_documents_only)?;
     let left = holder
         .expires_at
         .and_then(|e| (e - Utc::now()).to_std().ok())

@@ -6,6 +6,8 @@ use entity::{audit_log, cluster};
 use sea_orm::{ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use uuid::Uuid;
 
+pub use entity::audit_log::{AuditAction, AuditActorKind, AuditEntityType};
+
 use super::{
     pagination::{keyset_page, Keyset, Page, SortKey, Window},
     policy::AuditScope,
@@ -15,22 +17,22 @@ use crate::{
     error::AppResult,
 };
 
-pub struct Entry<'a> {
-    pub entity_type: &'a str,
+pub struct Entry {
+    pub entity_type: AuditEntityType,
     pub entity_id: Uuid,
-    pub action: &'a str,
+    pub action: AuditAction,
     pub changed_fields: Vec<&'static str>,
     pub country: Option<String>,
 }
 
-impl Entry<'static> {
+impl Entry {
     /// An entry about a record that belongs to clusters (a cluster itself, its member, a
     /// partnership, a story). It is filed under the first cluster's country, since partners
     /// read the entries of their countries.
     pub fn about(
-        entity_type: &'static str,
+        entity_type: AuditEntityType,
         entity_id: Uuid,
-        action: &'static str,
+        action: AuditAction,
         changed_fields: Vec<&'static str>,
         clusters: &[cluster::Model],
     ) -> Self {
@@ -58,21 +60,21 @@ macro_rules! changed_fields {
 }
 pub(crate) use changed_fields;
 
-pub async fn record<C: ConnectionTrait>(db: &C, actor: &Principal, entry: Entry<'_>) -> AppResult<()> {
+pub async fn record<C: ConnectionTrait>(db: &C, actor: &Principal, entry: Entry) -> AppResult<()> {
     let (kind, id) = match actor.actor {
-        Actor::User(id) => ("USER", Some(id)),
-        Actor::ApiKey(id) => ("API_KEY", Some(id)),
-        Actor::External => ("EXTERNAL", None),
-        Actor::Operator => ("OPERATOR", None),
+        Actor::User(id) => (AuditActorKind::User, Some(id)),
+        Actor::ApiKey(id) => (AuditActorKind::ApiKey, Some(id)),
+        Actor::External => (AuditActorKind::External, None),
+        Actor::Operator => (AuditActorKind::Operator, None),
     };
     let row = audit_log::ActiveModel {
         id: Set(Uuid::now_v7()),
-        actor_kind: Set(kind.into()),
+        actor_kind: Set(kind),
         actor_id: Set(id),
         actor_label: Set(actor.subject.chars().take(254).collect()),
-        entity_type: Set(entry.entity_type.into()),
+        entity_type: Set(entry.entity_type),
         entity_id: Set(entry.entity_id),
-        action: Set(entry.action.into()),
+        action: Set(entry.action),
         changed_fields: Set(serde_json::to_string(&entry.changed_fields).unwrap_or_else(|_| "[]".into())),
         country: Set(entry.country),
         created_at: Set(Utc::now()),
@@ -83,9 +85,9 @@ pub async fn record<C: ConnectionTrait>(db: &C, actor: &Principal, entry: Entry<
 
 #[derive(Debug, Clone, Default)]
 pub struct AuditFilter {
-    pub entity_type: Option<String>,
+    pub entity_type: Option<AuditEntityType>,
     pub entity_id: Option<Uuid>,
-    pub action: Option<String>,
+    pub action: Option<AuditAction>,
     pub actor_id: Option<Uuid>,
 }
 
@@ -102,14 +104,14 @@ fn condition(scope: &AuditScope, filter: &AuditFilter) -> Condition {
     if let AuditScope::Countries(countries) = scope {
         cond = cond.add(audit_log::Column::Country.is_in(countries.clone()));
     }
-    if let Some(t) = &filter.entity_type {
-        cond = cond.add(audit_log::Column::EntityType.eq(t.clone()));
+    if let Some(t) = filter.entity_type {
+        cond = cond.add(audit_log::Column::EntityType.eq(t));
     }
     if let Some(id) = filter.entity_id {
         cond = cond.add(audit_log::Column::EntityId.eq(id));
     }
-    if let Some(a) = &filter.action {
-        cond = cond.add(audit_log::Column::Action.eq(a.clone()));
+    if let Some(a) = filter.action {
+        cond = cond.add(audit_log::Column::Action.eq(a));
     }
     if let Some(id) = filter.actor_id {
         cond = cond.add(audit_log::Column::ActorId.eq(id));

@@ -8,7 +8,7 @@ use sea_orm::{
 use uuid::Uuid;
 
 use super::{
-    audit::{self, changed_fields, Entry},
+    audit::{self, changed_fields, AuditAction, AuditEntityType, Entry},
     policy::{self, Visibility},
     validation::{Checker, NAME_MAX},
 };
@@ -82,9 +82,9 @@ pub async fn create<C: TransactionTrait>(
         &txn,
         actor,
         Entry::about(
-            "Member",
+            AuditEntityType::Member,
             model.id,
-            "CREATE",
+            AuditAction::Create,
             vec!["name", "kind", "country", "website"],
             std::slice::from_ref(&cluster),
         ),
@@ -140,7 +140,13 @@ pub async fn update<C: TransactionTrait>(
     audit::record(
         &txn,
         actor,
-        Entry::about("Member", id, "UPDATE", changed, std::slice::from_ref(&cluster)),
+        Entry::about(
+            AuditEntityType::Member,
+            id,
+            AuditAction::Update,
+            changed,
+            std::slice::from_ref(&cluster),
+        ),
     )
     .await?;
     txn.commit().await?;
@@ -156,7 +162,13 @@ pub async fn delete<C: TransactionTrait>(db: &C, actor: &Principal, id: Uuid) ->
     audit::record(
         &txn,
         actor,
-        Entry::about("Member", id, "DELETE", vec![], std::slice::from_ref(&cluster)),
+        Entry::about(
+            AuditEntityType::Member,
+            id,
+            AuditAction::Delete,
+            vec![],
+            std::slice::from_ref(&cluster),
+        ),
     )
     .await?;
     txn.commit().await?;

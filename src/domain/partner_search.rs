@@ -13,7 +13,7 @@ use sea_orm::{
 use uuid::Uuid;
 
 use super::{
-    audit::{self, Entry},
+    audit::{self, AuditAction, AuditEntityType, Entry},
     pagination::{keyset_page, Keyset, Page, SortKey, Window},
     policy::{self, Visibility},
     validation::{Checker, NAME_MAX},
@@ -195,9 +195,9 @@ pub async fn create<C: TransactionTrait + ConnectionTrait>(
         .await?;
     }
     let entry = Entry {
-        entity_type: "PartnerSearch",
+        entity_type: AuditEntityType::PartnerSearch,
         entity_id: id,
-        action: "CREATE",
+        action: AuditAction::Create,
         changed_fields: vec![
             "kind",
             "title",
@@ -228,9 +228,9 @@ pub async fn delete<C: TransactionTrait + ConnectionTrait>(db: &C, actor: &Princ
     policy::may_edit_cluster(actor, &owner)?;
     partner_search::Entity::delete_by_id(id).exec(&txn).await?;
     let entry = Entry {
-        entity_type: "PartnerSearch",
+        entity_type: AuditEntityType::PartnerSearch,
         entity_id: id,
-        action: "DELETE",
+        action: AuditAction::Delete,
         changed_fields: vec![],
         country: Some(owner.country),
     };
@@ -286,9 +286,9 @@ pub async fn express_interest<C: TransactionTrait + ConnectionTrait>(
     .exec_with_returning(&txn)
     .await?;
     let entry = Entry {
-        entity_type: "PartnerSearch",
+        entity_type: AuditEntityType::PartnerSearch,
         entity_id: search_id,
-        action: "EXPRESS_INTEREST",
+        action: AuditAction::ExpressInterest,
         changed_fields: vec!["interests"],
         country: Some(interested.country),
     };

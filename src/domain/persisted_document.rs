@@ -13,7 +13,7 @@ use sea_orm::{
 use sha2::{Digest, Sha256};
 
 use super::{
-    audit::{self, Entry},
+    audit::{self, AuditAction, AuditEntityType, Entry},
     policy,
 };
 use crate::{
@@ -145,10 +145,10 @@ pub async fn trust<C: ConnectionTrait>(
     .exec(db)
     .await?;
     let entry = Entry {
-        entity_type: "PersistedDocument",
+        entity_type: AuditEntityType::PersistedDocument,
         // The record is named by its hash; its first 128 bits serve as the audit log's id.
         entity_id: uuid::Uuid::from_slice(&Sha256::digest(document.as_bytes())[..16]).map_err(AppError::internal)?,
-        action: "TRUST",
+        action: AuditAction::Trust,
         changed_fields: vec!["trusted"],
         country: None,
     };

@@ -191,7 +191,7 @@ pub fn may_edit_partnership(p: &Principal, coordinators: &[cluster::Model]) -> A
 
 /// A story may be told or changed by the editors of any cluster it involves (for a stored story:
 /// any cluster that confirmed it).
-pub fn may_edit_story(p: &Principal, involved: &[cluster::Model]) -> AppResult<()> {
+pub fn may_edit_success_story(p: &Principal, involved: &[cluster::Model]) -> AppResult<()> {
     if p.is_admin() || involved.iter().any(|c| may_edit_cluster(p, c).is_ok()) {
         Ok(())
     } else {
@@ -232,6 +232,32 @@ pub fn may_issue_api_keys(p: &Principal, partner_organisation: Uuid) -> AppResul
         ));
     }
     may_manage_api_keys(p, partner_organisation)
+}
+
+/// Trade an API key for an access token: not an allow-list key, since the token would carry the
+/// key's rights without its allow-list.
+pub fn may_exchange_api_key(trusted_documents_only: bool) -> AppResult<()> {
+    if trusted_documents_only {
+        Err(AppError::Forbidden(
+            "an allow-list key cannot be exchanged; send it as the bearer".into(),
+        ))
+    } else {
+        Ok(())
+    }
+}
+
+/// Look an account up by e-mail address: administrators and partners, who grant roles.
+pub fn may_look_up_accounts(p: &Principal) -> AppResult<()> {
+    if p.is_admin() || p.role == Role::Partner {
+        Ok(())
+    } else {
+        Err(forbidden("look up accounts"))
+    }
+}
+
+/// An account's e-mail address is for the person themself and administrators.
+pub fn may_see_email(p: &Principal, user: Uuid) -> bool {
+    p.is_admin() || p.actor == Actor::User(user)
 }
 
 /// Which audit entries a caller may read: all for admins, their countries' for partners.

@@ -4,7 +4,7 @@
 use std::collections::HashSet;
 
 use chrono::{Datelike, Utc};
-use entity::{cluster, partnership, success_story, success_story_cluster, taxonomy::StoryOutcome};
+use entity::{cluster, partnership, success_story, success_story_cluster, taxonomy::SuccessStoryOutcome};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
     TransactionSession, TransactionTrait,
@@ -12,7 +12,7 @@ use sea_orm::{
 use uuid::Uuid;
 
 use super::{
-    audit::{self, changed_fields, Entry},
+    audit::{self, changed_fields, AuditAction, AuditEntityType, Entry},
     pagination::{keyset_page, Keyset, Page, SortKey, Window},
     policy,
     validation::{Checker, NAME_MAX, TEXT_MAX},
@@ -26,17 +26,17 @@ use crate::{
 const SUMMARY_MAX: usize = 2_000;
 
 #[derive(Debug, Clone)]
-pub struct StoryProfile {
+pub struct SuccessStoryProfile {
     pub title: String,
     pub summary: String,
     pub body: Option<String>,
-    pub outcome: StoryOutcome,
+    pub outcome: SuccessStoryOutcome,
     pub began_in: Option<i32>,
     pub partnership_id: Option<Uuid>,
     pub cluster_ids: Vec<Uuid>,
 }
 
-impl StoryProfile {
+impl SuccessStoryProfile {
     pub fn validate(&mut self) -> AppResult<()> {
         let mut check = Checker::new();
         check.name("title", &mut self.title, NAME_MAX);
@@ -77,7 +77,7 @@ pub async fn find<C: ConnectionTrait>(db: &C, id: Uuid) -> AppResult<Option<succ
 }
 
 /// The clusters a story involves (all must exist) and a check of its partnership.
-async fn involved<C: ConnectionTrait>(db: &C, p: &StoryProfile) -> AppResult<Vec<cluster::Model>> {
+async fn involved<C: ConnectionTrait>(db: &C, p: &SuccessStoryProfile) -> AppResult<Vec<cluster::Model>> {
     let mut clusters = Vec::with_capacity(p.cluster_ids.len());
     for &id in &p.cluster_ids {
         clusters.push(super::cluster::existing(db, "clusterIds", id).await?);
@@ -104,14 +104,14 @@ async fn confirmed<C: ConnectionTrait>(db: &C, id: Uuid) -> AppResult<Vec<cluste
         .collect())
 }
 
-fn changed(old: &StoryProfile, new: &StoryProfile) -> Vec<&'static str> {
+fn changed(old: &SuccessStoryProfile, new: &SuccessStoryProfile) -> Vec<&'static str> {
     changed_fields!(old, new;
         title => "title", summary => "summary", body => "body", outcome => "outcome", began_in => "beganIn",
         partnership_id => "partnershipId", cluster_ids => "clusterIds",
     )
 }
 
-fn profile_columns(p: &StoryProfile) -> success_story::ActiveModel {
+fn profile_columns(p: &SuccessStoryProfile) -> success_story::ActiveModel {
     success_story::ActiveModel {
         title: Set(p.title.clone()),
         summary: Set(p.summary.clone()),
@@ -197,12 +197,16 @@ pub async fn respond<C: TransactionTrait>(
             .await?;
     }
     let model = version::save::<success_story::Entity, _>(&txn, id, current.version, Default::default()).await?;
-    let action = if confirm { "CONFIRM_CLUSTER" } else { "DECLINE_CLUSTER" };
+    let action = if confirm {
+        AuditAction::ConfirmCluster
+    } else {
+        AuditAction::DeclineCluster
+    };
     audit::record(
         &txn,
         actor,
         Entry::about(
-            "SuccessStory",
+            AuditEntityType::SuccessStory,
             id,
             action,
             vec!["clusterIds"],
@@ -217,12 +221,12 @@ pub async fn respond<C: TransactionTrait>(
 pub async fn create<C: TransactionTrait>(
     db: &C,
     actor: &Principal,
-    mut profile: StoryProfile,
+    mut profile: SuccessStoryProfile,
 ) -> AppResult<success_story::Model> {
     profile.validate()?;
     let txn = db.begin().await?;
     let involved = involved(&txn, &profile).await?;
-    policy::may_edit_story(actor, &involved)?;
+    policy::may_edit_success_story(actor, &involved)?;
     let now = Utc::now();
     let id = Uuid::now_v7();
     let mut row = profile_columns(&profile);
@@ -236,14 +240,20 @@ pub async fn create<C: TransactionTrait>(
     audit::record(
         &txn,
         actor,
-        Entry::about("SuccessStory", id, "CREATE", fields, &involved),
+        Entry::about(
+            AuditEntityType::SuccessStory,
+            id,
+            AuditAction::Create,
+            fields,
+            &involved,
+        ),
     )
     .await?;
     txn.commit().await?;
     Ok(model)
 }
 
-async fn load<C: ConnectionTrait>(db: &C, id: Uuid) -> AppResult<(success_story::Model, StoryProfile)> {
+async fn load<C: ConnectionTrait>(db: &C, id: Uuid) -> AppResult<(success_story::Model, SuccessStoryProfile)> {
     let current = success_story::Entity::find_by_id(id)
         .one(db)
         .await?
@@ -255,7 +265,7 @@ async fn load<C: ConnectionTrait>(db: &C, id: Uuid) -> AppResult<(success_story:
         .into_iter()
         .map(|r| r.cluster_id)
         .collect();
-    let profile = StoryProfile {
+    let profile = SuccessStoryProfile {
         title: current.title.clone(),
         summary: current.summary.clone(),
         body: current.body.clone(),
@@ -273,11 +283,11 @@ pub async fn update<C: TransactionTrait>(
     actor: &Principal,
     id: Uuid,
     expected_version: i32,
-    change: impl FnOnce(&mut StoryProfile),
+    change: impl FnOnce(&mut SuccessStoryProfile),
 ) -> AppResult<success_story::Model> {
     let txn = db.begin().await?;
     let (current, old) = load(&txn, id).await?;
-    policy::may_edit_story(actor, &confirmed(&txn, id).await?)?;
+    policy::may_edit_success_story(actor, &confirmed(&txn, id).await?)?;
     if current.version != expected_version {
         return Err(stale(current.version, expected_version));
     }
@@ -285,14 +295,20 @@ pub async fn update<C: TransactionTrait>(
     change(&mut profile);
     profile.validate()?;
     let now_involved = involved(&txn, &profile).await?;
-    policy::may_edit_story(actor, &now_involved)?;
+    policy::may_edit_success_story(actor, &now_involved)?;
     let model =
         version::save::<success_story::Entity, _>(&txn, id, expected_version, profile_columns(&profile)).await?;
     replace_clusters(&txn, actor, id, &now_involved).await?;
     audit::record(
         &txn,
         actor,
-        Entry::about("SuccessStory", id, "UPDATE", changed(&old, &profile), &now_involved),
+        Entry::about(
+            AuditEntityType::SuccessStory,
+            id,
+            AuditAction::Update,
+            changed(&old, &profile),
+            &now_involved,
+        ),
     )
     .await?;
     txn.commit().await?;
@@ -303,12 +319,18 @@ pub async fn delete<C: TransactionTrait>(db: &C, actor: &Principal, id: Uuid) ->
     let txn = db.begin().await?;
     let (_, old) = load(&txn, id).await?;
     let involved = involved(&txn, &old).await?;
-    policy::may_edit_story(actor, &confirmed(&txn, id).await?)?;
+    policy::may_edit_success_story(actor, &confirmed(&txn, id).await?)?;
     success_story::Entity::delete_by_id(id).exec(&txn).await?;
     audit::record(
         &txn,
         actor,
-        Entry::about("SuccessStory", id, "DELETE", vec![], &involved),
+        Entry::about(
+            AuditEntityType::SuccessStory,
+            id,
+            AuditAction::Delete,
+            vec![],
+            &involved,
+        ),
     )
     .await?;
     txn.commit().await?;

@@ -1,10 +1,11 @@
 //! Relay connections, named per node type as GitHub names them (`ClusterConnection`, `ClusterEdge`).
 
-use std::future::Future;
+use std::{collections::HashMap, future::Future};
 
 use async_graphql::{Context, SimpleObject};
 use chrono::{DateTime, Utc};
 use entity::{cluster, partnership_member};
+use uuid::Uuid;
 
 use super::{
     account::AuditEntry,
@@ -145,7 +146,60 @@ macro_rules! connection {
     };
 }
 
-connection!(ClusterConnection, ClusterEdge, Cluster);
+/// One `Cluster` of a connection, with its cursor and, in the results of a text search, the
+/// extract that matched.
+#[derive(SimpleObject)]
+pub struct ClusterEdge {
+    /// Where to continue from with `after` or `before`.
+    pub cursor: String,
+    /// The `Cluster`.
+    pub node: Cluster,
+    /// With a text search (`clusters(filter: {query})`): the extract of the profile that matched,
+    /// the match in [brackets]; null otherwise.
+    pub highlight: Option<String>,
+}
+
+/// A page of `Cluster` items, paged with `first`/`after` or `last`/`before`.
+#[derive(SimpleObject)]
+pub struct ClusterConnection {
+    /// The `Cluster` items of this page, each with its cursor (and its highlight in a text search).
+    pub edges: Vec<ClusterEdge>,
+    /// The nodes of `edges`, for clients that need no cursors.
+    pub nodes: Vec<Cluster>,
+    /// Where this page lies in the whole list.
+    pub page_info: PageInfo,
+    /// How many items the whole list holds under the given filter.
+    pub total_count: u64,
+}
+
+impl Connection for ClusterConnection {
+    type Item = Cluster;
+
+    fn new(page: Page<Cluster>, total_count: u64) -> Self {
+        let (edges, nodes, page_info) = parts(page, Clone::clone, |cursor, node| ClusterEdge {
+            cursor,
+            node,
+            highlight: None,
+        });
+        Self {
+            edges,
+            nodes,
+            page_info,
+            total_count,
+        }
+    }
+}
+
+impl ClusterConnection {
+    /// The page with each hit's highlight on its edge: the highlight belongs to the hit, not to
+    /// the cluster, which other lists of the same request may show too.
+    pub fn with_highlights(mut self, mut highlights: HashMap<Uuid, String>) -> Self {
+        for edge in &mut self.edges {
+            edge.highlight = highlights.remove(&edge.node.0.id);
+        }
+        self
+    }
+}
 connection!(MemberConnection, MemberEdge, Member);
 connection!(PartnershipConnection, PartnershipEdge, Partnership);
 connection!(SuccessStoryConnection, SuccessStoryEdge, SuccessStory);

@@ -1,7 +1,7 @@
 //! Discovery in GraphQL: the filtered, searchable cluster list, facet counts and explained
 //! partner recommendations.
 
-use std::{collections::HashMap, sync::Mutex};
+use std::collections::HashMap;
 
 use async_graphql::{Context, Enum, InputObject, Object, SimpleObject, ID};
 use uuid::Uuid;
@@ -25,22 +25,6 @@ use crate::{
     },
     error::AppResult,
 };
-
-/// Per request: the search extracts of the clusters a text search returned.
-#[derive(Default)]
-pub struct Highlights(Mutex<HashMap<Uuid, String>>);
-
-impl Highlights {
-    pub fn get(&self, id: Uuid) -> Option<String> {
-        self.0.lock().ok()?.get(&id).cloned()
-    }
-
-    fn extend(&self, found: HashMap<Uuid, String>) {
-        if let Ok(mut map) = self.0.lock() {
-            map.extend(found);
-        }
-    }
-}
 
 /// A range of whole numbers; either end may be left out.
 #[derive(InputObject, Default, Clone, Copy)]
@@ -81,8 +65,8 @@ pub struct ClusterFilter {
     pub founded_year: Option<IntRange>,
     /// Clusters in an ACTIVE partnership of one of these kinds.
     pub has_active_partnership_of_kind: Option<Vec<PartnershipKind>>,
-    /// Clusters that seek partners in one of these countries.
-    pub seeking_partners_in: Option<Vec<String>>,
+    /// Clusters with one of these among their target countries (where they seek partners).
+    pub target_countries: Option<Vec<String>>,
     /// Profiles that are not published are listed only for those allowed to see them.
     pub statuses: Option<Vec<ClusterStatus>>,
 }
@@ -101,7 +85,7 @@ impl ClusterFilter {
             member_count: self.member_count.into(),
             founded_year: self.founded_year.into(),
             active_partnership_kinds: to_entity(self.has_active_partnership_of_kind),
-            seeking_partners_in: self.seeking_partners_in.unwrap_or_default(),
+            target_countries: self.target_countries.unwrap_or_default(),
         };
         filter.validate()?;
         Ok(filter)
@@ -168,12 +152,33 @@ fn values(counts: Vec<domain::FacetCount>) -> Vec<FacetValue> {
         .collect()
 }
 
+/// What a part of a recommendation's score is for.
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+#[graphql(remote = "crate::domain::recommendation::RecommendationReasonKind")]
+pub enum RecommendationReasonKind {
+    /// Ecosystems both clusters work in: 3 points each.
+    SharedEcosystems,
+    /// Ecosystems whose value chains meet (e.g. AEROSPACE_DEFENCE and ELECTRONICS): 1 point per pair.
+    ComplementaryEcosystems,
+    /// Technology keywords both clusters name: 2 points each, at most 5 counted.
+    SharedTechnologies,
+    /// The candidate is in one of your target countries: 3 points.
+    TargetCountry,
+    /// Your country is one of the candidate's target countries: 2 points.
+    TargetsYourCountry,
+    /// A partner abroad: 2 points.
+    International,
+    /// The candidate's cluster management label: 1.5 for GOLD, 1 for SILVER, 0.5 for BRONZE.
+    Label,
+    /// The candidate's profile has a website and a description: 0.5 points.
+    CompleteProfile,
+}
+
 /// One part of a recommendation's score.
 #[derive(SimpleObject, Clone)]
 pub struct RecommendationReason {
-    /// SHARED_ECOSYSTEMS, COMPLEMENTARY_ECOSYSTEMS, SHARED_TECHNOLOGIES, TARGET_MARKET,
-    /// SEEKS_YOUR_COUNTRY, INTERNATIONAL, LABEL or COMPLETE_PROFILE.
-    pub kind: String,
+    /// What the part is for.
+    pub kind: RecommendationReasonKind,
     /// What this reason adds to the score.
     pub points: f64,
     /// The particulars, e.g. the shared ecosystems, or "you seek partners in TW".
@@ -278,20 +283,14 @@ impl DiscoveryQuery {
         let want_total = wants_total_count(ctx);
         let db = db(ctx);
         let list = domain::list(db, &visibility(ctx), &filter, field, ascending, &request, want_total).await?;
-        if let (Some(query), Some(highlights)) = (&filter.query, ctx.data_opt::<Highlights>()) {
-            if ctx.look_ahead().field("nodes").field("searchHighlight").exists()
-                || ctx
-                    .look_ahead()
-                    .field("edges")
-                    .field("node")
-                    .field("searchHighlight")
-                    .exists()
-            {
+        let highlights = match &filter.query {
+            Some(query) if ctx.look_ahead().field("edges").field("highlight").exists() => {
                 let ids: Vec<Uuid> = list.page.items.iter().map(|(_, m)| m.id).collect();
-                highlights.extend(domain::highlights(db, query, &ids).await?);
+                domain::highlights(db, query, &ids).await?
             }
-        }
-        Ok(ClusterConnection::new(list.page.map(Cluster), list.total))
+            _ => HashMap::new(),
+        };
+        Ok(ClusterConnection::new(list.page.map(Cluster), list.total).with_highlights(highlights))
     }
 
     /// Published clusters that would suit `clusterId` as partners, best first, each with the

@@ -204,8 +204,8 @@ pub enum InvitationState {
 
 /// What a cooperation between clusters led to.
 #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
-#[graphql(remote = "t::StoryOutcome")]
-pub enum StoryOutcome {
+#[graphql(remote = "t::SuccessStoryOutcome")]
+pub enum SuccessStoryOutcome {
     /// A letter of interest.
     LetterOfInterest,
     /// A memorandum of understanding.

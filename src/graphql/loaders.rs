@@ -5,7 +5,7 @@ use std::{collections::HashMap, future::Future, hash::Hash};
 
 use async_graphql::dataloader::Loader;
 use entity::{
-    cluster, cluster_ecosystem, cluster_emerging_industry, cluster_partner_country, cluster_technology, member,
+    cluster, cluster_ecosystem, cluster_emerging_industry, cluster_target_country, cluster_technology, member,
     partner_organisation, partner_organisation_country, partner_search_country, partner_search_ecosystem, partnership,
     partnership_ecosystem, partnership_member, partnership_target_market, success_story, success_story_cluster,
     taxonomy::{Ecosystem, EmergingIndustry, InvitationState},
@@ -57,7 +57,7 @@ keys!(
     ClusterById,
     MemberById,
     PartnershipById,
-    StoryById,
+    SuccessStoryById,
     PartnerOrganisationById,
 );
 
@@ -119,13 +119,19 @@ impl Loader<PartnershipById> for Loaders {
     }
 }
 
-impl Loader<StoryById> for Loaders {
+impl Loader<SuccessStoryById> for Loaders {
     type Value = success_story::Model;
     type Error = AppError;
 
-    async fn load(&self, keys: &[StoryById]) -> Result<HashMap<StoryById, Self::Value>, Self::Error> {
-        rows_by_id::<success_story::Entity, _>(&self.db, success_story::Column::Id, keys, |k| k.0, |m| StoryById(m.id))
-            .await
+    async fn load(&self, keys: &[SuccessStoryById]) -> Result<HashMap<SuccessStoryById, Self::Value>, Self::Error> {
+        rows_by_id::<success_story::Entity, _>(
+            &self.db,
+            success_story::Column::Id,
+            keys,
+            |k| k.0,
+            |m| SuccessStoryById(m.id),
+        )
+        .await
     }
 }
 
@@ -220,7 +226,7 @@ lists! {
     EcosystemsOf: Ecosystem = |l, owners| cluster_list::<cluster_ecosystem::Entity>(&l.db, owners);
     EmergingIndustriesOf: EmergingIndustry = |l, owners| cluster_list::<cluster_emerging_industry::Entity>(&l.db, owners);
     TechnologiesOf: String = |l, owners| cluster_list::<cluster_technology::Entity>(&l.db, owners);
-    PartnerCountriesOf: String = |l, owners| cluster_list::<cluster_partner_country::Entity>(&l.db, owners);
+    TargetCountriesOf: String = |l, owners| cluster_list::<cluster_target_country::Entity>(&l.db, owners);
     SearchEcosystemsOf: Ecosystem =
         |l, owners| values!(l, owners, partner_search_ecosystem: PartnerSearchId, Ecosystem);
     SearchCountriesOf: String = |l, owners| values!(l, owners, partner_search_country: PartnerSearchId, Country);
@@ -234,12 +240,12 @@ lists! {
     TargetMarketsOf: String = |l, owners| values!(l, owners, partnership_target_market: PartnershipId, Country);
     /// The success stories a cluster is part of, newest first; unconfirmed ones only for those
     /// who look after the cluster.
-    StoriesOf: success_story::Model = |l, owners| stories_of(l, owners);
+    SuccessStoriesOf: success_story::Model = |l, owners| success_stories_of(l, owners);
     /// The visible clusters a story involves, by name; unconfirmed ones only for those who look
     /// after them.
-    StoryClustersOf: cluster::Model = |l, owners| story_clusters_of(l, owners);
+    SuccessStoryClustersOf: cluster::Model = |l, owners| success_story_clusters_of(l, owners);
     /// The countries a partner organisation represents.
-    CountriesOf: String =
+    PartnerOrganisationCountriesOf: String =
         |l, owners| values!(l, owners, partner_organisation_country: PartnerOrganisationId, Country);
 }
 
@@ -337,7 +343,7 @@ fn confirmed_or_own(visibility: &Visibility) -> Condition {
     shown
 }
 
-async fn stories_of(loaders: &Loaders, clusters: Vec<Uuid>) -> AppResult<Vec<(Uuid, success_story::Model)>> {
+async fn success_stories_of(loaders: &Loaders, clusters: Vec<Uuid>) -> AppResult<Vec<(Uuid, success_story::Model)>> {
     let db = &loaders.db;
     let rows = success_story_cluster::Entity::find()
         .filter(success_story_cluster::Column::ClusterId.is_in(clusters))
@@ -353,7 +359,7 @@ async fn stories_of(loaders: &Loaders, clusters: Vec<Uuid>) -> AppResult<Vec<(Uu
         .collect())
 }
 
-async fn story_clusters_of(loaders: &Loaders, stories: Vec<Uuid>) -> AppResult<Vec<(Uuid, cluster::Model)>> {
+async fn success_story_clusters_of(loaders: &Loaders, stories: Vec<Uuid>) -> AppResult<Vec<(Uuid, cluster::Model)>> {
     let rows = success_story_cluster::Entity::find()
         .filter(success_story_cluster::Column::SuccessStoryId.is_in(stories))
         .filter(confirmed_or_own(&loaders.visibility))

@@ -106,5 +106,4 @@ pub fn request_data(
         .data(DataLoader::new(loaders, |load| {
             tokio::spawn(tracing::Instrument::in_current_span(load))
         }))
-        .data(discovery::Highlights::default())
 }

@@ -124,7 +124,7 @@ async fn resolve(ctx: &Context<'_>, type_name: &str, id: Uuid) -> AppResult<Opti
             .await?
             .map(|m| Node::Partnership(Partnership(m))),
         "SuccessStory" => loaders
-            .load_one(l::StoryById(id))
+            .load_one(l::SuccessStoryById(id))
             .await?
             .map(|m| Node::SuccessStory(SuccessStory(m))),
         "PartnerOrganisation" => loaders

@@ -46,7 +46,7 @@ impl PartnerOrganisation {
     }
     /// ISO 3166-1 alpha-2 codes of the countries it represents.
     async fn countries(&self, ctx: &Context<'_>) -> AppResult<Vec<String>> {
-        list(ctx, l::CountriesOf(self.0.id)).await
+        list(ctx, l::PartnerOrganisationCountriesOf(self.0.id)).await
     }
     /// Its own cluster profile, if it has one and you may see it.
     async fn cluster(&self, ctx: &Context<'_>) -> AppResult<Option<Cluster>> {

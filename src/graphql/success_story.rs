@@ -9,7 +9,7 @@ use super::{
     connection::{nested_connection, total_count_if_selected, ClusterConnection, Connection, SuccessStoryConnection},
     context::{caller, db, loaders},
     cost::page_cost,
-    enums::StoryOutcome,
+    enums::SuccessStoryOutcome,
     loaders as l, node,
     partnership::{Partnership, TYPE_NAME as PARTNERSHIP},
 };
@@ -17,7 +17,7 @@ use crate::{
     domain::{
         pagination::PageRequest,
         policy,
-        success_story::{self as domain, StoryProfile},
+        success_story::{self as domain, SuccessStoryProfile},
     },
     error::AppResult,
 };
@@ -47,7 +47,7 @@ impl SuccessStory {
         self.0.body.as_deref()
     }
     /// What the cooperation led to.
-    async fn outcome(&self) -> StoryOutcome {
+    async fn outcome(&self) -> SuccessStoryOutcome {
         self.0.outcome.into()
     }
     /// Year the cooperation began.
@@ -86,7 +86,7 @@ impl SuccessStory {
         >,
     ) -> AppResult<ClusterConnection> {
         let request = PageRequest::new(first, after, last, before);
-        nested_connection(ctx, l::StoryClustersOf(self.0.id), request, Cluster).await
+        nested_connection(ctx, l::SuccessStoryClustersOf(self.0.id), request, Cluster).await
     }
 }
 
@@ -102,7 +102,7 @@ impl SuccessStoryQuery {
         #[graphql(desc = "The story's global ID.")] id: ID,
     ) -> AppResult<Option<SuccessStory>> {
         let id = node::decode("id", &id, TYPE_NAME)?;
-        Ok(loaders(ctx).load_one(l::StoryById(id)).await?.map(SuccessStory))
+        Ok(loaders(ctx).load_one(l::SuccessStoryById(id)).await?.map(SuccessStory))
     }
 
     /// Success stories, newest first.
@@ -134,7 +134,7 @@ pub struct CreateSuccessStoryInput {
     /// The whole story.
     pub body: Option<String>,
     /// What the cooperation led to.
-    pub outcome: StoryOutcome,
+    pub outcome: SuccessStoryOutcome,
     /// Year the cooperation began.
     pub began_in: Option<i32>,
     /// The partnership the story belongs to: its global ID.
@@ -157,7 +157,7 @@ pub struct UpdateSuccessStoryInput {
     /// The whole story.
     pub body: MaybeUndefined<String>,
     /// What the cooperation led to.
-    pub outcome: Option<StoryOutcome>,
+    pub outcome: Option<SuccessStoryOutcome>,
     /// Year the cooperation began.
     pub began_in: MaybeUndefined<i32>,
     /// The partnership the story belongs to: its global ID.
@@ -207,7 +207,7 @@ impl SuccessStoryMutation {
         input: CreateSuccessStoryInput,
     ) -> AppResult<CreateSuccessStoryPayload> {
         let actor = policy::signed_in(caller(ctx))?;
-        let profile = StoryProfile {
+        let profile = SuccessStoryProfile {
             title: input.title,
             summary: input.summary,
             body: input.body,

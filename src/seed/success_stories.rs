@@ -1,12 +1,12 @@
 //! The two success stories of the 2018 article and the step that writes them.
 
-use entity::taxonomy::StoryOutcome;
+use entity::taxonomy::SuccessStoryOutcome;
 use sea_orm::DatabaseTransaction;
 use uuid::Uuid;
 
 use super::Written;
 use crate::auth::Principal;
-use crate::domain::success_story::{self as stories, StoryProfile};
+use crate::domain::success_story::{self as stories, SuccessStoryProfile};
 use crate::error::AppResult;
 
 /// Writes every story and returns how many.
@@ -17,7 +17,7 @@ pub(super) async fn insert(
     partnerships: &Written,
 ) -> AppResult<usize> {
     for record in SUCCESS_STORIES {
-        let story = StoryProfile {
+        let story = SuccessStoryProfile {
             title: record.title.to_owned(),
             summary: record.summary.to_owned(),
             body: Some(record.body.to_owned()),
@@ -40,7 +40,7 @@ pub(super) struct SuccessStoryRecord {
     title: &'static str,
     summary: &'static str,
     body: &'static str,
-    outcome: StoryOutcome,
+    outcome: SuccessStoryOutcome,
     began_in: i32,
     pub(super) clusters: &'static [&'static str],
     partnership: Option<&'static str>,
@@ -58,7 +58,7 @@ pub(super) const SUCCESS_STORIES: &[SuccessStoryRecord] = &[
             chance to work together; after the seminar they kept in touch and visited each other, and they are \
             now preparing a concrete cooperation project.\n\nThe source does not name the university: the \
             Technical University of Lower Saxony linked here is an invented demo profile.",
-        outcome: StoryOutcome::LetterOfInterest,
+        outcome: SuccessStoryOutcome::LetterOfInterest,
         began_in: 2017,
         clusters: &["tami", "tu-lower-saxony"],
         partnership: None,
@@ -73,7 +73,7 @@ pub(super) const SUCCESS_STORIES: &[SuccessStoryRecord] = &[
             matchmaking event organised by the European Cluster Collaboration Platform in 2016. Since then the two \
             have put money into their cooperation and jointly develop high-tech products, and they plan a \
             long-term joint project.",
-        outcome: StoryOutcome::Investment,
+        outcome: SuccessStoryOutcome::Investment,
         began_in: 2016,
         clusters: &["castra", "system-integration-tw"],
         partnership: Some("castra-mou"),

@@ -492,7 +492,7 @@ fn audit_log_records_changed_fields_and_partners_see_their_countries() {
         json!({ "id": castra, "v": version }),
     )
     .data();
-    let query = r#"{ auditLog(filter: {action: "UPDATE"}) { totalCount nodes { entityType entityId changedFields country actorKind } } }"#;
+    let query = r#"{ auditLog(filter: {action: UPDATE}) { totalCount nodes { entityType entityId changedFields country actorKind } } }"#;
     let admin = app.as_admin(query, json!({}));
     let entry = &admin.data()["auditLog"]["nodes"][0];
     assert_eq!(entry["entityId"], castra.as_str());

@@ -39,7 +39,7 @@ impl Directory {
         a["foundedYear"] = json!(2001);
         a["label"] = json!("GOLD");
         a["labelExpiresOn"] = json!("2027-12-31");
-        a["seeksPartnersIn"] = json!(["DE", "FR"]);
+        a["targetCountries"] = json!(["DE", "FR"]);
         let mut b = cluster(
             "Bavaria Avionics Network",
             "DE",
@@ -51,7 +51,7 @@ impl Directory {
         b["foundedYear"] = json!(2010);
         b["label"] = json!("SILVER");
         b["labelExpiresOn"] = json!("2028-06-30");
-        b["seeksPartnersIn"] = json!(["TW"]);
+        b["targetCountries"] = json!(["TW"]);
         let mut c = cluster(
             "Circuit Board Alliance",
             "TW",
@@ -162,10 +162,15 @@ fn text_search_in_two_languages_with_typos_and_highlights() {
     let dir = Directory::new();
     let search = |q: &str| {
         let reply = dir.app.query(
-            "query($q: String) { clusters(filter: {query: $q}) { totalCount nodes { name searchHighlight } } }",
+            "query($q: String) { clusters(filter: {query: $q}) { totalCount edges { highlight node { name } } } }",
             json!({ "q": q }),
         );
-        reply.data()["clusters"]["nodes"].as_array().unwrap().clone()
+        // Each hit as its name and the highlight on its edge.
+        let edges = reply.data()["clusters"]["edges"].as_array().unwrap().clone();
+        edges
+            .iter()
+            .map(|e| json!({ "name": e["node"]["name"], "highlight": e["highlight"] }))
+            .collect::<Vec<_>>()
     };
     let names = |q: &str| -> Vec<String> {
         search(q)
@@ -233,13 +238,13 @@ fn text_search_in_two_languages_with_typos_and_highlights() {
     // The name match ranks first.
     assert_eq!(names("aerospace")[0], "Alpha Aerospace Cluster");
     let hit = &search("航太")[0];
-    assert!(hit["searchHighlight"].as_str().unwrap().contains("[航太]"), "{hit}");
-    let without = dir.app.query("{ clusters { nodes { searchHighlight } } }", json!({}));
-    assert!(without.data()["clusters"]["nodes"]
+    assert!(hit["highlight"].as_str().unwrap().contains("[航太]"), "{hit}");
+    let without = dir.app.query("{ clusters { edges { highlight } } }", json!({}));
+    assert!(without.data()["clusters"]["edges"]
         .as_array()
         .unwrap()
         .iter()
-        .all(|n| n["searchHighlight"].is_null()));
+        .all(|n| n["highlight"].is_null()));
     // Relevance needs a query; other orders apply to search results too.
     let refused = dir
         .app
@@ -343,7 +348,7 @@ fn filters_combine_as_counted_by_hand() {
         (json!({ "regions": ["Bavaria"] }), "B"),
         (json!({ "hasActivePartnershipOfKind": ["ESCP_4I"] }), "BE"),
         (json!({ "hasActivePartnershipOfKind": ["MOU"] }), ""),
-        (json!({ "seekingPartnersIn": ["TW"] }), "B"),
+        (json!({ "targetCountries": ["TW"] }), "B"),
         (json!({ "kinds": ["INDUSTRY_ASSOCIATION"] }), "AC"),
         (json!({ "ecosystems": ["ELECTRONICS"], "labels": ["GOLD"] }), "E"),
         (json!({ "query": "sensors", "countries": ["NL", "DE"] }), "BE"),
@@ -563,8 +568,8 @@ fn recommendations_rank_and_explain() {
             "AEROSPACE_DEFENCE+ELECTRONICS, DIGITAL+ELECTRONICS",
         ),
         ("SHARED_TECHNOLOGIES", 2.0, "avionics"),
-        ("TARGET_MARKET", 3.0, "you seek partners in DE"),
-        ("SEEKS_YOUR_COUNTRY", 2.0, "they seek partners in TW"),
+        ("TARGET_COUNTRY", 3.0, "you seek partners in DE"),
+        ("TARGETS_YOUR_COUNTRY", 2.0, "they seek partners in TW"),
         ("INTERNATIONAL", 2.0, "TW – DE"),
         ("LABEL", 1.0, "SILVER"),
         ("COMPLETE_PROFILE", 0.5, "website and description"),

@@ -152,7 +152,7 @@ struct Fixture {
     x_version: i64,
     member: Option<String>,
     partnership: Option<Partnership>,
-    story: Option<Story>,
+    story: Option<SuccessStory>,
     grantee: Option<Grantee>,
     cnfi: String,
 }
@@ -166,7 +166,7 @@ struct Partnership {
     z: String,
 }
 
-struct Story {
+struct SuccessStory {
     id: String,
     version: i64,
 }
@@ -187,7 +187,7 @@ impl Fixture {
         self.partnership.as_ref().expect("a setup with a partnership")
     }
 
-    fn story(&self) -> &Story {
+    fn story(&self) -> &SuccessStory {
         self.story.as_ref().expect("a setup with a story")
     }
 
@@ -325,7 +325,7 @@ impl World {
                                    "clusterIds": [x] } }),
             );
             let (id, version) = id_and_version(&created["createSuccessStory"]["successStory"]);
-            Story { id, version }
+            SuccessStory { id, version }
         });
         let grantee = setup.grantee.then(|| {
             let email = format!("grantee-{n}@matrix.example.tw");

@@ -17,7 +17,7 @@ use super::{expiry, find_user, normalise_email, own_user, principal_of, INVITATI
 use crate::{
     auth::{secret, Actor, Principal},
     domain::{
-        audit::{self, Entry},
+        audit::{self, AuditAction, AuditEntityType, Entry},
         policy,
         validation::Checker,
     },
@@ -117,9 +117,9 @@ pub async fn grant<C: TransactionTrait>(
     let country = authorize_grant(&txn, actor, grant).await?;
     insert_grant(&txn, user_id, grant, actor_user(actor)).await?;
     let entry = Entry {
-        entity_type: "User",
+        entity_type: AuditEntityType::User,
         entity_id: user_id,
-        action: "GRANT_ROLE",
+        action: AuditAction::GrantRole,
         changed_fields: vec!["roles"],
         country,
     };
@@ -159,9 +159,9 @@ pub async fn revoke<C: TransactionTrait>(
     let remaining = principal_of(&txn, &user).await?;
     crate::domain::api_key::revoke_beyond_authority(&txn, actor, &remaining).await?;
     let entry = Entry {
-        entity_type: "User",
+        entity_type: AuditEntityType::User,
         entity_id: user_id,
-        action: "REVOKE_ROLE",
+        action: AuditAction::RevokeRole,
         changed_fields: vec!["roles"],
         country,
     };
@@ -198,9 +198,9 @@ pub async fn invite<C: TransactionTrait>(
     .exec_with_returning(&txn)
     .await?;
     let entry = Entry {
-        entity_type: "Invitation",
+        entity_type: AuditEntityType::Invitation,
         entity_id: model.id,
-        action: "INVITE",
+        action: AuditAction::Invite,
         changed_fields: vec!["email", "clusterId"],
         country: Some(cluster.country),
     };
@@ -252,9 +252,9 @@ pub async fn accept_invitation<C: TransactionTrait>(
         .exec(&txn)
         .await?;
     let entry = Entry {
-        entity_type: "Invitation",
+        entity_type: AuditEntityType::Invitation,
         entity_id: invitation.id,
-        action: "ACCEPT",
+        action: AuditAction::Accept,
         changed_fields: vec!["acceptedAt"],
         country: Some(cluster.country.clone()),
     };

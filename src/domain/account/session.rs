@@ -15,7 +15,7 @@ use super::{expiry, find_user, find_user_by_email, own_user, principal_of, Sessi
 use crate::{
     auth::{password, secret, Principal, Stamp, TokenService},
     domain::{
-        audit::{self, Entry},
+        audit::{self, AuditAction, AuditEntityType, Entry},
         throttle::{PasswordGuard, Target},
         validation::Checker,
     },
@@ -190,9 +190,9 @@ pub async fn change_password<C: TransactionTrait + ConnectionTrait>(
         .exec(&txn)
         .await?;
     let entry = Entry {
-        entity_type: "User",
+        entity_type: AuditEntityType::User,
         entity_id: user_id,
-        action: "CHANGE_PASSWORD",
+        action: AuditAction::ChangePassword,
         changed_fields: vec!["password"],
         country: None,
     };

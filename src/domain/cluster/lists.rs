@@ -1,12 +1,12 @@
-//! A cluster's lists: its ecosystems, emerging industries, technology keywords and the countries
-//! it seeks partners in, one join table each. Read here for any number of clusters at once (one
+//! A cluster's lists: its ecosystems, emerging industries, technology keywords and its target
+//! countries (where it seeks partners), one join table each. Read here for any number of clusters at once (one
 //! statement per list), by the profile, the recommendations, the search document and the
 //! GraphQL loaders alike.
 
 use std::collections::HashMap;
 
 use entity::{
-    cluster_ecosystem, cluster_emerging_industry, cluster_partner_country, cluster_technology,
+    cluster_ecosystem, cluster_emerging_industry, cluster_target_country, cluster_technology,
     taxonomy::{Ecosystem, EmergingIndustry},
 };
 use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
@@ -76,17 +76,17 @@ impl ListTable for cluster_technology::Entity {
     }
 }
 
-impl ListTable for cluster_partner_country::Entity {
+impl ListTable for cluster_target_country::Entity {
     type Value = String;
-    const CLUSTER_ID: cluster_partner_country::Column = cluster_partner_country::Column::ClusterId;
-    const VALUE: cluster_partner_country::Column = cluster_partner_country::Column::Country;
+    const CLUSTER_ID: cluster_target_country::Column = cluster_target_country::Column::ClusterId;
+    const VALUE: cluster_target_country::Column = cluster_target_country::Column::Country;
 
-    fn split(row: cluster_partner_country::Model) -> (Uuid, String) {
+    fn split(row: cluster_target_country::Model) -> (Uuid, String) {
         (row.cluster_id, row.country)
     }
 
-    fn row(cluster_id: Uuid, country: String) -> cluster_partner_country::ActiveModel {
-        cluster_partner_country::ActiveModel {
+    fn row(cluster_id: Uuid, country: String) -> cluster_target_country::ActiveModel {
+        cluster_target_country::ActiveModel {
             cluster_id: Set(cluster_id),
             country: Set(country),
         }
@@ -120,7 +120,7 @@ pub struct ClusterLists {
     pub ecosystems: Vec<Ecosystem>,
     pub emerging_industries: Vec<EmergingIndustry>,
     pub technologies: Vec<String>,
-    pub partner_countries: Vec<String>,
+    pub target_countries: Vec<String>,
 }
 
 /// All four lists of one cluster (four statements).
@@ -129,7 +129,7 @@ pub async fn read_all<C: ConnectionTrait>(db: &C, id: Uuid) -> AppResult<Cluster
         ecosystems: read_one::<cluster_ecosystem::Entity, C>(db, id).await?,
         emerging_industries: read_one::<cluster_emerging_industry::Entity, C>(db, id).await?,
         technologies: read_one::<cluster_technology::Entity, C>(db, id).await?,
-        partner_countries: read_one::<cluster_partner_country::Entity, C>(db, id).await?,
+        target_countries: read_one::<cluster_target_country::Entity, C>(db, id).await?,
     })
 }
 

@@ -53,8 +53,8 @@ pub struct ClusterProfile {
     pub ecosystems: Vec<Ecosystem>,
     pub emerging_industries: Vec<EmergingIndustry>,
     pub technologies: Vec<String>,
-    /// Countries the cluster seeks partners in.
-    pub partner_countries: Vec<String>,
+    /// Target countries: those the cluster seeks partners in.
+    pub target_countries: Vec<String>,
     pub label: ClusterLabel,
     pub label_expires_on: Option<NaiveDate>,
     pub status: ClusterStatus,
@@ -84,7 +84,7 @@ impl ClusterProfile {
             ecosystems: Vec::new(),
             emerging_industries: Vec::new(),
             technologies: Vec::new(),
-            partner_countries: Vec::new(),
+            target_countries: Vec::new(),
             label: ClusterLabel::None,
             label_expires_on: None,
             status: ClusterStatus::Draft,
@@ -136,7 +136,7 @@ impl ClusterProfile {
         self.emerging_industries.sort();
         self.emerging_industries.dedup();
         check.keywords("technologies", &mut self.technologies);
-        check.countries("seeksPartnersIn", &mut self.partner_countries);
+        check.countries("targetCountries", &mut self.target_countries);
         if self.label == ClusterLabel::None && self.label_expires_on.is_some() {
             check.fail("labelExpiresOn", "only a labelled cluster has a label expiry");
         }
@@ -183,7 +183,7 @@ impl ClusterProfile {
             ecosystems: lists.ecosystems,
             emerging_industries: lists.emerging_industries,
             technologies: lists.technologies,
-            partner_countries: lists.partner_countries,
+            target_countries: lists.target_countries,
             label: m.label,
             label_expires_on: m.label_expires_on,
             status: m.status,
@@ -205,7 +205,7 @@ impl ClusterProfile {
             country => "country", region => "region", city => "city", website => "website",
             description => "description", founded_year => "foundedYear", management_staff => "managementStaff",
             member_counts => "memberCounts", ecosystems => "ecosystems", emerging_industries => "emergingIndustries",
-            technologies => "technologies", partner_countries => "seeksPartnersIn", label => "label", label_expires_on => "labelExpiresOn",
+            technologies => "technologies", target_countries => "targetCountries", label => "label", label_expires_on => "labelExpiresOn",
             status => "status", represented_by_id => "representedById", contact => "contact",
             latitude => "location", longitude => "location",
         )

@@ -8,7 +8,11 @@ use uuid::Uuid;
 use super::storage::load_profile;
 use crate::{
     auth::Principal,
-    domain::{audit, audit::Entry, policy, version},
+    domain::{
+        audit,
+        audit::{AuditAction, AuditEntityType, Entry},
+        policy, version,
+    },
     error::{AppError, AppResult},
 };
 
@@ -46,9 +50,17 @@ pub async fn review<C: TransactionTrait>(
     })
     .await?;
     let (from, to, action) = match &step {
-        Review::Submit => (ClusterStatus::Draft, ClusterStatus::NeedsReview, "SUBMIT_FOR_REVIEW"),
-        Review::Publish { .. } => (ClusterStatus::NeedsReview, ClusterStatus::Published, "PUBLISH"),
-        Review::Reject { .. } => (ClusterStatus::NeedsReview, ClusterStatus::Draft, "REJECT"),
+        Review::Submit => (
+            ClusterStatus::Draft,
+            ClusterStatus::NeedsReview,
+            AuditAction::SubmitForReview,
+        ),
+        Review::Publish { .. } => (
+            ClusterStatus::NeedsReview,
+            ClusterStatus::Published,
+            AuditAction::Publish,
+        ),
+        Review::Reject { .. } => (ClusterStatus::NeedsReview, ClusterStatus::Draft, AuditAction::Reject),
     };
     if current.status != from {
         return Err(AppError::Conflict(format!(
@@ -78,7 +90,13 @@ pub async fn review<C: TransactionTrait>(
         ..Default::default()
     };
     let model = version::save::<cluster::Entity, _>(&txn, id, expected_version, row).await?;
-    let entry = Entry::about("Cluster", id, action, vec!["status"], std::slice::from_ref(&model));
+    let entry = Entry::about(
+        AuditEntityType::Cluster,
+        id,
+        action,
+        vec!["status"],
+        std::slice::from_ref(&model),
+    );
     audit::record(&txn, actor, entry).await?;
     txn.commit().await?;
     Ok(model)

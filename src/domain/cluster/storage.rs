@@ -4,7 +4,7 @@
 
 use chrono::Utc;
 use entity::{
-    cluster, cluster_ecosystem, cluster_emerging_industry, cluster_partner_country, cluster_technology,
+    cluster, cluster_ecosystem, cluster_emerging_industry, cluster_target_country, cluster_technology,
     partner_organisation, taxonomy::ClusterStatus,
 };
 use sea_orm::{
@@ -17,7 +17,7 @@ use super::{lists, ClusterProfile};
 use crate::{
     auth::{Principal, Role},
     domain::{
-        audit::{self, Entry},
+        audit::{self, AuditAction, AuditEntityType, Entry},
         policy::{self, Visibility},
         search, version,
     },
@@ -88,7 +88,7 @@ async fn replace_lists<C: ConnectionTrait>(db: &C, id: Uuid, p: &ClusterProfile)
     lists::replace::<cluster_ecosystem::Entity, C>(db, id, p.ecosystems.iter().copied()).await?;
     lists::replace::<cluster_emerging_industry::Entity, C>(db, id, p.emerging_industries.iter().copied()).await?;
     lists::replace::<cluster_technology::Entity, C>(db, id, p.technologies.iter().cloned()).await?;
-    lists::replace::<cluster_partner_country::Entity, C>(db, id, p.partner_countries.iter().cloned()).await?;
+    lists::replace::<cluster_target_country::Entity, C>(db, id, p.target_countries.iter().cloned()).await?;
     search::reindex(db, id).await
 }
 
@@ -176,9 +176,9 @@ async fn insert<C: ConnectionTrait>(db: &C, actor: &Principal, profile: &Cluster
     let model = cluster::Entity::insert(row).exec_with_returning(db).await?;
     replace_lists(db, id, profile).await?;
     let entry = Entry::about(
-        "Cluster",
+        AuditEntityType::Cluster,
         id,
-        "CREATE",
+        AuditAction::Create,
         profile.filled_fields(),
         std::slice::from_ref(&model),
     );
@@ -280,9 +280,9 @@ pub async fn update<C: TransactionTrait>(
         version::save::<cluster::Entity, _>(&txn, id, expected_version, profile_columns(&profile, slug)).await?;
     replace_lists(&txn, id, &profile).await?;
     let entry = Entry::about(
-        "Cluster",
+        AuditEntityType::Cluster,
         id,
-        "UPDATE",
+        AuditAction::Update,
         old.changed_fields(&profile),
         std::slice::from_ref(&model),
     );
@@ -310,7 +310,13 @@ pub async fn delete<C: TransactionTrait>(db: &C, actor: &Principal, id: Uuid) ->
     // Before the row goes: the full-text index finds its row through a key the delete cascades to.
     search::forget_fts(&txn, id).await?;
     cluster::Entity::delete_by_id(id).exec(&txn).await?;
-    let entry = Entry::about("Cluster", id, "DELETE", vec![], std::slice::from_ref(&current));
+    let entry = Entry::about(
+        AuditEntityType::Cluster,
+        id,
+        AuditAction::Delete,
+        vec![],
+        std::slice::from_ref(&current),
+    );
     audit::record(&txn, actor, entry).await?;
     txn.commit().await?;
     Ok(id)

@@ -2,7 +2,7 @@
 //! the PostgreSQL search row, dimension by dimension so facet counts can leave one out.
 
 use entity::{
-    cluster, cluster_ecosystem, cluster_emerging_industry, cluster_partner_country, cluster_search, partnership,
+    cluster, cluster_ecosystem, cluster_emerging_industry, cluster_search, cluster_target_country, partnership,
     partnership_member,
     taxonomy::{
         ClusterKind, ClusterLabel, ClusterStatus, Ecosystem, EmergingIndustry, InvitationState, PartnershipKind,
@@ -44,8 +44,8 @@ pub struct ClusterFilter {
     pub founded_year: Range,
     /// Clusters with an ACTIVE partnership of one of these kinds (as an accepted member).
     pub active_partnership_kinds: Vec<PartnershipKind>,
-    /// Clusters that say they seek partners in one of these countries.
-    pub seeking_partners_in: Vec<String>,
+    /// Clusters with one of these among their target countries.
+    pub target_countries: Vec<String>,
 }
 
 /// The dimensions facet counts are given for.
@@ -88,7 +88,7 @@ impl ClusterFilter {
     pub fn validate(&mut self) -> AppResult<()> {
         let mut check = Checker::new();
         check.countries("filter.countries", &mut self.countries);
-        check.countries("filter.seekingPartnersIn", &mut self.seeking_partners_in);
+        check.countries("filter.targetCountries", &mut self.target_countries);
         check.optional_name("filter.query", &mut self.query, NAME_MAX);
         for (field, range) in [
             ("filter.memberCount", self.member_count),
@@ -157,13 +157,13 @@ impl ClusterFilter {
                 cond = cond.add(column.lte(max));
             }
         }
-        if !self.seeking_partners_in.is_empty() {
+        if !self.target_countries.is_empty() {
             cond = cond.add(
                 cluster::Column::Id.in_subquery(
                     Query::select()
-                        .column(cluster_partner_country::Column::ClusterId)
-                        .from(cluster_partner_country::Entity)
-                        .and_where(cluster_partner_country::Column::Country.is_in(self.seeking_partners_in.clone()))
+                        .column(cluster_target_country::Column::ClusterId)
+                        .from(cluster_target_country::Entity)
+                        .and_where(cluster_target_country::Column::Country.is_in(self.target_countries.clone()))
                         .to_owned(),
                 ),
             );

@@ -16,7 +16,7 @@ use super::Seat;
 use crate::{
     auth::Principal,
     domain::{
-        audit::{self, Entry},
+        audit::{self, AuditAction, AuditEntityType, Entry},
         policy, version,
     },
     error::{AppError, AppResult},
@@ -153,7 +153,13 @@ pub async fn add_member<C: TransactionTrait>(
     audit::record(
         &txn,
         actor,
-        Entry::about("Partnership", partnership_id, "ADD_MEMBER", vec!["members"], &governing),
+        Entry::about(
+            AuditEntityType::Partnership,
+            partnership_id,
+            AuditAction::AddMember,
+            vec!["members"],
+            &governing,
+        ),
     )
     .await?;
     txn.commit().await?;
@@ -187,9 +193,9 @@ pub async fn remove_member<C: TransactionTrait>(
         &txn,
         actor,
         Entry::about(
-            "Partnership",
+            AuditEntityType::Partnership,
             partnership_id,
-            "REMOVE_MEMBER",
+            AuditAction::RemoveMember,
             vec!["members"],
             &governing,
         ),
@@ -235,14 +241,20 @@ pub async fn respond_to_invitation<C: TransactionTrait>(
     let model = bump(&txn, current).await?;
     let governing = governing(&txn, partnership_id).await?;
     let action = if accept {
-        "ACCEPT_INVITATION"
+        AuditAction::AcceptInvitation
     } else {
-        "DECLINE_INVITATION"
+        AuditAction::DeclineInvitation
     };
     audit::record(
         &txn,
         actor,
-        Entry::about("Partnership", partnership_id, action, vec!["members"], &governing),
+        Entry::about(
+            AuditEntityType::Partnership,
+            partnership_id,
+            action,
+            vec!["members"],
+            &governing,
+        ),
     )
     .await?;
     txn.commit().await?;

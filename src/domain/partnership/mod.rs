@@ -19,7 +19,7 @@ pub use self::membership::{
 };
 use self::membership::{check_pending, governing};
 use super::{
-    audit::{self, changed_fields, Entry},
+    audit::{self, changed_fields, AuditAction, AuditEntityType, Entry},
     pagination::{keyset_page, Keyset, Page, SortKey, Window},
     policy,
     validation::{Checker, ACRONYM_MAX, NAME_MAX, SHORT_MAX, TEXT_MAX},
@@ -299,7 +299,13 @@ pub async fn create<C: TransactionTrait>(
     audit::record(
         &txn,
         actor,
-        Entry::about("Partnership", id, "CREATE", fields, &governing),
+        Entry::about(
+            AuditEntityType::Partnership,
+            id,
+            AuditAction::Create,
+            fields,
+            &governing,
+        ),
     )
     .await?;
     txn.commit().await?;
@@ -328,7 +334,13 @@ pub async fn update<C: TransactionTrait>(
     audit::record(
         &txn,
         actor,
-        Entry::about("Partnership", id, "UPDATE", changed(&old, &profile), &governing),
+        Entry::about(
+            AuditEntityType::Partnership,
+            id,
+            AuditAction::Update,
+            changed(&old, &profile),
+            &governing,
+        ),
     )
     .await?;
     txn.commit().await?;
@@ -344,7 +356,13 @@ pub async fn delete<C: TransactionTrait>(db: &C, actor: &Principal, id: Uuid) ->
     audit::record(
         &txn,
         actor,
-        Entry::about("Partnership", id, "DELETE", vec![], &governing),
+        Entry::about(
+            AuditEntityType::Partnership,
+            id,
+            AuditAction::Delete,
+            vec![],
+            &governing,
+        ),
     )
     .await?;
     txn.commit().await?;

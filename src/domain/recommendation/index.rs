@@ -7,7 +7,7 @@ use std::{
 };
 
 use entity::{
-    cluster, cluster_ecosystem, cluster_partner_country, cluster_technology,
+    cluster, cluster_ecosystem, cluster_target_country, cluster_technology,
     taxonomy::{ClusterLabel, ClusterStatus, Ecosystem},
 };
 use sea_orm::{
@@ -30,7 +30,7 @@ pub(super) struct Candidate {
     pub(super) ecosystems: u32,
     /// Lower-cased keywords, as indexes into [`Snapshot::technologies`].
     pub(super) technologies: Box<[u32]>,
-    pub(super) seeks: Box<[String]>,
+    pub(super) target_countries: Box<[String]>,
 }
 
 /// The partner index at one directory revision.
@@ -59,7 +59,7 @@ impl Snapshot {
                 .iter()
                 .filter_map(|&t| self.technologies.get(t as usize).cloned())
                 .collect(),
-            seeks: candidate.seeks.iter().cloned().collect(),
+            target_countries: candidate.target_countries.iter().cloned().collect(),
         }
     }
 }
@@ -143,7 +143,7 @@ async fn load<C: ConnectionTrait>(db: &C) -> AppResult<Snapshot> {
             complete,
             ecosystems: 0,
             technologies: Box::default(),
-            seeks: Box::default(),
+            target_countries: Box::default(),
         })
         .collect();
     let position: HashMap<Uuid, usize> = candidates.iter().enumerate().map(|(i, c)| (c.id, i)).collect();
@@ -187,21 +187,21 @@ async fn load<C: ConnectionTrait>(db: &C) -> AppResult<Snapshot> {
         candidates[i].technologies = ids.into_boxed_slice();
     }
 
-    let seeks: Vec<(Uuid, String)> = cluster_partner_country::Entity::find()
+    let target_countries: Vec<(Uuid, String)> = cluster_target_country::Entity::find()
         .select_only()
-        .column(cluster_partner_country::Column::ClusterId)
-        .column(cluster_partner_country::Column::Country)
+        .column(cluster_target_country::Column::ClusterId)
+        .column(cluster_target_country::Column::Country)
         .into_tuple()
         .all(db)
         .await?;
     let mut per_cluster: HashMap<usize, Vec<String>> = HashMap::new();
-    for (id, country) in seeks {
+    for (id, country) in target_countries {
         if let Some(&i) = position.get(&id) {
             per_cluster.entry(i).or_default().push(country);
         }
     }
     for (i, countries) in per_cluster {
-        candidates[i].seeks = countries.into_boxed_slice();
+        candidates[i].target_countries = countries.into_boxed_slice();
     }
     Ok(Snapshot {
         revision,

@@ -10,7 +10,7 @@ mod index;
 use std::collections::{HashMap, HashSet};
 
 use entity::{
-    cluster, cluster_ecosystem, cluster_partner_country, cluster_technology, partnership_member,
+    cluster, cluster_ecosystem, cluster_target_country, cluster_technology, partnership_member,
     taxonomy::{ClusterLabel, Ecosystem, InvitationState},
 };
 use sea_orm::{ActiveEnum, ColumnTrait, ConnectionTrait, EntityTrait, Iterable, QueryFilter};
@@ -25,10 +25,25 @@ use super::{
 };
 use crate::error::{AppError, AppResult};
 
+/// What a part of a recommendation's score is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RecommendationReasonKind {
+    SharedEcosystems,
+    ComplementaryEcosystems,
+    SharedTechnologies,
+    /// The candidate is in one of the source's target countries.
+    TargetCountry,
+    /// The source is in one of the candidate's target countries.
+    TargetsYourCountry,
+    International,
+    Label,
+    CompleteProfile,
+}
+
 /// One part of a recommendation's score, so people see why a partner is suggested.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Reason {
-    pub kind: &'static str,
+    pub kind: RecommendationReasonKind,
     pub points: f64,
     pub detail: String,
 }
@@ -73,7 +88,7 @@ const MAX_SHARED_TECHNOLOGIES: usize = 5;
 struct Traits {
     ecosystems: HashSet<Ecosystem>,
     technologies: HashSet<String>,
-    seeks: HashSet<String>,
+    target_countries: HashSet<String>,
 }
 
 /// What a cluster works in and looks for, read from its lists: the source of a recommendation
@@ -89,7 +104,7 @@ async fn traits<C: ConnectionTrait>(db: &C, id: Uuid) -> AppResult<Traits> {
             .into_iter()
             .map(|keyword| keyword.to_lowercase())
             .collect(),
-        seeks: lists::read_one::<cluster_partner_country::Entity, C>(db, id)
+        target_countries: lists::read_one::<cluster_target_country::Entity, C>(db, id)
             .await?
             .into_iter()
             .collect(),
@@ -99,7 +114,7 @@ async fn traits<C: ConnectionTrait>(db: &C, id: Uuid) -> AppResult<Traits> {
 /// The source's side of the score, prepared once per request.
 struct Scorer<'a> {
     country: &'a str,
-    seeks: &'a HashSet<String>,
+    target_countries: &'a HashSet<String>,
     /// Points per ecosystem a candidate works in: 3 when the source shares it, else one per
     /// ecosystem of the source it complements.
     ecosystem_points: Vec<(u32, f64)>,
@@ -117,7 +132,7 @@ impl Scorer<'_> {
             .map(|(_, points)| points)
             .sum();
         let shared = c.technologies.iter().filter(|t| self.technologies.contains(t)).count();
-        let target = self.seeks.contains(&c.country);
+        let target = self.target_countries.contains(&c.country);
         if ecosystems == 0.0 && shared == 0 && !target {
             return None;
         }
@@ -125,7 +140,7 @@ impl Scorer<'_> {
         if target {
             score += 3.0;
         }
-        if c.seeks.iter().any(|s| s == self.country) {
+        if c.target_countries.iter().any(|s| s == self.country) {
             score += 2.0;
         }
         if c.country != self.country {
@@ -151,13 +166,13 @@ fn label_points(label: ClusterLabel) -> f64 {
 /// Scores published clusters as partners for `source`:
 /// - 3 points per shared ecosystem, 1 per complementary pair (value chains that meet);
 /// - 2 per shared technology keyword (at most 5 counted);
-/// - 3 when the candidate is in a country the source seeks partners in, 2 the other way round;
+/// - 3 when the candidate is in one of the source's target countries, 2 the other way round;
 /// - 2 for a partner abroad (cross-border cooperation is the platform's point);
 /// - 1.5 / 1 / 0.5 for a GOLD / SILVER / BRONZE label, 0.5 for a complete profile.
 ///
 /// A candidate needs something in common (an ecosystem, a complementary one, a technology, or a
-/// country the source seeks partners in); clusters already in a partnership with the source are
-/// left out. Best first; equal scores by name.
+/// target country of the source); clusters already in a partnership with the source are left out.
+/// Best first; equal scores by name.
 pub async fn recommend<C: ConnectionTrait>(
     db: &C,
     index: &PartnerIndex,
@@ -195,7 +210,7 @@ pub async fn recommend<C: ConnectionTrait>(
     let snapshot = index.snapshot(db).await?;
     let scorer = Scorer {
         country: &source.country,
-        seeks: &mine.seeks,
+        target_countries: &mine.target_countries,
         ecosystem_points: Ecosystem::iter()
             .filter_map(|e| {
                 let points = if mine.ecosystems.contains(&e) {
@@ -264,7 +279,7 @@ fn explain(source: &cluster::Model, mine: &Traits, candidate: cluster::Model, t:
     if !shared.is_empty() {
         let names: Vec<String> = shared.iter().map(|e| e.to_value()).collect();
         reasons.push(Reason {
-            kind: "SHARED_ECOSYSTEMS",
+            kind: RecommendationReasonKind::SharedEcosystems,
             points: 3.0 * shared.len() as f64,
             detail: names.join(", "),
         });
@@ -280,7 +295,7 @@ fn explain(source: &cluster::Model, mine: &Traits, candidate: cluster::Model, t:
     pairs.sort();
     if !pairs.is_empty() {
         reasons.push(Reason {
-            kind: "COMPLEMENTARY_ECOSYSTEMS",
+            kind: RecommendationReasonKind::ComplementaryEcosystems,
             points: pairs.len() as f64,
             detail: pairs.join(", "),
         });
@@ -291,28 +306,28 @@ fn explain(source: &cluster::Model, mine: &Traits, candidate: cluster::Model, t:
         let counted = techs.len().min(MAX_SHARED_TECHNOLOGIES);
         let names: Vec<&str> = techs.iter().map(|s| s.as_str()).collect();
         reasons.push(Reason {
-            kind: "SHARED_TECHNOLOGIES",
+            kind: RecommendationReasonKind::SharedTechnologies,
             points: 2.0 * counted as f64,
             detail: names.join(", "),
         });
     }
-    if mine.seeks.contains(&candidate.country) {
+    if mine.target_countries.contains(&candidate.country) {
         reasons.push(Reason {
-            kind: "TARGET_MARKET",
+            kind: RecommendationReasonKind::TargetCountry,
             points: 3.0,
             detail: format!("you seek partners in {}", candidate.country),
         });
     }
-    if t.seeks.contains(&source.country) {
+    if t.target_countries.contains(&source.country) {
         reasons.push(Reason {
-            kind: "SEEKS_YOUR_COUNTRY",
+            kind: RecommendationReasonKind::TargetsYourCountry,
             points: 2.0,
             detail: format!("they seek partners in {}", source.country),
         });
     }
     if candidate.country != source.country {
         reasons.push(Reason {
-            kind: "INTERNATIONAL",
+            kind: RecommendationReasonKind::International,
             points: 2.0,
             detail: format!("{} – {}", source.country, candidate.country),
         });
@@ -320,14 +335,14 @@ fn explain(source: &cluster::Model, mine: &Traits, candidate: cluster::Model, t:
     let label = label_points(candidate.label);
     if label > 0.0 {
         reasons.push(Reason {
-            kind: "LABEL",
+            kind: RecommendationReasonKind::Label,
             points: label,
             detail: candidate.label.to_value(),
         });
     }
     if candidate.website.is_some() && candidate.description.is_some() {
         reasons.push(Reason {
-            kind: "COMPLETE_PROFILE",
+            kind: RecommendationReasonKind::CompleteProfile,
             points: 0.5,
             detail: "website and description".into(),
         });

@@ -57,7 +57,7 @@ impl User {
     /// Only for the person themself and administrators.
     async fn email(&self, ctx: &Context<'_>) -> Option<&str> {
         let p = caller(ctx).principal()?;
-        (p.is_admin() || p.actor == Actor::User(self.0.id)).then_some(self.0.email.as_str())
+        policy::may_see_email(p, self.0.id).then_some(self.0.email.as_str())
     }
     /// When the account was created.
     async fn created_at(&self) -> DateTime<Utc> {
@@ -161,10 +161,7 @@ impl AccountQuery {
         ctx: &Context<'_>,
         #[graphql(desc = "The account's e-mail address, in any case.")] email: String,
     ) -> AppResult<Option<User>> {
-        let actor = policy::signed_in(caller(ctx))?;
-        if !(actor.is_admin() || actor.role == crate::auth::Role::Partner) {
-            return Err(AppError::Forbidden("you may not look up accounts".into()));
-        }
+        policy::may_look_up_accounts(policy::signed_in(caller(ctx))?)?;
         Ok(account::find_user_by_email(db(ctx), &email).await?.map(User))
     }
 }

@@ -1,9 +1,10 @@
 //! The audit log in GraphQL: every successful change, for administrators and, within their
 //! countries, partners.
 
-use async_graphql::{Context, InputObject, Object, ID};
+use async_graphql::{Context, Enum, InputObject, Object, ID};
 use chrono::{DateTime, Utc};
-use entity::audit_log;
+use entity::{audit_log, taxonomy as t};
+use sea_orm::ActiveEnum;
 
 use super::TYPE_NAME as USER;
 use crate::{
@@ -21,6 +22,90 @@ use crate::{
     },
 };
 
+/// Who made a change.
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+#[graphql(remote = "t::AuditActorKind")]
+pub enum AuditActorKind {
+    /// A person, signed in with an account.
+    User,
+    /// A partner system, with an API key.
+    ApiKey,
+    /// A person signed in at a partner's identity provider.
+    External,
+    /// A token minted by an operator with `issue-token`, or the server itself (demo data).
+    Operator,
+}
+
+/// The kind of record a change was made to.
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+#[graphql(remote = "t::AuditEntityType")]
+pub enum AuditEntityType {
+    /// A cluster profile.
+    Cluster,
+    /// A member organisation of a cluster.
+    Member,
+    /// A strategic partnership.
+    Partnership,
+    /// A success story.
+    SuccessStory,
+    /// A partner search (an offer or a request).
+    PartnerSearch,
+    /// An account.
+    User,
+    /// An invitation to manage a cluster.
+    Invitation,
+    /// An API key of a partner system.
+    ApiKey,
+    /// A trusted (persisted) document.
+    PersistedDocument,
+}
+
+/// What a change did.
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+#[graphql(remote = "t::AuditAction")]
+pub enum AuditAction {
+    /// The record was made.
+    Create,
+    /// Some of its fields changed (see `changedFields`).
+    Update,
+    /// The record was deleted.
+    Delete,
+    /// A cluster profile was submitted for review.
+    SubmitForReview,
+    /// A cluster profile was published.
+    Publish,
+    /// A cluster profile was sent back to its editors.
+    Reject,
+    /// A cluster was added to a partnership.
+    AddMember,
+    /// A cluster left or was removed from a partnership.
+    RemoveMember,
+    /// A cluster accepted its invitation to a partnership.
+    AcceptInvitation,
+    /// A cluster declined its invitation to a partnership.
+    DeclineInvitation,
+    /// Someone expressed interest in a partner search.
+    ExpressInterest,
+    /// An account was given a role.
+    GrantRole,
+    /// A role was taken from an account.
+    RevokeRole,
+    /// Someone was invited to manage a cluster.
+    Invite,
+    /// An invitation to manage a cluster was accepted.
+    Accept,
+    /// An account's password was changed.
+    ChangePassword,
+    /// An API key was revoked.
+    Revoke,
+    /// A document was trusted for allow-list keys.
+    Trust,
+    /// A cluster named in a success story confirmed it.
+    ConfirmCluster,
+    /// A cluster named in a success story declined it and left the story.
+    DeclineCluster,
+}
+
 #[derive(Clone)]
 pub struct AuditEntry(pub audit_log::Model);
 
@@ -31,25 +116,26 @@ impl AuditEntry {
     async fn id(&self) -> ID {
         node::encode("AuditEntry", self.0.id)
     }
-    /// USER, API_KEY, EXTERNAL or OPERATOR.
-    async fn actor_kind(&self) -> &str {
-        &self.0.actor_kind
+    /// Who made the change: a person, a partner system, a partner's identity provider or an operator.
+    async fn actor_kind(&self) -> AuditActorKind {
+        self.0.actor_kind.into()
     }
     /// The token subject of whoever made the change.
     async fn actor(&self) -> &str {
         &self.0.actor_label
     }
-    /// The kind of record changed: Cluster, Member, Partnership, SuccessStory, User, Invitation or ApiKey.
-    async fn entity_type(&self) -> &str {
-        &self.0.entity_type
+    /// The kind of record changed.
+    async fn entity_type(&self) -> AuditEntityType {
+        self.0.entity_type.into()
     }
     /// The global ID of the changed record.
     async fn entity_id(&self) -> ID {
-        node::encode(&self.0.entity_type, self.0.entity_id)
+        // The stored entity type is the GraphQL type name the record's global ID is made of.
+        node::encode(&self.0.entity_type.to_value(), self.0.entity_id)
     }
-    /// What was done: CREATE, UPDATE, DELETE, PUBLISH, GRANT_ROLE, …
-    async fn action(&self) -> &str {
-        &self.0.action
+    /// What was done.
+    async fn action(&self) -> AuditAction {
+        self.0.action.into()
     }
     /// The fields a change touched, as named in the schema; empty for creations and deletions.
     async fn changed_fields(&self) -> Vec<String> {
@@ -68,12 +154,12 @@ impl AuditEntry {
 /// Narrows the audit log; fields combine (AND).
 #[derive(InputObject, Default)]
 pub struct AuditLogFilter {
-    /// Cluster, Member, Partnership, SuccessStory, User, Invitation, ApiKey.
-    pub entity_type: Option<String>,
+    /// Changes to records of this kind only.
+    pub entity_type: Option<AuditEntityType>,
     /// Changes to this record only: its global ID.
     pub entity_id: Option<ID>,
-    /// CREATE, UPDATE, DELETE, PUBLISH, GRANT_ROLE, …
-    pub action: Option<String>,
+    /// Changes that did this only.
+    pub action: Option<AuditAction>,
     /// A user's ID.
     pub actor_id: Option<ID>,
 }
@@ -102,12 +188,12 @@ impl AuditLogQuery {
         let window = PageRequest::new(first, after, last, before).window()?;
         let filter = filter.unwrap_or_default();
         let filter = AuditFilter {
-            entity_type: filter.entity_type,
+            entity_type: filter.entity_type.map(Into::into),
             entity_id: filter
                 .entity_id
                 .map(|id| node::decode_any("filter.entityId", &id).map(|(_, id)| id))
                 .transpose()?,
-            action: filter.action,
+            action: filter.action.map(Into::into),
             actor_id: filter
                 .actor_id
                 .map(|id| node::decode("filter.actorId", &id, USER))

@@ -106,8 +106,8 @@ pub struct CreateClusterInput {
     pub emerging_industries: Option<Vec<EmergingIndustry>>,
     /// Technology keywords, e.g. "5G", "composites".
     pub technologies: Option<Vec<String>>,
-    /// ISO 3166-1 alpha-2 codes of countries the cluster seeks partners in.
-    pub seeks_partners_in: Option<Vec<String>>,
+    /// Target countries: ISO 3166-1 alpha-2 codes of the countries the cluster seeks partners in.
+    pub target_countries: Option<Vec<String>>,
     /// Cluster management excellence label; NONE when left out.
     pub label: Option<ClusterLabel>,
     /// Last day the label is valid.
@@ -139,7 +139,7 @@ impl CreateClusterInput {
         p.ecosystems = to_entity(input.ecosystems);
         p.emerging_industries = to_entity(input.emerging_industries);
         p.technologies = input.technologies.unwrap_or_default();
-        p.partner_countries = input.seeks_partners_in.unwrap_or_default();
+        p.target_countries = input.target_countries.unwrap_or_default();
         p.label = input
             .label
             .map(Into::into)
@@ -250,8 +250,8 @@ pub struct UpdateClusterInput {
     pub emerging_industries: Option<Vec<EmergingIndustry>>,
     /// Technology keywords; replaces the list.
     pub technologies: Option<Vec<String>>,
-    /// ISO 3166-1 alpha-2 codes of countries the cluster seeks partners in; replaces the list.
-    pub seeks_partners_in: Option<Vec<String>>,
+    /// Target countries: ISO 3166-1 alpha-2 codes of the countries the cluster seeks partners in; replaces the list.
+    pub target_countries: Option<Vec<String>>,
     /// Cluster management excellence label.
     pub label: Option<ClusterLabel>,
     /// Last day the label is valid.
@@ -302,8 +302,8 @@ impl UpdateClusterInput {
         if let Some(technologies) = input.technologies {
             p.technologies = technologies;
         }
-        if let Some(countries) = input.seeks_partners_in {
-            p.partner_countries = countries;
+        if let Some(countries) = input.target_countries {
+            p.target_countries = countries;
         }
         if let Some(label) = input.label {
             p.label = label.into();

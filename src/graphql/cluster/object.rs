@@ -146,13 +146,9 @@ impl Cluster {
     async fn technologies(&self, ctx: &Context<'_>) -> AppResult<Vec<String>> {
         list(ctx, l::TechnologiesOf(self.0.id)).await
     }
-    /// Countries the cluster seeks partners in.
-    async fn seeks_partners_in(&self, ctx: &Context<'_>) -> AppResult<Vec<String>> {
-        list(ctx, l::PartnerCountriesOf(self.0.id)).await
-    }
-    /// With a text search: the extract that matched, the match in [brackets].
-    async fn search_highlight(&self, ctx: &Context<'_>) -> Option<String> {
-        ctx.data_opt::<crate::graphql::discovery::Highlights>()?.get(self.0.id)
+    /// Target countries: those the cluster seeks partners in.
+    async fn target_countries(&self, ctx: &Context<'_>) -> AppResult<Vec<String>> {
+        list(ctx, l::TargetCountriesOf(self.0.id)).await
     }
     /// Cluster management excellence label.
     async fn label(&self) -> ClusterLabel {
@@ -253,7 +249,7 @@ impl Cluster {
         >,
     ) -> AppResult<SuccessStoryConnection> {
         let request = PageRequest::new(first, after, last, before);
-        nested_connection(ctx, l::StoriesOf(self.0.id), request, SuccessStory).await
+        nested_connection(ctx, l::SuccessStoriesOf(self.0.id), request, SuccessStory).await
     }
 }
 

@@ -299,7 +299,7 @@ impl Fuzzer {
             .to_owned(),
             "entityType" => self
                 .rng
-                .pick_str(&["Cluster", "Member", "User", "cluster", ""])
+                .pick_str(&["CLUSTER", "MEMBER", "USER", "Cluster", ""])
                 .to_owned(),
             "action" => self
                 .rng

@@ -1,8 +1,8 @@
 use sea_orm::entity::prelude::*;
 
-/// A country a cluster says it seeks partners in.
+/// One of a cluster's target countries: a country it says it seeks partners in.
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
-#[sea_orm(table_name = "cluster_partner_country")]
+#[sea_orm(table_name = "cluster_target_country")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub cluster_id: Uuid,
