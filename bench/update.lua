@@ -1,6 +1,6 @@
 -- wrk script for q5: updateCluster signed in. Each thread edits its own slice of the clusters in
--- $CLUSTERS_FILE ("global-id version" per line) round robin, and keeps each cluster's version from
--- the answers, so that with fewer requests in flight than clusters in a slice no edit is stale.
+-- $CLUSTERS_FILE ("global-id version" per line) round robin, skipping the ones whose edit is still in
+-- flight, and keeps each cluster's version from the answers, so that no edit is stale.
 local clusters = {}
 for line in io.lines(os.getenv("CLUSTERS_FILE")) do
   local id, version = line:match("^(%S+)%s+(%d+)")
@@ -29,7 +29,13 @@ function count_threads() return tonumber(os.getenv("THREADS")) end
 
 function request()
   local cluster = clusters[next_index]
+  for _ = first, last do
+    if not cluster.in_flight then break end
+    next_index = next_index == last and first or next_index + 1
+    cluster = clusters[next_index]
+  end
   next_index = next_index == last and first or next_index + 1
+  cluster.in_flight = true
   edits = edits + 1
   local body = string.format(
     '{"query":"%s","variables":{"input":{"id":"%s","version":%d,"description":"Edited by the benchmark, edit %d."}}}',
@@ -39,7 +45,10 @@ end
 
 function response(status, headers, body)
   local id, version = body:match('"id":"([^"]+)","version":(%d+)')
-  if id and by_id[id] then by_id[id].version = tonumber(version) end
+  if id and by_id[id] then
+    by_id[id].version = tonumber(version)
+    by_id[id].in_flight = false
+  end
   if body:find('"errors"', 1, true) then refused = refused + 1 end
 end
 
