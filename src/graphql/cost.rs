@@ -14,15 +14,6 @@ pub use super::price::{price, Price, Types, Work, WORK};
 
 use crate::error::AppResult;
 
-/// Cost of one connection field: its page size (default 20, at most 100) times what each item costs.
-pub fn page_cost(first: Option<i32>, last: Option<i32>, child_complexity: usize) -> usize {
-    let page = first
-        .or(last)
-        .unwrap_or(crate::domain::pagination::DEFAULT_PAGE_SIZE)
-        .clamp(1, 100) as usize;
-    page.saturating_mul(child_complexity.max(1))
-}
-
 /// Whoever pays for a request: the transport puts one in the request data (as
 /// `Arc<dyn CostMeter>`), so the budget and the rate limits stay the transport's business.
 #[async_graphql::async_trait::async_trait]
@@ -63,7 +54,7 @@ impl Extension for CostGuardExtension {
     ) -> Result<ValidationResult, Vec<ServerError>> {
         let result = next.run(ctx).await?;
         // The transport prices each document (`price`); a request that bypassed it pays
-        // async-graphql's own count, one point a field.
+        // async-graphql's own count, one point a field, rather than nothing.
         let cost = ctx
             .data_opt::<Price>()
             .map_or(result.complexity, |price| price.points as usize);

@@ -10,7 +10,6 @@ use super::{
     cluster::{Cluster, TYPE_NAME as CLUSTER},
     connection::{parts, wants_total_count, ClusterConnection, Connection, PageInfo},
     context::{db, partner_index, visibility},
-    cost::page_cost,
     enums::{
         to_entity, ClusterKind, ClusterLabel, ClusterStatus, Ecosystem, EmergingIndustry, OrderDirection,
         PartnershipKind,
@@ -248,7 +247,6 @@ pub struct DiscoveryQuery;
 #[Object]
 impl DiscoveryQuery {
     /// Cluster profiles, filtered, searched and ordered (by relevance with a `query`, else by name).
-    #[graphql(complexity = "page_cost(first, last, child_complexity)")]
     #[allow(clippy::too_many_arguments)]
     async fn clusters(
         &self,
@@ -295,7 +293,6 @@ impl DiscoveryQuery {
 
     /// Published clusters that would suit `clusterId` as partners, best first, each with the
     /// parts of its score.
-    #[graphql(complexity = "page_cost(first, last, child_complexity)")]
     async fn recommended_partners(
         &self,
         ctx: &Context<'_>,

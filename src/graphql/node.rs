@@ -85,7 +85,6 @@ impl NodeQuery {
 
     /// Fetches up to 100 objects by their global IDs, in the order asked; null for each that does
     /// not exist or is not visible to you.
-    #[graphql(complexity = "ids.len().max(1) * child_complexity")]
     async fn nodes(
         &self,
         ctx: &Context<'_>,

@@ -7,7 +7,6 @@ use super::{
     cluster::Cluster,
     connection::{slice_connection, PartnerOrganisationConnection},
     context::{db, list, loaders},
-    cost::page_cost,
     loaders as l, node,
 };
 use crate::{
@@ -61,7 +60,6 @@ pub struct PartnerOrganisationQuery;
 #[Object]
 impl PartnerOrganisationQuery {
     /// National partners, by name; optionally only those representing `country`.
-    #[graphql(complexity = "page_cost(first, last, child_complexity)")]
     async fn partner_organisations(
         &self,
         ctx: &Context<'_>,

@@ -10,7 +10,6 @@ use super::{
         slice_connection, total_count_if_selected, Connection, ExpressionOfInterestConnection, PartnerSearchConnection,
     },
     context::{caller, db, list, loaders, visibility},
-    cost::page_cost,
     enums::{to_entity, Ecosystem},
     loaders as l, node,
     scalars::Date,
@@ -110,7 +109,6 @@ impl PartnerSearch {
         self.0.created_at
     }
     /// Who answered, newest first: for the posting cluster's editors only.
-    #[graphql(complexity = "page_cost(first, last, child_complexity)")]
     async fn interests(
         &self,
         ctx: &Context<'_>,
@@ -146,7 +144,6 @@ pub struct PartnerSearchQuery;
 #[Object]
 impl PartnerSearchQuery {
     /// Open partner searches (expired ones drop out), newest first.
-    #[graphql(complexity = "page_cost(first, last, child_complexity)")]
     async fn partner_searches(
         &self,
         ctx: &Context<'_>,

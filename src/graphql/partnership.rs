@@ -13,7 +13,6 @@ use super::{
         nested_connection, total_count_if_selected, Connection, PartnershipConnection, PartnershipMemberConnection,
     },
     context::{caller, db, list, loaders},
-    cost::page_cost,
     enums::{to_entity, Ecosystem, InvitationState, PartnershipKind, PartnershipRole, PartnershipStatus},
     loaders as l, node,
     scalars::Date,
@@ -98,7 +97,6 @@ impl Partnership {
         self.0.updated_at
     }
     /// Member clusters you may see, coordinator first, then by name.
-    #[graphql(complexity = "page_cost(first, last, child_complexity)")]
     async fn members(
         &self,
         ctx: &Context<'_>,
@@ -139,7 +137,6 @@ impl PartnershipQuery {
     }
 
     /// Partnerships by name.
-    #[graphql(complexity = "page_cost(first, last, child_complexity)")]
     async fn partnerships(
         &self,
         ctx: &Context<'_>,

@@ -8,7 +8,6 @@ use super::{
     cluster::{patch, Cluster, TYPE_NAME as CLUSTER},
     connection::{nested_connection, total_count_if_selected, ClusterConnection, Connection, SuccessStoryConnection},
     context::{caller, db, loaders},
-    cost::page_cost,
     enums::SuccessStoryOutcome,
     loaders as l, node,
     partnership::{Partnership, TYPE_NAME as PARTNERSHIP},
@@ -74,7 +73,6 @@ impl SuccessStory {
         self.0.updated_at
     }
     /// The clusters involved that you may see, by name.
-    #[graphql(complexity = "page_cost(first, last, child_complexity)")]
     async fn clusters(
         &self,
         ctx: &Context<'_>,
@@ -106,7 +104,6 @@ impl SuccessStoryQuery {
     }
 
     /// Success stories, newest first.
-    #[graphql(complexity = "page_cost(first, last, child_complexity)")]
     async fn success_stories(
         &self,
         ctx: &Context<'_>,

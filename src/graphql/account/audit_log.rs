@@ -14,7 +14,6 @@ use crate::{
         policy,
     },
     error::AppResult,
-    graphql::cost::page_cost,
     graphql::{
         connection::{total_count_if_selected, AuditEntryConnection, Connection},
         context::{caller, db},
@@ -171,7 +170,6 @@ pub struct AuditLogQuery;
 impl AuditLogQuery {
     /// Changes to the directory, newest first: all of them for administrators, those of their
     /// countries for partners.
-    #[graphql(complexity = "page_cost(first, last, child_complexity)")]
     async fn audit_log(
         &self,
         ctx: &Context<'_>,

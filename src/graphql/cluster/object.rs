@@ -8,7 +8,6 @@ use super::TYPE_NAME;
 use crate::{
     domain::{cluster as domain, pagination::PageRequest, policy},
     error::AppResult,
-    graphql::cost::page_cost,
     graphql::{
         connection::{nested_connection, MemberConnection, PartnershipConnection, SuccessStoryConnection},
         context::{caller, db, list, loaders, visibility},
@@ -207,7 +206,6 @@ impl Cluster {
         self.0.updated_at
     }
     /// Organisations in this cluster, by name.
-    #[graphql(complexity = "page_cost(first, last, child_complexity)")]
     async fn members(
         &self,
         ctx: &Context<'_>,
@@ -222,7 +220,6 @@ impl Cluster {
         nested_connection(ctx, l::MembersOf(self.0.id), request, Member).await
     }
     /// Partnerships this cluster belongs to, by name.
-    #[graphql(complexity = "page_cost(first, last, child_complexity)")]
     async fn partnerships(
         &self,
         ctx: &Context<'_>,
@@ -237,7 +234,6 @@ impl Cluster {
         nested_connection(ctx, l::PartnershipsOf(self.0.id), request, Partnership).await
     }
     /// Success stories this cluster is part of, newest first.
-    #[graphql(complexity = "page_cost(first, last, child_complexity)")]
     async fn success_stories(
         &self,
         ctx: &Context<'_>,
