@@ -7,9 +7,8 @@
 use chrono::Utc;
 use entity::{cluster, invitation, partner_organisation, user, user_grant};
 use sea_orm::{
-    sea_query::{Expr, ExprTrait},
-    ActiveValue::Set,
-    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, TransactionSession, TransactionTrait,
+    sea_query::Expr, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, TransactionSession,
+    TransactionTrait,
 };
 use uuid::Uuid;
 
@@ -148,14 +147,7 @@ pub async fn revoke<C: TransactionTrait>(
     }
     // Tokens carry the role they were issued with: a newer generation ends them, and a refresh
     // issues one with what is left.
-    user::Entity::update_many()
-        .col_expr(
-            user::Column::TokenGeneration,
-            Expr::col(user::Column::TokenGeneration).add(1),
-        )
-        .filter(user::Column::Id.eq(user_id))
-        .exec(&txn)
-        .await?;
+    super::revocation::end_access_tokens(&txn, user_id).await?;
     let remaining = principal_of(&txn, &user).await?;
     crate::domain::api_key::revoke_beyond_authority(&txn, actor, &remaining).await?;
     let entry = Entry {

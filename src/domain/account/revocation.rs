@@ -13,7 +13,10 @@ use std::{
 
 use chrono::Utc;
 use entity::{api_key, refresh_token, user};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter};
+use sea_orm::{
+    sea_query::{Expr, ExprTrait},
+    ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
+};
 use uuid::Uuid;
 
 use crate::{
@@ -120,4 +123,18 @@ impl Revocations {
         }
         cache.insert(check, (Instant::now(), answer));
     }
+}
+
+/// Moves the user's token generation on, so every access token issued before it stops working
+/// (within the delay); a refresh issues one with the user's rights as they now are.
+pub(crate) async fn end_access_tokens<C: ConnectionTrait>(db: &C, user_id: Uuid) -> AppResult<()> {
+    user::Entity::update_many()
+        .col_expr(
+            user::Column::TokenGeneration,
+            Expr::col(user::Column::TokenGeneration).add(1),
+        )
+        .filter(user::Column::Id.eq(user_id))
+        .exec(db)
+        .await?;
+    Ok(())
 }

@@ -5,9 +5,8 @@
 use chrono::Utc;
 use entity::{refresh_token, user};
 use sea_orm::{
-    sea_query::{Expr, ExprTrait},
-    ActiveValue::Set,
-    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, TransactionSession, TransactionTrait,
+    sea_query::Expr, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, TransactionSession,
+    TransactionTrait,
 };
 use uuid::Uuid;
 
@@ -176,13 +175,10 @@ pub async fn change_password<C: TransactionTrait + ConnectionTrait>(
             updated_at: Set(Utc::now()),
             ..Default::default()
         })
-        .col_expr(
-            user::Column::TokenGeneration,
-            Expr::col(user::Column::TokenGeneration).add(1),
-        )
         .filter(user::Column::Id.eq(user_id))
         .exec(&txn)
         .await?;
+    super::revocation::end_access_tokens(&txn, user_id).await?;
     refresh_token::Entity::update_many()
         .col_expr(refresh_token::Column::RevokedAt, Expr::value(Some(Utc::now())))
         .filter(refresh_token::Column::UserId.eq(user_id))
