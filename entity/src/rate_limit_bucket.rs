@@ -8,6 +8,9 @@ pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub key: String,
     pub theoretical_arrival_ns: i64,
+    /// Whether the last charge to the bucket was granted: what the charge statement returns
+    /// beside the arrival time (a refusal leaves that time as it was).
+    pub last_charge_granted: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

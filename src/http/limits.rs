@@ -9,7 +9,7 @@ use std::sync::{
 
 use sea_orm::DatabaseConnection;
 
-use super::rate_limit::{self, Clock, RateLimits};
+use super::rate_limit::{self, Bucket, Clock, RateLimits};
 use crate::{
     auth::{Actor, Caller},
     error::AppError,
@@ -132,22 +132,30 @@ impl Meter {
         verdicts
     }
 
-    /// Charges `points` to the caller's rate-limit buckets.
+    /// Charges `points` to the caller's rate-limit buckets: its own, and its address's when it
+    /// is signed in (an anonymous caller's own bucket is its address's), in one statement.
     async fn pay(&self, points: u64) -> Result<(), AppError> {
         let Some(limits) = self.rate_limits else { return Ok(()) };
-        let (key, per_minute) = match self.caller.principal() {
-            None => (format!("anonymous:{}", self.address), limits.anonymous),
-            Some(p) => match p.actor {
-                Actor::ApiKey(_) => (format!("principal:{}", p.subject), limits.api_key),
-                _ => (format!("principal:{}", p.subject), limits.user),
-            },
+        let buckets = match self.caller.principal() {
+            None => vec![Bucket {
+                key: format!("anonymous:{}", self.address),
+                per_minute: limits.anonymous,
+            }],
+            Some(p) => vec![
+                Bucket {
+                    key: format!("principal:{}", p.subject),
+                    per_minute: match p.actor {
+                        Actor::ApiKey(_) => limits.api_key,
+                        _ => limits.user,
+                    },
+                },
+                Bucket {
+                    key: format!("address:{}", self.address),
+                    per_minute: limits.per_address,
+                },
+            ],
         };
-        rate_limit::charge(&self.db, &self.clock, &key, per_minute, points).await?;
-        if self.caller.principal().is_some() {
-            let key = format!("address:{}", self.address);
-            rate_limit::charge(&self.db, &self.clock, &key, limits.per_address, points).await?;
-        }
-        Ok(())
+        rate_limit::charge(&self.db, &self.clock, &buckets, points).await
     }
 }
 

@@ -1,6 +1,7 @@
 //! Rate limits in cost points per minute, as leaky buckets (GCRA). The buckets live in the
 //! database the API already uses, so every replica sharing a PostgreSQL sees the same buckets
-//! without new infrastructure; one small row per key and one short transaction per check.
+//! without new infrastructure; one small row per key, and one SQL statement per request charges
+//! all of the request's buckets at once (see [`charge`]).
 //!
 //! Time is counted in nanoseconds and every charge is rounded up, so no request is free: a
 //! point costs 60,000 ns at a million points a minute, exactly, and at any limit that divides
@@ -14,10 +15,7 @@ use std::{
     time::Duration,
 };
 
-use entity::rate_limit_bucket;
-use sea_orm::{
-    ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QuerySelect, TransactionTrait,
-};
+use sea_orm::{ConnectionTrait, DatabaseBackend, Statement, Value};
 
 use crate::error::{AppError, AppResult};
 
@@ -100,46 +98,110 @@ pub fn decide(theoretical_arrival_ns: i64, now_ns: i64, per_minute: u64, cost: u
     }
 }
 
-/// Charges `cost` to the bucket `key` that refills `per_minute` points a minute and holds at
-/// most a minute's worth. Over the limit: RATE_LIMITED with the wait until it would fit.
-pub async fn charge(db: &DatabaseConnection, clock: &Clock, key: &str, per_minute: u64, cost: u64) -> AppResult<()> {
-    if cost > per_minute {
+/// A bucket a request is charged to: its key and the points a minute it refills.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Bucket {
+    pub key: String,
+    pub per_minute: u64,
+}
+
+/// Charges `cost` to every one of `buckets`, each holding at most a minute's worth, in one SQL
+/// statement: an upsert that refills and charges each bucket from the row it has locked, so
+/// concurrent requests on any number of replicas never read a bucket's state and write it back
+/// over another's charge. Over the limit: RATE_LIMITED with the wait until it would fit.
+///
+/// The buckets are charged together or not at all, as far as the statement's snapshot of the
+/// others tells: under a race, a request refused by one bucket may still have been charged to
+/// another, but no bucket ever grants more than its limit.
+pub async fn charge<C: ConnectionTrait>(db: &C, clock: &Clock, buckets: &[Bucket], cost: u64) -> AppResult<()> {
+    if buckets.is_empty() {
+        return Ok(());
+    }
+    if buckets.iter().any(|bucket| cost > bucket.per_minute) {
+        // It would never fit; waiting does not help.
         return Err(AppError::RateLimited {
             retry_after: Duration::from_secs(60),
         });
     }
     let now = clock.now_ns();
-    let txn = db.begin().await?;
-    rate_limit_bucket::Entity::insert(rate_limit_bucket::ActiveModel {
-        key: Set(key.to_owned()),
-        theoretical_arrival_ns: Set(now),
-    })
-    .on_conflict_do_nothing()
-    .exec(&txn)
-    .await?;
-    let bucket = rate_limit_bucket::Entity::find()
-        .filter(rate_limit_bucket::Column::Key.eq(key))
-        .lock_exclusive()
-        .one(&txn)
-        .await?
-        .ok_or_else(|| AppError::internal("the rate-limit bucket is missing after its insert"))?;
-    let next = match decide(bucket.theoretical_arrival_ns, now, per_minute, cost) {
-        Ok(next) => next,
-        Err(wait) => {
-            txn.commit().await?;
-            return Err(AppError::RateLimited { retry_after: wait });
-        }
-    };
-    rate_limit_bucket::Entity::update_many()
-        .set(rate_limit_bucket::ActiveModel {
-            theoretical_arrival_ns: Set(next),
-            ..Default::default()
-        })
-        .filter(rate_limit_bucket::Column::Key.eq(key))
-        .exec(&txn)
+    let backend = db.get_database_backend();
+    let mut values: Vec<Value> = Vec::with_capacity(1 + 2 * buckets.len());
+    values.push(now.into());
+    for bucket in buckets {
+        values.push(bucket.key.clone().into());
+        values.push(increment_ns(bucket.per_minute, cost).into());
+    }
+    let rows = db
+        .query_all_raw(Statement::from_sql_and_values(
+            backend,
+            statement(backend, buckets.len()),
+            values,
+        ))
         .await?;
-    txn.commit().await?;
-    Ok(())
+    let mut granted = rows.len() == buckets.len();
+    let mut retry_after = Duration::ZERO;
+    for row in rows {
+        if row.try_get::<bool>("", "last_charge_granted")? {
+            continue;
+        }
+        granted = false;
+        let key = row.try_get::<String>("", "key")?;
+        let arrival = row.try_get::<i64>("", "theoretical_arrival_ns")?;
+        let per_minute = buckets
+            .iter()
+            .find(|bucket| bucket.key == key)
+            .map_or(1, |bucket| bucket.per_minute);
+        if let Err(wait) = decide(arrival, now, per_minute, cost) {
+            retry_after = retry_after.max(wait);
+        }
+    }
+    if granted {
+        Ok(())
+    } else {
+        // A bucket that had room was refused with the others: waiting for them is enough.
+        Err(AppError::RateLimited {
+            retry_after: retry_after.max(Duration::from_nanos(1)),
+        })
+    }
+}
+
+/// The charge of `count` buckets, in the SQL of `backend`: parameter 1 is the time now, then
+/// each bucket's key and increment. [`decide`] in SQL, twice: once over the statement's snapshot
+/// of all the buckets, for whether they all fit (`verdict`), and once in the upsert over the row
+/// it has locked, which is what makes the charge safe against concurrent ones.
+fn statement(backend: DatabaseBackend, count: usize) -> String {
+    let p = |n: usize| match backend {
+        DatabaseBackend::Postgres => format!("${n}"),
+        _ => format!("?{n}"),
+    };
+    let now = p(1);
+    let wanted: Vec<String> = (0..count)
+        .map(|i| format!("({}, {})", p(2 + 2 * i), p(3 + 2 * i)))
+        .collect();
+    let increments: String = (0..count)
+        .map(|i| format!(" WHEN {} THEN {}", p(2 + 2 * i), p(3 + 2 * i)))
+        .collect();
+    let locked = "rate_limit_bucket.theoretical_arrival_ns";
+    let next =
+        format!("CASE WHEN {locked} > {now} THEN {locked} ELSE {now} END + CASE rate_limit_bucket.key{increments} END");
+    let fits = format!("{next} <= {now} + {WINDOW_NS}");
+    // Keys in order, so that concurrent charges lock the buckets they share in the same order.
+    format!(
+        "WITH wanted (key, increment_ns) AS (VALUES {wanted}), \
+         due AS (SELECT wanted.key, CASE WHEN bucket.theoretical_arrival_ns > {now} \
+           THEN bucket.theoretical_arrival_ns ELSE {now} END + wanted.increment_ns AS next_ns \
+           FROM wanted LEFT JOIN rate_limit_bucket AS bucket ON bucket.key = wanted.key), \
+         verdict AS (SELECT MAX(next_ns) <= {now} + {WINDOW_NS} AS fits FROM due) \
+         INSERT INTO rate_limit_bucket (key, theoretical_arrival_ns, last_charge_granted) \
+         SELECT due.key, CASE WHEN verdict.fits THEN due.next_ns ELSE {now} END, verdict.fits \
+         FROM due CROSS JOIN verdict WHERE TRUE ORDER BY due.key \
+         ON CONFLICT (key) DO UPDATE SET \
+           theoretical_arrival_ns = CASE WHEN excluded.last_charge_granted AND {fits} THEN {next} \
+             ELSE {locked} END, \
+           last_charge_granted = excluded.last_charge_granted AND {fits} \
+         RETURNING key, theoretical_arrival_ns, last_charge_granted",
+        wanted = wanted.join(", "),
+    )
 }
 
 #[cfg(test)]

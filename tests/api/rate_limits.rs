@@ -27,14 +27,19 @@ pub fn stopped_clock(rate_limits: RateLimits) -> TestApp {
 
 /// A server whose buckets count time by `clock`, which the test may move on.
 pub fn stopped(rate_limits: RateLimits, clock: Clock) -> TestApp {
-    TestApp::with_settings(EndpointSettings {
+    TestApp::with_settings(limited(Some(rate_limits), clock))
+}
+
+/// Endpoint settings with these rate limits (none: off), counted by `clock`.
+fn limited(rate_limits: Option<RateLimits>, clock: Clock) -> EndpointSettings {
+    EndpointSettings {
         budgets: Budgets {
-            rate_limits: Some(rate_limits),
+            rate_limits,
             clock,
             ..Budgets::default()
         },
         ..EndpointSettings::default()
-    })
+    }
 }
 
 /// Fills the buckets whose key is `LIKE pattern` to ten of `send`'s requests short of a window
@@ -172,6 +177,88 @@ fn a_batch_is_charged_once_for_all_its_operations() {
     assert!(codes(&ran).iter().all(Value::is_null), "{:?}", codes(&ran));
     // Each answer still says what its operation cost.
     assert_eq!(ran.body[9]["extensions"]["cost"], cost);
+}
+
+/// A request's rate-limit charge is one SQL statement, whether it charges one bucket (an
+/// anonymous caller's) or two (a signed-in caller's and its address's).
+#[test]
+fn a_charge_is_one_sql_statement() {
+    let on = stopped_clock(RateLimits::default());
+    let off = TestApp::with_settings(limited(None, Clock::fixed(NOW_NS)));
+    let user = TestApp::token(Role::User);
+    for token in [None, Some(user.as_str())] {
+        let statements = |app: &TestApp| {
+            // The first request of a caller may find its buckets missing; count a later one.
+            assert_eq!(app.post(token, CHEAP, json!({})).status, 200);
+            app.take_statement_count();
+            let reply = app.post(token, CHEAP, json!({}));
+            assert_eq!(reply.status, 200, "{}", reply.body);
+            app.take_statement_count()
+        };
+        let (with, without) = (statements(&on), statements(&off));
+        assert_eq!(with, without + 1, "signed in: {}", token.is_some());
+    }
+}
+
+/// Fires `requests` copies of CHEAP at once, spread over `replicas`, as the holder of `token`:
+/// how many were granted. Every other one must be refused with RATE_LIMITED.
+fn granted_at_once(replicas: &[&TestApp], token: Option<&str>, requests: usize) -> usize {
+    let start = std::sync::Barrier::new(requests);
+    let replies: Vec<Reply> = std::thread::scope(|scope| {
+        let threads: Vec<_> = (0..requests)
+            .map(|i| {
+                let (app, start) = (replicas[i % replicas.len()], &start);
+                scope.spawn(move || {
+                    start.wait();
+                    app.post(token, CHEAP, json!({}))
+                })
+            })
+            .collect();
+        threads
+            .into_iter()
+            .map(|t| t.join().expect("a request thread"))
+            .collect()
+    });
+    let granted = replies.iter().filter(|r| r.status == 200).count();
+    for reply in replies.iter().filter(|r| r.status != 200) {
+        assert_eq!((reply.status, reply.code()), (429, "RATE_LIMITED"), "{}", reply.body);
+    }
+    granted
+}
+
+/// Two replicas on one database charge the same buckets at once. Each charge refills and charges
+/// the row it has locked, so no read-modify-write race between them grants more than the budget,
+/// and no charge is lost or counted twice: with room for 20 requests and 60 sent at once, exactly
+/// 20 are granted and the bucket is exactly full.
+#[test]
+fn concurrent_requests_on_two_replicas_are_granted_the_budget_and_no_more() {
+    const ROOM: u64 = 20;
+    let defaults = RateLimits::default();
+    let clock = Clock::fixed(NOW_NS);
+    let app = stopped(defaults, clock.clone());
+    let replica = app.replica(limited(Some(defaults), clock));
+    let user = TestApp::token(Role::User);
+    // The anonymous caller's one bucket, then a signed-in caller's own beside its address's.
+    for (token, pattern, per_minute) in [
+        (None, "anonymous:%", defaults.anonymous),
+        (Some(user.as_str()), "principal:%", defaults.user),
+    ] {
+        let probe = replica.post(token, CHEAP, json!({}));
+        assert_eq!(probe.status, 200, "{}", probe.body);
+        let cost = probe.body["extensions"]["cost"].as_u64().expect("a cost");
+        let step = cost * WINDOW_NS / per_minute;
+        let full = NOW_NS as u64 + WINDOW_NS;
+        app.sql(&format!(
+            "UPDATE rate_limit_bucket SET theoretical_arrival_ns = {} WHERE key LIKE '{pattern}'",
+            full - ROOM * step
+        ));
+        let granted = granted_at_once(&[&app, &replica], token, 3 * ROOM as usize);
+        assert_eq!(granted as u64, ROOM, "signed in: {}", token.is_some());
+        let arrival = app.count(&format!(
+            "SELECT theoretical_arrival_ns FROM rate_limit_bucket WHERE key LIKE '{pattern}'"
+        ));
+        assert_eq!(arrival as u64, full, "every grant charged once, no refusal charged");
+    }
 }
 
 /// `RATE_LIMIT` takes `on` or `off`; anything else stops the server before it starts.

@@ -114,6 +114,12 @@ impl TestApp {
         Self::start_on(true, EndpointSettings::default(), Some(url.to_owned()))
     }
 
+    /// Another replica of this server: a server with its own pool and caches on this server's
+    /// database (migrated already, its data left as it is).
+    pub fn replica(&self, settings: EndpointSettings) -> Self {
+        Self::start_on(false, settings, Some(self.url.clone()))
+    }
+
     fn start(with_demo_data: bool, settings: EndpointSettings) -> Self {
         Self::start_on(with_demo_data, settings, None)
     }
