@@ -1,34 +1,26 @@
-//! Step 5b, charge a batch once: its operations are priced first (validated, nothing run), the
-//! request's budget is granted in order, and the caller's rate limits are charged once, for the
-//! sum; each operation then runs on what it was granted. A single operation needs none of this:
-//! its cost guard charges the [`Meter`] directly.
+//! Step 5b, charge a batch once: its operations are priced first (from their documents, as
+//! prepared; nothing validated or run), the request's budget is granted in order, and the
+//! caller's rate limits are charged once, for the sum; each operation then runs on what it was
+//! granted. A single operation needs none of this: its cost guard charges the [`Meter`]
+//! directly.
 
 use std::sync::{Arc, Mutex};
 
 use async_graphql::ServerError;
 
-use super::{limits::Meter, prepare::Prepared, state::AppState};
+use super::{limits::Meter, prepare::Prepared};
 use crate::{
-    auth::Caller,
     domain::persisted_document,
     error::{AppError, AppResult},
-    graphql::{self, cost::CostMeter},
+    graphql::cost::CostMeter,
 };
 
 /// The meters the operations of a batch run on, one each, in order.
-pub async fn grant_batch(
-    state: &AppState,
-    caller: &Caller,
-    meter: &Arc<Meter>,
-    operations: &mut [Result<Prepared, ServerError>],
-) -> Vec<Arc<dyn CostMeter>> {
-    let mut prices = Vec::with_capacity(operations.len());
-    for operation in operations.iter_mut() {
-        prices.push(match operation {
-            Ok(prepared) => price(state, caller, prepared).await,
-            Err(_) => None,
-        });
-    }
+pub async fn grant_batch(meter: &Arc<Meter>, operations: &[Result<Prepared, ServerError>]) -> Vec<Arc<dyn CostMeter>> {
+    let prices: Vec<Option<(usize, u64)>> = operations
+        .iter()
+        .map(|operation| operation.as_ref().ok().map(price))
+        .collect();
     let verdicts = meter.charge_batch(&prices).await;
     verdicts
         .into_iter()
@@ -41,45 +33,16 @@ pub async fn grant_batch(
         .collect()
 }
 
-/// What an operation costs, points for the request's budget and for storing its document, as
-/// its cost guard computes it; `None` if it does not validate (it will fail again, unpaid).
-async fn price(state: &AppState, caller: &Caller, prepared: &mut Prepared) -> Option<(usize, u64)> {
-    let document = prepared.request.parsed_query().ok()?.clone();
-    let mut copy =
-        async_graphql::Request::new(prepared.request.query.clone()).variables(prepared.request.variables.clone());
-    copy.operation_name = prepared.request.operation_name.clone();
-    copy.set_parsed_query(document);
-    let pricing = Arc::new(Pricing::default());
-    let meter: Arc<dyn CostMeter> = pricing.clone();
-    // The copy carries the operation's price, so its guard notes the points the real run pays.
-    let copy = graphql::request_data(copy, &state.db, caller.clone())
-        .data(prepared.price)
-        .data(meter);
-    // The guard refuses after pricing, so nothing of the copy runs.
-    let _ = state.schema.execute(copy).await;
-    let cost = pricing.cost.lock().ok().and_then(|cost| *cost)?;
+/// What an operation costs, points for the request's budget and for storing its document: the
+/// price its cost guard will charge, read from the document as prepared. An operation that then
+/// fails validation has paid it, as it would have paid for validating its copy twice.
+fn price(prepared: &Prepared) -> (usize, u64) {
     let fee = if prepared.persist {
         persisted_document::storage_fee(prepared.request.query.len())
     } else {
         0
     };
-    Some((cost, fee))
-}
-
-/// Notes the cost and stops the operation before it runs.
-#[derive(Default)]
-struct Pricing {
-    cost: Mutex<Option<usize>>,
-}
-
-#[async_graphql::async_trait::async_trait]
-impl CostMeter for Pricing {
-    async fn charge(&self, cost: usize) -> AppResult<()> {
-        if let Ok(mut priced) = self.cost.lock() {
-            *priced = Some(cost);
-        }
-        Err(AppError::Conflict("priced, not run".into()))
-    }
+    (usize::try_from(prepared.price.points).unwrap_or(usize::MAX), fee)
 }
 
 /// An operation's share of a batch, decided before it runs.
@@ -102,7 +65,8 @@ impl CostMeter for Granted {
                 Ok(())
             }
             Some(Err(err)) => Err(err),
-            // Not priced, yet it validated now: charge it on its own.
+            // Not priced: the operation did not prepare, so it never gets here; were it to, it
+            // would pay on its own.
             None => self.meter.charge(cost).await,
         }
     }

@@ -80,7 +80,7 @@ async fn run(
     }
     // A batch is priced and charged once; a single operation pays as its cost guard prices it.
     let meters: Vec<Arc<dyn CostMeter>> = if prepared.len() > 1 {
-        grant_batch(state, &who.caller, &meter, &mut prepared).await
+        grant_batch(&meter, &prepared).await
     } else {
         vec![meter.clone(); prepared.len()]
     };
