@@ -90,20 +90,6 @@ async fn involved<C: ConnectionTrait>(db: &C, p: &SuccessStoryProfile) -> AppRes
     Ok(clusters)
 }
 
-/// The clusters that agreed to a story: only their editors may change or delete it, so naming a
-/// cluster gives its editors no hold on the story until they confirm.
-async fn confirmed<C: ConnectionTrait>(db: &C, id: Uuid) -> AppResult<Vec<cluster::Model>> {
-    Ok(success_story_cluster::Entity::find()
-        .filter(success_story_cluster::Column::SuccessStoryId.eq(id))
-        .filter(success_story_cluster::Column::Confirmed.eq(true))
-        .find_also_related(cluster::Entity)
-        .all(db)
-        .await?
-        .into_iter()
-        .filter_map(|(_, c)| c)
-        .collect())
-}
-
 fn changed(old: &SuccessStoryProfile, new: &SuccessStoryProfile) -> Vec<&'static str> {
     changed_fields!(old, new;
         title => "title", summary => "summary", body => "body", outcome => "outcome", began_in => "beganIn",
@@ -130,16 +116,10 @@ async fn replace_clusters<C: ConnectionTrait>(
     db: &C,
     actor: &Principal,
     id: Uuid,
+    confirmed_before: &[cluster::Model],
     clusters: &[cluster::Model],
 ) -> AppResult<()> {
-    let confirmed_before: HashSet<Uuid> = success_story_cluster::Entity::find()
-        .filter(success_story_cluster::Column::SuccessStoryId.eq(id))
-        .filter(success_story_cluster::Column::Confirmed.eq(true))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|link| link.cluster_id)
-        .collect();
+    let confirmed_before: HashSet<Uuid> = confirmed_before.iter().map(|c| c.id).collect();
     success_story_cluster::Entity::delete_many()
         .filter(success_story_cluster::Column::SuccessStoryId.eq(id))
         .exec(db)
@@ -166,12 +146,13 @@ pub async fn respond<C: TransactionTrait>(
     confirm: bool,
 ) -> AppResult<success_story::Model> {
     let txn = db.begin().await?;
-    let (current, _) = load(&txn, id).await?;
+    let stored = load(&txn, id).await?;
     let named = super::cluster::existing(&txn, "clusterId", cluster_id).await?;
     policy::may_edit_cluster(actor, &named)?;
-    let link = success_story_cluster::Entity::find_by_id((id, cluster_id))
-        .one(&txn)
-        .await?
+    let (link, _) = stored
+        .links
+        .iter()
+        .find(|(link, _)| link.cluster_id == cluster_id)
         .ok_or_else(|| AppError::NotFound("clusterId: cluster of this story".into()))?;
     if link.confirmed {
         return Err(AppError::Conflict(
@@ -196,7 +177,7 @@ pub async fn respond<C: TransactionTrait>(
             .exec(&txn)
             .await?;
     }
-    let model = version::save::<success_story::Entity, _>(&txn, id, current.version, Default::default()).await?;
+    let model = version::save::<success_story::Entity, _>(&txn, id, stored.current.version, Default::default()).await?;
     let action = if confirm {
         AuditAction::ConfirmCluster
     } else {
@@ -235,7 +216,7 @@ pub async fn create<C: TransactionTrait>(
     row.created_at = Set(now);
     row.updated_at = Set(now);
     let model = success_story::Entity::insert(row).exec_with_returning(&txn).await?;
-    replace_clusters(&txn, actor, id, &involved).await?;
+    replace_clusters(&txn, actor, id, &[], &involved).await?;
     let fields = vec!["title", "summary", "outcome", "clusterIds"];
     audit::record(
         &txn,
@@ -253,18 +234,41 @@ pub async fn create<C: TransactionTrait>(
     Ok(model)
 }
 
-async fn load<C: ConnectionTrait>(db: &C, id: Uuid) -> AppResult<(success_story::Model, SuccessStoryProfile)> {
+/// A story as stored: its row, its profile, and its links to clusters with those clusters.
+struct Stored {
+    current: success_story::Model,
+    profile: SuccessStoryProfile,
+    links: Vec<(success_story_cluster::Model, Option<cluster::Model>)>,
+}
+
+impl Stored {
+    /// The clusters that agreed to the story: only their editors may change or delete it, so
+    /// naming a cluster gives its editors no hold on the story until they confirm.
+    fn confirmed(&self) -> Vec<cluster::Model> {
+        self.clusters(true)
+    }
+
+    /// The clusters the story names; only those that confirmed it if `confirmed_only`.
+    fn clusters(&self, confirmed_only: bool) -> Vec<cluster::Model> {
+        self.links
+            .iter()
+            .filter(|(link, _)| link.confirmed || !confirmed_only)
+            .filter_map(|(_, cluster)| cluster.clone())
+            .collect()
+    }
+}
+
+/// The story and its links, each read once.
+async fn load<C: ConnectionTrait>(db: &C, id: Uuid) -> AppResult<Stored> {
     let current = success_story::Entity::find_by_id(id)
         .one(db)
         .await?
         .ok_or_else(|| AppError::NotFound("success story".into()))?;
-    let cluster_ids = success_story_cluster::Entity::find()
+    let links = success_story_cluster::Entity::find()
         .filter(success_story_cluster::Column::SuccessStoryId.eq(id))
+        .find_also_related(cluster::Entity)
         .all(db)
-        .await?
-        .into_iter()
-        .map(|r| r.cluster_id)
-        .collect();
+        .await?;
     let profile = SuccessStoryProfile {
         title: current.title.clone(),
         summary: current.summary.clone(),
@@ -272,9 +276,13 @@ async fn load<C: ConnectionTrait>(db: &C, id: Uuid) -> AppResult<(success_story:
         outcome: current.outcome,
         began_in: current.began_in,
         partnership_id: current.partnership_id,
-        cluster_ids,
+        cluster_ids: links.iter().map(|(link, _)| link.cluster_id).collect(),
     };
-    Ok((current, profile))
+    Ok(Stored {
+        current,
+        profile,
+        links,
+    })
 }
 
 /// Changes a story; the caller must edit a cluster of the story both before and after.
@@ -286,11 +294,13 @@ pub async fn update<C: TransactionTrait>(
     change: impl FnOnce(&mut SuccessStoryProfile),
 ) -> AppResult<success_story::Model> {
     let txn = db.begin().await?;
-    let (current, old) = load(&txn, id).await?;
-    policy::may_edit_success_story(actor, &confirmed(&txn, id).await?)?;
-    if current.version != expected_version {
-        return Err(stale(current.version, expected_version));
+    let stored = load(&txn, id).await?;
+    let confirmed = stored.confirmed();
+    policy::may_edit_success_story(actor, &confirmed)?;
+    if stored.current.version != expected_version {
+        return Err(stale(stored.current.version, expected_version));
     }
+    let old = stored.profile;
     let mut profile = old.clone();
     change(&mut profile);
     profile.validate()?;
@@ -298,7 +308,7 @@ pub async fn update<C: TransactionTrait>(
     policy::may_edit_success_story(actor, &now_involved)?;
     let model =
         version::save::<success_story::Entity, _>(&txn, id, expected_version, profile_columns(&profile)).await?;
-    replace_clusters(&txn, actor, id, &now_involved).await?;
+    replace_clusters(&txn, actor, id, &confirmed, &now_involved).await?;
     audit::record(
         &txn,
         actor,
@@ -317,9 +327,9 @@ pub async fn update<C: TransactionTrait>(
 
 pub async fn delete<C: TransactionTrait>(db: &C, actor: &Principal, id: Uuid) -> AppResult<Uuid> {
     let txn = db.begin().await?;
-    let (_, old) = load(&txn, id).await?;
-    let involved = involved(&txn, &old).await?;
-    policy::may_edit_success_story(actor, &confirmed(&txn, id).await?)?;
+    let stored = load(&txn, id).await?;
+    let involved = stored.clusters(false);
+    policy::may_edit_success_story(actor, &stored.confirmed())?;
     success_story::Entity::delete_by_id(id).exec(&txn).await?;
     audit::record(
         &txn,
