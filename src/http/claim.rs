@@ -68,7 +68,7 @@ pub async fn claim_key(
 
 /// Keeps the answer for replays, or forgets the key when the failure may pass, so the client
 /// may retry with it.
-pub async fn settle(db: &DatabaseConnection, key: &Key, response: &Response, body: String) {
+pub async fn settle(db: &DatabaseConnection, key: &Key, response: &Response, body: &str) {
     let transient = response
         .errors
         .iter()
@@ -76,7 +76,7 @@ pub async fn settle(db: &DatabaseConnection, key: &Key, response: &Response, bod
     let stored = if transient {
         release(db, &key.principal, &key.key).await
     } else {
-        finish(db, &key.principal, &key.key, &body).await
+        finish(db, &key.principal, &key.key, body).await
     };
     if let Err(err) = stored {
         tracing::error!(%err, "idempotency record not updated");

@@ -51,8 +51,11 @@ pub async fn prepare(
         }
     }
     // PostgreSQL cannot store NUL in text; no field of this API has a use for it.
-    let variables = serde_json::to_string(&request.variables).unwrap_or_default();
-    if request.query.contains('\0') || has_nul_escape(&request.query) || variables.contains("\\u0000") {
+    let nul_in_variables = request
+        .variables
+        .iter()
+        .any(|(name, value)| name.contains('\0') || has_nul(value));
+    if request.query.contains('\0') || has_nul_escape(&request.query) || nul_in_variables {
         return bad_input("strings must not contain the NUL character");
     }
     let mut trusted = false;
@@ -181,6 +184,18 @@ fn introspects(document: &ExecutableDocument) -> bool {
             _ => false,
         })
     })
+}
+
+/// Whether a value of the variables holds NUL in a string or a key: walked, not serialised, as
+/// every request's variables pass here.
+fn has_nul(value: &Value) -> bool {
+    match value {
+        Value::String(s) => s.contains('\0'),
+        Value::Enum(name) => name.contains('\0'),
+        Value::List(items) => items.iter().any(has_nul),
+        Value::Object(fields) => fields.iter().any(|(name, value)| name.contains('\0') || has_nul(value)),
+        Value::Null | Value::Number(_) | Value::Boolean(_) | Value::Binary(_) => false,
+    }
 }
 
 /// Whether a GraphQL string escape in the document stands for NUL (`\u0000`, `\u{0}`).

@@ -21,7 +21,8 @@ pub struct Answers {
     production: bool,
     request_id: Uuid,
     responses: Vec<Response>,
-    bodies: Vec<serde_json::Value>,
+    /// Each answer as the JSON text it is sent as.
+    bodies: Vec<String>,
     status: StatusCode,
     retry_after: Option<u64>,
 }
@@ -41,7 +42,7 @@ impl Answers {
 
     /// Adds one operation's answer, its errors finished, and whether it `executed`; the finished
     /// answer and its JSON are what an idempotency key keeps.
-    pub fn push(&mut self, mut response: Response, executed: bool) -> (&Response, String) {
+    pub fn push(&mut self, mut response: Response, executed: bool) -> (&Response, &str) {
         finish_errors(&mut response, self.production, self.request_id, executed);
         let answer = match self.media {
             Media::GraphqlResponse if !executed => Answer::GraphqlResponseWithoutData,
@@ -58,14 +59,24 @@ impl Answers {
                 self.retry_after = self.retry_after.max(wait.or(Some(60)));
             }
         }
-        let mut body = serde_json::to_value(&response).unwrap_or_default();
-        if let (false, Some(object)) = (executed, body.as_object_mut()) {
-            object.remove("data");
+        // Serialised once, straight to the text the HTTP body and an idempotency key share.
+        let text = if executed {
+            serde_json::to_string(&response)
+        } else {
+            serde_json::to_value(&response).and_then(|mut body| {
+                if let Some(object) = body.as_object_mut() {
+                    object.remove("data");
+                }
+                serde_json::to_string(&body)
+            })
         }
-        let text = body.to_string();
+        .unwrap_or_else(|_| "null".to_owned());
         self.responses.push(response);
-        self.bodies.push(body);
-        (&self.responses[self.responses.len() - 1], text)
+        self.bodies.push(text);
+        (
+            &self.responses[self.responses.len() - 1],
+            &self.bodies[self.bodies.len() - 1],
+        )
     }
 
     /// The HTTP response: one object for a single operation, an array for a batch.
@@ -81,9 +92,9 @@ impl Answers {
         {
             builder.insert_header((header::RETRY_AFTER, seconds.to_string()));
         }
-        match (single, self.bodies.first()) {
-            (true, Some(body)) => builder.json(body),
-            _ => builder.json(&self.bodies),
+        match (single, self.bodies.len()) {
+            (true, 1) => builder.body(self.bodies.into_iter().next().unwrap_or_default()),
+            _ => builder.body(format!("[{}]", self.bodies.join(","))),
         }
     }
 }
