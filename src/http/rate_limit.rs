@@ -166,18 +166,15 @@ pub async fn charge<C: ConnectionTrait>(db: &C, clock: &Clock, buckets: &[Bucket
 }
 
 /// The charge of `count` buckets, in the SQL of `backend`: parameter 1 is the time now, then
-/// each bucket's key and increment. [`decide`] in SQL, twice: once over the statement's snapshot
-/// of all the buckets, for whether they all fit (`verdict`), and once in the upsert over the row
-/// it has locked, which is what makes the charge safe against concurrent ones.
+/// each bucket's key and increment. [`decide`] in SQL, in the upsert over the row it has locked,
+/// which is what makes the charge safe against concurrent ones; and, for more than one bucket,
+/// first over the statement's snapshot of them all, for whether they all fit (`verdict`).
 fn statement(backend: DatabaseBackend, count: usize) -> String {
     let p = |n: usize| match backend {
         DatabaseBackend::Postgres => format!("${n}"),
         _ => format!("?{n}"),
     };
     let now = p(1);
-    let wanted: Vec<String> = (0..count)
-        .map(|i| format!("({}, {})", p(2 + 2 * i), p(3 + 2 * i)))
-        .collect();
     let increments: String = (0..count)
         .map(|i| format!(" WHEN {} THEN {}", p(2 + 2 * i), p(3 + 2 * i)))
         .collect();
@@ -185,22 +182,34 @@ fn statement(backend: DatabaseBackend, count: usize) -> String {
     let next =
         format!("CASE WHEN {locked} > {now} THEN {locked} ELSE {now} END + CASE rate_limit_bucket.key{increments} END");
     let fits = format!("{next} <= {now} + {WINDOW_NS}");
-    // Keys in order, so that concurrent charges lock the buckets they share in the same order.
+    let source = if count == 1 {
+        // A missing bucket is an empty one, and one charge fits an empty bucket (the caller
+        // checked). PostgreSQL plans this in a fifth of the time of the general form.
+        format!("VALUES ({}, {now} + {}, TRUE)", p(2), p(3))
+    } else {
+        let wanted: Vec<String> = (0..count)
+            .map(|i| format!("({}, {})", p(2 + 2 * i), p(3 + 2 * i)))
+            .collect();
+        // Keys in order, so that concurrent charges lock the buckets they share in one order.
+        format!(
+            "WITH wanted (key, increment_ns) AS (VALUES {wanted}), \
+             due AS (SELECT wanted.key, CASE WHEN bucket.theoretical_arrival_ns > {now} \
+               THEN bucket.theoretical_arrival_ns ELSE {now} END + wanted.increment_ns AS next_ns \
+               FROM wanted LEFT JOIN rate_limit_bucket AS bucket ON bucket.key = wanted.key), \
+             verdict AS (SELECT MAX(next_ns) <= {now} + {WINDOW_NS} AS fits FROM due) \
+             SELECT due.key, CASE WHEN verdict.fits THEN due.next_ns ELSE {now} END, verdict.fits \
+             FROM due CROSS JOIN verdict WHERE TRUE ORDER BY due.key",
+            wanted = wanted.join(", "),
+        )
+    };
+    // `WITH … SELECT` is one query expression, so the general form may follow INSERT too.
     format!(
-        "WITH wanted (key, increment_ns) AS (VALUES {wanted}), \
-         due AS (SELECT wanted.key, CASE WHEN bucket.theoretical_arrival_ns > {now} \
-           THEN bucket.theoretical_arrival_ns ELSE {now} END + wanted.increment_ns AS next_ns \
-           FROM wanted LEFT JOIN rate_limit_bucket AS bucket ON bucket.key = wanted.key), \
-         verdict AS (SELECT MAX(next_ns) <= {now} + {WINDOW_NS} AS fits FROM due) \
-         INSERT INTO rate_limit_bucket (key, theoretical_arrival_ns, last_charge_granted) \
-         SELECT due.key, CASE WHEN verdict.fits THEN due.next_ns ELSE {now} END, verdict.fits \
-         FROM due CROSS JOIN verdict WHERE TRUE ORDER BY due.key \
+        "INSERT INTO rate_limit_bucket (key, theoretical_arrival_ns, last_charge_granted) {source} \
          ON CONFLICT (key) DO UPDATE SET \
            theoretical_arrival_ns = CASE WHEN excluded.last_charge_granted AND {fits} THEN {next} \
              ELSE {locked} END, \
            last_charge_granted = excluded.last_charge_granted AND {fits} \
-         RETURNING key, theoretical_arrival_ns, last_charge_granted",
-        wanted = wanted.join(", "),
+         RETURNING key, theoretical_arrival_ns, last_charge_granted"
     )
 }
 
