@@ -8,7 +8,7 @@
 mod code;
 
 use async_graphql::{ErrorExtensions, ServerError};
-use sea_orm::{DbErr, SqlErr};
+use sea_orm::{DbErr, RuntimeErr, SqlErr};
 use serde::Serialize;
 
 pub use code::{Answer, ErrorCode};
@@ -116,9 +116,30 @@ impl From<DbErr> for AppError {
                     tracing::warn!(%cause, "database connection failed");
                     AppError::Unavailable
                 }
+                // The connection broke under the statement (a database restart, a dropped link).
+                DbErr::Query(RuntimeErr::SqlxError(cause)) | DbErr::Exec(RuntimeErr::SqlxError(cause))
+                    if connection_lost(&cause) =>
+                {
+                    tracing::warn!(%cause, "database connection lost");
+                    AppError::Unavailable
+                }
                 other => AppError::internal(other),
             },
         }
+    }
+}
+
+/// Whether a driver error says the connection is gone, rather than that the statement failed:
+/// the socket broke, or PostgreSQL ended the session (class 08, or 57P01–57P03: shut down,
+/// crashed, not accepting connections yet).
+fn connection_lost(cause: &sea_orm::sqlx::Error) -> bool {
+    use sea_orm::sqlx::Error;
+    match cause {
+        Error::Io(_) | Error::Tls(_) | Error::PoolClosed | Error::WorkerCrashed => true,
+        Error::Database(db) => db
+            .code()
+            .is_some_and(|code| code.starts_with("08") || matches!(&*code, "57P01" | "57P02" | "57P03")),
+        _ => false,
     }
 }
 
