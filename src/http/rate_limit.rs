@@ -158,7 +158,8 @@ pub async fn charge<C: ConnectionTrait>(db: &C, clock: &Clock, buckets: &[Bucket
     if granted {
         Ok(())
     } else {
-        // A bucket that had room was refused with the others: waiting for them is enough.
+        // Each bucket that refused waits its own time; one with room now was refused on the
+        // statement's snapshot of a fuller one, and may be retried at once.
         Err(AppError::RateLimited {
             retry_after: retry_after.max(Duration::from_nanos(1)),
         })
