@@ -52,11 +52,10 @@ async fn price(state: &AppState, caller: &Caller, prepared: &mut Prepared) -> Op
     let pricing = Arc::new(Pricing::default());
     let meter: Arc<dyn CostMeter> = pricing.clone();
     // The copy carries the operation's price, so its guard notes the points the real run pays.
-    let copy = graphql::request_data(copy, &state.db, caller.clone())
-        .data(prepared.price)
-        .data(meter);
+    let (copy, batches) = graphql::request_data(copy, &state.db, caller.clone());
+    let copy = copy.data(prepared.price).data(meter);
     // The guard refuses after pricing, so nothing of the copy runs.
-    let _ = state.schema.execute(copy).await;
+    let _ = batches.run(state.schema.execute(copy)).await;
     let cost = pricing.cost.lock().ok().and_then(|cost| *cost)?;
     let fee = if prepared.persist {
         persisted_document::storage_fee(prepared.request.query.len())
