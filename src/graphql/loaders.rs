@@ -488,30 +488,30 @@ impl Loaders {
     /// pending or declined ones too. An invitation is not a partnership: others adding a cluster
     /// put nothing on its profile.
     fn seats_shown(&self) -> Condition {
-        let mut shown = Condition::any().add(partnership_member::Column::InvitationState.eq(InvitationState::Accepted));
-        if let Some(own) = self.visibility.looked_after() {
-            let own = Query::select()
-                .column(cluster::Column::Id)
-                .from(cluster::Entity)
-                .cond_where(own)
-                .to_owned();
-            shown = shown.add(partnership_member::Column::ClusterId.in_subquery(own));
-        }
-        shown
+        let taken = partnership_member::Column::InvitationState.eq(InvitationState::Accepted);
+        or_looked_after(&self.visibility, taken, partnership_member::Column::ClusterId)
     }
 }
 
 /// Confirmed story links, and unconfirmed ones of the clusters the caller looks after (theirs
 /// to answer).
 fn confirmed_or_own(visibility: &Visibility) -> Condition {
-    let mut shown = Condition::any().add(success_story_cluster::Column::Confirmed.eq(true));
-    if let Some(own) = visibility.looked_after() {
-        let own = Query::select()
-            .column(cluster::Column::Id)
-            .from(cluster::Entity)
-            .cond_where(own)
-            .to_owned();
-        shown = shown.add(success_story_cluster::Column::ClusterId.in_subquery(own));
+    let confirmed = success_story_cluster::Column::Confirmed.eq(true);
+    or_looked_after(visibility, confirmed, success_story_cluster::Column::ClusterId)
+}
+
+/// The rows `shown` to everyone, and those whose cluster (`cluster_id`) the caller looks after.
+fn or_looked_after(visibility: &Visibility, shown: Expr, cluster_id: impl ColumnTrait) -> Condition {
+    let any = Condition::any().add(shown);
+    match visibility.looked_after() {
+        Some(own) => {
+            let own = Query::select()
+                .column(cluster::Column::Id)
+                .from(cluster::Entity)
+                .cond_where(own)
+                .to_owned();
+            any.add(cluster_id.in_subquery(own))
+        }
+        None => any,
     }
-    shown
 }
