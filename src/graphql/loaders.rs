@@ -20,7 +20,7 @@ use uuid::Uuid;
 use crate::{
     domain::{
         cluster::lists::{self as cluster_lists, ListTable},
-        nested_pages::{self, table_of, ListQuery, ListRow},
+        nested_pages::{self, ItemTable, ListQuery, ListRow},
         pagination::{OffsetRange, OffsetRequest},
         policy::Visibility,
     },
@@ -390,7 +390,7 @@ impl Loaders {
                         (at::<member::Entity>(member::Column::Name), Asc),
                         (at::<member::Entity>(member::Column::Id), Asc),
                     ],
-                    vec![table_of::<member::Entity>()],
+                    vec![ItemTable::of::<member::Entity>()],
                 )
             }
             NestedList::Partnerships => {
@@ -411,7 +411,7 @@ impl Loaders {
                         (at::<partnership::Entity>(partnership::Column::Name), Asc),
                         (at::<partnership::Entity>(partnership::Column::Id), Asc),
                     ],
-                    vec![table_of::<partnership::Entity>()],
+                    vec![ItemTable::of::<partnership::Entity>()],
                 )
             }
             NestedList::PartnershipMembers => {
@@ -430,7 +430,10 @@ impl Loaders {
                         (at::<cluster::Entity>(cluster::Column::Name), Asc),
                         (at::<cluster::Entity>(cluster::Column::Id), Asc),
                     ],
-                    vec![table_of::<partnership_member::Entity>(), table_of::<cluster::Entity>()],
+                    vec![
+                        ItemTable::of::<partnership_member::Entity>(),
+                        ItemTable::of::<cluster::Entity>(),
+                    ],
                 )
             }
             NestedList::SuccessStories => {
@@ -451,7 +454,7 @@ impl Loaders {
                         (at::<success_story::Entity>(success_story::Column::CreatedAt), Desc),
                         (at::<success_story::Entity>(success_story::Column::Id), Desc),
                     ],
-                    vec![table_of::<success_story::Entity>()],
+                    vec![ItemTable::of::<success_story::Entity>()],
                 )
             }
             NestedList::SuccessStoryClusters => {
@@ -471,7 +474,7 @@ impl Loaders {
                         (at::<cluster::Entity>(cluster::Column::Name), Asc),
                         (at::<cluster::Entity>(cluster::Column::Id), Asc),
                     ],
-                    vec![table_of::<cluster::Entity>()],
+                    vec![ItemTable::of::<cluster::Entity>()],
                 )
             }
         };
