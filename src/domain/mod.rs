@@ -6,6 +6,7 @@ pub mod audit;
 pub mod cluster;
 pub mod discovery;
 pub mod member;
+pub mod nested_pages;
 pub mod pagination;
 pub mod partner_organisation;
 pub mod partner_search;

@@ -1,10 +1,10 @@
-//! Relay-style pagination: keyset pages over SQL for top-level lists, offset pages over the small
-//! in-memory lists that DataLoaders return for nested connections.
+//! Relay-style pagination: keyset pages over SQL for top-level lists, offset pages for nested
+//! connections (cut per owner in SQL by nested_pages.rs) and for small lists held in memory.
 
 use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
 use chrono::{DateTime, Utc};
 use sea_orm::{
-    sea_query::{Expr, ExprTrait, IntoCondition},
+    sea_query::{Condition, Expr, ExprTrait, IntoCondition},
     ColumnTrait, ColumnType, ConnectionTrait, EntityTrait, FromQueryResult, Order, QueryFilter, QueryOrder,
     QuerySelect, Select,
 };
@@ -152,7 +152,7 @@ pub struct OffsetRange {
 }
 
 /// What an offset request asks for, before the list's length is known.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum OffsetRequest {
     /// Rows `start..end`, or fewer if the list is shorter.
     Rows { start: usize, end: usize },
@@ -182,6 +182,21 @@ impl OffsetRequest {
                 }
             }
         })
+    }
+
+    /// The same rows in SQL, over a row's 1-based `number` in its list and the list's `length`
+    /// (window functions), and the list's first row, which carries the length when the page
+    /// itself is empty.
+    pub fn condition(self, number: Expr, length: Expr) -> Condition {
+        let first = number.clone().eq(1);
+        let page = match self {
+            OffsetRequest::Rows { start, end } => number
+                .clone()
+                .gt(i64::try_from(start).unwrap_or(i64::MAX))
+                .and(number.lte(i64::try_from(end).unwrap_or(i64::MAX))),
+            OffsetRequest::Last(size) => number.gt(length.sub(size as i64)),
+        };
+        Condition::any().add(page).add(first)
     }
 
     /// The rows this request covers in a list of `len` rows.

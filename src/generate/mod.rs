@@ -14,8 +14,8 @@ use entity::{
 use rand::{seq::SliceRandom, Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use sea_orm::{
-    ActiveValue::Set, ConnectionTrait, DatabaseBackend, DatabaseConnection, EntityTrait, Iterable, Statement,
-    TransactionTrait,
+    ActiveValue::Set, ConnectionTrait, DatabaseBackend, DatabaseConnection, EntityName, EntityTrait, Iterable,
+    Statement, TransactionTrait,
 };
 use uuid::Uuid;
 
@@ -299,9 +299,28 @@ pub async fn generate(db: &DatabaseConnection, count: usize, seed: u64) -> AppRe
     insert_chunks(&txn, involved).await?;
     txn.commit().await?;
     // Fresh statistics, so the planner sees the new sizes at once rather than after autovacuum
-    // (and on PostgreSQL, a visibility map for index-only scans).
+    // (and on PostgreSQL, a visibility map for index-only scans). Only the tables written here:
+    // the database may hold other schemas (tests run side by side in one), whose tables are not
+    // ours to vacuum and may be dropped meanwhile.
     match db.get_database_backend() {
-        DatabaseBackend::Postgres => db.execute_unprepared("VACUUM ANALYZE").await?,
+        DatabaseBackend::Postgres => {
+            let tables = [
+                cluster::Entity.table_name(),
+                cluster_ecosystem::Entity.table_name(),
+                cluster_emerging_industry::Entity.table_name(),
+                cluster_technology::Entity.table_name(),
+                cluster_target_country::Entity.table_name(),
+                member::Entity.table_name(),
+                partnership::Entity.table_name(),
+                partnership_member::Entity.table_name(),
+                success_story::Entity.table_name(),
+                success_story_cluster::Entity.table_name(),
+                entity::cluster_search::Entity.table_name(),
+                entity::search_term::Entity.table_name(),
+            ];
+            db.execute_unprepared(&format!("VACUUM ANALYZE {}", tables.join(", ")))
+                .await?
+        }
         _ => db.execute_unprepared("ANALYZE").await?,
     };
     Ok(report)

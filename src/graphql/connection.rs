@@ -10,9 +10,9 @@ use uuid::Uuid;
 use super::{
     account::AuditEntry,
     cluster::Cluster,
-    context::list,
+    context::loaders,
     enums::{InvitationState, PartnershipRole},
-    loaders::ListKind,
+    loaders::{NestedItem, NestedList, PageOf},
     member::Member,
     partner_organisation::PartnerOrganisation,
     partner_search::{ExpressionOfInterest, PartnerSearch},
@@ -20,7 +20,7 @@ use super::{
     success_story::SuccessStory,
 };
 use crate::{
-    domain::pagination::{slice, Page, PageRequest},
+    domain::pagination::{slice, OffsetRequest, Page, PageRequest},
     error::AppResult,
 };
 
@@ -80,15 +80,23 @@ pub fn slice_connection<C: Connection, T>(
     Ok(C::new(slice(all, request)?.map(wrap), total))
 }
 
-/// A nested connection (a cluster's members, a partnership's clusters): the whole list comes
-/// through its DataLoader, so a page of parents costs one query, then each parent slices its own.
-pub async fn nested_connection<C: Connection, K: ListKind>(
+/// A nested connection (a cluster's members, a partnership's clusters): the owner's page comes
+/// through the DataLoader, which reads the pages of a whole level in one statement; `item` picks
+/// this list's items.
+pub async fn nested_connection<C: Connection>(
     ctx: &Context<'_>,
-    key: K,
+    list: NestedList,
+    owner: Uuid,
     request: PageRequest,
-    wrap: impl Fn(K::Item) -> C::Item,
+    item: impl Fn(NestedItem) -> Option<C::Item>,
 ) -> AppResult<C> {
-    slice_connection(list(ctx, key).await?, &request, wrap)
+    let page = OffsetRequest::of(&request)?;
+    let (range, items) = match loaders(ctx).load_one(PageOf { list, owner, page }).await? {
+        Some(found) => (found.range, found.items),
+        None => (page.within(0), Vec::new()),
+    };
+    let items = items.into_iter().filter_map(item).collect();
+    Ok(C::new(range.page(items), range.len() as u64))
 }
 
 /// Whether the client selected `totalCount`.

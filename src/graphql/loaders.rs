@@ -1,5 +1,6 @@
 //! DataLoaders: every nested field loads through here, so a page of N clusters with their members,
-//! partnerships and partners costs one query per field, whatever N is.
+//! partnerships and partners costs one query per level of nesting (the nested connections, read
+//! together by [`PageOf`]) or per field (the plain lists), whatever N is.
 
 use std::{collections::HashMap, future::Future, hash::Hash};
 
@@ -11,14 +12,16 @@ use entity::{
     taxonomy::{Ecosystem, EmergingIndustry, InvitationState},
 };
 use sea_orm::{
-    sea_query::Query, ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
-    Select, TryGetable,
+    sea_query::{ColumnRef, Expr, ExprTrait, IntoColumnRef, Query},
+    ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Select, TryGetable,
 };
 use uuid::Uuid;
 
 use crate::{
     domain::{
         cluster::lists::{self as cluster_lists, ListTable},
+        nested_pages::{self, ItemTable, ListQuery, ListRow},
+        pagination::{OffsetRange, OffsetRequest},
         policy::Visibility,
     },
     error::{AppError, AppResult},
@@ -221,8 +224,6 @@ macro_rules! values {
 }
 
 lists! {
-    /// The members of a cluster, by name.
-    MembersOf: member::Model = |l, owners| members_of(&l.db, owners);
     EcosystemsOf: Ecosystem = |l, owners| cluster_list::<cluster_ecosystem::Entity>(&l.db, owners);
     EmergingIndustriesOf: EmergingIndustry = |l, owners| cluster_list::<cluster_emerging_industry::Entity>(&l.db, owners);
     TechnologiesOf: String = |l, owners| cluster_list::<cluster_technology::Entity>(&l.db, owners);
@@ -230,20 +231,9 @@ lists! {
     SearchEcosystemsOf: Ecosystem =
         |l, owners| values!(l, owners, partner_search_ecosystem: PartnerSearchId, Ecosystem);
     SearchCountriesOf: String = |l, owners| values!(l, owners, partner_search_country: PartnerSearchId, Country);
-    /// The partnerships a cluster belongs to, by name: accepted seats, and pending or declined
-    /// ones for those who look after the cluster.
-    PartnershipsOf: partnership::Model = |l, owners| partnerships_of(l, owners);
-    /// The visible member clusters of a partnership, coordinator first.
-    MembershipsOf: (partnership_member::Model, cluster::Model) = |l, owners| memberships_of(l, owners);
     PartnershipEcosystemsOf: Ecosystem =
         |l, owners| values!(l, owners, partnership_ecosystem: PartnershipId, Ecosystem);
     TargetMarketsOf: String = |l, owners| values!(l, owners, partnership_target_market: PartnershipId, Country);
-    /// The success stories a cluster is part of, newest first; unconfirmed ones only for those
-    /// who look after the cluster.
-    SuccessStoriesOf: success_story::Model = |l, owners| success_stories_of(l, owners);
-    /// The visible clusters a story involves, by name; unconfirmed ones only for those who look
-    /// after them.
-    SuccessStoryClustersOf: cluster::Model = |l, owners| success_story_clusters_of(l, owners);
     /// The countries a partner organisation represents.
     PartnerOrganisationCountriesOf: String =
         |l, owners| values!(l, owners, partner_organisation_country: PartnerOrganisationId, Country);
@@ -276,101 +266,255 @@ async fn values_of<E: EntityTrait, V: TryGetable>(
         .await?)
 }
 
-async fn members_of(db: &DatabaseConnection, clusters: Vec<Uuid>) -> AppResult<Vec<(Uuid, member::Model)>> {
-    let rows = member::Entity::find()
-        .filter(member::Column::ClusterId.is_in(clusters))
-        .order_by_asc(member::Column::Name)
-        .order_by_asc(member::Column::Id)
-        .all(db)
-        .await?;
-    Ok(rows.into_iter().map(|m| (m.cluster_id, m)).collect())
+/// The nested connections: each is a page of an owner's list, and a whole level of them (every
+/// cluster's members and partnerships on a page of clusters) is read in one statement.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum NestedList {
+    /// The members of a cluster, by name.
+    Members,
+    /// The partnerships a cluster belongs to, by name: accepted seats, and pending or declined
+    /// ones for those who look after the cluster.
+    Partnerships,
+    /// The visible member clusters of a partnership with their seats, coordinator first, then
+    /// by name.
+    PartnershipMembers,
+    /// The success stories a cluster is part of, newest first; unconfirmed ones only for those
+    /// who look after the cluster.
+    SuccessStories,
+    /// The visible clusters a story involves, by name; unconfirmed ones only for those who look
+    /// after them.
+    SuccessStoryClusters,
 }
 
-async fn partnerships_of(loaders: &Loaders, clusters: Vec<Uuid>) -> AppResult<Vec<(Uuid, partnership::Model)>> {
-    // An invitation is not a partnership: others adding a cluster put nothing on its profile.
-    let mut shown = Condition::any().add(partnership_member::Column::InvitationState.eq(InvitationState::Accepted));
-    if let Some(own) = loaders.visibility.looked_after() {
-        let own = Query::select()
-            .column(cluster::Column::Id)
-            .from(cluster::Entity)
-            .cond_where(own)
-            .to_owned();
-        shown = shown.add(partnership_member::Column::ClusterId.in_subquery(own));
+/// One page of one owner's nested list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct PageOf {
+    pub list: NestedList,
+    pub owner: Uuid,
+    pub page: OffsetRequest,
+}
+
+/// An item of a nested list; which one [`NestedList`] says.
+#[derive(Clone)]
+pub enum NestedItem {
+    Member(member::Model),
+    Partnership(partnership::Model),
+    Seat(partnership_member::Model, cluster::Model),
+    SuccessStory(success_story::Model),
+    Cluster(cluster::Model),
+}
+
+/// The page's items and where they lie in the owner's whole list.
+#[derive(Clone)]
+pub struct NestedPage {
+    pub range: OffsetRange,
+    pub items: Vec<NestedItem>,
+}
+
+impl Loader<PageOf> for Loaders {
+    type Value = NestedPage;
+    type Error = AppError;
+
+    async fn load(&self, keys: &[PageOf]) -> Result<HashMap<PageOf, Self::Value>, Self::Error> {
+        // One list query per list and page size, over all its owners; one statement for all.
+        let mut groups: Vec<((NestedList, OffsetRequest), Vec<Uuid>)> = Vec::new();
+        for key in keys {
+            match groups.iter_mut().find(|(g, _)| *g == (key.list, key.page)) {
+                Some((_, owners)) => owners.push(key.owner),
+                None => groups.push(((key.list, key.page), vec![key.owner])),
+            }
+        }
+        let queries: Vec<ListQuery> = groups
+            .iter()
+            .map(|((list, page), owners)| self.list_query(*list, owners.clone(), *page))
+            .collect();
+        let mut found: HashMap<PageOf, (usize, Vec<(usize, NestedItem)>)> = HashMap::new();
+        for row in nested_pages::read(&self.db, &queries).await? {
+            let Some(((list, page), _)) = groups.get(row.list) else {
+                continue;
+            };
+            let key = PageOf {
+                list: *list,
+                owner: row.owner,
+                page: *page,
+            };
+            let entry = found.entry(key).or_default();
+            entry.0 = row.length;
+            let range = page.within(row.length);
+            if (range.start..range.end).contains(&row.position) {
+                entry.1.push((row.position, item(*list, &row)?));
+            }
+        }
+        Ok(keys
+            .iter()
+            .map(|key| {
+                let (length, mut items) = found.remove(key).unwrap_or_default();
+                items.sort_by_key(|(position, _)| *position);
+                let page = NestedPage {
+                    range: key.page.within(length),
+                    items: items.into_iter().map(|(_, item)| item).collect(),
+                };
+                (*key, page)
+            })
+            .collect())
     }
-    let db = &loaders.db;
-    let rows = partnership_member::Entity::find()
-        .filter(partnership_member::Column::ClusterId.is_in(clusters))
-        .filter(shown)
-        .find_also_related(partnership::Entity)
-        .order_by_asc(partnership::Column::Name)
-        .order_by_asc(partnership::Column::Id)
-        .all(db)
-        .await?;
-    Ok(rows.into_iter().filter_map(|(m, p)| Some((m.cluster_id, p?))).collect())
 }
 
-async fn memberships_of(
-    loaders: &Loaders,
-    partnerships: Vec<Uuid>,
-) -> AppResult<Vec<(Uuid, (partnership_member::Model, cluster::Model))>> {
-    let rows = partnership_member::Entity::find()
-        .filter(partnership_member::Column::PartnershipId.is_in(partnerships))
-        .find_also_related(cluster::Entity)
-        .filter(loaders.visibility.condition())
-        .order_by_asc(partnership_member::Column::Role)
-        .order_by_asc(cluster::Column::Name)
-        .order_by_asc(cluster::Column::Id)
-        .all(&loaders.db)
-        .await?;
-    Ok(rows
-        .into_iter()
-        .filter_map(|(m, c)| Some((m.partnership_id, (m, c?))))
-        .collect())
+fn item(list: NestedList, row: &ListRow) -> AppResult<NestedItem> {
+    Ok(match list {
+        NestedList::Members => NestedItem::Member(row.model(0)?),
+        NestedList::Partnerships => NestedItem::Partnership(row.model(0)?),
+        NestedList::PartnershipMembers => NestedItem::Seat(row.model(0)?, row.model(1)?),
+        NestedList::SuccessStories => NestedItem::SuccessStory(row.model(0)?),
+        NestedList::SuccessStoryClusters => NestedItem::Cluster(row.model(0)?),
+    })
+}
+
+/// `table.column`, as the list queries name columns.
+fn at<E: EntityTrait>(column: E::Column) -> ColumnRef {
+    (E::default(), column).into_column_ref()
+}
+
+impl Loaders {
+    /// The rows of `list` for `owners`, with what the caller may see of them.
+    fn list_query(&self, list: NestedList, owners: Vec<Uuid>, page: OffsetRequest) -> ListQuery {
+        use sea_orm::sea_query::Order::{Asc, Desc};
+        let mut rows = Query::select();
+        let (owner, order, tables) = match list {
+            NestedList::Members => {
+                rows.from(member::Entity)
+                    .and_where(member::Column::ClusterId.is_in(owners));
+                (
+                    at::<member::Entity>(member::Column::ClusterId),
+                    vec![
+                        (at::<member::Entity>(member::Column::Name), Asc),
+                        (at::<member::Entity>(member::Column::Id), Asc),
+                    ],
+                    vec![ItemTable::of::<member::Entity>()],
+                )
+            }
+            NestedList::Partnerships => {
+                rows.from(partnership_member::Entity)
+                    .inner_join(
+                        partnership::Entity,
+                        Expr::col(at::<partnership::Entity>(partnership::Column::Id)).equals(at::<
+                            partnership_member::Entity,
+                        >(
+                            partnership_member::Column::PartnershipId,
+                        )),
+                    )
+                    .and_where(partnership_member::Column::ClusterId.is_in(owners))
+                    .cond_where(self.seats_shown());
+                (
+                    at::<partnership_member::Entity>(partnership_member::Column::ClusterId),
+                    vec![
+                        (at::<partnership::Entity>(partnership::Column::Name), Asc),
+                        (at::<partnership::Entity>(partnership::Column::Id), Asc),
+                    ],
+                    vec![ItemTable::of::<partnership::Entity>()],
+                )
+            }
+            NestedList::PartnershipMembers => {
+                rows.from(partnership_member::Entity)
+                    .inner_join(
+                        cluster::Entity,
+                        Expr::col(at::<cluster::Entity>(cluster::Column::Id))
+                            .equals(at::<partnership_member::Entity>(partnership_member::Column::ClusterId)),
+                    )
+                    .and_where(partnership_member::Column::PartnershipId.is_in(owners))
+                    .cond_where(self.visibility.condition());
+                (
+                    at::<partnership_member::Entity>(partnership_member::Column::PartnershipId),
+                    vec![
+                        (at::<partnership_member::Entity>(partnership_member::Column::Role), Asc),
+                        (at::<cluster::Entity>(cluster::Column::Name), Asc),
+                        (at::<cluster::Entity>(cluster::Column::Id), Asc),
+                    ],
+                    vec![
+                        ItemTable::of::<partnership_member::Entity>(),
+                        ItemTable::of::<cluster::Entity>(),
+                    ],
+                )
+            }
+            NestedList::SuccessStories => {
+                rows.from(success_story_cluster::Entity)
+                    .inner_join(
+                        success_story::Entity,
+                        Expr::col(at::<success_story::Entity>(success_story::Column::Id)).equals(at::<
+                            success_story_cluster::Entity,
+                        >(
+                            success_story_cluster::Column::SuccessStoryId,
+                        )),
+                    )
+                    .and_where(success_story_cluster::Column::ClusterId.is_in(owners))
+                    .cond_where(confirmed_or_own(&self.visibility));
+                (
+                    at::<success_story_cluster::Entity>(success_story_cluster::Column::ClusterId),
+                    vec![
+                        (at::<success_story::Entity>(success_story::Column::CreatedAt), Desc),
+                        (at::<success_story::Entity>(success_story::Column::Id), Desc),
+                    ],
+                    vec![ItemTable::of::<success_story::Entity>()],
+                )
+            }
+            NestedList::SuccessStoryClusters => {
+                rows.from(success_story_cluster::Entity)
+                    .inner_join(
+                        cluster::Entity,
+                        Expr::col(at::<cluster::Entity>(cluster::Column::Id)).equals(
+                            at::<success_story_cluster::Entity>(success_story_cluster::Column::ClusterId),
+                        ),
+                    )
+                    .and_where(success_story_cluster::Column::SuccessStoryId.is_in(owners))
+                    .cond_where(confirmed_or_own(&self.visibility))
+                    .cond_where(self.visibility.condition());
+                (
+                    at::<success_story_cluster::Entity>(success_story_cluster::Column::SuccessStoryId),
+                    vec![
+                        (at::<cluster::Entity>(cluster::Column::Name), Asc),
+                        (at::<cluster::Entity>(cluster::Column::Id), Asc),
+                    ],
+                    vec![ItemTable::of::<cluster::Entity>()],
+                )
+            }
+        };
+        ListQuery {
+            rows,
+            owner,
+            order,
+            tables,
+            page,
+        }
+    }
+
+    /// The seats a cluster's profile lists: taken ones, and for those who look after the cluster
+    /// pending or declined ones too. An invitation is not a partnership: others adding a cluster
+    /// put nothing on its profile.
+    fn seats_shown(&self) -> Condition {
+        let taken = partnership_member::Column::InvitationState.eq(InvitationState::Accepted);
+        or_looked_after(&self.visibility, taken, partnership_member::Column::ClusterId)
+    }
 }
 
 /// Confirmed story links, and unconfirmed ones of the clusters the caller looks after (theirs
 /// to answer).
 fn confirmed_or_own(visibility: &Visibility) -> Condition {
-    let mut shown = Condition::any().add(success_story_cluster::Column::Confirmed.eq(true));
-    if let Some(own) = visibility.looked_after() {
-        let own = Query::select()
-            .column(cluster::Column::Id)
-            .from(cluster::Entity)
-            .cond_where(own)
-            .to_owned();
-        shown = shown.add(success_story_cluster::Column::ClusterId.in_subquery(own));
+    let confirmed = success_story_cluster::Column::Confirmed.eq(true);
+    or_looked_after(visibility, confirmed, success_story_cluster::Column::ClusterId)
+}
+
+/// The rows `shown` to everyone, and those whose cluster (`cluster_id`) the caller looks after.
+fn or_looked_after(visibility: &Visibility, shown: Expr, cluster_id: impl ColumnTrait) -> Condition {
+    let any = Condition::any().add(shown);
+    match visibility.looked_after() {
+        Some(own) => {
+            let own = Query::select()
+                .column(cluster::Column::Id)
+                .from(cluster::Entity)
+                .cond_where(own)
+                .to_owned();
+            any.add(cluster_id.in_subquery(own))
+        }
+        None => any,
     }
-    shown
-}
-
-async fn success_stories_of(loaders: &Loaders, clusters: Vec<Uuid>) -> AppResult<Vec<(Uuid, success_story::Model)>> {
-    let db = &loaders.db;
-    let rows = success_story_cluster::Entity::find()
-        .filter(success_story_cluster::Column::ClusterId.is_in(clusters))
-        .filter(confirmed_or_own(&loaders.visibility))
-        .find_also_related(success_story::Entity)
-        .order_by_desc(success_story::Column::CreatedAt)
-        .order_by_desc(success_story::Column::Id)
-        .all(db)
-        .await?;
-    Ok(rows
-        .into_iter()
-        .filter_map(|(link, s)| Some((link.cluster_id, s?)))
-        .collect())
-}
-
-async fn success_story_clusters_of(loaders: &Loaders, stories: Vec<Uuid>) -> AppResult<Vec<(Uuid, cluster::Model)>> {
-    let rows = success_story_cluster::Entity::find()
-        .filter(success_story_cluster::Column::SuccessStoryId.is_in(stories))
-        .filter(confirmed_or_own(&loaders.visibility))
-        .find_also_related(cluster::Entity)
-        .filter(loaders.visibility.condition())
-        .order_by_asc(cluster::Column::Name)
-        .order_by_asc(cluster::Column::Id)
-        .all(&loaders.db)
-        .await?;
-    Ok(rows
-        .into_iter()
-        .filter_map(|(link, c)| Some((link.success_story_id, c?)))
-        .collect())
 }

@@ -1,6 +1,7 @@
 //! The GraphQL schema: one module per domain area, merged here.
 
 pub mod account;
+pub mod batching;
 pub mod bounds;
 pub mod cluster;
 pub mod connection;
@@ -21,9 +22,12 @@ pub mod story_consent;
 pub mod success_story;
 pub mod trusted_document;
 
+use std::time::Duration;
+
 use async_graphql::{dataloader::DataLoader, EmptySubscription, MergedObject, SDLExportOptions, Schema};
 use sea_orm::DatabaseConnection;
 
+use self::batching::Batches;
 use crate::{
     auth::{Caller, TokenService},
     domain::policy::Visibility,
@@ -93,17 +97,21 @@ pub fn sdl() -> String {
         .sdl_with_options(SDLExportOptions::new().include_specified_by())
 }
 
-/// Per-request data: who asks and the DataLoaders that see what they may see.
+/// Per-request data: who asks and the DataLoaders that see what they may see. The request must
+/// run inside the returned [`Batches::run`], which starts the DataLoaders' fetches.
 pub fn request_data(
     request: async_graphql::Request,
     db: &DatabaseConnection,
     caller: Caller,
-) -> async_graphql::Request {
+) -> (async_graphql::Request, Batches) {
     let loaders = loaders::Loaders::new(db.clone(), Visibility::of(&caller));
-    request
-        .data(caller)
-        // The loaders' tasks log in the request's span, so an internal error shows its request id.
-        .data(DataLoader::new(loaders, |load| {
-            tokio::spawn(tracing::Instrument::in_current_span(load))
-        }))
+    let batches = Batches::default();
+    let parked = batches.clone();
+    // No delay: the fetches wait for the request to be idle (see batching.rs), not for a timer.
+    // They log in the request's span, so an internal error shows its request id.
+    let loader = DataLoader::new(loaders, move |load| {
+        parked.park(Box::pin(tracing::Instrument::in_current_span(load)))
+    })
+    .delay(Duration::ZERO);
+    (request.data(caller).data(loader), batches)
 }

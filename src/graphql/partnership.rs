@@ -108,7 +108,17 @@ impl Partnership {
         >,
     ) -> AppResult<PartnershipMemberConnection> {
         let request = PageRequest::new(first, after, last, before);
-        nested_connection(ctx, l::MembershipsOf(self.0.id), request, std::convert::identity).await
+        nested_connection(
+            ctx,
+            l::NestedList::PartnershipMembers,
+            self.0.id,
+            request,
+            |item| match item {
+                l::NestedItem::Seat(seat, cluster) => Some((seat, cluster)),
+                _ => None,
+            },
+        )
+        .await
     }
 }
 

@@ -84,7 +84,17 @@ impl SuccessStory {
         >,
     ) -> AppResult<ClusterConnection> {
         let request = PageRequest::new(first, after, last, before);
-        nested_connection(ctx, l::SuccessStoryClustersOf(self.0.id), request, Cluster).await
+        nested_connection(
+            ctx,
+            l::NestedList::SuccessStoryClusters,
+            self.0.id,
+            request,
+            |item| match item {
+                l::NestedItem::Cluster(c) => Some(Cluster(c)),
+                _ => None,
+            },
+        )
+        .await
     }
 }
 

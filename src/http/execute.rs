@@ -25,9 +25,8 @@ pub async fn execute(
         limits: state.settings.password_throttle,
         address: address.to_owned(),
     };
-    let mut request = graphql::request_data(prepared.request, &state.db, caller.clone())
-        .data(meter)
-        .data(guard);
+    let (request, batches) = graphql::request_data(prepared.request, &state.db, caller.clone());
+    let mut request = request.data(meter).data(guard);
     if state.settings.production && !caller.is_admin() {
         if prepared.introspects {
             let error = ErrorCode::Forbidden.server_error("introspection is for administrators");
@@ -35,7 +34,12 @@ pub async fn execute(
         }
         request = request.disable_introspection();
     }
-    match tokio::time::timeout(state.settings.request_timeout, state.schema.execute(request)).await {
+    match tokio::time::timeout(
+        state.settings.request_timeout,
+        batches.run(state.schema.execute(request)),
+    )
+    .await
+    {
         Ok(response) => response,
         Err(_) => {
             tracing::warn!("request timed out");

@@ -28,5 +28,6 @@ mod rate_limits;
 mod repository;
 mod revocation;
 mod schema_docs;
+mod statements;
 mod storage;
 mod validation;

@@ -119,3 +119,47 @@ fn nested_members_page_by_cursor() {
     }
     assert!(seen.len() > 2);
 }
+
+const MEMBERS: &str = r#"query($first: Int, $after: String, $last: Int, $before: String) {
+    clusters(first: 3, orderBy: {field: NAME}) { nodes {
+        members(first: $first, after: $after, last: $last, before: $before) {
+            totalCount edges { cursor node { name } } pageInfo { hasNextPage hasPreviousPage startCursor endCursor } }
+        whole: members(first: 100) { edges { node { name } } } } } }"#;
+
+/// The database cuts each cluster's page of members (ROW_NUMBER() per cluster): every way of
+/// asking gives the slice of the whole list it names, with the list's length and the right
+/// neighbours, for each cluster of the page, beside another page of the same list.
+#[test]
+fn nested_pages_cut_by_the_database_are_slices_of_the_whole_list() {
+    let app = TestApp::generated(6, Default::default());
+    let pages = |variables: Value| -> Vec<(Value, Vec<String>)> {
+        let reply = app.query(MEMBERS, variables);
+        reply.data()["clusters"]["nodes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| (c["members"].clone(), names(&c["whole"])))
+            .collect()
+    };
+    let check = |variables: Value, range: fn(usize) -> std::ops::Range<usize>, before: bool, after: bool| {
+        let found = pages(variables.clone());
+        assert_eq!(found.len(), 3);
+        for (page, whole) in found {
+            assert_eq!(whole.len(), 20, "the generator gives each cluster 20 members");
+            assert_eq!(names(&page), whole[range(whole.len())], "{variables}");
+            assert_eq!(page["totalCount"], 20, "{variables}");
+            assert_eq!(page["pageInfo"]["hasPreviousPage"], before, "{variables}");
+            assert_eq!(page["pageInfo"]["hasNextPage"], after, "{variables}");
+        }
+    };
+    let cursor = |variables: Value, which: &str| pages(variables)[0].0["pageInfo"][which].clone();
+    check(json!({ "first": 3 }), |_| 0..3, false, true);
+    let third = cursor(json!({ "first": 3 }), "endCursor");
+    check(json!({ "first": 4, "after": third }), |_| 3..7, true, true);
+    check(json!({ "last": 2 }), |n| n - 2..n, true, false);
+    let last = cursor(json!({ "last": 2 }), "startCursor");
+    check(json!({ "last": 5, "before": last }), |n| n - 7..n - 2, true, true);
+    // Past the end the page is empty, and the list still has its length.
+    let end = cursor(json!({ "first": 20 }), "endCursor");
+    check(json!({ "first": 5, "after": end }), |n| n..n, true, false);
+}

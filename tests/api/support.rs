@@ -40,6 +40,15 @@ pub fn token_service() -> TokenService {
     )
 }
 
+/// What a test server's database holds when it starts.
+#[derive(Clone, Copy)]
+enum Contents {
+    Empty,
+    Demo,
+    /// A synthetic directory of this many clusters (`clusterbridge generate`, seed 7).
+    Generated(usize),
+}
+
 enum Store {
     /// A database the test manages itself.
     External,
@@ -96,35 +105,40 @@ impl TestApp {
 
     /// A server over a migrated database holding the demo data.
     pub fn spawn() -> Self {
-        Self::start(true, EndpointSettings::default())
+        Self::start(Contents::Demo, EndpointSettings::default())
     }
 
     /// A server over a migrated, empty database.
     pub fn empty() -> Self {
-        Self::start(false, EndpointSettings::default())
+        Self::start(Contents::Empty, EndpointSettings::default())
     }
 
     /// A server with the demo data and other limits, e.g. production mode or tight rate limits.
     pub fn with_settings(settings: EndpointSettings) -> Self {
-        Self::start(true, settings)
+        Self::start(Contents::Demo, settings)
+    }
+
+    /// A server over a synthetic directory of `clusters` clusters, as the benchmark fills one.
+    pub fn generated(clusters: usize, settings: EndpointSettings) -> Self {
+        Self::start(Contents::Generated(clusters), settings)
     }
 
     /// A server with the demo data on a database the test runs itself.
     pub fn on_database(url: &str) -> Self {
-        Self::start_on(true, EndpointSettings::default(), Some(url.to_owned()))
+        Self::start_on(Contents::Demo, EndpointSettings::default(), Some(url.to_owned()))
     }
 
     /// Another replica of this server: a server with its own pool and caches on this server's
     /// database (migrated already, its data left as it is).
     pub fn replica(&self, settings: EndpointSettings) -> Self {
-        Self::start_on(false, settings, Some(self.url.clone()))
+        Self::start_on(Contents::Empty, settings, Some(self.url.clone()))
     }
 
-    fn start(with_demo_data: bool, settings: EndpointSettings) -> Self {
-        Self::start_on(with_demo_data, settings, None)
+    fn start(contents: Contents, settings: EndpointSettings) -> Self {
+        Self::start_on(contents, settings, None)
     }
 
-    fn start_on(with_demo_data: bool, settings: EndpointSettings, external: Option<String>) -> Self {
+    fn start_on(contents: Contents, settings: EndpointSettings, external: Option<String>) -> Self {
         let (url, store) = match external {
             Some(url) => (url, Store::External),
             None => {
@@ -140,10 +154,18 @@ impl TestApp {
             actix_web::rt::System::new().block_on(async move {
                 let mut db = db::connect(&url, 4).await.expect("connect to the test database");
                 db::migrate(&db).await.expect("migrate");
-                if with_demo_data {
-                    seed::load_demo_data(&db, seed::DemoAccounts::Create)
-                        .await
-                        .expect("load demo data");
+                match contents {
+                    Contents::Empty => {}
+                    Contents::Demo => {
+                        seed::load_demo_data(&db, seed::DemoAccounts::Create)
+                            .await
+                            .expect("load demo data");
+                    }
+                    Contents::Generated(clusters) => {
+                        clusterbridge::generate::generate(&db, clusters, 7)
+                            .await
+                            .expect("generate a directory");
+                    }
                 }
                 let print_sql = std::env::var_os("TEST_PRINT_SQL").is_some();
                 db.set_metric_callback(move |info| {

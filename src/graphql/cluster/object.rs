@@ -12,7 +12,7 @@ use crate::{
         connection::{nested_connection, MemberConnection, PartnershipConnection, SuccessStoryConnection},
         context::{caller, db, list, loaders, visibility},
         enums::{ClusterKind, ClusterLabel, ClusterStatus, Ecosystem, EmergingIndustry, StaffBand},
-        loaders as l,
+        loaders::{self as l, NestedItem, NestedList},
         member::Member,
         node,
         partner_organisation::PartnerOrganisation,
@@ -217,7 +217,11 @@ impl Cluster {
         >,
     ) -> AppResult<MemberConnection> {
         let request = PageRequest::new(first, after, last, before);
-        nested_connection(ctx, l::MembersOf(self.0.id), request, Member).await
+        nested_connection(ctx, NestedList::Members, self.0.id, request, |item| match item {
+            NestedItem::Member(m) => Some(Member(m)),
+            _ => None,
+        })
+        .await
     }
     /// Partnerships this cluster belongs to, by name.
     async fn partnerships(
@@ -231,7 +235,11 @@ impl Cluster {
         >,
     ) -> AppResult<PartnershipConnection> {
         let request = PageRequest::new(first, after, last, before);
-        nested_connection(ctx, l::PartnershipsOf(self.0.id), request, Partnership).await
+        nested_connection(ctx, NestedList::Partnerships, self.0.id, request, |item| match item {
+            NestedItem::Partnership(p) => Some(Partnership(p)),
+            _ => None,
+        })
+        .await
     }
     /// Success stories this cluster is part of, newest first.
     async fn success_stories(
@@ -245,7 +253,11 @@ impl Cluster {
         >,
     ) -> AppResult<SuccessStoryConnection> {
         let request = PageRequest::new(first, after, last, before);
-        nested_connection(ctx, l::SuccessStoriesOf(self.0.id), request, SuccessStory).await
+        nested_connection(ctx, NestedList::SuccessStories, self.0.id, request, |item| match item {
+            NestedItem::SuccessStory(s) => Some(SuccessStory(s)),
+            _ => None,
+        })
+        .await
     }
 }
 
