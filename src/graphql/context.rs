@@ -1,6 +1,11 @@
 //! What every resolver reads from the request: the database, the caller and the DataLoaders.
 
-use async_graphql::{dataloader::DataLoader, Context};
+use std::hash::Hash;
+
+use async_graphql::{
+    dataloader::{DataLoader, Loader},
+    Context,
+};
 use sea_orm::DatabaseConnection;
 
 use super::loaders::{ListKind, Loaders};
@@ -37,6 +42,19 @@ pub fn visibility(ctx: &Context<'_>) -> Visibility {
 
 pub fn loaders<'a>(ctx: &Context<'a>) -> &'a DataLoader<Loaders> {
     ctx.data_unchecked::<DataLoader<Loaders>>()
+}
+
+/// A record a root field asks for by id (`node`, `cluster` …), read at once through its loader's
+/// query: at the root nothing else would join the batch, so the batch machinery would only add
+/// its bookkeeping. Nested fields use `load_one`, where batching is what saves statements.
+pub async fn look_up<K, V>(ctx: &Context<'_>, key: K) -> AppResult<Option<V>>
+where
+    K: Send + Sync + Hash + Eq + Clone + 'static,
+    V: Send + Sync + Clone + 'static,
+    Loaders: Loader<K, Value = V, Error = crate::error::AppError>,
+{
+    let mut found = loaders(ctx).loader().load(std::slice::from_ref(&key)).await?;
+    Ok(found.remove(&key))
 }
 
 /// A record's list through its DataLoader; empty when the record has none.

@@ -1,12 +1,19 @@
 //! Relay global object identification: opaque IDs that name the type and the row.
 
-use async_graphql::{Context, Interface, MaybeUndefined, Object, ID};
+use std::hash::Hash;
+
+use async_graphql::{dataloader::Loader, Context, Interface, MaybeUndefined, Object, ID};
 use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
 use uuid::Uuid;
 
 use super::{
-    cluster::Cluster, context::loaders, loaders as l, member::Member, partner_organisation::PartnerOrganisation,
-    partnership::Partnership, success_story::SuccessStory,
+    cluster::Cluster,
+    context::{loaders, look_up},
+    loaders::{self as l, Loaders},
+    member::Member,
+    partner_organisation::PartnerOrganisation,
+    partnership::Partnership,
+    success_story::SuccessStory,
 };
 use crate::error::{AppError, AppResult};
 
@@ -80,7 +87,7 @@ impl NodeQuery {
         #[graphql(desc = "A global ID, as any object's `id` field gives it.")] id: ID,
     ) -> AppResult<Option<Node>> {
         let (type_name, uuid) = decode_any("id", &id)?;
-        resolve(ctx, &type_name, uuid).await
+        resolve(ctx, &type_name, uuid, Read::Alone).await
     }
 
     /// Fetches up to 100 objects by their global IDs, in the order asked; null for each that does
@@ -101,33 +108,46 @@ impl NodeQuery {
         futures_util::future::try_join_all(
             decoded
                 .into_iter()
-                .map(|(t, id)| async move { resolve(ctx, &t, id).await }),
+                .map(|(t, id)| async move { resolve(ctx, &t, id, Read::Batched).await }),
         )
         .await
     }
 }
 
-async fn resolve(ctx: &Context<'_>, type_name: &str, id: Uuid) -> AppResult<Option<Node>> {
-    let loaders = loaders(ctx);
+/// How [`resolve`] reads a record: at once, for `node`, or batched with the other ids of `nodes`.
+#[derive(Clone, Copy)]
+enum Read {
+    Alone,
+    Batched,
+}
+
+async fn one<K, V>(ctx: &Context<'_>, key: K, read: Read) -> AppResult<Option<V>>
+where
+    K: Send + Sync + Hash + Eq + Clone + 'static,
+    V: Send + Sync + Clone + 'static,
+    Loaders: Loader<K, Value = V, Error = AppError>,
+{
+    match read {
+        Read::Alone => look_up(ctx, key).await,
+        Read::Batched => loaders(ctx).load_one(key).await,
+    }
+}
+
+async fn resolve(ctx: &Context<'_>, type_name: &str, id: Uuid, read: Read) -> AppResult<Option<Node>> {
     Ok(match type_name {
-        "Cluster" => loaders
-            .load_one(l::ClusterById(id))
+        "Cluster" => one(ctx, l::ClusterById(id), read)
             .await?
             .map(|m| Node::Cluster(Cluster(m))),
-        "Member" => loaders
-            .load_one(l::MemberById(id))
+        "Member" => one(ctx, l::MemberById(id), read)
             .await?
             .map(|m| Node::Member(Member(m))),
-        "Partnership" => loaders
-            .load_one(l::PartnershipById(id))
+        "Partnership" => one(ctx, l::PartnershipById(id), read)
             .await?
             .map(|m| Node::Partnership(Partnership(m))),
-        "SuccessStory" => loaders
-            .load_one(l::SuccessStoryById(id))
+        "SuccessStory" => one(ctx, l::SuccessStoryById(id), read)
             .await?
             .map(|m| Node::SuccessStory(SuccessStory(m))),
-        "PartnerOrganisation" => loaders
-            .load_one(l::PartnerOrganisationById(id))
+        "PartnerOrganisation" => one(ctx, l::PartnerOrganisationById(id), read)
             .await?
             .map(|m| Node::PartnerOrganisation(PartnerOrganisation(m))),
         _ => None,

@@ -12,7 +12,7 @@ use super::{
     connection::{
         nested_connection, total_count_if_selected, Connection, PartnershipConnection, PartnershipMemberConnection,
     },
-    context::{caller, db, list, loaders},
+    context::{caller, db, list, look_up},
     enums::{to_entity, Ecosystem, InvitationState, PartnershipKind, PartnershipRole, PartnershipStatus},
     loaders as l, node,
     scalars::Date,
@@ -143,7 +143,7 @@ impl PartnershipQuery {
         #[graphql(desc = "The partnership's global ID.")] id: ID,
     ) -> AppResult<Option<Partnership>> {
         let id = node::decode("id", &id, TYPE_NAME)?;
-        Ok(loaders(ctx).load_one(l::PartnershipById(id)).await?.map(Partnership))
+        Ok(look_up(ctx, l::PartnershipById(id)).await?.map(Partnership))
     }
 
     /// Partnerships by name.

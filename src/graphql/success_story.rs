@@ -7,7 +7,7 @@ use entity::success_story as row;
 use super::{
     cluster::{patch, Cluster, TYPE_NAME as CLUSTER},
     connection::{nested_connection, total_count_if_selected, ClusterConnection, Connection, SuccessStoryConnection},
-    context::{caller, db, loaders},
+    context::{caller, db, loaders, look_up},
     enums::SuccessStoryOutcome,
     loaders as l, node,
     partnership::{Partnership, TYPE_NAME as PARTNERSHIP},
@@ -110,7 +110,7 @@ impl SuccessStoryQuery {
         #[graphql(desc = "The story's global ID.")] id: ID,
     ) -> AppResult<Option<SuccessStory>> {
         let id = node::decode("id", &id, TYPE_NAME)?;
-        Ok(loaders(ctx).load_one(l::SuccessStoryById(id)).await?.map(SuccessStory))
+        Ok(look_up(ctx, l::SuccessStoryById(id)).await?.map(SuccessStory))
     }
 
     /// Success stories, newest first.

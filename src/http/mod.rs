@@ -4,6 +4,7 @@ mod authenticate;
 mod charge;
 mod claim;
 pub mod client_address;
+mod documents;
 mod execute;
 pub mod graphql;
 pub mod idempotency;

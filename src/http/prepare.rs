@@ -1,9 +1,9 @@
-//! Step 4, prepare: resolves a persisted document, applies an API key's allow-list, refuses NUL
-//! and deep nesting, parses the document once (async-graphql runs the parsed document), checks
-//! its shape with every fragment expanded and the length of its lists, and prices it.
+//! Step 4, prepare: resolves a persisted document, applies an API key's allow-list, refuses NUL,
+//! takes the document parsed and shape-checked from the process's cache (async-graphql runs the
+//! parsed document), checks the length of its lists and prices it.
 
 use async_graphql::{
-    parser::types::{ExecutableDocument, OperationType, Selection},
+    parser::types::{ExecutableDocument, OperationType},
     Request, ServerError, Value,
 };
 
@@ -14,7 +14,6 @@ use crate::{
     graphql::{
         bounds,
         cost::{self, Price, Types},
-        shape::{self, nesting_depth, MAX_NESTING},
     },
 };
 
@@ -107,7 +106,7 @@ pub async fn prepare(
             return Err(Refusal::new(ErrorCode::Forbidden, message));
         }
     }
-    Ok(parse(request).map(|prepared| Prepared { persist, ..prepared }))
+    Ok(parse(state, request).map(|prepared| Prepared { persist, ..prepared }))
 }
 
 /// Stores an automatic persisted query whose operation validated and was paid for; a failure
@@ -119,25 +118,18 @@ pub async fn remember(state: &AppState, document: &str) {
     }
 }
 
-/// Parses the document, once, after refusing what the parser or the server should not meet.
-fn parse(mut request: Request) -> Result<Prepared, ServerError> {
-    // The parser recurses into nested values without a limit: refuse deep nesting before it.
-    if nesting_depth(&request.query) > MAX_NESTING {
-        let message = format!("the query nests brackets deeper than {MAX_NESTING} levels");
-        return Err(ErrorCode::QueryTooLarge.server_error(message));
-    }
-    let document = async_graphql::parser::parse_query(&request.query)
-        .map_err(|err| ErrorCode::GraphqlParseFailed.server_error(err.to_string()))?;
-    if let Some((code, problem)) = shape::problem(&document) {
-        return Err(code.server_error(problem));
-    }
-    if let Some(too_many) = bounds::problem(&document, &request.variables) {
+/// Parses the document (or takes it parsed from the cache), checks the length of its lists
+/// and prices it.
+fn parse(state: &AppState, mut request: Request) -> Result<Prepared, ServerError> {
+    let parsed = state.documents.parse(&request.query)?;
+    let document = &parsed.document;
+    if let Some(too_many) = bounds::problem(document, &request.variables) {
         return Err(too_many.to_server_error());
     }
     // GraphQL's GetOperation(): a request error, before anything is charged or run.
     let name = request.operation_name.as_deref();
     let unnamed_among_many = name.is_none() && document.operations.iter().count() > 1;
-    let Some(operation) = operation_type(&document, name).filter(|_| !unnamed_among_many) else {
+    let Some(operation) = operation_type(document, name).filter(|_| !unnamed_among_many) else {
         let message = match name {
             Some(name) => format!("the document has no operation named {name:?}"),
             None if unnamed_among_many => "the document has several operations: name one in operationName".to_owned(),
@@ -145,20 +137,19 @@ fn parse(mut request: Request) -> Result<Prepared, ServerError> {
         };
         return Err(ErrorCode::GraphqlValidationFailed.server_error(message));
     };
-    let introspects = introspects(&document);
     // Priced here, where the document is known to be small, and charged by the cost guard.
     let price = cost::price(
         Types::of_schema(),
-        &document,
+        document,
         request.operation_name.as_deref(),
         &request.variables,
     );
-    request.set_parsed_query(document);
+    request.set_parsed_query(document.clone());
     let request = request.data(price);
     Ok(Prepared {
         request,
         operation: Some(operation),
-        introspects,
+        introspects: parsed.introspects,
         price,
         persist: false,
     })
@@ -172,17 +163,6 @@ fn persisted_hash(request: &Request) -> Option<String> {
             _ => None,
         }),
         _ => None,
-    })
-}
-
-/// Whether any operation asks for the schema itself at its root.
-fn introspects(document: &ExecutableDocument) -> bool {
-    document.operations.iter().any(|(_, op)| {
-        op.node.selection_set.node.items.iter().any(|s| match &s.node {
-            Selection::Field(f) => matches!(f.node.name.node.as_str(), "__schema" | "__type"),
-            // Fragments may hide it; disable_introspection() still empties those answers.
-            _ => false,
-        })
     })
 }
 

@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use sea_orm::DatabaseConnection;
 
-use super::{client_address::TrustedProxies, limits::Budgets};
+use super::{client_address::TrustedProxies, documents::Documents, limits::Budgets};
 use crate::{
     auth::TokenService,
     domain::{account::Revocations, throttle::ThrottleLimits},
@@ -18,6 +18,8 @@ pub struct AppState {
     /// This process's cache of revocation checks on access tokens.
     pub revocations: Revocations,
     pub settings: EndpointSettings,
+    /// This process's parsed documents.
+    pub documents: Documents,
 }
 
 impl AppState {
@@ -33,6 +35,7 @@ impl AppState {
             tokens,
             revocations: Revocations::new(settings.revocation_delay),
             settings,
+            documents: Documents::default(),
         }
     }
 }

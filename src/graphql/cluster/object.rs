@@ -10,7 +10,7 @@ use crate::{
     error::AppResult,
     graphql::{
         connection::{nested_connection, MemberConnection, PartnershipConnection, SuccessStoryConnection},
-        context::{caller, db, list, loaders, visibility},
+        context::{caller, db, list, loaders, look_up, visibility},
         enums::{ClusterKind, ClusterLabel, ClusterStatus, Ecosystem, EmergingIndustry, StaffBand},
         loaders::{self as l, NestedItem, NestedList},
         member::Member,
@@ -273,7 +273,7 @@ impl ClusterQuery {
         #[graphql(desc = "The cluster's global ID.")] id: ID,
     ) -> AppResult<Option<Cluster>> {
         let id = node::decode("id", &id, TYPE_NAME)?;
-        Ok(loaders(ctx).load_one(l::ClusterById(id)).await?.map(Cluster))
+        Ok(look_up(ctx, l::ClusterById(id)).await?.map(Cluster))
     }
 
     /// A cluster by its slug; null when it does not exist or is not visible to you.
