@@ -44,6 +44,11 @@ enum CliError {
     #[error("{path} is not a scheduling instance: {source}")]
     InputMalformed {
         path: std::path::PathBuf,
+        source: serde_path_to_error::Error<serde_json::Error>,
+    },
+    #[error("{path} holds more than one scheduling instance: {source}")]
+    InputTrailing {
+        path: std::path::PathBuf,
         source: serde_json::Error,
     },
     #[error(transparent)]
@@ -54,9 +59,10 @@ impl CliError {
     /// 2 when the input the operator gave is at fault, 1 otherwise.
     fn exit_code(&self) -> ExitCode {
         match self {
-            CliError::InputUnreadable { .. } | CliError::InputMalformed { .. } | CliError::Instance(_) => {
-                ExitCode::from(2)
-            }
+            CliError::InputUnreadable { .. }
+            | CliError::InputMalformed { .. }
+            | CliError::InputTrailing { .. }
+            | CliError::Instance(_) => ExitCode::from(2),
             _ => ExitCode::FAILURE,
         }
     }
@@ -252,8 +258,14 @@ fn run(cli: Cli) -> Result<(), CliError> {
                 path: input.clone(),
                 source,
             })?;
+            let mut json = serde_json::Deserializer::from_str(&text);
             let instance: scheduler::Instance =
-                serde_json::from_str(&text).map_err(|source| CliError::InputMalformed { path: input, source })?;
+                serde_path_to_error::deserialize(&mut json).map_err(|source| CliError::InputMalformed {
+                    path: input.clone(),
+                    source,
+                })?;
+            json.end()
+                .map_err(|source| CliError::InputTrailing { path: input, source })?;
             let schedule = scheduler::schedule(&instance)?;
             let mut out = std::io::stdout().lock();
             serde_json::to_writer_pretty(&mut out, &schedule).map_err(std::io::Error::from)?;

@@ -117,7 +117,7 @@ fn a_malformed_instance_exits_2_naming_the_item() {
         i["participants"][3]["id"] = json!("cnfi")
     });
     case("unknown field", "tables", &|i| i["tables"] = json!(3));
-    case("negative slot", "expected u32", &|i| {
+    case("negative slot", "participants[0].availableSlots[0]", &|i| {
         i["participants"][0]["availableSlots"] = json!([-1])
     });
     for (name, instance, expect) in cases {
@@ -130,6 +130,9 @@ fn a_malformed_instance_exits_2_naming_the_item() {
     let out = schedule("{\"slotCount\": 4,");
     assert_eq!(out.status.code(), Some(2), "bad JSON");
     assert!(String::from_utf8_lossy(&out.stderr).contains("not a scheduling instance"));
+    let out = schedule(&format!("{} {}", good(), good()));
+    assert_eq!(out.status.code(), Some(2), "two instances in one file");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("more than one scheduling instance"));
 }
 
 #[test]
