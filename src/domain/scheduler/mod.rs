@@ -24,7 +24,8 @@
 //! slot it left for a while. Chains of such moves are the augmenting paths a greedy pass cannot
 //! find; the best schedule seen is kept. Simulated annealing and then a hill climb shorten waits by
 //! moving meetings into free slots and swapping two meetings that share a participant, which keeps
-//! every count (on a reschedule only the hill climb, so that few meetings move).
+//! every count. On a reschedule the annealing is skipped, and a pass puts meetings the search
+//! moved back into last time's slot where that does not worsen placed or short, so few move.
 //! Everything random comes from a PRNG with a fixed seed, so the same input gives the same output.
 //!
 //! **The bound** ([`bound`]): a maximum flow from participants to slots, each participant capped
