@@ -9,6 +9,7 @@ use clusterbridge::{
     auth::{Principal, Role},
     config::{Environment, Settings, SettingsError},
     db,
+    domain::scheduler,
     error::AppError,
     graphql,
     http::AppState,
@@ -40,6 +41,36 @@ enum CliError {
     /// The benchmark reports its failures as text.
     #[error("benchmark: {0}")]
     Benchmark(String),
+    #[error("cannot read {path}: {source}")]
+    InputUnreadable {
+        path: std::path::PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{path} is not a scheduling instance: {source}")]
+    InputMalformed {
+        path: std::path::PathBuf,
+        source: serde_path_to_error::Error<serde_json::Error>,
+    },
+    #[error("{path} holds more than one scheduling instance: {source}")]
+    InputTrailing {
+        path: std::path::PathBuf,
+        source: serde_json::Error,
+    },
+    #[error(transparent)]
+    Instance(#[from] scheduler::InstanceError),
+}
+
+impl CliError {
+    /// 2 when the input the operator gave is at fault, 1 otherwise.
+    fn exit_code(&self) -> ExitCode {
+        match self {
+            CliError::InputUnreadable { .. }
+            | CliError::InputMalformed { .. }
+            | CliError::InputTrailing { .. }
+            | CliError::Instance(_) => ExitCode::from(2),
+            _ => ExitCode::FAILURE,
+        }
+    }
 }
 
 #[derive(Parser)]
@@ -78,6 +109,21 @@ enum Command {
         /// Runs of each kind of query.
         #[arg(long, default_value_t = 200)]
         runs: usize,
+        #[arg(long, default_value_t = 7)]
+        seed: u64,
+    },
+    /// Schedule a matchmaking event's meetings into slots and tables; reads the instance as JSON
+    /// (see README "Scheduling") and prints the schedule as JSON. Exits 2 on a bad instance.
+    Schedule {
+        #[arg(long)]
+        input: std::path::PathBuf,
+    },
+    /// Schedule seeded synthetic events and print time, placed, bound, share of bound, mean idle
+    /// slots, participants short, and a plain greedy pass's placed count.
+    BenchmarkSchedule {
+        /// Small events, about a second on a debug build (CI).
+        #[arg(long)]
+        smoke: bool,
         #[arg(long, default_value_t = 7)]
         seed: u64,
     },
@@ -130,7 +176,7 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
             tracing::error!("{err}");
-            ExitCode::FAILURE
+            err.exit_code()
         }
     }
 }
@@ -212,6 +258,26 @@ fn run(cli: Cli) -> Result<(), CliError> {
             );
             Ok(())
         }),
+        Command::Schedule { input } => {
+            let text = std::fs::read_to_string(&input).map_err(|source| CliError::InputUnreadable {
+                path: input.clone(),
+                source,
+            })?;
+            let mut json = serde_json::Deserializer::from_str(&text);
+            let instance: scheduler::Instance =
+                serde_path_to_error::deserialize(&mut json).map_err(|source| CliError::InputMalformed {
+                    path: input.clone(),
+                    source,
+                })?;
+            json.end()
+                .map_err(|source| CliError::InputTrailing { path: input, source })?;
+            let schedule = scheduler::schedule(&instance)?;
+            let mut out = std::io::stdout().lock();
+            serde_json::to_writer_pretty(&mut out, &schedule).map_err(std::io::Error::from)?;
+            std::io::Write::write_all(&mut out, b"\n")?;
+            Ok(())
+        }
+        Command::BenchmarkSchedule { smoke, seed } => benchmark_schedule(smoke, seed),
         Command::Migrate => block_on(async { Ok(db::migrate_url(&settings.database_url).await?) }),
         Command::Seed => block_on(async {
             db::migrate_url(&settings.database_url).await?;
@@ -234,6 +300,60 @@ fn run(cli: Cli) -> Result<(), CliError> {
             actix_web::rt::System::new().block_on(serve(settings))
         }
     }
+}
+
+/// The scheduler's benchmark: each size on a few seeded events, one line per event.
+fn benchmark_schedule(smoke: bool, seed: u64) -> Result<(), CliError> {
+    use scheduler::synthetic::{event, EventSpec};
+    let spec = |participants, meetings, slots, tables, over_request| EventSpec {
+        participants,
+        meetings,
+        slots,
+        tables,
+        over_request,
+        pinned_per_mille: 10,
+    };
+    let (sizes, seeds) = if smoke {
+        (vec![spec(20, 60, 6, 8, 2), spec(60, 250, 10, 40, 0)], 1)
+    } else {
+        (vec![spec(100, 500, 12, 40, 3), spec(500, 3000, 16, 200, 0)], 3)
+    };
+    println!(
+        "{:<26} {:>8} {:>9} {:>7} {:>7} {:>7} {:>7} {:>9} {:>6} {:>7}",
+        "event", "meetings", "time ms", "placed", "bound", "share", "greedy", "greedy %", "idle", "short"
+    );
+    for size in sizes {
+        for run in 0..seeds {
+            let instance = event(size, seed + run);
+            let started = std::time::Instant::now();
+            let schedule = scheduler::schedule(&instance)?;
+            let elapsed = started.elapsed();
+            let s = &schedule.stats;
+            let name = format!(
+                "{}p {}x{} seed {}",
+                size.participants,
+                size.slots,
+                size.tables,
+                seed + run
+            );
+            let share = |placed: usize| 100.0 * placed as f64 / s.upper_bound.max(1) as f64;
+            println!(
+                "{:<26} {:>8} {:>9.1} {:>7} {:>7} {:>6.2}% {:>7} {:>8.2}% {:>6.2} {:>7}",
+                name,
+                s.meetings,
+                elapsed.as_secs_f64() * 1000.0,
+                s.placed,
+                s.upper_bound,
+                share(s.placed),
+                s.greedy_placed,
+                share(s.greedy_placed),
+                s.mean_idle_slots,
+                s.participants_short
+            );
+        }
+    }
+    println!("\nshare: placed over the upper bound (a lower estimate of the share of the optimum); idle: mean idle slots per participant with a meeting; short: participants with fewer meetings than they wished");
+    Ok(())
 }
 
 fn block_on<F: std::future::Future<Output = Result<(), CliError>>>(future: F) -> Result<(), CliError> {

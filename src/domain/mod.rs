@@ -14,6 +14,7 @@ pub mod partnership;
 pub mod persisted_document;
 pub mod policy;
 pub mod recommendation;
+pub mod scheduler;
 pub mod search;
 pub mod success_story;
 pub mod throttle;

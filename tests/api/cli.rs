@@ -7,7 +7,8 @@ use sea_orm::{EntityTrait, PaginatorTrait};
 
 const SECRET: &str = "a-production-secret-of-at-least-32-bytes";
 
-fn clusterbridge(args: &[&str], env: &[(&str, &str)]) -> std::process::Output {
+/// Runs the built binary with `args`, without the caller's database, secret or environment.
+pub(crate) fn clusterbridge(args: &[&str], env: &[(&str, &str)]) -> std::process::Output {
     let mut command = Command::new(env!("CARGO_BIN_EXE_clusterbridge"));
     command
         .args(args)

@@ -27,6 +27,7 @@ mod password_throttle;
 mod rate_limits;
 mod repository;
 mod revocation;
+mod schedule;
 mod schema_docs;
 mod statements;
 mod storage;
