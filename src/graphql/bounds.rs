@@ -28,6 +28,8 @@ pub const LIST_MAXIMA: &[(&str, usize)] = &[
     ("seeksPartnersIn", 250),
     ("targetMarkets", 250),
     ("targetCountries", 250),
+    ("sessions", 20),
+    ("organiserIds", 20),
 ];
 
 /// Any other list: regions, ecosystems, kinds, labels, statuses …

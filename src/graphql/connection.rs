@@ -13,6 +13,7 @@ use super::{
     context::list,
     enums::{InvitationState, PartnershipRole},
     loaders::ListKind,
+    matchmaking::event::MatchmakingEvent,
     member::Member,
     partner_organisation::PartnerOrganisation,
     partner_search::{ExpressionOfInterest, PartnerSearch},
@@ -267,3 +268,4 @@ connection!(
     ExpressionOfInterestEdge,
     ExpressionOfInterest
 );
+connection!(MatchmakingEventConnection, MatchmakingEventEdge, MatchmakingEvent);

@@ -5,9 +5,10 @@ use std::{collections::HashMap, future::Future, hash::Hash};
 
 use async_graphql::dataloader::Loader;
 use entity::{
-    cluster, cluster_ecosystem, cluster_emerging_industry, cluster_target_country, cluster_technology, member,
-    partner_organisation, partner_organisation_country, partner_search_country, partner_search_ecosystem, partnership,
-    partnership_ecosystem, partnership_member, partnership_target_market, success_story, success_story_cluster,
+    cluster, cluster_ecosystem, cluster_emerging_industry, cluster_target_country, cluster_technology,
+    matchmaking_event, matchmaking_event_country, matchmaking_session, member, partner_organisation,
+    partner_organisation_country, partner_search_country, partner_search_ecosystem, partnership, partnership_ecosystem,
+    partnership_member, partnership_target_market, success_story, success_story_cluster,
     taxonomy::{Ecosystem, EmergingIndustry, InvitationState},
 };
 use sea_orm::{
@@ -19,7 +20,7 @@ use uuid::Uuid;
 use crate::{
     domain::{
         cluster::lists::{self as cluster_lists, ListTable},
-        policy::Visibility,
+        policy::{MatchmakingVisibility, Visibility},
     },
     error::{AppError, AppResult},
 };
@@ -28,11 +29,16 @@ use crate::{
 pub struct Loaders {
     db: DatabaseConnection,
     visibility: Visibility,
+    matchmaking: MatchmakingVisibility,
 }
 
 impl Loaders {
-    pub fn new(db: DatabaseConnection, visibility: Visibility) -> Self {
-        Self { db, visibility }
+    pub fn new(db: DatabaseConnection, visibility: Visibility, matchmaking: MatchmakingVisibility) -> Self {
+        Self {
+            db,
+            visibility,
+            matchmaking,
+        }
     }
 
     fn visible_clusters(&self, ids: impl IntoIterator<Item = Uuid>) -> Select<cluster::Entity> {
@@ -59,6 +65,8 @@ keys!(
     PartnershipById,
     SuccessStoryById,
     PartnerOrganisationById,
+    /// A matchmaking event visible to the caller.
+    MatchmakingEventById,
 );
 
 /// The rows of `E` with these ids, keyed as the loader's keys are.
@@ -151,6 +159,23 @@ impl Loader<PartnerOrganisationById> for Loaders {
             |m| PartnerOrganisationById(m.id),
         )
         .await
+    }
+}
+
+impl Loader<MatchmakingEventById> for Loaders {
+    type Value = matchmaking_event::Model;
+    type Error = AppError;
+
+    async fn load(
+        &self,
+        keys: &[MatchmakingEventById],
+    ) -> Result<HashMap<MatchmakingEventById, Self::Value>, Self::Error> {
+        let rows = matchmaking_event::Entity::find()
+            .filter(matchmaking_event::Column::Id.is_in(keys.iter().map(|k| k.0)))
+            .filter(self.matchmaking.events())
+            .all(&self.db)
+            .await?;
+        Ok(rows.into_iter().map(|m| (MatchmakingEventById(m.id), m)).collect())
     }
 }
 
@@ -247,6 +272,20 @@ lists! {
     /// The countries a partner organisation represents.
     PartnerOrganisationCountriesOf: String =
         |l, owners| values!(l, owners, partner_organisation_country: PartnerOrganisationId, Country);
+    /// The countries a matchmaking event belongs to.
+    EventCountriesOf: String = |l, owners| values!(l, owners, matchmaking_event_country: EventId, Country);
+    /// The sessions of a matchmaking event, in time order.
+    SessionsOf: matchmaking_session::Model = |l, owners| sessions_of(&l.db, owners);
+}
+
+async fn sessions_of(db: &DatabaseConnection, events: Vec<Uuid>) -> AppResult<Vec<(Uuid, matchmaking_session::Model)>> {
+    let rows = matchmaking_session::Entity::find()
+        .filter(matchmaking_session::Column::EventId.is_in(events))
+        .order_by_asc(matchmaking_session::Column::Day)
+        .order_by_asc(matchmaking_session::Column::StartMinute)
+        .all(db)
+        .await?;
+    Ok(rows.into_iter().map(|s| (s.event_id, s)).collect())
 }
 
 /// A cluster's list through the domain's one reader of cluster lists.

@@ -9,6 +9,7 @@ pub mod cost;
 pub mod discovery;
 pub mod enums;
 pub mod loaders;
+pub mod matchmaking;
 pub mod member;
 pub mod node;
 pub mod partner_organisation;
@@ -26,7 +27,7 @@ use sea_orm::DatabaseConnection;
 
 use crate::{
     auth::{Caller, TokenService},
-    domain::policy::Visibility,
+    domain::policy::{MatchmakingVisibility, Visibility},
 };
 
 /// Deepest selection a query may have; the deepest useful query (clusters → partnerships →
@@ -49,6 +50,7 @@ pub struct Query(
     success_story::SuccessStoryQuery,
     partner_organisation::PartnerOrganisationQuery,
     partner_search::PartnerSearchQuery,
+    matchmaking::MatchmakingQuery,
 );
 
 /// Every change. Each mutation takes one `input`, runs in one transaction and returns a payload;
@@ -65,6 +67,7 @@ pub struct Mutation(
     story_consent::StoryConsentMutation,
     trusted_document::TrustedDocumentMutation,
     partner_search::PartnerSearchMutation,
+    matchmaking::MatchmakingMutation,
 );
 
 pub type ClusterSchema = Schema<Query, Mutation, EmptySubscription>;
@@ -99,7 +102,7 @@ pub fn request_data(
     db: &DatabaseConnection,
     caller: Caller,
 ) -> async_graphql::Request {
-    let loaders = loaders::Loaders::new(db.clone(), Visibility::of(&caller));
+    let loaders = loaders::Loaders::new(db.clone(), Visibility::of(&caller), MatchmakingVisibility::of(&caller));
     request
         .data(caller)
         // The loaders' tasks log in the request's span, so an internal error shows its request id.

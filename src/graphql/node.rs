@@ -5,8 +5,8 @@ use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
 use uuid::Uuid;
 
 use super::{
-    cluster::Cluster, context::loaders, loaders as l, member::Member, partner_organisation::PartnerOrganisation,
-    partnership::Partnership, success_story::SuccessStory,
+    cluster::Cluster, context::loaders, loaders as l, matchmaking::event::MatchmakingEvent, member::Member,
+    partner_organisation::PartnerOrganisation, partnership::Partnership, success_story::SuccessStory,
 };
 use crate::error::{AppError, AppResult};
 
@@ -66,6 +66,7 @@ pub enum Node {
     Partnership(Partnership),
     SuccessStory(SuccessStory),
     PartnerOrganisation(PartnerOrganisation),
+    MatchmakingEvent(MatchmakingEvent),
 }
 
 #[derive(Default)]
@@ -130,6 +131,10 @@ async fn resolve(ctx: &Context<'_>, type_name: &str, id: Uuid) -> AppResult<Opti
             .load_one(l::PartnerOrganisationById(id))
             .await?
             .map(|m| Node::PartnerOrganisation(PartnerOrganisation(m))),
+        "MatchmakingEvent" => loaders
+            .load_one(l::MatchmakingEventById(id))
+            .await?
+            .map(|m| Node::MatchmakingEvent(MatchmakingEvent(m))),
         _ => None,
     })
 }
