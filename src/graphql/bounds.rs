@@ -30,6 +30,8 @@ pub const LIST_MAXIMA: &[(&str, usize)] = &[
     ("targetCountries", 250),
     ("sessions", 20),
     ("organiserIds", 20),
+    ("userIds", 20),
+    ("availableSlots", 200),
 ];
 
 /// Any other list: regions, ecosystems, kinds, labels, statuses …

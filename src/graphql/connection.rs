@@ -13,7 +13,7 @@ use super::{
     context::list,
     enums::{InvitationState, PartnershipRole},
     loaders::ListKind,
-    matchmaking::event::MatchmakingEvent,
+    matchmaking::{event::MatchmakingEvent, participant::EventParticipant},
     member::Member,
     partner_organisation::PartnerOrganisation,
     partner_search::{ExpressionOfInterest, PartnerSearch},
@@ -269,3 +269,4 @@ connection!(
     ExpressionOfInterest
 );
 connection!(MatchmakingEventConnection, MatchmakingEventEdge, MatchmakingEvent);
+connection!(EventParticipantConnection, EventParticipantEdge, EventParticipant);

@@ -6,7 +6,8 @@ use std::{collections::HashMap, future::Future, hash::Hash};
 use async_graphql::dataloader::Loader;
 use entity::{
     cluster, cluster_ecosystem, cluster_emerging_industry, cluster_target_country, cluster_technology,
-    matchmaking_event, matchmaking_event_country, matchmaking_session, member, partner_organisation,
+    event_participant, matchmaking_event, matchmaking_event_country, matchmaking_session, member,
+    participant_available_slot, participant_offered_ecosystem, participant_sought_ecosystem, partner_organisation,
     partner_organisation_country, partner_search_country, partner_search_ecosystem, partnership, partnership_ecosystem,
     partnership_member, partnership_target_market, success_story, success_story_cluster,
     taxonomy::{Ecosystem, EmergingIndustry, InvitationState},
@@ -67,6 +68,8 @@ keys!(
     PartnerOrganisationById,
     /// A matchmaking event visible to the caller.
     MatchmakingEventById,
+    /// A participant of an event, both visible to the caller.
+    EventParticipantById,
 );
 
 /// The rows of `E` with these ids, keyed as the loader's keys are.
@@ -179,6 +182,29 @@ impl Loader<MatchmakingEventById> for Loaders {
     }
 }
 
+impl Loader<EventParticipantById> for Loaders {
+    type Value = event_participant::Model;
+    type Error = AppError;
+
+    async fn load(
+        &self,
+        keys: &[EventParticipantById],
+    ) -> Result<HashMap<EventParticipantById, Self::Value>, Self::Error> {
+        let visible_events = Query::select()
+            .column(matchmaking_event::Column::Id)
+            .from(matchmaking_event::Entity)
+            .cond_where(self.matchmaking.events())
+            .to_owned();
+        let rows = event_participant::Entity::find()
+            .filter(event_participant::Column::Id.is_in(keys.iter().map(|k| k.0)))
+            .filter(self.matchmaking.participants())
+            .filter(event_participant::Column::EventId.in_subquery(visible_events))
+            .all(&self.db)
+            .await?;
+        Ok(rows.into_iter().map(|m| (EventParticipantById(m.id), m)).collect())
+    }
+}
+
 /// A list that belongs to a record (a cluster's ecosystems, a partnership's members): the key is
 /// the owner's id, and one `fetch` reads the lists of every owner in the batch.
 pub trait ListKind: Copy + Eq + Hash + Send + Sync + 'static {
@@ -274,6 +300,14 @@ lists! {
         |l, owners| values!(l, owners, partner_organisation_country: PartnerOrganisationId, Country);
     /// The countries a matchmaking event belongs to.
     EventCountriesOf: String = |l, owners| values!(l, owners, matchmaking_event_country: EventId, Country);
+    /// The ecosystems a participant offers partners in.
+    OfferedEcosystemsOf: Ecosystem =
+        |l, owners| values!(l, owners, participant_offered_ecosystem: ParticipantId, Ecosystem);
+    /// The ecosystems a participant seeks partners in.
+    SoughtEcosystemsOf: Ecosystem =
+        |l, owners| values!(l, owners, participant_sought_ecosystem: ParticipantId, Ecosystem);
+    /// The slots a participant is available in, in order.
+    AvailableSlotsOf: i32 = |l, owners| values!(l, owners, participant_available_slot: ParticipantId, Slot);
     /// The sessions of a matchmaking event, in time order.
     SessionsOf: matchmaking_session::Model = |l, owners| sessions_of(&l.db, owners);
 }

@@ -5,8 +5,14 @@ use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
 use uuid::Uuid;
 
 use super::{
-    cluster::Cluster, context::loaders, loaders as l, matchmaking::event::MatchmakingEvent, member::Member,
-    partner_organisation::PartnerOrganisation, partnership::Partnership, success_story::SuccessStory,
+    cluster::Cluster,
+    context::loaders,
+    loaders as l,
+    matchmaking::{event::MatchmakingEvent, participant::EventParticipant},
+    member::Member,
+    partner_organisation::PartnerOrganisation,
+    partnership::Partnership,
+    success_story::SuccessStory,
 };
 use crate::error::{AppError, AppResult};
 
@@ -67,6 +73,7 @@ pub enum Node {
     SuccessStory(SuccessStory),
     PartnerOrganisation(PartnerOrganisation),
     MatchmakingEvent(MatchmakingEvent),
+    EventParticipant(EventParticipant),
 }
 
 #[derive(Default)]
@@ -135,6 +142,10 @@ async fn resolve(ctx: &Context<'_>, type_name: &str, id: Uuid) -> AppResult<Opti
             .load_one(l::MatchmakingEventById(id))
             .await?
             .map(|m| Node::MatchmakingEvent(MatchmakingEvent(m))),
+        "EventParticipant" => loaders
+            .load_one(l::EventParticipantById(id))
+            .await?
+            .map(|m| Node::EventParticipant(EventParticipant(m))),
         _ => None,
     })
 }

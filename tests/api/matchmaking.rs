@@ -42,6 +42,23 @@ pub fn partner_tw() -> String {
     TestApp::scoped_token(Role::Partner, &["TW"], &[], &[])
 }
 
+/// Creates an event as the TW partner and opens it: its ID and version.
+pub fn open_event(app: &TestApp, input: Value) -> (String, i64) {
+    let partner = partner_tw();
+    let created = app.post(Some(&partner), CREATE_EVENT, json!({ "input": input }));
+    let event = &created.data()["createMatchmakingEvent"]["matchmakingEvent"];
+    let id = event["id"].as_str().expect("event ID").to_owned();
+    let opened = app.post(
+        Some(&partner),
+        &change_status("openMatchmakingEvent"),
+        json!({ "input": { "id": id, "version": event["version"] } }),
+    );
+    let version = opened.data()["openMatchmakingEvent"]["matchmakingEvent"]["version"]
+        .as_i64()
+        .expect("version");
+    (id, version)
+}
+
 /// The mutation `field` (`openMatchmakingEvent` …) on `ChangeMatchmakingEventStatusInput`.
 pub fn change_status(field: &str) -> String {
     format!(
@@ -215,4 +232,205 @@ fn anonymous_status(app: &TestApp, id: &str) -> String {
         .as_str()
         .unwrap_or("hidden")
         .to_owned()
+}
+
+/// A demo cluster's global ID.
+pub fn cluster_id(app: &TestApp, slug: &str) -> String {
+    app.query(
+        "query($s: String!) { clusterBySlug(slug: $s) { id } }",
+        json!({ "s": slug }),
+    )
+    .data()["clusterBySlug"]["id"]
+        .as_str()
+        .expect("a demo cluster")
+        .to_owned()
+}
+
+pub fn manager_of(cluster: &str) -> String {
+    TestApp::scoped_token(Role::ClusterManager, &[], &[cluster], &[])
+}
+
+/// A new account, signed in: its user ID and access token.
+pub fn person(app: &TestApp, email: &str) -> (String, String) {
+    let password = "a matchmaking passphrase";
+    let registered = app.query(
+        "mutation($input: RegisterInput!) { register(input: $input) { user { id } } }",
+        json!({ "input": { "email": email, "displayName": "Matchmaking Person", "password": password } }),
+    );
+    let id = registered.data()["register"]["user"]["id"]
+        .as_str()
+        .expect("user ID")
+        .to_owned();
+    let login = app.query(
+        "mutation($email: String!, $password: String!) { login(input: {email: $email, password: $password}) { accessToken } }",
+        json!({ "email": email, "password": password }),
+    );
+    let token = login.data()["login"]["accessToken"].as_str().expect("token").to_owned();
+    (id, token)
+}
+
+pub const REGISTER: &str = r#"mutation($input: RegisterParticipantInput!) { registerParticipant(input: $input) {
+    participant { id kind name country status version availableSlots maxMeetings offeredEcosystems cluster { slug } } } }"#;
+
+pub const APPROVE: &str = r#"mutation($input: ReviewParticipantInput!) { approveParticipant(input: $input) {
+    participant { id status version } } }"#;
+
+const PARTICIPANTS: &str = r#"query($id: ID!, $f: EventParticipantFilter) { matchmakingEvent(id: $id) {
+    participants(filter: $f) { totalCount nodes { name status reviewNote } } } }"#;
+
+fn names(reply: &crate::support::Reply) -> Vec<String> {
+    reply.data()["matchmakingEvent"]["participants"]["nodes"]
+        .as_array()
+        .map(|nodes| {
+            nodes
+                .iter()
+                .map(|n| n["name"].as_str().unwrap_or_default().to_owned())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+#[test]
+fn participants_register_and_wait_for_approval() {
+    let app = TestApp::spawn();
+    let partner = partner_tw();
+    let partner_de = TestApp::scoped_token(Role::Partner, &["DE"], &[], &[]);
+    let (event, _) = open_event(&app, event_input());
+    let tpca = cluster_id(&app, "tpca");
+    let castra = cluster_id(&app, "castra");
+    let register = |token: Option<&str>, input: Value| app.post(token, REGISTER, json!({ "input": input }));
+    let tpca_input = json!({ "eventId": event, "clusterId": tpca, "availableSlots": [0, 1, 2, 8, 2], "maxMeetings": 6,
+                             "offeredEcosystems": ["ELECTRONICS"], "soughtEcosystems": ["DIGITAL"],
+                             "offers": "Printed circuit boards.", "seeks": "European assemblers." });
+
+    // Those who edit the cluster register it, once; slots must exist.
+    assert_eq!(register(None, tpca_input.clone()).code(), "UNAUTHENTICATED");
+    assert_eq!(
+        register(Some(&manager_of(&castra)), tpca_input.clone()).code(),
+        "FORBIDDEN"
+    );
+    let mut bad = tpca_input.clone();
+    bad["availableSlots"] = json!([9]);
+    bad["maxMeetings"] = json!(0);
+    let mut fields = register(Some(&manager_of(&tpca)), bad).bad_fields();
+    fields.sort();
+    assert_eq!(fields, ["availableSlots", "maxMeetings"]);
+    let registered = register(Some(&manager_of(&tpca)), tpca_input.clone());
+    let participant = registered.data()["registerParticipant"]["participant"].clone();
+    assert_eq!(participant["status"], "PENDING");
+    assert_eq!(participant["kind"], "CLUSTER");
+    assert_eq!(participant["availableSlots"], json!([0, 1, 2, 8]));
+    assert_eq!(participant["cluster"]["slug"], "tpca");
+    assert_eq!(register(Some(&partner), tpca_input.clone()).code(), "CONFLICT");
+
+    // A person registers a business and acts for it.
+    let (_, buyer) = person(&app, "buyer@assembly.example.de");
+    let business = json!({ "eventId": event, "availableSlots": [3, 4], "maxMeetings": 4, "soughtEcosystems": ["ELECTRONICS"],
+                           "business": { "name": "Rhein Assembly GmbH", "country": "DE", "kind": "SME",
+                                         "website": "https://assembly.example.de" } });
+    let as_operator = register(Some(&TestApp::token(Role::User)), business.clone());
+    assert_eq!(
+        as_operator.code(),
+        "FORBIDDEN",
+        "a token without an account acts for no business"
+    );
+    let rhein = register(Some(&buyer), business.clone());
+    let rhein = rhein.data()["registerParticipant"]["participant"].clone();
+    assert_eq!(rhein["kind"], "BUSINESS");
+    let rhein_id = rhein["id"].as_str().expect("ID").to_owned();
+
+    // Pending participants: for the organisers and those who act for them.
+    assert!(names(&app.query(PARTICIPANTS, json!({ "id": event }))).is_empty());
+    assert_eq!(
+        names(&app.post(Some(&buyer), PARTICIPANTS, json!({ "id": event }))),
+        ["Rhein Assembly GmbH"]
+    );
+    assert_eq!(
+        names(&app.post(Some(&partner), PARTICIPANTS, json!({ "id": event }))).len(),
+        2
+    );
+    let node = r#"query($id: ID!) { node(id: $id) { id } }"#;
+    assert_eq!(app.query(node, json!({ "id": rhein_id })).data()["node"], Value::Null);
+
+    // The organisers approve or reject, once.
+    let review = |token: &str, field: &str, id: &str, version: i64| {
+        app.post(
+            Some(token),
+            &format!("mutation($input: ReviewParticipantInput!) {{ {field}(input: $input) {{ participant {{ status version }} }} }}"),
+            json!({ "input": { "id": id, "version": version, "reason": "Welcome." } }),
+        )
+    };
+    let tpca_participant = participant["id"].as_str().expect("ID").to_owned();
+    assert_eq!(
+        review(&partner_de, "approveParticipant", &tpca_participant, 1).code(),
+        "FORBIDDEN"
+    );
+    assert_eq!(
+        review(&manager_of(&tpca), "approveParticipant", &tpca_participant, 1).code(),
+        "FORBIDDEN"
+    );
+    let approved = app.post(
+        Some(&partner),
+        APPROVE,
+        json!({ "input": { "id": tpca_participant, "version": 1 } }),
+    );
+    assert_eq!(
+        approved.data()["approveParticipant"]["participant"]["status"],
+        "APPROVED"
+    );
+    assert_eq!(
+        review(&partner, "rejectParticipant", &tpca_participant, 2).code(),
+        "TRANSITION_NOT_ALLOWED"
+    );
+    let reject = app.post(
+        Some(&partner),
+        "mutation($input: ReviewParticipantInput!) { rejectParticipant(input: $input) { participant { status } } }",
+        json!({ "input": { "id": rhein_id, "version": 1, "reason": "Register as a member of a cluster instead." } }),
+    );
+    assert_eq!(reject.data()["rejectParticipant"]["participant"]["status"], "REJECTED");
+    let tpca_name = participant["name"].as_str().expect("a name").to_owned();
+    assert_eq!(names(&app.query(PARTICIPANTS, json!({ "id": event }))), [tpca_name]);
+    let own = app.post(
+        Some(&buyer),
+        PARTICIPANTS,
+        json!({ "id": event, "f": { "statuses": ["REJECTED"] } }),
+    );
+    assert_eq!(
+        own.data()["matchmakingEvent"]["participants"]["nodes"][0]["reviewNote"],
+        "Register as a member of a cluster instead."
+    );
+
+    // Filters: country, kind, ecosystem, words.
+    let count = |filter: Value| {
+        app.post(Some(&partner), PARTICIPANTS, json!({ "id": event, "f": filter }))
+            .data()["matchmakingEvent"]["participants"]["totalCount"]
+            .clone()
+    };
+    assert_eq!(count(json!({ "countries": ["DE"] })), 1);
+    assert_eq!(count(json!({ "kinds": ["BUSINESS"] })), 1);
+    assert_eq!(count(json!({ "ecosystems": ["DIGITAL"] })), 1);
+    assert_eq!(count(json!({ "ecosystems": ["ELECTRONICS"] })), 2);
+    assert_eq!(count(json!({ "query": "european ASSEMBLERS" })), 1);
+    assert_eq!(count(json!({ "query": "100%" })), 0);
+
+    // A closed event takes no registrations; nor one past its deadline.
+    let (castra_event, version) = open_event(&app, event_input());
+    app.post(
+        Some(&partner),
+        &change_status("closeMatchmakingEvent"),
+        json!({ "input": { "id": castra_event, "version": version } }),
+    );
+    let castra_input = json!({ "eventId": castra_event, "clusterId": castra, "availableSlots": [0], "maxMeetings": 1 });
+    assert_eq!(
+        register(Some(&manager_of(&castra)), castra_input).code(),
+        "EVENT_NOT_OPEN"
+    );
+    let mut past = event_input();
+    past["registrationDeadline"] = json!(at_days(-1));
+    let (late_event, _) = open_event(&app, past);
+    let late = json!({ "eventId": late_event, "clusterId": castra, "availableSlots": [0], "maxMeetings": 1 });
+    assert_eq!(
+        register(Some(&manager_of(&castra)), late).code(),
+        "REGISTRATION_DEADLINE_PASSED"
+    );
 }

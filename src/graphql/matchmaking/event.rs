@@ -5,6 +5,8 @@ use async_graphql::{Context, Enum, InputObject, MaybeUndefined, Object, SimpleOb
 use chrono::{DateTime, Utc};
 use entity::{matchmaking_event as row, matchmaking_session};
 
+use super::participant::EventParticipantFilter;
+
 use crate::{
     domain::{
         matchmaking::{
@@ -17,7 +19,7 @@ use crate::{
     error::AppResult,
     graphql::{
         account::TYPE_NAME as USER,
-        connection::{total_count_if_selected, Connection, MatchmakingEventConnection},
+        connection::{total_count_if_selected, Connection, EventParticipantConnection, MatchmakingEventConnection},
         context::{caller, db, list, loaders, matchmaking_visibility},
         enums::to_entity,
         loaders as l, node,
@@ -186,6 +188,22 @@ impl MatchmakingEvent {
     /// ISO 3166-1 alpha-2 codes of the countries it belongs to; their partners organise it.
     async fn countries(&self, ctx: &Context<'_>) -> AppResult<Vec<String>> {
         list(ctx, l::EventCountriesOf(self.0.id)).await
+    }
+    /// Its participants, by name: the approved ones, and the others to the organisers and
+    /// those who act for them.
+    async fn participants(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Only the participants that match.")] filter: Option<EventParticipantFilter>,
+        #[graphql(desc = "The first n items, 1–100; 20 when neither `first` nor `last` is given.")] first: Option<i32>,
+        #[graphql(desc = "Items after this cursor: an edge's `cursor` or `pageInfo.endCursor`.")] after: Option<String>,
+        #[graphql(desc = "The last n items, 1–100.")] last: Option<i32>,
+        #[graphql(desc = "Items before this cursor: an edge's `cursor` or `pageInfo.startCursor`.")] before: Option<
+            String,
+        >,
+    ) -> AppResult<EventParticipantConnection> {
+        self.participant_page(ctx, filter, PageRequest::new(first, after, last, before))
+            .await
     }
     /// Send it back with a change.
     async fn version(&self) -> i32 {
