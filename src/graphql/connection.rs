@@ -13,7 +13,7 @@ use super::{
     context::list,
     enums::{InvitationState, PartnershipRole},
     loaders::ListKind,
-    matchmaking::{event::MatchmakingEvent, participant::EventParticipant},
+    matchmaking::{event::MatchmakingEvent, meeting::Meeting, participant::EventParticipant},
     member::Member,
     partner_organisation::PartnerOrganisation,
     partner_search::{ExpressionOfInterest, PartnerSearch},
@@ -270,3 +270,4 @@ connection!(
 );
 connection!(MatchmakingEventConnection, MatchmakingEventEdge, MatchmakingEvent);
 connection!(EventParticipantConnection, EventParticipantEdge, EventParticipant);
+connection!(MeetingConnection, MeetingEdge, Meeting);

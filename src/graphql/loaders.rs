@@ -6,7 +6,7 @@ use std::{collections::HashMap, future::Future, hash::Hash};
 use async_graphql::dataloader::Loader;
 use entity::{
     cluster, cluster_ecosystem, cluster_emerging_industry, cluster_target_country, cluster_technology,
-    event_participant, matchmaking_event, matchmaking_event_country, matchmaking_session, member,
+    event_participant, matchmaking_event, matchmaking_event_country, matchmaking_session, meeting, member,
     participant_available_slot, participant_offered_ecosystem, participant_sought_ecosystem, partner_organisation,
     partner_organisation_country, partner_search_country, partner_search_ecosystem, partnership, partnership_ecosystem,
     partnership_member, partnership_target_market, success_story, success_story_cluster,
@@ -70,6 +70,8 @@ keys!(
     MatchmakingEventById,
     /// A participant of an event, both visible to the caller.
     EventParticipantById,
+    /// A meeting the caller takes part in or organises.
+    MeetingById,
 );
 
 /// The rows of `E` with these ids, keyed as the loader's keys are.
@@ -202,6 +204,20 @@ impl Loader<EventParticipantById> for Loaders {
             .all(&self.db)
             .await?;
         Ok(rows.into_iter().map(|m| (EventParticipantById(m.id), m)).collect())
+    }
+}
+
+impl Loader<MeetingById> for Loaders {
+    type Value = meeting::Model;
+    type Error = AppError;
+
+    async fn load(&self, keys: &[MeetingById]) -> Result<HashMap<MeetingById, Self::Value>, Self::Error> {
+        let rows = meeting::Entity::find()
+            .filter(meeting::Column::Id.is_in(keys.iter().map(|k| k.0)))
+            .filter(self.matchmaking.meetings())
+            .all(&self.db)
+            .await?;
+        Ok(rows.into_iter().map(|m| (MeetingById(m.id), m)).collect())
     }
 }
 

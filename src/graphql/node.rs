@@ -8,7 +8,7 @@ use super::{
     cluster::Cluster,
     context::loaders,
     loaders as l,
-    matchmaking::{event::MatchmakingEvent, participant::EventParticipant},
+    matchmaking::{event::MatchmakingEvent, meeting::Meeting, participant::EventParticipant},
     member::Member,
     partner_organisation::PartnerOrganisation,
     partnership::Partnership,
@@ -74,6 +74,7 @@ pub enum Node {
     PartnerOrganisation(PartnerOrganisation),
     MatchmakingEvent(MatchmakingEvent),
     EventParticipant(EventParticipant),
+    Meeting(Meeting),
 }
 
 #[derive(Default)]
@@ -146,6 +147,10 @@ async fn resolve(ctx: &Context<'_>, type_name: &str, id: Uuid) -> AppResult<Opti
             .load_one(l::EventParticipantById(id))
             .await?
             .map(|m| Node::EventParticipant(EventParticipant(m))),
+        "Meeting" => loaders
+            .load_one(l::MeetingById(id))
+            .await?
+            .map(|m| Node::Meeting(Meeting(m))),
         _ => None,
     })
 }

@@ -275,6 +275,37 @@ pub const REGISTER: &str = r#"mutation($input: RegisterParticipantInput!) { regi
 pub const APPROVE: &str = r#"mutation($input: ReviewParticipantInput!) { approveParticipant(input: $input) {
     participant { id status version } } }"#;
 
+/// Registers a demo cluster (by its manager) for the event and has the TW partner approve it:
+/// the participant's ID.
+pub fn approved_cluster(
+    app: &TestApp,
+    event: &str,
+    slug: &str,
+    slots: Value,
+    max_meetings: i64,
+    ecosystems: Value,
+) -> String {
+    let cluster = cluster_id(app, slug);
+    let registered = app.post(
+        Some(&manager_of(&cluster)),
+        REGISTER,
+        json!({ "input": { "eventId": event, "clusterId": cluster, "availableSlots": slots, "maxMeetings": max_meetings,
+                           "offeredEcosystems": ecosystems, "seeks": "Partners for joint R&D." } }),
+    );
+    let participant = &registered.data()["registerParticipant"]["participant"];
+    let id = participant["id"].as_str().expect("participant ID").to_owned();
+    let approved = app.post(
+        Some(&partner_tw()),
+        APPROVE,
+        json!({ "input": { "id": id, "version": participant["version"] } }),
+    );
+    assert_eq!(
+        approved.data()["approveParticipant"]["participant"]["status"],
+        "APPROVED"
+    );
+    id
+}
+
 const PARTICIPANTS: &str = r#"query($id: ID!, $f: EventParticipantFilter) { matchmakingEvent(id: $id) {
     participants(filter: $f) { totalCount nodes { name status reviewNote } } } }"#;
 
@@ -433,4 +464,257 @@ fn participants_register_and_wait_for_approval() {
         register(Some(&manager_of(&castra)), late).code(),
         "REGISTRATION_DEADLINE_PASSED"
     );
+}
+
+/// Registers a business as a new person and has the TW partner approve it: the participant's
+/// ID and the person's token.
+pub fn approved_business(app: &TestApp, event: &str, name: &str, country: &str, email: &str) -> (String, String) {
+    let (_, token) = person(app, email);
+    let registered = app.post(
+        Some(&token),
+        REGISTER,
+        json!({ "input": { "eventId": event, "availableSlots": [0, 1, 2, 3], "maxMeetings": 5,
+                           "soughtEcosystems": ["ELECTRONICS"],
+                           "business": { "name": name, "country": country, "kind": "SME" } } }),
+    );
+    let participant = &registered.data()["registerParticipant"]["participant"];
+    let id = participant["id"].as_str().expect("participant ID").to_owned();
+    let approved = app.post(
+        Some(&partner_tw()),
+        APPROVE,
+        json!({ "input": { "id": id, "version": 1 } }),
+    );
+    assert_eq!(
+        approved.data()["approveParticipant"]["participant"]["status"],
+        "APPROVED"
+    );
+    (id, token)
+}
+
+pub const REQUEST: &str = r#"mutation($input: RequestMeetingInput!) { requestMeeting(input: $input) {
+    meeting { id kind state message version } } }"#;
+
+/// `acceptMeeting`, `declineMeeting`, `cancelMeeting` and the others that return a meeting.
+pub fn meeting_mutation(field: &str, input: &str) -> String {
+    format!(
+        "mutation($input: {input}!) {{ {field}(input: $input) {{ meeting {{ id state reason slot tableNumber pinned }} }} }}"
+    )
+}
+
+#[test]
+fn meeting_requests_follow_their_state_machine_and_every_refusal_has_its_code() {
+    let app = TestApp::spawn();
+    let partner = partner_tw();
+    let (event, _) = open_event(&app, event_input());
+    let slots = json!([0, 1, 2, 3, 4]);
+    let tpca = approved_cluster(&app, &event, "tpca", slots.clone(), 2, json!(["ELECTRONICS"]));
+    let taia = approved_cluster(&app, &event, "taia", slots.clone(), 5, json!(["AEROSPACE_DEFENCE"]));
+    let castra = approved_cluster(&app, &event, "castra", slots.clone(), 5, json!(["DIGITAL"]));
+    let (rhein, rhein_token) = approved_business(&app, &event, "Rhein Assembly GmbH", "DE", "buyer@rhein.example.de");
+    let (formosa, _) = approved_business(&app, &event, "Formosa Parts Ltd", "TW", "sales@formosa.example.tw");
+    let teema = cluster_id(&app, "teema");
+    let pending = app.post(
+        Some(&manager_of(&teema)),
+        REGISTER,
+        json!({ "input": { "eventId": event, "clusterId": teema, "availableSlots": [0], "maxMeetings": 3 } }),
+    );
+    let pending = pending.data()["registerParticipant"]["participant"]["id"]
+        .as_str()
+        .expect("ID")
+        .to_owned();
+    let manager = |slug: &str| manager_of(&cluster_id(&app, slug));
+    let (tpca_mgr, taia_mgr, castra_mgr) = (manager("tpca"), manager("taia"), manager("castra"));
+    let request = |token: &str, from: &str, to: &str| {
+        app.post(
+            Some(token),
+            REQUEST,
+            json!({ "input": { "eventId": event, "fromParticipantId": from, "toParticipantId": to,
+                               "message": "Let us talk about PCB assembly." } }),
+        )
+    };
+    let act = |token: &str, field: &str, id: &str| {
+        let input = if field == "acceptMeeting" {
+            "AcceptMeetingInput"
+        } else {
+            "EndMeetingInput"
+        };
+        let mut variables = json!({ "input": { "id": id } });
+        if field != "acceptMeeting" {
+            variables["input"]["reason"] = json!("Our agenda is full.");
+        }
+        app.post(Some(token), &meeting_mutation(field, input), variables)
+    };
+    let state = |reply: &crate::support::Reply, field: &str| reply.data()[field]["meeting"]["state"].clone();
+
+    // Refusals before any meeting exists.
+    assert_eq!(request(&tpca_mgr, &tpca, &tpca).code(), "MEETING_WITH_ONESELF");
+    assert_eq!(request(&tpca_mgr, &tpca, &pending).code(), "PARTICIPANT_NOT_APPROVED");
+    assert_eq!(
+        request(&manager_of(&teema), &pending, &tpca).code(),
+        "PARTICIPANT_NOT_APPROVED"
+    );
+    assert_eq!(
+        request(&rhein_token, &rhein, &formosa).code(),
+        "MEETING_KIND_NOT_ALLOWED"
+    );
+    assert_eq!(request(&castra_mgr, &tpca, &taia).code(), "FORBIDDEN");
+
+    // TPCA asks TAIA; the request is the two sides' and the organisers' business only.
+    let asked = request(&tpca_mgr, &tpca, &taia);
+    let meeting = asked.data()["requestMeeting"]["meeting"].clone();
+    assert_eq!(
+        (meeting["state"].clone(), meeting["kind"].clone()),
+        (json!("REQUESTED"), json!("C2C"))
+    );
+    let m1 = meeting["id"].as_str().expect("ID").to_owned();
+    let read = r#"query($id: ID!) { node(id: $id) { ... on Meeting { message state } } }"#;
+    assert_eq!(app.query(read, json!({ "id": m1 })).data()["node"], Value::Null);
+    assert_eq!(
+        app.post(Some(&castra_mgr), read, json!({ "id": m1 })).data()["node"],
+        Value::Null
+    );
+    for token in [&taia_mgr, &tpca_mgr, &partner] {
+        let seen = app.post(Some(token), read, json!({ "id": m1 }));
+        assert_eq!(seen.data()["node"]["message"], "Let us talk about PCB assembly.");
+    }
+    assert_eq!(request(&tpca_mgr, &tpca, &taia).code(), "MEETING_ALREADY_REQUESTED");
+    assert_eq!(request(&taia_mgr, &taia, &tpca).code(), "MEETING_ALREADY_REQUESTED");
+
+    // Only the invited side accepts; once.
+    assert_eq!(act(&tpca_mgr, "acceptMeeting", &m1).code(), "TRANSITION_NOT_ALLOWED");
+    assert_eq!(act(&castra_mgr, "acceptMeeting", &m1).code(), "FORBIDDEN");
+    assert_eq!(act(&tpca_mgr, "declineMeeting", &m1).code(), "TRANSITION_NOT_ALLOWED");
+    assert_eq!(
+        state(&act(&taia_mgr, "acceptMeeting", &m1), "acceptMeeting"),
+        "ACCEPTED"
+    );
+    assert_eq!(act(&taia_mgr, "acceptMeeting", &m1).code(), "TRANSITION_NOT_ALLOWED");
+    assert_eq!(act(&taia_mgr, "declineMeeting", &m1).code(), "TRANSITION_NOT_ALLOWED");
+
+    // TPCA wants at most 2 meetings: an accepted one and a request fill them.
+    let m2 = request(&tpca_mgr, &tpca, &castra).data()["requestMeeting"]["meeting"]["id"]
+        .as_str()
+        .expect("ID")
+        .to_owned();
+    assert_eq!(request(&tpca_mgr, &tpca, &rhein).code(), "MEETING_LIMIT_REACHED");
+    assert_eq!(request(&rhein_token, &rhein, &tpca).code(), "MEETING_LIMIT_REACHED");
+    // The TW partner acts for TPCA, the requester, so it is not the invited side either.
+    assert_eq!(act(&partner, "acceptMeeting", &m2).code(), "TRANSITION_NOT_ALLOWED");
+    let declined = act(&castra_mgr, "declineMeeting", &m2);
+    assert_eq!(state(&declined, "declineMeeting"), "DECLINED");
+    assert_eq!(
+        declined.data()["declineMeeting"]["meeting"]["reason"],
+        "Our agenda is full."
+    );
+    for field in ["acceptMeeting", "declineMeeting", "cancelMeeting"] {
+        assert_eq!(
+            act(&castra_mgr, field, &m2).code(),
+            "TRANSITION_NOT_ALLOWED",
+            "{field} after DECLINED"
+        );
+    }
+
+    // A declined pair may ask again; the requester cancels, and nothing moves after that.
+    let m3 = request(&tpca_mgr, &tpca, &castra).data()["requestMeeting"]["meeting"]["id"]
+        .as_str()
+        .expect("ID")
+        .to_owned();
+    assert_eq!(
+        state(&act(&tpca_mgr, "cancelMeeting", &m3), "cancelMeeting"),
+        "CANCELLED"
+    );
+    for field in ["acceptMeeting", "declineMeeting", "cancelMeeting"] {
+        assert_eq!(
+            act(&castra_mgr, field, &m3).code(),
+            "TRANSITION_NOT_ALLOWED",
+            "{field} after CANCELLED"
+        );
+    }
+
+    // An organiser is not the invited side: Rhein's request of CASTRA is CASTRA's to answer.
+    let m5 = request(&rhein_token, &rhein, &castra).data()["requestMeeting"]["meeting"]["id"]
+        .as_str()
+        .expect("ID")
+        .to_owned();
+    assert_eq!(act(&partner, "acceptMeeting", &m5).code(), "FORBIDDEN");
+    assert_eq!(
+        state(&act(&castra_mgr, "declineMeeting", &m5), "declineMeeting"),
+        "DECLINED"
+    );
+
+    // Organisers add, pin, unpin and cancel meetings.
+    let add = meeting_mutation("addMeeting", "AddMeetingInput");
+    let added_input = json!({ "input": { "eventId": event, "fromParticipantId": castra, "toParticipantId": rhein } });
+    assert_eq!(
+        app.post(Some(&castra_mgr), &add, added_input.clone()).code(),
+        "FORBIDDEN"
+    );
+    let added = app.post(Some(&partner), &add, added_input);
+    assert_eq!(added.data()["addMeeting"]["meeting"]["state"], "ACCEPTED");
+    let m4 = added.data()["addMeeting"]["meeting"]["id"]
+        .as_str()
+        .expect("ID")
+        .to_owned();
+    let pin = meeting_mutation("pinMeeting", "PinMeetingInput");
+    let pin_at = |slot: i64, table: i64| json!({ "input": { "id": m4, "slot": slot, "tableNumber": table } });
+    assert_eq!(
+        app.post(Some(&partner), &pin, pin_at(4, 0)).bad_fields(),
+        ["slot"],
+        "Rhein is not there in slot 4"
+    );
+    assert_eq!(
+        app.post(Some(&partner), &pin, pin_at(1, 40)).bad_fields(),
+        ["tableNumber"]
+    );
+    assert_eq!(app.post(Some(&castra_mgr), &pin, pin_at(1, 3)).code(), "FORBIDDEN");
+    let pinned = app.post(Some(&partner), &pin, pin_at(1, 3));
+    assert_eq!(pinned.data()["pinMeeting"]["meeting"]["pinned"], true);
+    assert_eq!(pinned.data()["pinMeeting"]["meeting"]["slot"], 1);
+    let unpin = meeting_mutation("unpinMeeting", "UnpinMeetingInput");
+    let unpinned = app.post(Some(&partner), &unpin, json!({ "input": { "id": m4 } }));
+    assert_eq!(unpinned.data()["unpinMeeting"]["meeting"]["pinned"], false);
+    assert_eq!(unpinned.data()["unpinMeeting"]["meeting"]["tableNumber"], 3);
+    let cancelled = act(&partner, "cancelMeeting", &m4);
+    assert_eq!(state(&cancelled, "cancelMeeting"), "CANCELLED");
+    assert_eq!(cancelled.data()["cancelMeeting"]["meeting"]["slot"], Value::Null);
+
+    // The lists: a participant's meetings for those who act for it, the event's for organisers.
+    let lists = r#"query($event: ID!, $p: ID!) { matchmakingEvent(id: $event) { meetings { totalCount }
+        participants(filter: {query: "TPCA"}) { nodes { id } } }
+        node(id: $p) { ... on EventParticipant { meetings(filter: {states: [ACCEPTED]}) { totalCount } } } }"#;
+    let totals = |token: &str| {
+        let reply = app.post(Some(token), lists, json!({ "event": event, "p": tpca }));
+        (
+            reply.data()["matchmakingEvent"]["meetings"]["totalCount"].clone(),
+            reply.data()["node"]["meetings"]["totalCount"].clone(),
+        )
+    };
+    assert_eq!(totals(&partner), (json!(5), json!(1)));
+    assert_eq!(totals(&tpca_mgr), (json!(3), json!(1)));
+    assert_eq!(totals(&castra_mgr), (json!(4), json!(0)));
+
+    // After the request deadline, and once the event is closed, nobody asks.
+    let update = r#"mutation($input: UpdateMatchmakingEventInput!) { updateMatchmakingEvent(input: $input) {
+        matchmakingEvent { version } } }"#;
+    let version = app
+        .post(
+            Some(&partner),
+            r#"query($id: ID!) { matchmakingEvent(id: $id) { version } }"#,
+            json!({ "id": event }),
+        )
+        .data()["matchmakingEvent"]["version"]
+        .clone();
+    let moved = app.post(
+        Some(&partner),
+        update,
+        json!({ "input": { "id": event, "version": version, "registrationDeadline": at_days(-2), "requestDeadline": at_days(-1) } }),
+    );
+    let version = moved.data()["updateMatchmakingEvent"]["matchmakingEvent"]["version"].clone();
+    assert_eq!(request(&taia_mgr, &taia, &castra).code(), "REQUEST_DEADLINE_PASSED");
+    app.post(
+        Some(&partner),
+        &change_status("closeMatchmakingEvent"),
+        json!({ "input": { "id": event, "version": version } }),
+    );
+    assert_eq!(request(&taia_mgr, &taia, &castra).code(), "EVENT_NOT_OPEN");
 }

@@ -3,6 +3,7 @@
 //! The scheduler that places accepted meetings into slots and tables is a pure core of its own.
 
 pub mod event;
+pub mod meeting;
 pub mod participant;
 
 pub use event::{EventFilter, EventPatch, NewEvent, Session};

@@ -5,12 +5,16 @@ use async_graphql::{Context, Enum, InputObject, MaybeUndefined, Object, SimpleOb
 use chrono::{DateTime, Utc};
 use entity::{matchmaking_event as row, matchmaking_session};
 
-use super::participant::EventParticipantFilter;
+use super::{
+    meeting::{meeting_page, MeetingFilterInput},
+    participant::EventParticipantFilter,
+};
 
 use crate::{
     domain::{
         matchmaking::{
             event::{self as domain, StatusChange},
+            meeting::Owner,
             EventFilter, EventPatch, NewEvent, Session,
         },
         pagination::PageRequest,
@@ -19,7 +23,10 @@ use crate::{
     error::AppResult,
     graphql::{
         account::TYPE_NAME as USER,
-        connection::{total_count_if_selected, Connection, EventParticipantConnection, MatchmakingEventConnection},
+        connection::{
+            total_count_if_selected, Connection, EventParticipantConnection, MatchmakingEventConnection,
+            MeetingConnection,
+        },
         context::{caller, db, list, loaders, matchmaking_visibility},
         enums::to_entity,
         loaders as l, node,
@@ -204,6 +211,27 @@ impl MatchmakingEvent {
     ) -> AppResult<EventParticipantConnection> {
         self.participant_page(ctx, filter, PageRequest::new(first, after, last, before))
             .await
+    }
+    /// Its meetings you may see, oldest first: all of them as an organiser, else those of the
+    /// participants you act for.
+    async fn meetings(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Only the meetings that match.")] filter: Option<MeetingFilterInput>,
+        #[graphql(desc = "The first n items, 1–100; 20 when neither `first` nor `last` is given.")] first: Option<i32>,
+        #[graphql(desc = "Items after this cursor: an edge's `cursor` or `pageInfo.endCursor`.")] after: Option<String>,
+        #[graphql(desc = "The last n items, 1–100.")] last: Option<i32>,
+        #[graphql(desc = "Items before this cursor: an edge's `cursor` or `pageInfo.startCursor`.")] before: Option<
+            String,
+        >,
+    ) -> AppResult<MeetingConnection> {
+        meeting_page(
+            ctx,
+            Owner::Event(self.0.id),
+            filter,
+            PageRequest::new(first, after, last, before),
+        )
+        .await
     }
     /// Send it back with a change.
     async fn version(&self) -> i32 {

@@ -2,6 +2,7 @@
 //! suggestions. Object types, inputs and mutations of each concern in a file of its own.
 
 pub mod event;
+pub mod meeting;
 pub mod participant;
 
 use async_graphql::MergedObject;
@@ -12,4 +13,8 @@ pub struct MatchmakingQuery(event::EventQuery);
 
 /// Changes to matchmaking events, their participants and meetings.
 #[derive(MergedObject, Default)]
-pub struct MatchmakingMutation(event::EventMutation, participant::ParticipantMutation);
+pub struct MatchmakingMutation(
+    event::EventMutation,
+    participant::ParticipantMutation,
+    meeting::MeetingMutation,
+);

@@ -5,10 +5,16 @@ use async_graphql::{Context, Enum, InputObject, Object, SimpleObject, ID};
 use chrono::{DateTime, Utc};
 use entity::event_participant as row;
 
-use super::event::{MatchmakingEvent, TYPE_NAME as EVENT};
+use super::{
+    event::{MatchmakingEvent, TYPE_NAME as EVENT},
+    meeting::{meeting_page, MeetingFilterInput},
+};
 use crate::{
     domain::{
-        matchmaking::participant::{self as domain, Business, NewParticipant, ParticipantFilter, Profile},
+        matchmaking::{
+            meeting::Owner,
+            participant::{self as domain, Business, NewParticipant, ParticipantFilter, Profile},
+        },
         pagination::PageRequest,
         policy,
     },
@@ -16,7 +22,7 @@ use crate::{
     graphql::{
         account::TYPE_NAME as USER,
         cluster::{Cluster, TYPE_NAME as CLUSTER},
-        connection::{total_count_if_selected, Connection, EventParticipantConnection},
+        connection::{total_count_if_selected, Connection, EventParticipantConnection, MeetingConnection},
         context::{caller, db, list, loaders, matchmaking_visibility},
         enums::{to_entity, Ecosystem, MemberKind},
         loaders as l, node,
@@ -154,6 +160,27 @@ impl EventParticipant {
             return Ok(None);
         }
         Ok(self.0.review_note.clone())
+    }
+    /// Its meetings, oldest first: for those who act for it and the organisers (others see
+    /// none).
+    async fn meetings(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Only the meetings that match.")] filter: Option<MeetingFilterInput>,
+        #[graphql(desc = "The first n items, 1–100; 20 when neither `first` nor `last` is given.")] first: Option<i32>,
+        #[graphql(desc = "Items after this cursor: an edge's `cursor` or `pageInfo.endCursor`.")] after: Option<String>,
+        #[graphql(desc = "The last n items, 1–100.")] last: Option<i32>,
+        #[graphql(desc = "Items before this cursor: an edge's `cursor` or `pageInfo.startCursor`.")] before: Option<
+            String,
+        >,
+    ) -> AppResult<MeetingConnection> {
+        meeting_page(
+            ctx,
+            Owner::Participant(self.0.id),
+            filter,
+            PageRequest::new(first, after, last, before),
+        )
+        .await
     }
     /// Send it back with a change.
     async fn version(&self) -> i32 {
