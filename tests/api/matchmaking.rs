@@ -718,3 +718,93 @@ fn meeting_requests_follow_their_state_machine_and_every_refusal_has_its_code() 
     );
     assert_eq!(request(&taia_mgr, &taia, &castra).code(), "EVENT_NOT_OPEN");
 }
+
+#[test]
+fn suggestions_rank_the_approved_participants_without_a_meeting() {
+    let app = TestApp::spawn();
+    let (event, _) = open_event(&app, event_input());
+    let slots = json!([0, 1, 2]);
+    let tpca = approved_cluster(&app, &event, "tpca", slots.clone(), 5, json!(["ELECTRONICS"]));
+    let taia = approved_cluster(&app, &event, "taia", slots.clone(), 5, json!(["AEROSPACE_DEFENCE"]));
+    let castra = approved_cluster(
+        &app,
+        &event,
+        "castra",
+        slots.clone(),
+        5,
+        json!(["AEROSPACE_DEFENCE", "DIGITAL"]),
+    );
+    let (_, rhein_token) = approved_business(&app, &event, "Rhein Assembly GmbH", "DE", "buyer@rhein.example.de");
+    let tmbia = cluster_id(&app, "tmbia");
+    app.post(
+        Some(&manager_of(&tmbia)),
+        REGISTER,
+        json!({ "input": { "eventId": event, "clusterId": tmbia, "availableSlots": [0], "maxMeetings": 3,
+                           "offeredEcosystems": ["AEROSPACE_DEFENCE"] } }),
+    );
+    let suggested = r#"query($id: ID!, $first: Int!) { node(id: $id) { ... on EventParticipant {
+        suggestedMeetings(first: $first) { score participant { id name } reasons { kind points detail } } } } }"#;
+    let taia_mgr = manager_of(&cluster_id(&app, "taia"));
+    let list = |token: &str, first: i64| {
+        let reply = app.post(Some(token), suggested, json!({ "id": taia, "first": first }));
+        reply.data()["node"]["suggestedMeetings"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
+    };
+    let ids = |items: &[Value]| -> Vec<String> {
+        items
+            .iter()
+            .map(|s| s["participant"]["id"].as_str().unwrap_or_default().to_owned())
+            .collect()
+    };
+    let all = list(&taia_mgr, 10);
+    // CASTRA shares aerospace and is abroad; TPCA's electronics complement aerospace; the
+    // pending TMBIA is not suggested.
+    assert_eq!(ids(&all)[0], castra);
+    assert!(ids(&all).contains(&tpca), "{all:?}");
+    assert!(!ids(&all).iter().any(|id| id == &taia), "never oneself");
+    let reasons: Vec<&str> = all[0]["reasons"]
+        .as_array()
+        .expect("reasons")
+        .iter()
+        .map(|r| r["kind"].as_str().unwrap_or_default())
+        .collect();
+    assert!(
+        reasons.contains(&"SHARED_ECOSYSTEMS") && reasons.contains(&"INTERNATIONAL"),
+        "{reasons:?}"
+    );
+    let sum: f64 = all[0]["reasons"]
+        .as_array()
+        .expect("reasons")
+        .iter()
+        .map(|r| r["points"].as_f64().unwrap_or(0.0))
+        .sum();
+    assert_eq!(all[0]["score"].as_f64(), Some(sum));
+    let scores: Vec<f64> = all.iter().map(|s| s["score"].as_f64().unwrap_or(0.0)).collect();
+    assert!(scores.windows(2).all(|w| w[0] >= w[1]), "best first: {scores:?}");
+    assert_eq!(list(&taia_mgr, 1).len(), 1);
+
+    // A pair with a request drops out, whoever asked.
+    app.post(
+        Some(&manager_of(&cluster_id(&app, "castra"))),
+        REQUEST,
+        json!({ "input": { "eventId": event, "fromParticipantId": castra, "toParticipantId": taia } }),
+    );
+    let after = list(&taia_mgr, 10);
+    assert!(!ids(&after).contains(&castra), "{after:?}");
+    assert_eq!(after.len(), all.len() - 1);
+
+    // For those who act for the participant and the organisers only.
+    let refused = app.post(Some(&rhein_token), suggested, json!({ "id": taia, "first": 5 }));
+    assert_eq!(refused.code(), "FORBIDDEN");
+    assert_eq!(
+        app.query(suggested, json!({ "id": taia, "first": 5 })).code(),
+        "UNAUTHENTICATED"
+    );
+    assert_eq!(
+        app.post(Some(&partner_tw()), suggested, json!({ "id": taia, "first": 51 }))
+            .bad_fields(),
+        ["first"]
+    );
+}

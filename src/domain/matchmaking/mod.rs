@@ -5,5 +5,6 @@
 pub mod event;
 pub mod meeting;
 pub mod participant;
+pub mod suggestion;
 
 pub use event::{EventFilter, EventPatch, NewEvent, Session};

@@ -14,6 +14,7 @@ use crate::{
         matchmaking::{
             meeting::Owner,
             participant::{self as domain, Business, NewParticipant, ParticipantFilter, Profile},
+            suggestion,
         },
         pagination::PageRequest,
         policy,
@@ -24,6 +25,7 @@ use crate::{
         cluster::{Cluster, TYPE_NAME as CLUSTER},
         connection::{total_count_if_selected, Connection, EventParticipantConnection, MeetingConnection},
         context::{caller, db, list, loaders, matchmaking_visibility},
+        discovery::RecommendationReason,
         enums::{to_entity, Ecosystem, MemberKind},
         loaders as l, node,
     },
@@ -182,6 +184,25 @@ impl EventParticipant {
         )
         .await
     }
+    /// Whom it might meet: the other approved participants it has no meeting with, best first,
+    /// scored and explained as `recommendedPartners` does; for those who act for it and the
+    /// organisers.
+    async fn suggested_meetings(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "How many, 1–50.", default = 10)] first: i32,
+    ) -> AppResult<Vec<MeetingSuggestion>> {
+        let first = usize::try_from(first).unwrap_or(0);
+        let suggestions = suggestion::suggest(db(ctx), caller(ctx).principal(), self.0.id, first).await?;
+        Ok(suggestions
+            .into_iter()
+            .map(|s| MeetingSuggestion {
+                participant: EventParticipant(s.participant),
+                score: s.score,
+                reasons: s.reasons.into_iter().map(Into::into).collect(),
+            })
+            .collect())
+    }
     /// Send it back with a change.
     async fn version(&self) -> i32 {
         self.0.version
@@ -190,6 +211,17 @@ impl EventParticipant {
     async fn created_at(&self) -> DateTime<Utc> {
         self.0.created_at
     }
+}
+
+/// A participant suggested to meet, with the reasons.
+#[derive(SimpleObject)]
+pub struct MeetingSuggestion {
+    /// The participant to meet.
+    pub participant: EventParticipant,
+    /// The sum of the reasons' points.
+    pub score: f64,
+    /// The parts of the score.
+    pub reasons: Vec<RecommendationReason>,
 }
 
 /// Narrows an event's participants. Values within a field are alternatives (OR); fields combine (AND).
