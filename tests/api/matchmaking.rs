@@ -431,6 +431,33 @@ fn participants_register_and_wait_for_approval() {
         "Register as a member of a cluster instead."
     );
 
+    // Those who act for it change its wishes and availability, at the version they read.
+    let update = r#"mutation($input: UpdateParticipantInput!) { updateParticipant(input: $input) {
+        participant { version availableSlots maxMeetings offeredEcosystems } } }"#;
+    let change = |version: i64, slots: Value| {
+        json!({ "input": { "id": tpca_participant, "version": version, "availableSlots": slots, "maxMeetings": 3,
+                           "offeredEcosystems": ["ELECTRONICS", "DIGITAL"], "seeks": "European assemblers." } })
+    };
+    assert_eq!(
+        app.post(Some(&manager_of(&castra)), update, change(2, json!([0])))
+            .code(),
+        "FORBIDDEN"
+    );
+    assert_eq!(
+        app.post(Some(&manager_of(&tpca)), update, change(2, json!([-1])))
+            .bad_fields(),
+        ["availableSlots"]
+    );
+    let updated = app.post(Some(&manager_of(&tpca)), update, change(2, json!([5, 0])));
+    let updated = &updated.data()["updateParticipant"]["participant"];
+    assert_eq!(updated["availableSlots"], json!([0, 5]));
+    assert_eq!(updated["offeredEcosystems"], json!(["DIGITAL", "ELECTRONICS"]));
+    assert_eq!(updated["version"], 3);
+    assert_eq!(
+        app.post(Some(&manager_of(&tpca)), update, change(2, json!([0]))).code(),
+        "CONFLICT"
+    );
+
     // Filters: country, kind, ecosystem, words.
     let count = |filter: Value| {
         app.post(Some(&partner), PARTICIPANTS, json!({ "id": event, "f": filter }))
