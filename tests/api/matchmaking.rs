@@ -835,3 +835,43 @@ fn suggestions_rank_the_approved_participants_without_a_meeting() {
         ["first"]
     );
 }
+
+#[test]
+fn a_retried_meeting_request_with_its_idempotency_key_is_made_once() {
+    let app = TestApp::spawn();
+    let (event, _) = open_event(&app, event_input());
+    let tpca = approved_cluster(&app, &event, "tpca", json!([0, 1]), 3, json!(["ELECTRONICS"]));
+    let taia = approved_cluster(&app, &event, "taia", json!([0, 1]), 3, json!(["AEROSPACE_DEFENCE"]));
+    let bearer = format!("Bearer {}", manager_of(&cluster_id(&app, "tpca")));
+    let body = json!({ "query": REQUEST,
+                       "variables": { "input": { "eventId": event, "fromParticipantId": tpca, "toParticipantId": taia } } })
+    .to_string();
+    let send = || {
+        let mut response = app
+            .agent()
+            .post(format!("{}/graphql", app.base))
+            .header("Authorization", bearer.as_str())
+            .header("Content-Type", "application/json")
+            .header("Idempotency-Key", "request-tpca-taia-1")
+            .send(body.clone())
+            .expect("request");
+        let replayed = response.headers().get("idempotent-replayed").is_some();
+        let text = response.body_mut().read_to_string().unwrap_or_default();
+        (serde_json::from_str::<Value>(&text).unwrap_or(Value::Null), replayed)
+    };
+    let (first, _) = send();
+    let (replay, replayed) = send();
+    assert!(first["data"]["requestMeeting"]["meeting"]["id"].is_string(), "{first}");
+    assert_eq!(first["data"], replay["data"], "the replay answers what the first did");
+    assert!(replayed);
+    let meetings = app.post(
+        Some(&partner_tw()),
+        r#"query($id: ID!) { matchmakingEvent(id: $id) { meetings { totalCount } } }"#,
+        json!({ "id": event }),
+    );
+    assert_eq!(
+        meetings.data()["matchmakingEvent"]["meetings"]["totalCount"],
+        1,
+        "written once"
+    );
+}
