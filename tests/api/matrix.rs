@@ -1149,6 +1149,26 @@ fn matchmaking_around_x() {
             changes: "/event/participants",
         },
         Case {
+            name: "rejectParticipant(W)",
+            setup: WITH_EVENT,
+            mutation: mutation!("rejectParticipant", "ReviewParticipantInput", "participant { status }"),
+            input: |f| json!({ "id": f.event().w, "version": 1, "reason": "Register your association instead." }),
+            allowed: REVIEWERS,
+            changes: "/event/participants",
+        },
+        Case {
+            name: "cancelMatchmakingEvent(E)",
+            setup: WITH_EVENT,
+            mutation: mutation!(
+                "cancelMatchmakingEvent",
+                "ChangeMatchmakingEventStatusInput",
+                "matchmakingEvent { status }"
+            ),
+            input: |f| json!({ "id": f.event().id, "version": f.event().version }),
+            allowed: REVIEWERS,
+            changes: "/event/status",
+        },
+        Case {
             name: "requestMeeting(X → V)",
             setup: WITH_EVENT,
             mutation: crate::matchmaking::REQUEST,
