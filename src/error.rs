@@ -6,12 +6,14 @@
 //! are one table, in [`code`].
 
 mod code;
+mod refusal;
 
 use async_graphql::{ErrorExtensions, ServerError};
 use sea_orm::{DbErr, RuntimeErr, SqlErr};
 use serde::Serialize;
 
 pub use code::{Answer, ErrorCode};
+pub use refusal::Refusal;
 
 /// An input field that failed validation, named as the client wrote it (`website`, `memberCounts.sme`).
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -32,6 +34,9 @@ pub enum AppError {
     Unauthenticated(String),
     #[error("{0}")]
     Forbidden(String),
+    /// A rule of the domain's life cycles refuses the change; the refusal names its code.
+    #[error(transparent)]
+    Refused(#[from] Refusal),
     #[error("rate limit exceeded: retry in {} s", whole_seconds(*retry_after))]
     RateLimited { retry_after: std::time::Duration },
     #[error("the query costs {cost} points; your budget per request is {budget}")]
@@ -60,6 +65,7 @@ impl AppError {
             AppError::Conflict(_) => ErrorCode::Conflict,
             AppError::Unauthenticated(_) => ErrorCode::Unauthenticated,
             AppError::Forbidden(_) => ErrorCode::Forbidden,
+            AppError::Refused(refusal) => refusal.code(),
             AppError::RateLimited { .. } => ErrorCode::RateLimited,
             AppError::CostLimitExceeded { .. } => ErrorCode::CostLimitExceeded,
             AppError::Timeout => ErrorCode::Timeout,

@@ -198,6 +198,9 @@ text_enum!(
         Invitation = "Invitation",
         ApiKey = "ApiKey",
         PersistedDocument = "PersistedDocument",
+        MatchmakingEvent = "MatchmakingEvent",
+        EventParticipant = "EventParticipant",
+        Meeting = "Meeting",
     }
 );
 
@@ -224,5 +227,64 @@ text_enum!(
         Trust = "TRUST",
         ConfirmCluster = "CONFIRM_CLUSTER",
         DeclineCluster = "DECLINE_CLUSTER",
+        Open = "OPEN",
+        Close = "CLOSE",
+        Finish = "FINISH",
+        Cancel = "CANCEL",
+        Register = "REGISTER",
+        Approve = "APPROVE",
+        Request = "REQUEST",
+        Decline = "DECLINE",
+        Pin = "PIN",
+        Unpin = "UNPIN",
+    }
+);
+
+text_enum!(
+    /// Where a matchmaking event stands: DRAFT → OPEN → CLOSED → SCHEDULED → FINISHED, or
+    /// CANCELLED from any but FINISHED.
+    MatchmakingEventStatus {
+        Draft = "DRAFT",
+        Open = "OPEN",
+        Closed = "CLOSED",
+        Scheduled = "SCHEDULED",
+        Finished = "FINISHED",
+        Cancelled = "CANCELLED",
+    }
+);
+
+text_enum!(
+    /// Who takes part in a matchmaking event: a cluster, or a business or other organisation.
+    ParticipantKind {
+        Cluster = "CLUSTER",
+        Business = "BUSINESS",
+    }
+);
+
+text_enum!(
+    /// Whether the organisers let a participant take part.
+    ParticipantStatus {
+        Pending = "PENDING",
+        Approved = "APPROVED",
+        Rejected = "REJECTED",
+    }
+);
+
+text_enum!(
+    /// Who meets whom: cluster and cluster, cluster and business, business and business.
+    MeetingKind {
+        C2c = "C2C",
+        C2b = "C2B",
+        B2b = "B2B",
+    }
+);
+
+text_enum!(
+    /// Where a meeting request stands. A scheduled meeting is an ACCEPTED one with a slot.
+    MeetingState {
+        Requested = "REQUESTED",
+        Accepted = "ACCEPTED",
+        Declined = "DECLINED",
+        Cancelled = "CANCELLED",
     }
 );

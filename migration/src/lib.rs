@@ -16,6 +16,7 @@ mod m20261202_000010_account_security;
 mod m20261202_000011_bounded_storage;
 mod m20261202_000012_consent;
 mod m20261202_000013_naming;
+mod m20261202_000014_matchmaking;
 mod m20261202_000015_rate_limit_statement;
 
 pub struct Migrator;
@@ -37,6 +38,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000011_bounded_storage::Migration),
             Box::new(m20261202_000012_consent::Migration),
             Box::new(m20261202_000013_naming::Migration),
+            Box::new(m20261202_000014_matchmaking::Migration),
             Box::new(m20261202_000015_rate_limit_statement::Migration),
         ]
     }

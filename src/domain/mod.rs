@@ -5,6 +5,7 @@ pub mod api_key;
 pub mod audit;
 pub mod cluster;
 pub mod discovery;
+pub mod matchmaking;
 pub mod member;
 pub mod nested_pages;
 pub mod pagination;

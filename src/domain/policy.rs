@@ -10,7 +10,7 @@
 
 use entity::{cluster, taxonomy::ClusterStatus};
 use sea_orm::{
-    sea_query::{Expr, ExprTrait, Iden},
+    sea_query::{Expr, ExprTrait, Iden, Query},
     Condition,
 };
 use uuid::Uuid;
@@ -277,4 +277,208 @@ pub fn audit_scope(p: &Principal) -> AppResult<AuditScope> {
 /// Contact details of a cluster are for signed-in callers only.
 pub fn may_see_contact(caller: &Caller) -> bool {
     caller.principal().is_some()
+}
+
+/// The user a principal acts for, if it is a person with an account here.
+pub fn user_of(p: &Principal) -> Option<Uuid> {
+    match p.actor {
+        Actor::User(id) => Some(id),
+        _ => None,
+    }
+}
+
+/// Who organises a matchmaking event: administrators; the partner of every one of its countries;
+/// the users named as its organisers.
+pub fn organises_event(p: &Principal, countries: &[String], organisers: &[Uuid]) -> bool {
+    p.is_admin()
+        || (p.role == Role::Partner && !countries.is_empty() && countries.iter().all(|c| p.covers_country(c)))
+        || user_of(p).is_some_and(|u| organisers.contains(&u))
+}
+
+/// Create a matchmaking event in `countries`: administrators, or the partner of all of them.
+pub fn may_create_event(p: &Principal, countries: &[String]) -> AppResult<()> {
+    if organises_event(p, countries, &[]) {
+        Ok(())
+    } else {
+        Err(forbidden("create a matchmaking event outside your countries"))
+    }
+}
+
+/// Change an event, move its status, approve or reject its participants, add, cancel and pin
+/// its meetings.
+pub fn may_organise_event(p: &Principal, countries: &[String], organisers: &[Uuid]) -> AppResult<()> {
+    if organises_event(p, countries, organisers) {
+        Ok(())
+    } else {
+        Err(forbidden("organise this matchmaking event"))
+    }
+}
+
+/// Act for a participant of an event (register it, change its profile, request, accept, decline
+/// and cancel its meetings): for a cluster, those who edit the cluster (its managers, its
+/// country's partner, administrators); for a business, the users who act for it and
+/// administrators.
+pub fn acts_for_participant(p: &Principal, cluster: Option<&cluster::Model>, users: &[Uuid]) -> bool {
+    match cluster {
+        Some(cluster) => may_edit_cluster(p, cluster).is_ok(),
+        None => p.is_admin() || user_of(p).is_some_and(|u| users.contains(&u)),
+    }
+}
+
+pub fn may_act_for_participant(p: &Principal, cluster: Option<&cluster::Model>, users: &[Uuid]) -> AppResult<()> {
+    if acts_for_participant(p, cluster, users) {
+        Ok(())
+    } else {
+        Err(forbidden("act for this participant"))
+    }
+}
+
+/// Register a business for an event: a person signed in with an account, who then acts for it,
+/// or an organiser naming the users who will.
+pub fn may_register_business(p: &Principal, organiser: bool) -> AppResult<()> {
+    if organiser || user_of(p).is_some() {
+        Ok(())
+    } else {
+        Err(forbidden(
+            "register a business without an account: sign in as a person, who will act for it",
+        ))
+    }
+}
+
+/// What a caller sees of matchmaking, as SQL: events past DRAFT for everyone, drafts for their
+/// organisers; approved participants for everyone who sees the event, the others for the
+/// organisers and those who act for them; meetings for their two sides and the organisers only.
+#[derive(Debug, Clone)]
+pub struct MatchmakingVisibility {
+    admin: bool,
+    partner_countries: Vec<String>,
+    user: Option<Uuid>,
+    clusters: Visibility,
+}
+
+impl MatchmakingVisibility {
+    pub fn of<'a>(who: impl Into<Option<&'a Principal>>) -> Self {
+        let who = who.into();
+        Self {
+            admin: who.is_some_and(Principal::is_admin),
+            partner_countries: who
+                .filter(|p| p.role == Role::Partner)
+                .map(|p| p.countries.clone())
+                .unwrap_or_default(),
+            user: who.and_then(user_of),
+            clusters: Visibility::of(who),
+        }
+    }
+
+    /// The ids of the events the caller organises, as a condition on `event_id`.
+    pub fn organised(&self, event_id: impl Iden + Clone + 'static, table: impl Iden + Clone + 'static) -> Condition {
+        use entity::{event_organiser as org, matchmaking_event_country as country};
+        if self.admin {
+            return Condition::all();
+        }
+        let column = Expr::col((table, event_id));
+        let mut any = Condition::any();
+        if !self.partner_countries.is_empty() {
+            let with = Query::select()
+                .column(country::Column::EventId)
+                .from(country::Entity)
+                .and_where(Expr::col(country::Column::Country).is_in(self.partner_countries.clone()))
+                .to_owned();
+            let without = Query::select()
+                .column(country::Column::EventId)
+                .from(country::Entity)
+                .and_where(Expr::col(country::Column::Country).is_not_in(self.partner_countries.clone()))
+                .to_owned();
+            any = any.add(
+                Condition::all()
+                    .add(column.clone().in_subquery(with))
+                    .add(column.clone().not_in_subquery(without)),
+            );
+        }
+        if let Some(user) = self.user {
+            any = any.add(
+                column.in_subquery(
+                    Query::select()
+                        .column(org::Column::EventId)
+                        .from(org::Entity)
+                        .and_where(Expr::col(org::Column::UserId).eq(user))
+                        .to_owned(),
+                ),
+            );
+        }
+        if any.is_empty() {
+            Condition::all().add(Expr::val(false))
+        } else {
+            any
+        }
+    }
+
+    /// The events the caller sees, as a condition on `matchmaking_event`.
+    pub fn events(&self) -> Condition {
+        use entity::{matchmaking_event as event, taxonomy::MatchmakingEventStatus};
+        Condition::any()
+            .add(Expr::col((event::Entity, event::Column::Status)).ne(MatchmakingEventStatus::Draft))
+            .add(self.organised(event::Column::Id, event::Entity))
+    }
+
+    /// The participants the caller acts for, as a condition on `event_participant`.
+    pub fn own_participants(&self) -> Condition {
+        use entity::{event_participant as participant, participant_user};
+        let mut any = Condition::any();
+        if let Some(own) = self.clusters.looked_after() {
+            any = any.add(
+                Expr::col((participant::Entity, participant::Column::ClusterId)).in_subquery(
+                    Query::select()
+                        .column(cluster::Column::Id)
+                        .from(cluster::Entity)
+                        .cond_where(own)
+                        .to_owned(),
+                ),
+            );
+        }
+        if self.admin {
+            any = any.add(Expr::val(true));
+        }
+        if let Some(user) = self.user {
+            any = any.add(
+                Expr::col((participant::Entity, participant::Column::Id)).in_subquery(
+                    Query::select()
+                        .column(participant_user::Column::ParticipantId)
+                        .from(participant_user::Entity)
+                        .and_where(Expr::col(participant_user::Column::UserId).eq(user))
+                        .to_owned(),
+                ),
+            );
+        }
+        if any.is_empty() {
+            Condition::all().add(Expr::val(false))
+        } else {
+            any
+        }
+    }
+
+    /// The participants the caller sees, as a condition on `event_participant` (their events
+    /// must be visible too: see [`Self::events`]).
+    pub fn participants(&self) -> Condition {
+        use entity::{event_participant as participant, taxonomy::ParticipantStatus};
+        Condition::any()
+            .add(Expr::col((participant::Entity, participant::Column::Status)).eq(ParticipantStatus::Approved))
+            .add(self.organised(participant::Column::EventId, participant::Entity))
+            .add(self.own_participants())
+    }
+
+    /// The meetings the caller sees, as a condition on `meeting`: those of its events as
+    /// organiser, and those where it acts for either side.
+    pub fn meetings(&self) -> Condition {
+        use entity::{event_participant as participant, meeting};
+        let own = Query::select()
+            .column(participant::Column::Id)
+            .from(participant::Entity)
+            .cond_where(self.own_participants())
+            .to_owned();
+        Condition::any()
+            .add(self.organised(meeting::Column::EventId, meeting::Entity))
+            .add(Expr::col((meeting::Entity, meeting::Column::FromParticipantId)).in_subquery(own.clone()))
+            .add(Expr::col((meeting::Entity, meeting::Column::ToParticipantId)).in_subquery(own))
+    }
 }

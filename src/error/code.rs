@@ -101,6 +101,26 @@ error_codes! {
     PreflightRequired = "PREFLIGHT_REQUIRED",                           400, 400, 400, false;
     /// An `Idempotency-Key` used before for a different request.
     IdempotencyKeyReused = "IDEMPOTENCY_KEY_REUSED",                    422, 422, 422, false;
+    /// A record asked to move from one state to another its life cycle does not allow
+    /// (accepting a cancelled meeting request, the requester accepting its own, opening a
+    /// finished event).
+    TransitionNotAllowed = "TRANSITION_NOT_ALLOWED",                    409, 200, 422, false;
+    /// A matchmaking event that is not OPEN takes no registrations and no meeting requests.
+    EventNotOpen = "EVENT_NOT_OPEN",                                    409, 200, 422, false;
+    /// Registration for a matchmaking event after its registration deadline.
+    RegistrationDeadlinePassed = "REGISTRATION_DEADLINE_PASSED",        409, 200, 422, false;
+    /// A meeting request after the event's request deadline.
+    RequestDeadlinePassed = "REQUEST_DEADLINE_PASSED",                  409, 200, 422, false;
+    /// A meeting of a participant with itself.
+    MeetingWithOneself = "MEETING_WITH_ONESELF",                        409, 200, 422, false;
+    /// A meeting of a pair that already has a live (requested or accepted) one.
+    MeetingAlreadyRequested = "MEETING_ALREADY_REQUESTED",              409, 200, 422, false;
+    /// A meeting past either side's maximum number of meetings.
+    MeetingLimitReached = "MEETING_LIMIT_REACHED",                      409, 200, 422, false;
+    /// A meeting with, or by, a participant the organisers have not approved.
+    ParticipantNotApproved = "PARTICIPANT_NOT_APPROVED",                409, 200, 422, false;
+    /// A meeting of a kind (C2C, C2B, B2B) the event does not allow.
+    MeetingKindNotAllowed = "MEETING_KIND_NOT_ALLOWED",                 409, 200, 422, false;
 }
 
 impl ErrorCode {

@@ -28,6 +28,10 @@ pub const LIST_MAXIMA: &[(&str, usize)] = &[
     ("seeksPartnersIn", 250),
     ("targetMarkets", 250),
     ("targetCountries", 250),
+    ("sessions", 20),
+    ("organiserIds", 20),
+    ("userIds", 20),
+    ("availableSlots", 200),
 ];
 
 /// Any other list: regions, ecosystems, kinds, labels, statuses …

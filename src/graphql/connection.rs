@@ -13,6 +13,7 @@ use super::{
     context::loaders,
     enums::{InvitationState, PartnershipRole},
     loaders::{NestedItem, NestedList, PageOf},
+    matchmaking::{event::MatchmakingEvent, meeting::Meeting, participant::EventParticipant},
     member::Member,
     partner_organisation::PartnerOrganisation,
     partner_search::{ExpressionOfInterest, PartnerSearch},
@@ -275,3 +276,6 @@ connection!(
     ExpressionOfInterestEdge,
     ExpressionOfInterest
 );
+connection!(MatchmakingEventConnection, MatchmakingEventEdge, MatchmakingEvent);
+connection!(EventParticipantConnection, EventParticipantEdge, EventParticipant);
+connection!(MeetingConnection, MeetingEdge, Meeting);

@@ -61,3 +61,8 @@ where
 pub async fn list<K: ListKind>(ctx: &Context<'_>, key: K) -> AppResult<Vec<K::Item>> {
     Ok(loaders(ctx).load_one(key).await?.unwrap_or_default())
 }
+
+/// What the caller sees of matchmaking events, participants and meetings.
+pub fn matchmaking_visibility(ctx: &Context<'_>) -> crate::domain::policy::MatchmakingVisibility {
+    crate::domain::policy::MatchmakingVisibility::of(caller(ctx))
+}

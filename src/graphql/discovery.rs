@@ -184,6 +184,16 @@ pub struct RecommendationReason {
     pub detail: String,
 }
 
+impl From<recommendation::Reason> for RecommendationReason {
+    fn from(x: recommendation::Reason) -> Self {
+        RecommendationReason {
+            kind: x.kind.into(),
+            points: x.points,
+            detail: x.detail,
+        }
+    }
+}
+
 /// A recommended cluster with the reasons for it.
 #[derive(SimpleObject)]
 pub struct RecommendedPartnerEdge {
@@ -221,15 +231,7 @@ impl Connection for RecommendedPartnerConnection {
                 cursor,
                 node: Cluster(r.cluster),
                 score: r.score,
-                reasons: r
-                    .reasons
-                    .into_iter()
-                    .map(|x| RecommendationReason {
-                        kind: x.kind.into(),
-                        points: x.points,
-                        detail: x.detail,
-                    })
-                    .collect(),
+                reasons: r.reasons.into_iter().map(Into::into).collect(),
             },
         );
         Self {

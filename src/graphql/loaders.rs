@@ -6,9 +6,11 @@ use std::{collections::HashMap, future::Future, hash::Hash};
 
 use async_graphql::dataloader::Loader;
 use entity::{
-    cluster, cluster_ecosystem, cluster_emerging_industry, cluster_target_country, cluster_technology, member,
-    partner_organisation, partner_organisation_country, partner_search_country, partner_search_ecosystem, partnership,
-    partnership_ecosystem, partnership_member, partnership_target_market, success_story, success_story_cluster,
+    cluster, cluster_ecosystem, cluster_emerging_industry, cluster_target_country, cluster_technology,
+    event_participant, matchmaking_event, matchmaking_event_country, matchmaking_session, meeting, member,
+    participant_available_slot, participant_offered_ecosystem, participant_sought_ecosystem, partner_organisation,
+    partner_organisation_country, partner_search_country, partner_search_ecosystem, partnership, partnership_ecosystem,
+    partnership_member, partnership_target_market, success_story, success_story_cluster,
     taxonomy::{Ecosystem, EmergingIndustry, InvitationState},
 };
 use sea_orm::{
@@ -22,7 +24,7 @@ use crate::{
         cluster::lists::{self as cluster_lists, ListTable},
         nested_pages::{self, ItemTable, ListQuery, ListRow},
         pagination::{OffsetRange, OffsetRequest},
-        policy::Visibility,
+        policy::{MatchmakingVisibility, Visibility},
     },
     error::{AppError, AppResult},
 };
@@ -31,11 +33,16 @@ use crate::{
 pub struct Loaders {
     db: DatabaseConnection,
     visibility: Visibility,
+    matchmaking: MatchmakingVisibility,
 }
 
 impl Loaders {
-    pub fn new(db: DatabaseConnection, visibility: Visibility) -> Self {
-        Self { db, visibility }
+    pub fn new(db: DatabaseConnection, visibility: Visibility, matchmaking: MatchmakingVisibility) -> Self {
+        Self {
+            db,
+            visibility,
+            matchmaking,
+        }
     }
 
     fn visible_clusters(&self, ids: impl IntoIterator<Item = Uuid>) -> Select<cluster::Entity> {
@@ -62,6 +69,12 @@ keys!(
     PartnershipById,
     SuccessStoryById,
     PartnerOrganisationById,
+    /// A matchmaking event visible to the caller.
+    MatchmakingEventById,
+    /// A participant of an event, both visible to the caller.
+    EventParticipantById,
+    /// A meeting the caller takes part in or organises.
+    MeetingById,
 );
 
 /// The rows of `E` with these ids, keyed as the loader's keys are.
@@ -157,6 +170,60 @@ impl Loader<PartnerOrganisationById> for Loaders {
     }
 }
 
+impl Loader<MatchmakingEventById> for Loaders {
+    type Value = matchmaking_event::Model;
+    type Error = AppError;
+
+    async fn load(
+        &self,
+        keys: &[MatchmakingEventById],
+    ) -> Result<HashMap<MatchmakingEventById, Self::Value>, Self::Error> {
+        let rows = matchmaking_event::Entity::find()
+            .filter(matchmaking_event::Column::Id.is_in(keys.iter().map(|k| k.0)))
+            .filter(self.matchmaking.events())
+            .all(&self.db)
+            .await?;
+        Ok(rows.into_iter().map(|m| (MatchmakingEventById(m.id), m)).collect())
+    }
+}
+
+impl Loader<EventParticipantById> for Loaders {
+    type Value = event_participant::Model;
+    type Error = AppError;
+
+    async fn load(
+        &self,
+        keys: &[EventParticipantById],
+    ) -> Result<HashMap<EventParticipantById, Self::Value>, Self::Error> {
+        let visible_events = Query::select()
+            .column(matchmaking_event::Column::Id)
+            .from(matchmaking_event::Entity)
+            .cond_where(self.matchmaking.events())
+            .to_owned();
+        let rows = event_participant::Entity::find()
+            .filter(event_participant::Column::Id.is_in(keys.iter().map(|k| k.0)))
+            .filter(self.matchmaking.participants())
+            .filter(event_participant::Column::EventId.in_subquery(visible_events))
+            .all(&self.db)
+            .await?;
+        Ok(rows.into_iter().map(|m| (EventParticipantById(m.id), m)).collect())
+    }
+}
+
+impl Loader<MeetingById> for Loaders {
+    type Value = meeting::Model;
+    type Error = AppError;
+
+    async fn load(&self, keys: &[MeetingById]) -> Result<HashMap<MeetingById, Self::Value>, Self::Error> {
+        let rows = meeting::Entity::find()
+            .filter(meeting::Column::Id.is_in(keys.iter().map(|k| k.0)))
+            .filter(self.matchmaking.meetings())
+            .all(&self.db)
+            .await?;
+        Ok(rows.into_iter().map(|m| (MeetingById(m.id), m)).collect())
+    }
+}
+
 /// A list that belongs to a record (a cluster's ecosystems, a partnership's members): the key is
 /// the owner's id, and one `fetch` reads the lists of every owner in the batch.
 pub trait ListKind: Copy + Eq + Hash + Send + Sync + 'static {
@@ -237,6 +304,28 @@ lists! {
     /// The countries a partner organisation represents.
     PartnerOrganisationCountriesOf: String =
         |l, owners| values!(l, owners, partner_organisation_country: PartnerOrganisationId, Country);
+    /// The countries a matchmaking event belongs to.
+    EventCountriesOf: String = |l, owners| values!(l, owners, matchmaking_event_country: EventId, Country);
+    /// The ecosystems a participant offers partners in.
+    OfferedEcosystemsOf: Ecosystem =
+        |l, owners| values!(l, owners, participant_offered_ecosystem: ParticipantId, Ecosystem);
+    /// The ecosystems a participant seeks partners in.
+    SoughtEcosystemsOf: Ecosystem =
+        |l, owners| values!(l, owners, participant_sought_ecosystem: ParticipantId, Ecosystem);
+    /// The slots a participant is available in, in order.
+    AvailableSlotsOf: i32 = |l, owners| values!(l, owners, participant_available_slot: ParticipantId, Slot);
+    /// The sessions of a matchmaking event, in time order.
+    SessionsOf: matchmaking_session::Model = |l, owners| sessions_of(&l.db, owners);
+}
+
+async fn sessions_of(db: &DatabaseConnection, events: Vec<Uuid>) -> AppResult<Vec<(Uuid, matchmaking_session::Model)>> {
+    let rows = matchmaking_session::Entity::find()
+        .filter(matchmaking_session::Column::EventId.is_in(events))
+        .order_by_asc(matchmaking_session::Column::Day)
+        .order_by_asc(matchmaking_session::Column::StartMinute)
+        .all(db)
+        .await?;
+    Ok(rows.into_iter().map(|s| (s.event_id, s)).collect())
 }
 
 /// A cluster's list through the domain's one reader of cluster lists.

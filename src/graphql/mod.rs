@@ -10,6 +10,7 @@ pub mod cost;
 pub mod discovery;
 pub mod enums;
 pub mod loaders;
+pub mod matchmaking;
 pub mod member;
 pub mod node;
 pub mod partner_organisation;
@@ -30,7 +31,7 @@ use sea_orm::DatabaseConnection;
 use self::batching::Batches;
 use crate::{
     auth::{Caller, TokenService},
-    domain::policy::Visibility,
+    domain::policy::{MatchmakingVisibility, Visibility},
 };
 
 /// Deepest selection a query may have; the deepest useful query (clusters → partnerships →
@@ -53,6 +54,7 @@ pub struct Query(
     success_story::SuccessStoryQuery,
     partner_organisation::PartnerOrganisationQuery,
     partner_search::PartnerSearchQuery,
+    matchmaking::MatchmakingQuery,
 );
 
 /// Every change. Each mutation takes one `input`, runs in one transaction and returns a payload;
@@ -69,6 +71,7 @@ pub struct Mutation(
     story_consent::StoryConsentMutation,
     trusted_document::TrustedDocumentMutation,
     partner_search::PartnerSearchMutation,
+    matchmaking::MatchmakingMutation,
 );
 
 pub type ClusterSchema = Schema<Query, Mutation, EmptySubscription>;
@@ -104,7 +107,7 @@ pub fn request_data(
     db: &DatabaseConnection,
     caller: Caller,
 ) -> (async_graphql::Request, Batches) {
-    let loaders = loaders::Loaders::new(db.clone(), Visibility::of(&caller));
+    let loaders = loaders::Loaders::new(db.clone(), Visibility::of(&caller), MatchmakingVisibility::of(&caller));
     let batches = Batches::default();
     let parked = batches.clone();
     // No delay: the fetches wait for the request to be idle (see batching.rs), not for a timer.

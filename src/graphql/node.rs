@@ -10,6 +10,7 @@ use super::{
     cluster::Cluster,
     context::{loaders, look_up},
     loaders::{self as l, Loaders},
+    matchmaking::{event::MatchmakingEvent, meeting::Meeting, participant::EventParticipant},
     member::Member,
     partner_organisation::PartnerOrganisation,
     partnership::Partnership,
@@ -73,6 +74,9 @@ pub enum Node {
     Partnership(Partnership),
     SuccessStory(SuccessStory),
     PartnerOrganisation(PartnerOrganisation),
+    MatchmakingEvent(MatchmakingEvent),
+    EventParticipant(EventParticipant),
+    Meeting(Meeting),
 }
 
 #[derive(Default)]
@@ -150,6 +154,15 @@ async fn resolve(ctx: &Context<'_>, type_name: &str, id: Uuid, read: Read) -> Ap
         "PartnerOrganisation" => one(ctx, l::PartnerOrganisationById(id), read)
             .await?
             .map(|m| Node::PartnerOrganisation(PartnerOrganisation(m))),
+        "MatchmakingEvent" => one(ctx, l::MatchmakingEventById(id), read)
+            .await?
+            .map(|m| Node::MatchmakingEvent(MatchmakingEvent(m))),
+        "EventParticipant" => one(ctx, l::EventParticipantById(id), read)
+            .await?
+            .map(|m| Node::EventParticipant(EventParticipant(m))),
+        "Meeting" => one(ctx, l::MeetingById(id), read)
+            .await?
+            .map(|m| Node::Meeting(Meeting(m))),
         _ => None,
     })
 }

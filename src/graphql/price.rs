@@ -45,6 +45,7 @@ pub const WORK: &[(&str, &str, Work)] = &[
     ("Query", "clusters", Work::Search(0, 40)),
     ("Query", "clusterFacets", Work::Search(25, 200)),
     ("Query", "recommendedPartners", Work::Fixed(50)),
+    ("EventParticipant", "suggestedMeetings", Work::Fixed(20)),
     ("Mutation", "login", Work::Credential(1_000)),
     ("Mutation", "register", Work::Credential(1_000)),
     ("Mutation", "changePassword", Work::Credential(2_000)),

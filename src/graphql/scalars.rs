@@ -53,3 +53,31 @@ impl From<Date> for NaiveDate {
         d.0
     }
 }
+
+/// A local time of day, to the minute: `HH:MM` on a 24-hour clock, e.g. `14:30`; `24:00` ends a
+/// day. Minutes after midnight inside.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TimeOfDay(pub i32);
+
+/// A local time of day to the minute, `HH:MM` on a 24-hour clock (`00:00` to `24:00`), e.g.
+/// `14:30`: RFC 3339's `partial-time` without seconds.
+#[Scalar(specified_by_url = "https://datatracker.ietf.org/doc/html/rfc3339#section-5.6")]
+impl ScalarType for TimeOfDay {
+    fn parse(value: Value) -> InputValueResult<Self> {
+        let parsed = match &value {
+            Value::String(s) => s.split_once(':').and_then(|(h, m)| {
+                let (h, m): (i32, i32) = (h.parse().ok()?, m.parse().ok()?);
+                let ok = s.len() == 5 && (0..24).contains(&h) && (0..60).contains(&m) || (h, m) == (24, 0);
+                ok.then_some(h * 60 + m)
+            }),
+            _ => return Err(InputValueError::expected_type(value)),
+        };
+        parsed
+            .map(TimeOfDay)
+            .ok_or_else(|| InputValueError::custom("expected a time of day such as 14:30"))
+    }
+
+    fn to_value(&self) -> Value {
+        Value::String(format!("{:02}:{:02}", self.0 / 60, self.0 % 60))
+    }
+}

@@ -18,6 +18,7 @@ mod fuzz;
 mod hardening;
 mod http;
 mod marketplace;
+mod matchmaking;
 mod matrix;
 mod n_plus_one;
 mod over_http;

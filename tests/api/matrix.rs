@@ -105,6 +105,9 @@ struct Setup {
     story: bool,
     /// A registered account to grant roles to.
     grantee: bool,
+    /// An OPEN matchmaking event E in TW where X and clusters Y and V are approved, W is
+    /// pending and Y has asked X for a meeting; and an empty OPEN event E2.
+    event: bool,
 }
 
 const X_ONLY: Setup = Setup {
@@ -113,6 +116,7 @@ const X_ONLY: Setup = Setup {
     partnership: false,
     story: false,
     grantee: false,
+    event: false,
 };
 const X_IN_REVIEW: Setup = Setup {
     x_status: "NEEDS_REVIEW",
@@ -135,6 +139,7 @@ const WITH_GRANTEE: Setup = Setup {
     grantee: true,
     ..X_ONLY
 };
+const WITH_EVENT: Setup = Setup { event: true, ..X_ONLY };
 
 struct Case {
     name: &'static str,
@@ -154,7 +159,22 @@ struct Fixture {
     partnership: Option<Partnership>,
     story: Option<SuccessStory>,
     grantee: Option<Grantee>,
+    event: Option<Event>,
     cnfi: String,
+}
+
+/// A matchmaking event around X; IDs are global IDs.
+struct Event {
+    id: String,
+    version: i64,
+    /// An empty OPEN event to register X for.
+    other: String,
+    /// The participants X, V (approved) and W (pending).
+    x: String,
+    v: String,
+    w: String,
+    /// Y's request of X.
+    request: String,
 }
 
 struct Partnership {
@@ -193,6 +213,10 @@ impl Fixture {
 
     fn grantee(&self) -> &Grantee {
         self.grantee.as_ref().expect("a setup with a grantee")
+    }
+
+    fn event(&self) -> &Event {
+        self.event.as_ref().expect("a setup with an event")
     }
 }
 
@@ -339,6 +363,7 @@ impl World {
                 .to_owned();
             Grantee { id, email }
         });
+        let event = setup.event.then(|| self.event_around(&x, n));
         Fixture {
             x,
             x_version,
@@ -346,7 +371,73 @@ impl World {
             partnership,
             story,
             grantee,
+            event,
             cnfi: self.cnfi.clone(),
+        }
+    }
+
+    /// An OPEN event (by an administrator), opened: its ID and version.
+    fn open_event(&self) -> (String, i64) {
+        let created = self.admin(
+            crate::matchmaking::CREATE_EVENT,
+            json!({ "input": crate::matchmaking::event_input() }),
+        );
+        let event = &created["createMatchmakingEvent"]["matchmakingEvent"];
+        let id = event["id"].as_str().expect("event ID").to_owned();
+        let opened = self.admin(
+            &crate::matchmaking::change_status("openMatchmakingEvent"),
+            json!({ "input": { "id": id, "version": event["version"] } }),
+        );
+        let version = opened["openMatchmakingEvent"]["matchmakingEvent"]["version"]
+            .as_i64()
+            .expect("version");
+        (id, version)
+    }
+
+    /// Registers a cluster for an event as an administrator, approved unless `pending`.
+    fn participant(&self, event: &str, cluster: &str, pending: bool) -> String {
+        let registered = self.admin(
+            crate::matchmaking::REGISTER,
+            json!({ "input": { "eventId": event, "clusterId": cluster, "availableSlots": [0, 1, 2], "maxMeetings": 5 } }),
+        );
+        let id = registered["registerParticipant"]["participant"]["id"]
+            .as_str()
+            .expect("participant ID")
+            .to_owned();
+        if !pending {
+            self.admin(
+                crate::matchmaking::APPROVE,
+                json!({ "input": { "id": id, "version": 1 } }),
+            );
+        }
+        id
+    }
+
+    fn event_around(&self, x: &str, n: u32) -> Event {
+        let (id, version) = self.open_event();
+        let (other, _) = self.open_event();
+        let cluster = |name: &str| self.cluster(&format!("Matrix Cluster {name}{n}"), "DRAFT").0;
+        let (y, v, w) = (cluster("Y"), cluster("V"), cluster("W"));
+        let x = self.participant(&id, x, false);
+        let y = self.participant(&id, &y, false);
+        let v = self.participant(&id, &v, false);
+        let w = self.participant(&id, &w, true);
+        let requested = self.admin(
+            crate::matchmaking::REQUEST,
+            json!({ "input": { "eventId": id, "fromParticipantId": y, "toParticipantId": x } }),
+        );
+        let request = requested["requestMeeting"]["meeting"]["id"]
+            .as_str()
+            .expect("meeting ID")
+            .to_owned();
+        Event {
+            id,
+            version,
+            other,
+            x,
+            v,
+            w,
+            request,
         }
     }
 
@@ -365,7 +456,17 @@ impl World {
             "stories: successStories { totalCount }".to_owned(),
             format!(r#"apiKeys(partnerOrganisationId: "{}") {{ id }}"#, f.cnfi),
             "audit: auditLog { totalCount }".to_owned(),
+            "events: matchmakingEvents { totalCount }".to_owned(),
         ];
+        if let Some(e) = &f.event {
+            fields.push(format!(
+                r#"event: matchmakingEvent(id: "{}") {{ status version tableCount
+                   participants {{ totalCount nodes {{ id status version }} }}
+                   meetings {{ totalCount nodes {{ id state version }} }} }}
+                   other: matchmakingEvent(id: "{}") {{ participants {{ totalCount }} }}"#,
+                e.id, e.other
+            ));
+        }
         if let Some(p) = &f.partnership {
             fields.push(format!(
                 r#"partnership(id: "{}") {{ id name description status version updatedAt
@@ -992,5 +1093,123 @@ fn protected_reads() {
             .collect();
         report.add(&format!("{status} X: by id, slug, node and in lists"), checks);
     }
+    report.finish();
+}
+
+#[test]
+fn matchmaking_around_x() {
+    let world = World::new();
+    let cases = [
+        Case {
+            name: "createMatchmakingEvent(TW)",
+            setup: X_ONLY,
+            mutation: crate::matchmaking::CREATE_EVENT,
+            input: |_| crate::matchmaking::event_input(),
+            allowed: REVIEWERS,
+            changes: "/events/totalCount",
+        },
+        Case {
+            name: "updateMatchmakingEvent(E)",
+            setup: WITH_EVENT,
+            mutation: mutation!(
+                "updateMatchmakingEvent",
+                "UpdateMatchmakingEventInput",
+                "matchmakingEvent { version }"
+            ),
+            input: |f| json!({ "id": f.event().id, "version": f.event().version, "tableCount": 12 }),
+            allowed: REVIEWERS,
+            changes: "/event/tableCount",
+        },
+        Case {
+            name: "closeMatchmakingEvent(E)",
+            setup: WITH_EVENT,
+            mutation: mutation!(
+                "closeMatchmakingEvent",
+                "ChangeMatchmakingEventStatusInput",
+                "matchmakingEvent { status }"
+            ),
+            input: |f| json!({ "id": f.event().id, "version": f.event().version }),
+            allowed: REVIEWERS,
+            changes: "/event/status",
+        },
+        Case {
+            name: "registerParticipant(E2, X)",
+            setup: WITH_EVENT,
+            mutation: crate::matchmaking::REGISTER,
+            input: |f| json!({ "eventId": f.event().other, "clusterId": f.x, "availableSlots": [0], "maxMeetings": 3 }),
+            allowed: EDITORS,
+            changes: "/other/participants/totalCount",
+        },
+        Case {
+            name: "approveParticipant(W)",
+            setup: WITH_EVENT,
+            mutation: crate::matchmaking::APPROVE,
+            input: |f| json!({ "id": f.event().w, "version": 1 }),
+            allowed: REVIEWERS,
+            changes: "/event/participants",
+        },
+        Case {
+            name: "rejectParticipant(W)",
+            setup: WITH_EVENT,
+            mutation: mutation!("rejectParticipant", "ReviewParticipantInput", "participant { status }"),
+            input: |f| json!({ "id": f.event().w, "version": 1, "reason": "Register your association instead." }),
+            allowed: REVIEWERS,
+            changes: "/event/participants",
+        },
+        Case {
+            name: "cancelMatchmakingEvent(E)",
+            setup: WITH_EVENT,
+            mutation: mutation!(
+                "cancelMatchmakingEvent",
+                "ChangeMatchmakingEventStatusInput",
+                "matchmakingEvent { status }"
+            ),
+            input: |f| json!({ "id": f.event().id, "version": f.event().version }),
+            allowed: REVIEWERS,
+            changes: "/event/status",
+        },
+        Case {
+            name: "requestMeeting(X → V)",
+            setup: WITH_EVENT,
+            mutation: crate::matchmaking::REQUEST,
+            input: |f| json!({ "eventId": f.event().id, "fromParticipantId": f.event().x, "toParticipantId": f.event().v }),
+            allowed: EDITORS,
+            changes: "/event/meetings/totalCount",
+        },
+        Case {
+            name: "acceptMeeting(Y → X)",
+            setup: WITH_EVENT,
+            mutation: mutation!("acceptMeeting", "AcceptMeetingInput", "meeting { state }"),
+            input: |f| json!({ "id": f.event().request }),
+            allowed: EDITORS,
+            changes: "/event/meetings/nodes/0/state",
+        },
+        Case {
+            name: "declineMeeting(Y → X)",
+            setup: WITH_EVENT,
+            mutation: mutation!("declineMeeting", "EndMeetingInput", "meeting { state }"),
+            input: |f| json!({ "id": f.event().request, "reason": "Not this time." }),
+            allowed: EDITORS,
+            changes: "/event/meetings/nodes/0/state",
+        },
+        Case {
+            name: "cancelMeeting(Y → X)",
+            setup: WITH_EVENT,
+            mutation: mutation!("cancelMeeting", "EndMeetingInput", "meeting { state }"),
+            input: |f| json!({ "id": f.event().request, "reason": "Plans changed." }),
+            allowed: EDITORS,
+            changes: "/event/meetings/nodes/0/state",
+        },
+        Case {
+            name: "addMeeting(X, V)",
+            setup: WITH_EVENT,
+            mutation: mutation!("addMeeting", "AddMeetingInput", "meeting { state }"),
+            input: |f| json!({ "eventId": f.event().id, "fromParticipantId": f.event().x, "toParticipantId": f.event().v }),
+            allowed: REVIEWERS,
+            changes: "/event/meetings/totalCount",
+        },
+    ];
+    let mut report = Report::new("matchmaking around X");
+    report.run_all(&world, &cases);
     report.finish();
 }

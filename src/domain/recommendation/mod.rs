@@ -84,11 +84,22 @@ fn complements(a: Ecosystem, b: Ecosystem) -> bool {
 /// Technologies counted towards a score at most.
 const MAX_SHARED_TECHNOLOGIES: usize = 5;
 
-#[derive(Debug, Clone)]
-struct Traits {
-    ecosystems: HashSet<Ecosystem>,
-    technologies: HashSet<String>,
-    target_countries: HashSet<String>,
+/// What a party works in and looks for: the side of a score that is not its country or label.
+#[derive(Debug, Clone, Default)]
+pub struct Traits {
+    pub ecosystems: HashSet<Ecosystem>,
+    /// Lower-cased keywords.
+    pub technologies: HashSet<String>,
+    pub target_countries: HashSet<String>,
+}
+
+/// One side of a score: a cluster, or a participant of a matchmaking event.
+pub struct Party<'a> {
+    pub country: &'a str,
+    pub traits: &'a Traits,
+    pub label: ClusterLabel,
+    /// Website and description given.
+    pub complete: bool,
 }
 
 /// What a cluster works in and looks for, read from its lists: the source of a recommendation
@@ -273,6 +284,45 @@ pub async fn recommend<C: ConnectionTrait>(
 
 /// The parts of a candidate's score, as [`recommend`] ranks it.
 fn explain(source: &cluster::Model, mine: &Traits, candidate: cluster::Model, t: &Traits) -> Recommendation {
+    let reasons = reasons(
+        &Party {
+            country: &source.country,
+            traits: mine,
+            label: source.label,
+            complete: source.website.is_some() && source.description.is_some(),
+        },
+        &Party {
+            country: &candidate.country,
+            traits: t,
+            label: candidate.label,
+            complete: candidate.website.is_some() && candidate.description.is_some(),
+        },
+    );
+    let score = reasons.iter().map(|r| r.points).sum();
+    Recommendation {
+        cluster: candidate,
+        score,
+        reasons,
+    }
+}
+
+/// Whether a candidate has something in common with the source (an ecosystem, a complementary
+/// one, a technology, or a target country of the source), as a recommendation needs.
+pub fn in_common(reasons: &[Reason]) -> bool {
+    reasons.iter().any(|r| {
+        matches!(
+            r.kind,
+            RecommendationReasonKind::SharedEcosystems
+                | RecommendationReasonKind::ComplementaryEcosystems
+                | RecommendationReasonKind::SharedTechnologies
+                | RecommendationReasonKind::TargetCountry
+        )
+    })
+}
+
+/// The parts of `candidate`'s score as a partner for `source`, by the rules of [`recommend`].
+pub fn reasons(source: &Party, candidate: &Party) -> Vec<Reason> {
+    let (mine, t) = (source.traits, candidate.traits);
     let mut reasons = Vec::new();
     let mut shared: Vec<Ecosystem> = t.ecosystems.intersection(&mine.ecosystems).copied().collect();
     shared.sort();
@@ -311,14 +361,14 @@ fn explain(source: &cluster::Model, mine: &Traits, candidate: cluster::Model, t:
             detail: names.join(", "),
         });
     }
-    if mine.target_countries.contains(&candidate.country) {
+    if mine.target_countries.contains(candidate.country) {
         reasons.push(Reason {
             kind: RecommendationReasonKind::TargetCountry,
             points: 3.0,
             detail: format!("you seek partners in {}", candidate.country),
         });
     }
-    if t.target_countries.contains(&source.country) {
+    if t.target_countries.contains(source.country) {
         reasons.push(Reason {
             kind: RecommendationReasonKind::TargetsYourCountry,
             points: 2.0,
@@ -340,17 +390,12 @@ fn explain(source: &cluster::Model, mine: &Traits, candidate: cluster::Model, t:
             detail: candidate.label.to_value(),
         });
     }
-    if candidate.website.is_some() && candidate.description.is_some() {
+    if candidate.complete {
         reasons.push(Reason {
             kind: RecommendationReasonKind::CompleteProfile,
             points: 0.5,
             detail: "website and description".into(),
         });
     }
-    let score = reasons.iter().map(|r| r.points).sum();
-    Recommendation {
-        cluster: candidate,
-        score,
-        reasons,
-    }
+    reasons
 }

@@ -12,6 +12,8 @@ mod highlight;
 mod postgres;
 mod sqlite;
 
+pub(crate) use sqlite::like_pattern;
+
 use entity::{cluster, cluster_search, cluster_technology, member, search_term};
 use sea_orm::{
     sea_query::{Expr, ExprTrait, SelectStatement, SimpleExpr},

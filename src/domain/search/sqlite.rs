@@ -49,7 +49,8 @@ pub async fn forget_fts<C: ConnectionTrait>(db: &C, cluster_id: Uuid) -> AppResu
     Ok(())
 }
 
-fn like_pattern(word: &str) -> String {
+/// A LIKE pattern (with `ESCAPE '\\'`) that finds `word` anywhere, its wildcards taken literally.
+pub(crate) fn like_pattern(word: &str) -> String {
     format!(
         "%{}%",
         word.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")

@@ -57,6 +57,12 @@ pub enum AuditEntityType {
     ApiKey,
     /// A trusted (persisted) document.
     PersistedDocument,
+    /// A matchmaking event.
+    MatchmakingEvent,
+    /// A participant of a matchmaking event.
+    EventParticipant,
+    /// A meeting at a matchmaking event.
+    Meeting,
 }
 
 /// What a change did.
@@ -73,7 +79,8 @@ pub enum AuditAction {
     SubmitForReview,
     /// A cluster profile was published.
     Publish,
-    /// A cluster profile was sent back to its editors.
+    /// A cluster profile was sent back to its editors, or an event's organisers turned a
+    /// participant away.
     Reject,
     /// A cluster was added to a partnership.
     AddMember,
@@ -91,7 +98,7 @@ pub enum AuditAction {
     RevokeRole,
     /// Someone was invited to manage a cluster.
     Invite,
-    /// An invitation to manage a cluster was accepted.
+    /// An invitation to manage a cluster, or a meeting request, was accepted.
     Accept,
     /// An account's password was changed.
     ChangePassword,
@@ -103,6 +110,26 @@ pub enum AuditAction {
     ConfirmCluster,
     /// A cluster named in a success story declined it and left the story.
     DeclineCluster,
+    /// A matchmaking event opened for registration and meeting requests.
+    Open,
+    /// A matchmaking event closed its registration and requests.
+    Close,
+    /// A matchmaking event took place.
+    Finish,
+    /// A matchmaking event or a meeting was cancelled.
+    Cancel,
+    /// A participant registered for a matchmaking event.
+    Register,
+    /// An event's organisers approved a participant.
+    Approve,
+    /// A participant asked another for a meeting.
+    Request,
+    /// The invited side declined a meeting request.
+    Decline,
+    /// An organiser fixed a meeting's slot and table.
+    Pin,
+    /// An organiser let the scheduler move a meeting again.
+    Unpin,
 }
 
 #[derive(Clone)]
