@@ -18,6 +18,7 @@ mod m20261202_000012_consent;
 mod m20261202_000013_naming;
 mod m20261202_000014_matchmaking;
 mod m20261202_000015_rate_limit_statement;
+mod m20261202_000016_unlogged_rate_limits;
 
 pub struct Migrator;
 
@@ -40,6 +41,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000013_naming::Migration),
             Box::new(m20261202_000014_matchmaking::Migration),
             Box::new(m20261202_000015_rate_limit_statement::Migration),
+            Box::new(m20261202_000016_unlogged_rate_limits::Migration),
         ]
     }
 }
