@@ -1,9 +1,10 @@
-//! Optimistic locking for the records clients edit by version (clusters, partnerships, stories):
+//! Optimistic locking for the records clients edit by version (clusters, partnerships, stories,
+//! matchmaking events, participants and meetings):
 //! sea-orm has none, so a write reads the record under the version the client read, and the
 //! UPDATE's WHERE checks that version again to catch a writer that slipped in between.
 
 use chrono::Utc;
-use entity::{cluster, partnership, success_story};
+use entity::{cluster, event_participant, matchmaking_event, meeting, partnership, success_story};
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use uuid::Uuid;
 
@@ -49,6 +50,39 @@ impl Versioned for success_story::Entity {
     const UPDATED_AT: success_story::Column = success_story::Column::UpdatedAt;
 
     fn version_of(model: &success_story::Model) -> i32 {
+        model.version
+    }
+}
+
+impl Versioned for matchmaking_event::Entity {
+    const NAME: &'static str = "matchmaking event";
+    const ID: matchmaking_event::Column = matchmaking_event::Column::Id;
+    const VERSION: matchmaking_event::Column = matchmaking_event::Column::Version;
+    const UPDATED_AT: matchmaking_event::Column = matchmaking_event::Column::UpdatedAt;
+
+    fn version_of(model: &matchmaking_event::Model) -> i32 {
+        model.version
+    }
+}
+
+impl Versioned for event_participant::Entity {
+    const NAME: &'static str = "participant";
+    const ID: event_participant::Column = event_participant::Column::Id;
+    const VERSION: event_participant::Column = event_participant::Column::Version;
+    const UPDATED_AT: event_participant::Column = event_participant::Column::UpdatedAt;
+
+    fn version_of(model: &event_participant::Model) -> i32 {
+        model.version
+    }
+}
+
+impl Versioned for meeting::Entity {
+    const NAME: &'static str = "meeting";
+    const ID: meeting::Column = meeting::Column::Id;
+    const VERSION: meeting::Column = meeting::Column::Version;
+    const UPDATED_AT: meeting::Column = meeting::Column::UpdatedAt;
+
+    fn version_of(model: &meeting::Model) -> i32 {
         model.version
     }
 }

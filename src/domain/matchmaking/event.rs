@@ -22,7 +22,7 @@ use crate::{
         pagination::{keyset_page, Keyset, Page, SortKey, Window},
         policy::{self, MatchmakingVisibility},
         validation::{Checker, NAME_MAX, TEXT_MAX},
-        version::stale,
+        version::{self, stale},
     },
     error::{AppError, AppResult, Refusal},
 };
@@ -495,25 +495,6 @@ pub(super) async fn locked<C: ConnectionTrait>(
     }
 }
 
-/// Moves the version on, if it is still the one read.
-async fn save<C: ConnectionTrait>(db: &C, id: Uuid, version: i32, mut row: row::ActiveModel) -> AppResult<row::Model> {
-    row.version = Set(version + 1);
-    row.updated_at = Set(Utc::now());
-    let result = row::Entity::update_many()
-        .set(row)
-        .filter(row::Column::Id.eq(id))
-        .filter(row::Column::Version.eq(version))
-        .exec(db)
-        .await?;
-    if result.rows_affected != 1 {
-        return Err(stale(version + 1, version));
-    }
-    row::Entity::find_by_id(id)
-        .one(db)
-        .await?
-        .ok_or_else(|| AppError::internal("an updated matchmaking event cannot be read back"))
-}
-
 pub async fn update<C: TransactionTrait + ConnectionTrait>(
     db: &C,
     actor: &Principal,
@@ -558,7 +539,7 @@ pub async fn update<C: TransactionTrait + ConnectionTrait>(
         policy::may_create_event(actor, &new.countries)?;
     }
     check_organisers(&txn, &new.organiser_ids).await?;
-    let model = save(
+    let model = version::save::<row::Entity, _>(
         &txn,
         id,
         version,
@@ -630,7 +611,7 @@ pub async fn change_status<C: TransactionTrait + ConnectionTrait>(
     let txn = db.begin().await?;
     let context = locked(&txn, actor, id, Some(version)).await?;
     let status = next_status(context.event.status, change)?;
-    let model = save(
+    let model = version::save::<row::Entity, _>(
         &txn,
         id,
         version,

@@ -24,7 +24,7 @@ use crate::{
         pagination::{keyset_page, Keyset, Page, SortKey, Window},
         policy::MatchmakingVisibility,
         validation::Checker,
-        version::stale,
+        version,
     },
     error::{AppError, AppResult, Refusal},
 };
@@ -353,25 +353,6 @@ pub async fn add<C: TransactionTrait + ConnectionTrait>(
     Ok(model)
 }
 
-async fn save<C: ConnectionTrait>(db: &C, current: &row::Model, mut row: row::ActiveModel) -> AppResult<row::Model> {
-    let version = current.version;
-    row.version = Set(version + 1);
-    row.updated_at = Set(Utc::now());
-    let result = row::Entity::update_many()
-        .set(row)
-        .filter(row::Column::Id.eq(current.id))
-        .filter(row::Column::Version.eq(version))
-        .exec(db)
-        .await?;
-    if result.rows_affected != 1 {
-        return Err(stale(version + 1, version));
-    }
-    row::Entity::find_by_id(current.id)
-        .one(db)
-        .await?
-        .ok_or_else(|| AppError::internal("an updated meeting cannot be read back"))
-}
-
 /// Accepts, declines or cancels a meeting, as the state machine allows the caller's side.
 pub async fn respond<C: TransactionTrait + ConnectionTrait>(
     db: &C,
@@ -420,7 +401,7 @@ pub async fn respond<C: TransactionTrait + ConnectionTrait>(
         change.table_number = Set(None);
         change.pinned = Set(false);
     }
-    let model = save(&txn, &context.meeting, change).await?;
+    let model = version::save::<row::Entity, _>(&txn, context.meeting.id, context.meeting.version, change).await?;
     let audit_action = match action {
         Action::Accept => AuditAction::Accept,
         Action::Decline => AuditAction::Decline,
@@ -512,7 +493,7 @@ pub async fn pin<C: TransactionTrait + ConnectionTrait>(
             }
         }
     };
-    let model = save(&txn, &context.meeting, change).await?;
+    let model = version::save::<row::Entity, _>(&txn, context.meeting.id, context.meeting.version, change).await?;
     let (action, fields) = match place {
         Some(_) => (AuditAction::Pin, vec!["slot", "tableNumber", "pinned"]),
         None => (AuditAction::Unpin, vec!["pinned"]),

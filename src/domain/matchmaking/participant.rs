@@ -25,7 +25,7 @@ use crate::{
         policy::{self, MatchmakingVisibility},
         search::like_pattern,
         validation::{Checker, NAME_MAX, TEXT_MAX},
-        version::stale,
+        version::{self, stale},
     },
     error::{AppError, AppResult, Refusal},
 };
@@ -355,24 +355,6 @@ async fn locked<C: ConnectionTrait>(
     Ok((participant, event))
 }
 
-async fn save<C: ConnectionTrait>(db: &C, id: Uuid, version: i32, mut row: row::ActiveModel) -> AppResult<row::Model> {
-    row.version = Set(version + 1);
-    row.updated_at = Set(Utc::now());
-    let result = row::Entity::update_many()
-        .set(row)
-        .filter(row::Column::Id.eq(id))
-        .filter(row::Column::Version.eq(version))
-        .exec(db)
-        .await?;
-    if result.rows_affected != 1 {
-        return Err(stale(version + 1, version));
-    }
-    row::Entity::find_by_id(id)
-        .one(db)
-        .await?
-        .ok_or_else(|| AppError::internal("an updated participant cannot be read back"))
-}
-
 /// Changes what a participant offers and seeks, its availability and its most meetings: those
 /// who act for it, while the event is OPEN; its organisers until the event is scheduled.
 pub async fn update<C: TransactionTrait + ConnectionTrait>(
@@ -402,7 +384,7 @@ pub async fn update<C: TransactionTrait + ConnectionTrait>(
         }
         .into());
     }
-    let model = save(
+    let model = version::save::<row::Entity, _>(
         &txn,
         id,
         version,
@@ -461,7 +443,7 @@ pub async fn review<C: TransactionTrait + ConnectionTrait>(
     } else {
         (ParticipantStatus::Rejected, AuditAction::Reject)
     };
-    let model = save(
+    let model = version::save::<row::Entity, _>(
         &txn,
         id,
         version,
