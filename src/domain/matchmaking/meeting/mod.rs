@@ -5,7 +5,7 @@
 use chrono::Utc;
 use entity::{
     meeting as row, participant_available_slot,
-    taxonomy::{MatchmakingEventStatus, MeetingKind, MeetingState, ParticipantKind, ParticipantStatus},
+    taxonomy::{MatchmakingEventStatus, MeetingKind, MeetingState, ParticipantStatus},
 };
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
@@ -21,8 +21,6 @@ use crate::{
     auth::Principal,
     domain::{
         audit::{self, AuditAction, AuditEntityType, Entry},
-        pagination::{keyset_page, Keyset, Page, SortKey, Window},
-        policy::MatchmakingVisibility,
         validation::Checker,
         version,
     },
@@ -31,65 +29,14 @@ use crate::{
 
 pub const MESSAGE_MAX: usize = 2_000;
 
-/// The kind of a meeting between participants of these kinds.
-pub fn kind_of(a: ParticipantKind, b: ParticipantKind) -> MeetingKind {
-    match (a, b) {
-        (ParticipantKind::Cluster, ParticipantKind::Cluster) => MeetingKind::C2c,
-        (ParticipantKind::Business, ParticipantKind::Business) => MeetingKind::B2b,
-        _ => MeetingKind::C2b,
-    }
-}
+mod list;
+mod rules;
 
-/// The key that keeps one live meeting per pair, whoever asked whom.
-fn live_pair(a: Uuid, b: Uuid) -> String {
-    let (low, high) = if a < b { (a, b) } else { (b, a) };
-    format!("{low}:{high}")
-}
-
-/// What is asked of a meeting.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Action {
-    Accept,
-    Decline,
-    Cancel,
-}
-
-/// On whose behalf the caller asks.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Side {
-    Requester,
-    Invitee,
-    Organiser,
-}
-
-fn code(state: MeetingState) -> String {
-    status_code(state)
-}
-
-/// The state an action leads to, or why it may not: only the invited side accepts or declines,
-/// and only a REQUESTED meeting; either side or an organiser cancels a live one.
-pub fn next_state(from: MeetingState, action: Action, side: Side) -> Result<MeetingState, Refusal> {
-    let refuse = |action, why| Refusal::TransitionNotAllowed {
-        what: "meeting",
-        from: code(from),
-        action,
-        why,
-    };
-    match (action, from, side) {
-        (Action::Accept, MeetingState::Requested, Side::Invitee) => Ok(MeetingState::Accepted),
-        (Action::Accept, MeetingState::Requested, _) => {
-            Err(refuse("accepted", "only the invited side accepts a request"))
-        }
-        (Action::Accept, _, _) => Err(refuse("accepted", "only a REQUESTED meeting is accepted")),
-        (Action::Decline, MeetingState::Requested, Side::Invitee) => Ok(MeetingState::Declined),
-        (Action::Decline, MeetingState::Requested, _) => {
-            Err(refuse("declined", "only the invited side declines a request"))
-        }
-        (Action::Decline, _, _) => Err(refuse("declined", "only a REQUESTED meeting is declined")),
-        (Action::Cancel, MeetingState::Requested | MeetingState::Accepted, _) => Ok(MeetingState::Cancelled),
-        (Action::Cancel, _, _) => Err(refuse("cancelled", "it is no longer live")),
-    }
-}
+use self::rules::{code, live_pair};
+pub use self::{
+    list::{count, list, paired_with, MeetingFilter, Owner},
+    rules::{kind_of, next_state, Action, Side},
+};
 
 /// A meeting with its event and both sides.
 struct MeetingContext {
@@ -506,146 +453,4 @@ pub async fn pin<C: TransactionTrait + ConnectionTrait>(
     .await?;
     txn.commit().await?;
     Ok(model)
-}
-
-/// Narrows a list of meetings.
-#[derive(Debug, Clone, Default)]
-pub struct MeetingFilter {
-    pub states: Vec<MeetingState>,
-}
-
-impl MeetingFilter {
-    fn condition(&self, visibility: &MatchmakingVisibility, owner: Owner) -> Condition {
-        let mut cond = Condition::all().add(visibility.meetings());
-        cond = match owner {
-            Owner::Event(id) => cond.add(row::Column::EventId.eq(id)),
-            Owner::Participant(id) => cond.add(
-                Condition::any()
-                    .add(row::Column::FromParticipantId.eq(id))
-                    .add(row::Column::ToParticipantId.eq(id)),
-            ),
-        };
-        if !self.states.is_empty() {
-            cond = cond.add(row::Column::State.is_in(self.states.clone()));
-        }
-        cond
-    }
-}
-
-/// Whose meetings a list shows.
-#[derive(Debug, Clone, Copy)]
-pub enum Owner {
-    Event(Uuid),
-    Participant(Uuid),
-}
-
-const OLDEST_FIRST: Keyset<row::Entity> = Keyset {
-    name: "CREATED_AT",
-    column: row::Column::CreatedAt,
-    id: row::Column::Id,
-    ascending: true,
-    key_of: |m| (SortKey::Time(m.created_at), m.id),
-};
-
-/// The meetings of an event or a participant that the caller may see (those of its own
-/// participants, or all as an organiser), oldest first.
-pub async fn list<C: ConnectionTrait>(
-    db: &C,
-    visibility: &MatchmakingVisibility,
-    owner: Owner,
-    filter: &MeetingFilter,
-    window: &Window,
-) -> AppResult<Page<row::Model>> {
-    keyset_page(
-        db,
-        row::Entity::find().filter(filter.condition(visibility, owner)),
-        &OLDEST_FIRST,
-        window,
-    )
-    .await
-}
-
-pub async fn count<C: ConnectionTrait>(
-    db: &C,
-    visibility: &MatchmakingVisibility,
-    owner: Owner,
-    filter: &MeetingFilter,
-) -> AppResult<u64> {
-    Ok(row::Entity::find()
-        .filter(filter.condition(visibility, owner))
-        .count(db)
-        .await?)
-}
-
-/// The participants this one has a meeting with, in any state: what suggestions leave out.
-pub async fn paired_with<C: ConnectionTrait>(db: &C, participant: Uuid) -> AppResult<Vec<Uuid>> {
-    let rows = row::Entity::find()
-        .filter(
-            Condition::any()
-                .add(row::Column::FromParticipantId.eq(participant))
-                .add(row::Column::ToParticipantId.eq(participant)),
-        )
-        .all(db)
-        .await?;
-    Ok(rows
-        .into_iter()
-        .map(|m| {
-            if m.from_participant_id == participant {
-                m.to_participant_id
-            } else {
-                m.from_participant_id
-            }
-        })
-        .collect())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::error::ErrorCode;
-
-    /// Every (state, action, side) either moves as the rules say or is refused with
-    /// TRANSITION_NOT_ALLOWED: nothing else is possible.
-    #[test]
-    fn the_request_state_machine_refuses_every_invalid_transition() {
-        use MeetingState::*;
-        let states = [Requested, Accepted, Declined, Cancelled];
-        let actions = [Action::Accept, Action::Decline, Action::Cancel];
-        let sides = [Side::Requester, Side::Invitee, Side::Organiser];
-        let mut allowed = Vec::new();
-        for from in states {
-            for action in actions {
-                for side in sides {
-                    match next_state(from, action, side) {
-                        Ok(to) => allowed.push((from, action, side, to)),
-                        Err(refusal) => assert_eq!(refusal.code(), ErrorCode::TransitionNotAllowed),
-                    }
-                }
-            }
-        }
-        assert_eq!(
-            allowed,
-            [
-                (Requested, Action::Accept, Side::Invitee, Accepted),
-                (Requested, Action::Decline, Side::Invitee, Declined),
-                (Requested, Action::Cancel, Side::Requester, Cancelled),
-                (Requested, Action::Cancel, Side::Invitee, Cancelled),
-                (Requested, Action::Cancel, Side::Organiser, Cancelled),
-                (Accepted, Action::Cancel, Side::Requester, Cancelled),
-                (Accepted, Action::Cancel, Side::Invitee, Cancelled),
-                (Accepted, Action::Cancel, Side::Organiser, Cancelled),
-            ]
-        );
-    }
-
-    #[test]
-    fn the_kind_follows_from_the_two_sides() {
-        use ParticipantKind::*;
-        assert_eq!(kind_of(Cluster, Cluster), MeetingKind::C2c);
-        assert_eq!(kind_of(Cluster, Business), MeetingKind::C2b);
-        assert_eq!(kind_of(Business, Cluster), MeetingKind::C2b);
-        assert_eq!(kind_of(Business, Business), MeetingKind::B2b);
-        let (a, b) = (Uuid::now_v7(), Uuid::now_v7());
-        assert_eq!(live_pair(a, b), live_pair(b, a));
-    }
 }
