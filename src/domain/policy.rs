@@ -1,6 +1,10 @@
 //! Who may do what: the one place that decides. Every write checks the row, not only the role:
 //! a PARTNER for TW editing a DE cluster is refused.
 //!
+//! This file is long on purpose: the design keeps every decision of who may do what in one
+//! module, so that a reviewer reads the whole authorisation of the API in one place. Its
+//! functions are grouped by entity (clusters, accounts, partnerships, stories, matchmaking).
+//!
 //! | caller | clusters it may edit |
 //! |---|---|
 //! | ADMIN | all |

@@ -1,6 +1,11 @@
 //! DataLoaders: every nested field loads through here, so a page of N clusters with their members,
 //! partnerships and partners costs one query per level of nesting (the nested connections, read
 //! together by [`PageOf`]) or per field (the plain lists), whatever N is.
+//!
+//! Long because async-graphql wants every loader as an `impl Loader<Key> for Loaders` on the one
+//! request-scoped struct: the keys, their visibility rules and their queries stay side by side so
+//! that one reading shows what each nested field costs. The SQL of nested pages lives in
+//! `domain::nested_pages`.
 
 use std::{collections::HashMap, future::Future, hash::Hash};
 
