@@ -3,7 +3,7 @@
 //!
 //! This file is long on purpose: the design keeps every decision of who may do what in one
 //! module, so that a reviewer reads the whole authorisation of the API in one place. Its
-//! functions are grouped by entity (clusters, accounts, partnerships, stories, matchmaking).
+//! functions run from clusters through partnerships, stories and accounts to matchmaking.
 //!
 //! | caller | clusters it may edit |
 //! |---|---|
