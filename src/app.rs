@@ -14,7 +14,11 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     )
     .route("/", web::get().to(graphiql))
     .route("/healthz", web::get().to(healthz))
-    .route("/readyz", web::get().to(readyz));
+    .route("/readyz", web::get().to(readyz))
+    .route(
+        "/events/{event_id}/agenda/{participant_file}",
+        web::get().to(crate::http::agenda::agenda_ics),
+    );
 }
 
 /// The HTTP server on `listener`; it runs when awaited, until told to stop.

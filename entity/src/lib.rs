@@ -2,6 +2,7 @@
 //! service's `domain` module and GraphQL types in its `graphql` module, so renaming a column never
 //! renames an API field by accident.
 
+pub mod agenda_link;
 pub mod api_key;
 pub mod api_key_country;
 pub mod audit_log;

@@ -28,6 +28,8 @@ pub struct Model {
     pub table_number: Option<i32>,
     /// An organiser's placement, which scheduling keeps.
     pub pinned: bool,
+    /// Raised each time scheduling moves the meeting: iCalendar's SEQUENCE.
+    pub sequence: i32,
     pub version: i32,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,

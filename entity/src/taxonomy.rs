@@ -237,6 +237,7 @@ text_enum!(
         Decline = "DECLINE",
         Pin = "PIN",
         Unpin = "UNPIN",
+        Schedule = "SCHEDULE",
     }
 );
 

@@ -337,6 +337,34 @@ pub fn may_act_for_participant(p: &Principal, cluster: Option<&cluster::Model>, 
     }
 }
 
+/// See a participant's agenda (as a query, or as iCalendar with a bearer token): those who act
+/// for it and the organisers of its event. Others, the other sides of its meetings included,
+/// see only their own meetings.
+pub fn sees_agenda(
+    p: &Principal,
+    cluster: Option<&cluster::Model>,
+    users: &[Uuid],
+    countries: &[String],
+    organisers: &[Uuid],
+) -> bool {
+    acts_for_participant(p, cluster, users) || organises_event(p, countries, organisers)
+}
+
+/// Create or revoke a participant's agenda link: whoever may see the agenda.
+pub fn may_share_agenda(
+    p: &Principal,
+    cluster: Option<&cluster::Model>,
+    users: &[Uuid],
+    countries: &[String],
+    organisers: &[Uuid],
+) -> AppResult<()> {
+    if sees_agenda(p, cluster, users, countries, organisers) {
+        Ok(())
+    } else {
+        Err(forbidden("share this participant's agenda"))
+    }
+}
+
 /// Register a business for an event: a person signed in with an account, who then acts for it,
 /// or an organiser naming the users who will.
 pub fn may_register_business(p: &Principal, organiser: bool) -> AppResult<()> {

@@ -321,6 +321,49 @@ lists! {
     AvailableSlotsOf: i32 = |l, owners| values!(l, owners, participant_available_slot: ParticipantId, Slot);
     /// The sessions of a matchmaking event, in time order.
     SessionsOf: matchmaking_session::Model = |l, owners| sessions_of(&l.db, owners);
+    /// A participant's scheduled meetings in slot order: for those who act for it and its
+    /// organisers (empty for everyone else).
+    AgendaOf: meeting::Model = |l, owners| agenda_of(l, owners);
+}
+
+async fn agenda_of(l: &Loaders, owners: Vec<Uuid>) -> AppResult<Vec<(Uuid, meeting::Model)>> {
+    use entity::taxonomy::MeetingState;
+    let allowed: Vec<Uuid> = event_participant::Entity::find()
+        .select_only()
+        .column(event_participant::Column::Id)
+        .filter(event_participant::Column::Id.is_in(owners))
+        .filter(
+            Condition::any().add(l.matchmaking.own_participants()).add(
+                l.matchmaking
+                    .organised(event_participant::Column::EventId, event_participant::Entity),
+            ),
+        )
+        .into_tuple()
+        .all(&l.db)
+        .await?;
+    if allowed.is_empty() {
+        return Ok(Vec::new());
+    }
+    let meetings = meeting::Entity::find()
+        .filter(meeting::Column::State.eq(MeetingState::Accepted))
+        .filter(meeting::Column::Slot.is_not_null())
+        .filter(
+            Condition::any()
+                .add(meeting::Column::FromParticipantId.is_in(allowed.clone()))
+                .add(meeting::Column::ToParticipantId.is_in(allowed.clone())),
+        )
+        .order_by_asc(meeting::Column::Slot)
+        .all(&l.db)
+        .await?;
+    let mut out = Vec::with_capacity(meetings.len());
+    for m in meetings {
+        for side in [m.from_participant_id, m.to_participant_id] {
+            if allowed.contains(&side) {
+                out.push((side, m.clone()));
+            }
+        }
+    }
+    Ok(out)
 }
 
 async fn sessions_of(db: &DatabaseConnection, events: Vec<Uuid>) -> AppResult<Vec<(Uuid, matchmaking_session::Model)>> {

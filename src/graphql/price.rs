@@ -53,6 +53,7 @@ pub const WORK: &[(&str, &str, Work)] = &[
     ("Mutation", "exchangeApiKey", Work::Credential(50)),
     ("Mutation", "refreshToken", Work::Credential(50)),
     ("Mutation", "registerClusters", Work::PerRow(20, "clusters")),
+    ("Mutation", "scheduleEvent", Work::Fixed(200)),
 ];
 
 /// What a document costs.

@@ -1,5 +1,6 @@
 //! GraphQL over HTTP: the one endpoint, its steps, and the limits around it.
 
+pub mod agenda;
 mod authenticate;
 mod charge;
 mod claim;

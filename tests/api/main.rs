@@ -4,6 +4,7 @@
 mod support;
 
 mod accounts;
+mod agenda;
 mod auth;
 mod bounds;
 mod cli;

@@ -130,6 +130,8 @@ pub enum AuditAction {
     Pin,
     /// An organiser let the scheduler move a meeting again.
     Unpin,
+    /// An organiser scheduled (or rescheduled) a matchmaking event's accepted meetings.
+    Schedule,
 }
 
 #[derive(Clone)]

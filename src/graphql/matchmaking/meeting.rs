@@ -100,6 +100,10 @@ impl Meeting {
     async fn pinned(&self) -> bool {
         self.0.pinned
     }
+    /// Raised each time scheduling moves it from a place it had: iCalendar's SEQUENCE.
+    async fn sequence(&self) -> i32 {
+        self.0.sequence
+    }
     /// Changes with every move.
     async fn version(&self) -> i32 {
         self.0.version

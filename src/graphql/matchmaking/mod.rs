@@ -1,9 +1,11 @@
 //! Matchmaking events in GraphQL (issue 15): events, their participants, meeting requests and
 //! suggestions. Object types, inputs and mutations of each concern in a file of its own.
 
+pub mod agenda;
 pub mod event;
 pub mod meeting;
 pub mod participant;
+pub mod schedule;
 
 use async_graphql::MergedObject;
 
@@ -17,4 +19,6 @@ pub struct MatchmakingMutation(
     event::EventMutation,
     participant::ParticipantMutation,
     meeting::MeetingMutation,
+    schedule::ScheduleMutation,
+    agenda::AgendaMutation,
 );

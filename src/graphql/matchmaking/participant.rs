@@ -203,6 +203,19 @@ impl EventParticipant {
             })
             .collect())
     }
+    /// Its scheduled meetings in time order, with the other side, the table and the times: for
+    /// those who act for it and the organisers (others see none).
+    async fn agenda(&self, ctx: &Context<'_>) -> AppResult<Vec<super::agenda::AgendaMeeting>> {
+        super::agenda::agenda_of(ctx, &self.0).await
+    }
+    /// When its agenda link (`createAgendaLink`) was made; null when it has none, or for those
+    /// who may not see its agenda.
+    async fn agenda_link_created_at(&self, ctx: &Context<'_>) -> AppResult<Option<DateTime<Utc>>> {
+        if !self.is_close(ctx).await? {
+            return Ok(None);
+        }
+        crate::domain::matchmaking::agenda::link_created_at(db(ctx), self.0.id).await
+    }
     /// Send it back with a change.
     async fn version(&self) -> i32 {
         self.0.version

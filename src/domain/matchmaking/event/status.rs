@@ -22,6 +22,8 @@ pub enum StatusChange {
     Close,
     Finish,
     Cancel,
+    /// Give the accepted meetings slots and tables: from CLOSED, or again from SCHEDULED.
+    Schedule,
 }
 
 pub(super) fn status_code(status: Status) -> String {
@@ -30,7 +32,7 @@ pub(super) fn status_code(status: Status) -> String {
 }
 
 /// The status a change leads to from `from`, or why it may not: DRAFT → OPEN → CLOSED →
-/// (scheduling) SCHEDULED → FINISHED; CANCELLED from any status before FINISHED.
+/// SCHEDULED (again and again: a reschedule) → FINISHED; CANCELLED from any status before FINISHED.
 pub fn next_status(from: Status, change: StatusChange) -> Result<Status, Refusal> {
     let refuse = |action, why| Refusal::TransitionNotAllowed {
         what: "matchmaking event",
@@ -43,6 +45,11 @@ pub fn next_status(from: Status, change: StatusChange) -> Result<Status, Refusal
         (StatusChange::Open, _) => Err(refuse("opened", "only a DRAFT event opens")),
         (StatusChange::Close, Status::Open) => Ok(Status::Closed),
         (StatusChange::Close, _) => Err(refuse("closed", "only an OPEN event closes")),
+        (StatusChange::Schedule, Status::Closed | Status::Scheduled) => Ok(Status::Scheduled),
+        (StatusChange::Schedule, _) => Err(refuse(
+            "scheduled",
+            "only a CLOSED event is scheduled, or a SCHEDULED one again",
+        )),
         (StatusChange::Finish, Status::Scheduled) => Ok(Status::Finished),
         (StatusChange::Finish, _) => Err(refuse("finished", "only a SCHEDULED event finishes")),
         (StatusChange::Cancel, Status::Finished | Status::Cancelled) => Err(refuse("cancelled", "it is over already")),
@@ -75,6 +82,7 @@ pub async fn change_status<C: TransactionTrait + ConnectionTrait>(
         StatusChange::Close => AuditAction::Close,
         StatusChange::Finish => AuditAction::Finish,
         StatusChange::Cancel => AuditAction::Cancel,
+        StatusChange::Schedule => AuditAction::Schedule,
     };
     audit::record(&txn, actor, entry(id, action, vec!["status"], &context.countries)).await?;
     txn.commit().await?;

@@ -216,6 +216,7 @@ async fn insert<C: ConnectionTrait>(
         slot: Set(None),
         table_number: Set(None),
         pinned: Set(false),
+        sequence: Set(0),
         version: Set(1),
         created_at: Set(now),
         updated_at: Set(now),
