@@ -108,6 +108,10 @@ struct Setup {
     /// An OPEN matchmaking event E in TW where X and clusters Y and V are approved, W is
     /// pending and Y has asked X for a meeting; and an empty OPEN event E2.
     event: bool,
+    /// E is CLOSED, ready to be scheduled (with `event`).
+    closed_event: bool,
+    /// X has an agenda link in E (with `event`).
+    agenda_link: bool,
 }
 
 const X_ONLY: Setup = Setup {
@@ -117,6 +121,8 @@ const X_ONLY: Setup = Setup {
     story: false,
     grantee: false,
     event: false,
+    closed_event: false,
+    agenda_link: false,
 };
 const X_IN_REVIEW: Setup = Setup {
     x_status: "NEEDS_REVIEW",
@@ -140,6 +146,16 @@ const WITH_GRANTEE: Setup = Setup {
     ..X_ONLY
 };
 const WITH_EVENT: Setup = Setup { event: true, ..X_ONLY };
+const WITH_CLOSED_EVENT: Setup = Setup {
+    event: true,
+    closed_event: true,
+    ..X_ONLY
+};
+const WITH_AGENDA_LINK: Setup = Setup {
+    event: true,
+    agenda_link: true,
+    ..X_ONLY
+};
 
 struct Case {
     name: &'static str,
@@ -363,7 +379,24 @@ impl World {
                 .to_owned();
             Grantee { id, email }
         });
-        let event = setup.event.then(|| self.event_around(&x, n));
+        let mut event = setup.event.then(|| self.event_around(&x, n));
+        if let Some(e) = event.as_mut() {
+            if setup.closed_event {
+                let closed = self.admin(
+                    &crate::matchmaking::change_status("closeMatchmakingEvent"),
+                    json!({ "input": { "id": e.id, "version": e.version } }),
+                );
+                e.version = closed["closeMatchmakingEvent"]["matchmakingEvent"]["version"]
+                    .as_i64()
+                    .expect("version");
+            }
+            if setup.agenda_link {
+                self.admin(
+                    mutation!("createAgendaLink", "AgendaLinkInput", "url"),
+                    json!({ "input": { "participantId": e.x } }),
+                );
+            }
+        }
         Fixture {
             x,
             x_version,
@@ -461,7 +494,7 @@ impl World {
         if let Some(e) = &f.event {
             fields.push(format!(
                 r#"event: matchmakingEvent(id: "{}") {{ status version tableCount
-                   participants {{ totalCount nodes {{ id status version }} }}
+                   participants {{ totalCount nodes {{ id status version agendaLinkCreatedAt }} }}
                    meetings {{ totalCount nodes {{ id state version }} }} }}
                    other: matchmakingEvent(id: "{}") {{ participants {{ totalCount }} }}"#,
                 e.id, e.other
@@ -1207,6 +1240,30 @@ fn matchmaking_around_x() {
             input: |f| json!({ "eventId": f.event().id, "fromParticipantId": f.event().x, "toParticipantId": f.event().v }),
             allowed: REVIEWERS,
             changes: "/event/meetings/totalCount",
+        },
+        Case {
+            name: "scheduleEvent(E)",
+            setup: WITH_CLOSED_EVENT,
+            mutation: mutation!("scheduleEvent", "ScheduleEventInput", "matchmakingEvent { status }"),
+            input: |f| json!({ "eventId": f.event().id, "version": f.event().version }),
+            allowed: REVIEWERS,
+            changes: "/event/status",
+        },
+        Case {
+            name: "createAgendaLink(X)",
+            setup: WITH_EVENT,
+            mutation: mutation!("createAgendaLink", "AgendaLinkInput", "url"),
+            input: |f| json!({ "participantId": f.event().x }),
+            allowed: EDITORS,
+            changes: "/event/participants",
+        },
+        Case {
+            name: "revokeAgendaLink(X)",
+            setup: WITH_AGENDA_LINK,
+            mutation: mutation!("revokeAgendaLink", "AgendaLinkInput", "revoked"),
+            input: |f| json!({ "participantId": f.event().x }),
+            allowed: EDITORS,
+            changes: "/event/participants",
         },
     ];
     let mut report = Report::new("matchmaking around X");
