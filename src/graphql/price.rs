@@ -46,6 +46,7 @@ pub const WORK: &[(&str, &str, Work)] = &[
     ("Query", "clusterFacets", Work::Search(25, 200)),
     ("Query", "recommendedPartners", Work::Fixed(50)),
     ("EventParticipant", "suggestedMeetings", Work::Fixed(20)),
+    ("EventParticipant", "agenda", Work::Fixed(3)),
     ("Mutation", "login", Work::Credential(1_000)),
     ("Mutation", "register", Work::Credential(1_000)),
     ("Mutation", "changePassword", Work::Credential(2_000)),

@@ -27,8 +27,8 @@ const MEETINGS: &str = r#"query($id: ID!) { matchmakingEvent(id: $id) {
 const AGENDA: &str = r#"query($id: ID!) { node(id: $id) { ... on EventParticipant { agenda {
     meeting { id sequence tableNumber } otherParticipant { id name } slot table startsAt endsAt localStartsAt localEndsAt } } } }"#;
 
-/// A CLOSED event in Taipei with 2 tables, four demo clusters and a business, and seven
-/// accepted meetings between them.
+/// A CLOSED event in Taipei with 2 tables, five demo clusters and a business, and seven
+/// accepted meetings between them (none of TAMI's).
 struct Event {
     id: String,
     version: i64,
@@ -55,6 +55,8 @@ fn closed_event(app: &TestApp) -> Event {
         ("taia", json!([0, 1, 2, 3, 4, 5])),
         ("castra", json!([2, 3, 4, 5, 6])),
         ("teema", json!([0, 1, 4, 5])),
+        // Late-comers: they share no slot with TPCA.
+        ("tami", json!([7, 8])),
     ] {
         participants.insert(slug, approved_cluster(app, &id, slug, slots, 5, json!(["ELECTRONICS"])));
         tokens.insert(slug, manager_of(&cluster_id(app, slug)));
@@ -216,9 +218,51 @@ fn an_event_is_scheduled_by_its_organisers_and_rescheduled_moving_few_meetings()
         .as_str()
         .expect("ID")
         .to_owned();
+    // And one that cannot take place: TAMI and TPCA share no slot. It is unplaced, with a
+    // reason that names the participants as people know them.
+    let impossible = app.post(
+        Some(&partner_tw()),
+        &meeting_mutation("addMeeting", "AddMeetingInput"),
+        json!({ "input": { "eventId": event.id, "fromParticipantId": event.participant("tami"),
+                           "toParticipantId": event.participant("tpca") } }),
+    );
+    let impossible = impossible.data()["addMeeting"]["meeting"]["id"]
+        .as_str()
+        .expect("ID")
+        .to_owned();
     let version = first["matchmakingEvent"]["version"].as_i64().expect("version");
-    let again = schedule(&app, &event.id, version);
+    // A retry with the same Idempotency-Key answers what the first did and schedules once.
+    let body =
+        json!({ "query": SCHEDULE, "variables": { "input": { "eventId": event.id, "version": version } } }).to_string();
+    let send = || {
+        let mut response = app
+            .agent()
+            .post(format!("{}/graphql", app.base))
+            .header("Authorization", format!("Bearer {}", partner_tw()))
+            .header("Content-Type", "application/json")
+            .header("Idempotency-Key", "reschedule-after-two-additions")
+            .send(body.clone())
+            .expect("request");
+        let replayed = response.headers().get("idempotent-replayed").is_some();
+        let text = response.body_mut().read_to_string().unwrap_or_default();
+        (serde_json::from_str::<Value>(&text).unwrap_or(Value::Null), replayed)
+    };
+    let (answer, _) = send();
+    let (replay, replayed) = send();
+    assert!(replayed, "{replay}");
+    assert_eq!(answer["data"], replay["data"]);
+    let again = answer["data"]["scheduleEvent"].clone();
+    assert_eq!(again["schedule"]["meetings"], 9, "{answer}");
     assert_eq!(again["schedule"]["placed"], 8, "{}", again["schedule"]);
+    let unplaced = again["schedule"]["unplaced"].as_array().expect("unplaced");
+    assert_eq!(unplaced.len(), 1);
+    assert_eq!(unplaced[0]["meeting"]["id"], impossible.as_str());
+    let reason = unplaced[0]["reason"].as_str().expect("a reason");
+    assert!(reason.contains("share no available slot"), "{reason}");
+    assert!(
+        !reason.contains(&uuid_of(event.participant("tpca")).to_string()),
+        "names, not ids: {reason}"
+    );
     let after = placements(&app, &event.id);
     let moved: Vec<&String> = before
         .iter()
@@ -231,18 +275,22 @@ fn an_event_is_scheduled_by_its_organisers_and_rescheduled_moving_few_meetings()
         "a reschedule for one new meeting moved {}",
         moved.len()
     );
-    for (id, (_, _, sequence)) in &after {
+    for (id, (_, _, sequence)) in after
+        .iter()
+        .filter(|(id, _)| before.contains_key(*id) || **id == new_meeting)
+    {
         let expected = i64::from(moved.contains(&id));
         assert_eq!(*sequence, expected, "meeting {id}: SEQUENCE rises only when it moves");
     }
     assert!(after[&new_meeting].0.is_i64(), "the new meeting is placed");
+    assert!(after[&impossible].0.is_null(), "the impossible one is not");
 
     // Each scheduling left one audit entry on the event.
     let audit = app.as_admin(
         r#"query($id: ID!) { auditLog(filter: {entityId: $id, action: SCHEDULE}) { totalCount } }"#,
         json!({ "id": event.id }),
     );
-    assert_eq!(audit.data()["auditLog"]["totalCount"], 2);
+    assert_eq!(audit.data()["auditLog"]["totalCount"], 2, "the replay wrote nothing");
     // A stale version is still refused once scheduled.
     let stale = json!({ "input": { "eventId": event.id, "version": version } });
     assert_eq!(app.post(Some(&partner_tw()), SCHEDULE, stale).code(), "CONFLICT");

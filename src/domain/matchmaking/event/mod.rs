@@ -405,6 +405,9 @@ mod tests {
         assert_eq!(next_status(S::Draft, C::Open), Ok(S::Open));
         assert_eq!(next_status(S::Open, C::Close), Ok(S::Closed));
         assert_eq!(next_status(S::Scheduled, C::Finish), Ok(S::Finished));
+        // Scheduling, and scheduling again after changes.
+        assert_eq!(next_status(S::Closed, C::Schedule), Ok(S::Scheduled));
+        assert_eq!(next_status(S::Scheduled, C::Schedule), Ok(S::Scheduled));
         for from in [S::Draft, S::Open, S::Closed, S::Scheduled] {
             assert_eq!(next_status(from, C::Cancel), Ok(S::Cancelled));
         }
@@ -422,6 +425,10 @@ mod tests {
             (S::Finished, C::Finish),
             (S::Finished, C::Cancel),
             (S::Cancelled, C::Cancel),
+            (S::Draft, C::Schedule),
+            (S::Open, C::Schedule),
+            (S::Finished, C::Schedule),
+            (S::Cancelled, C::Schedule),
         ];
         for (from, change) in refused {
             let refusal = next_status(from, change).expect_err("refused");
