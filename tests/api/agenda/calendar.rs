@@ -203,3 +203,30 @@ fn agendas_are_for_the_participant_and_the_organisers_and_export_as_icalendar() 
     let again = app.post(Some(&partner_tw()), revoke, link_input);
     assert_eq!(again.data()["revokeAgendaLink"]["revoked"], false);
 }
+
+#[test]
+fn the_agendas_of_a_page_of_participants_cost_what_one_costs() {
+    let app = TestApp::spawn();
+    let event = closed_event(&app);
+    schedule(&app, &event.id, event.version);
+    let page = r#"query($id: ID!, $first: Int!) { matchmakingEvent(id: $id) { participants(first: $first) { nodes {
+        name agenda { slot table startsAt localStartsAt meeting { id sequence } otherParticipant { name } } } } } }"#;
+    let statements = |first: usize| {
+        app.take_statement_count();
+        let reply = app.post(Some(&partner_tw()), page, json!({ "id": event.id, "first": first }));
+        let nodes = reply.data()["matchmakingEvent"]["participants"]["nodes"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        assert_eq!(nodes.len(), first);
+        assert!(
+            nodes.iter().any(|n| !n["agenda"].as_array().is_some_and(Vec::is_empty)),
+            "{nodes:?}"
+        );
+        app.take_statement_count()
+    };
+    statements(1);
+    let two = statements(2);
+    let six = statements(6);
+    assert_eq!(two, six, "the agendas load in batches, not one participant at a time");
+}

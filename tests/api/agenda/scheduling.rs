@@ -26,6 +26,27 @@ fn an_event_is_scheduled_by_its_organisers_and_rescheduled_moving_few_meetings()
     let stale = json!({ "input": { "eventId": event.id, "version": event.version - 1 } });
     assert_eq!(app.post(Some(&partner_tw()), SCHEDULE, stale).code(), "CONFLICT");
 
+    // An organiser pins TPCA–TAIA to the last slot both have, at the second table.
+    let tpca_taia = placements(&app, &event.id)
+        .into_keys()
+        .find(|id| {
+            let read = app.post(
+                Some(&partner_tw()),
+                r#"query($id: ID!) { node(id: $id) { ... on Meeting { fromParticipant { id } toParticipant { id } } } }"#,
+                json!({ "id": id }),
+            );
+            let node = &read.data()["node"];
+            node["fromParticipant"]["id"] == event.participant("tpca")
+                && node["toParticipant"]["id"] == event.participant("taia")
+        })
+        .expect("TPCA's meeting with TAIA");
+    let pinned = app.post(
+        Some(&partner_tw()),
+        &meeting_mutation("pinMeeting", "PinMeetingInput"),
+        json!({ "input": { "id": tpca_taia, "slot": 3, "tableNumber": 1 } }),
+    );
+    assert_eq!(pinned.data()["pinMeeting"]["meeting"]["pinned"], true);
+
     let first = schedule(&app, &event.id, event.version);
     assert_eq!(first["matchmakingEvent"]["status"], "SCHEDULED");
     let figures = &first["schedule"];
@@ -118,6 +139,13 @@ fn an_event_is_scheduled_by_its_organisers_and_rescheduled_moving_few_meetings()
         assert_eq!(*sequence, expected, "meeting {id}: SEQUENCE rises only when it moves");
     }
     assert!(after[&new_meeting].0.is_i64(), "the new meeting is placed");
+    for placed in [&before, &after] {
+        assert_eq!(
+            (&placed[&tpca_taia].0, &placed[&tpca_taia].1),
+            (&json!(3), &json!(1)),
+            "pinned"
+        );
+    }
     assert!(after[&impossible].0.is_null(), "the impossible one is not");
 
     // Each scheduling left one audit entry on the event.
