@@ -47,12 +47,34 @@ pub fn server(
         App::new()
             .app_data(state.clone())
             .wrap(cors)
-            .wrap(middleware::Logger::new("%r %s %b %Dms"))
+            .wrap(middleware::Logger::new("%{request}xi %s %b %Dms").custom_request_replace("request", request_line))
             .configure(routes)
     })
     .workers(workers)
     .listen(listener)?
     .run())
+}
+
+/// The request line as the log shows it: an agenda link's `token` is a credential, so its value
+/// never reaches the log.
+fn request_line(req: &actix_web::dev::ServiceRequest) -> String {
+    let query = req.query_string();
+    let query = if query.is_empty() {
+        String::new()
+    } else {
+        let pairs: Vec<&str> = query
+            .split('&')
+            .map(|pair| {
+                if pair.starts_with("token=") {
+                    "token=[redacted]"
+                } else {
+                    pair
+                }
+            })
+            .collect();
+        format!("?{}", pairs.join("&"))
+    };
+    format!("{} {}{query} {:?}", req.method(), req.path(), req.version())
 }
 
 /// The query GraphiQL opens with, so a first visitor sees the demo data at once.
@@ -111,5 +133,17 @@ async fn readyz(state: web::Data<AppState>) -> HttpResponse {
             .insert_header((header::RETRY_AFTER, "5"))
             .content_type("text/plain")
             .body("database unavailable"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn an_agenda_token_never_reaches_the_log() {
+        let req = actix_web::test::TestRequest::with_uri("/events/E/agenda/P.ics?token=s3cret&x=1").to_srv_request();
+        let line = super::request_line(&req);
+        assert_eq!(line, "GET /events/E/agenda/P.ics?token=[redacted]&x=1 HTTP/1.1");
+        let plain = actix_web::test::TestRequest::with_uri("/graphql?query=%7Bx%7D").to_srv_request();
+        assert_eq!(super::request_line(&plain), "GET /graphql?query=%7Bx%7D HTTP/1.1");
     }
 }

@@ -109,18 +109,15 @@ async fn instance<C: ConnectionTrait>(
     Ok((instance, meetings, names))
 }
 
-/// Takes the event's row for the rest of the transaction, so a second scheduling of the same
+/// The event's row, taken for the rest of the transaction, so a second scheduling of the same
 /// event waits and then finds the version moved on. SQLite has no row locks; it serialises
 /// writers anyway.
-async fn lock_event<C: ConnectionTrait>(db: &C, id: Uuid) -> AppResult<()> {
+async fn lock_event<C: ConnectionTrait>(db: &C, id: Uuid) -> AppResult<event_row::Model> {
     event_row::Entity::find_by_id(id)
-        .select_only()
-        .column(event_row::Column::Id)
         .lock_exclusive()
-        .into_tuple::<Uuid>()
         .one(db)
-        .await?;
-    Ok(())
+        .await?
+        .ok_or_else(|| AppError::NotFound("matchmaking event".into()))
 }
 
 /// Schedules (or reschedules) an event's accepted meetings: an organiser, on a CLOSED or
@@ -133,8 +130,14 @@ pub async fn schedule_event<C: TransactionTrait + ConnectionTrait>(
     version: i32,
 ) -> AppResult<Scheduled> {
     let txn = db.begin().await?;
-    lock_event(&txn, id).await?;
-    let context = event::locked(&txn, actor, id, Some(version)).await?;
+    // Permission first, so a caller who may not schedule holds no lock; then the row as it is
+    // once ours, for the version and the status.
+    let mut context = event::context(&txn, id).await?;
+    context.may_organise(actor)?;
+    context.event = lock_event(&txn, id).await?;
+    if context.event.version != version {
+        return Err(stale(context.event.version, version));
+    }
     let status = next_status(context.event.status, StatusChange::Schedule)?;
     let (instance, meetings, names) = instance(&txn, &context).await?;
     let mut schedule = scheduler::schedule(&instance)
