@@ -237,6 +237,7 @@ text_enum!(
         Decline = "DECLINE",
         Pin = "PIN",
         Unpin = "UNPIN",
+        RecordOutcome = "RECORD_OUTCOME",
     }
 );
 
@@ -286,5 +287,16 @@ text_enum!(
         Accepted = "ACCEPTED",
         Declined = "DECLINED",
         Cancelled = "CANCELLED",
+    }
+);
+
+text_enum!(
+    /// What came of a held meeting, from nothing to a joint project.
+    MeetingOutcomeKind {
+        None = "NONE",
+        FollowUp = "FOLLOW_UP",
+        LetterOfInterest = "LETTER_OF_INTEREST",
+        Mou = "MOU",
+        JointProject = "JOINT_PROJECT",
     }
 );

@@ -5,6 +5,7 @@
 pub mod event;
 pub mod meeting;
 pub mod participant;
+pub mod statistics;
 pub mod suggestion;
 
 pub use event::{EventFilter, EventPatch, NewEvent, Session};

@@ -130,6 +130,8 @@ pub enum AuditAction {
     Pin,
     /// An organiser let the scheduler move a meeting again.
     Unpin,
+    /// What came of a held meeting was recorded or changed.
+    RecordOutcome,
 }
 
 #[derive(Clone)]

@@ -3,13 +3,15 @@
 
 pub mod event;
 pub mod meeting;
+pub mod outcome;
 pub mod participant;
+pub mod statistics;
 
 use async_graphql::MergedObject;
 
 /// Matchmaking events and what hangs off them.
 #[derive(MergedObject, Default)]
-pub struct MatchmakingQuery(event::EventQuery);
+pub struct MatchmakingQuery(event::EventQuery, statistics::StatisticsQuery);
 
 /// Changes to matchmaking events, their participants and meetings.
 #[derive(MergedObject, Default)]
@@ -17,4 +19,5 @@ pub struct MatchmakingMutation(
     event::EventMutation,
     participant::ParticipantMutation,
     meeting::MeetingMutation,
+    outcome::OutcomeMutation,
 );

@@ -30,11 +30,13 @@ use crate::{
 pub const MESSAGE_MAX: usize = 2_000;
 
 mod list;
+mod outcome;
 mod rules;
 
 use self::rules::{code, live_pair};
 pub use self::{
     list::{count, list, paired_with, MeetingFilter, Owner},
+    outcome::{record as record_outcome, OutcomeRecord},
     rules::{kind_of, next_state, Action, Side},
 };
 
