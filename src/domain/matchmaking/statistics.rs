@@ -168,31 +168,19 @@ pub async fn records<C: ConnectionTrait>(db: &C, clusters: &[Uuid]) -> AppResult
         return Ok(records);
     }
     let list = vec!["?"; clusters.len()].join(", ");
-    let attended = format!(
-        "FROM event_participant p JOIN matchmaking_event e ON e.id = p.event_id \
-         WHERE p.cluster_id IN ({list}) AND p.status = 'APPROVED' AND e.status = 'FINISHED'"
-    );
+    // The participations that count, and the meetings held in them.
+    let attended = "FROM event_participant p JOIN matchmaking_event e ON e.id = p.event_id AND e.status = 'FINISHED'";
     let held = "JOIN meeting m ON m.state = 'ACCEPTED' AND m.slot IS NOT NULL \
                 AND (m.from_participant_id = p.id OR m.to_participant_id = p.id)";
+    let approved = format!("WHERE p.cluster_id IN ({list}) AND p.status = 'APPROVED'");
     let sql = format!(
         "SELECT p.cluster_id AS cluster, 'EVENTS' AS measure, '' AS kind, COUNT(DISTINCT p.event_id) AS n \
-           FROM event_participant p JOIN matchmaking_event e ON e.id = p.event_id \
-           WHERE p.cluster_id IN ({list}) AND p.status = 'APPROVED' AND e.status = 'FINISHED' \
-           GROUP BY p.cluster_id \
+           {attended} {approved} GROUP BY p.cluster_id \
          UNION ALL \
-         SELECT p.cluster_id, 'MEETINGS', '', COUNT(m.id) \
-           FROM event_participant p JOIN matchmaking_event e ON e.id = p.event_id {held} \
-           WHERE p.cluster_id IN ({list}) AND p.status = 'APPROVED' AND e.status = 'FINISHED' \
-           GROUP BY p.cluster_id \
+         SELECT p.cluster_id, 'MEETINGS', '', COUNT(m.id) {attended} {held} {approved} GROUP BY p.cluster_id \
          UNION ALL \
-         SELECT p.cluster_id, 'OUTCOMES', o.kind, COUNT(o.id) \
-           {attended_outcomes} \
-           GROUP BY p.cluster_id, o.kind",
-        attended_outcomes = attended.replacen(
-            "WHERE",
-            &format!("{held} JOIN meeting_outcome o ON o.meeting_id = m.id WHERE"),
-            1
-        ),
+         SELECT p.cluster_id, 'OUTCOMES', o.kind, COUNT(o.id) {attended} {held} \
+           JOIN meeting_outcome o ON o.meeting_id = m.id {approved} GROUP BY p.cluster_id, o.kind"
     );
     let values: Vec<Value> = (0..3).flat_map(|_| clusters.iter().map(|&c| Value::from(c))).collect();
     let backend = db.get_database_backend();
