@@ -21,6 +21,7 @@ pub mod matchmaking_event;
 pub mod matchmaking_event_country;
 pub mod matchmaking_session;
 pub mod meeting;
+pub mod meeting_outcome;
 pub mod member;
 pub mod participant_available_slot;
 pub mod participant_offered_ecosystem;

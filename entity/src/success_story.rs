@@ -15,6 +15,10 @@ pub struct Model {
     /// Year the cooperation began, e.g. the matchmaking event where the clusters met.
     pub began_in: Option<i32>,
     pub partnership_id: Option<Uuid>,
+    /// The matchmaking meeting the story began at, if it names one.
+    pub meeting_id: Option<Uuid>,
+    /// The matchmaking event the story began at, if it names one.
+    pub matchmaking_event_id: Option<Uuid>,
     pub version: i32,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,

@@ -238,6 +238,7 @@ text_enum!(
         Pin = "PIN",
         Unpin = "UNPIN",
         Schedule = "SCHEDULE",
+        RecordOutcome = "RECORD_OUTCOME",
     }
 );
 
@@ -287,5 +288,16 @@ text_enum!(
         Accepted = "ACCEPTED",
         Declined = "DECLINED",
         Cancelled = "CANCELLED",
+    }
+);
+
+text_enum!(
+    /// What came of a held meeting, from nothing to a joint project.
+    MeetingOutcomeKind {
+        None = "NONE",
+        FollowUp = "FOLLOW_UP",
+        LetterOfInterest = "LETTER_OF_INTEREST",
+        Mou = "MOU",
+        JointProject = "JOINT_PROJECT",
     }
 );

@@ -365,6 +365,15 @@ pub fn may_share_agenda(
     }
 }
 
+/// Record what came of a held meeting: those who act for either side, and the event's organisers.
+pub fn may_record_meeting_outcome(p: &Principal, acts_for_a_side: bool, organiser: bool) -> AppResult<()> {
+    if acts_for_a_side || organiser || p.is_admin() {
+        Ok(())
+    } else {
+        Err(forbidden("record the outcome of a meeting you took no part in"))
+    }
+}
+
 /// Register a business for an event: a person signed in with an account, who then acts for it,
 /// or an organiser naming the users who will.
 pub fn may_register_business(p: &Principal, organiser: bool) -> AppResult<()> {

@@ -4,7 +4,7 @@
 //! UPDATE's WHERE checks that version again to catch a writer that slipped in between.
 
 use chrono::Utc;
-use entity::{cluster, event_participant, matchmaking_event, meeting, partnership, success_story};
+use entity::{cluster, event_participant, matchmaking_event, meeting, meeting_outcome, partnership, success_story};
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use uuid::Uuid;
 
@@ -83,6 +83,17 @@ impl Versioned for meeting::Entity {
     const UPDATED_AT: meeting::Column = meeting::Column::UpdatedAt;
 
     fn version_of(model: &meeting::Model) -> i32 {
+        model.version
+    }
+}
+
+impl Versioned for meeting_outcome::Entity {
+    const NAME: &'static str = "meeting outcome";
+    const ID: meeting_outcome::Column = meeting_outcome::Column::Id;
+    const VERSION: meeting_outcome::Column = meeting_outcome::Column::Version;
+    const UPDATED_AT: meeting_outcome::Column = meeting_outcome::Column::UpdatedAt;
+
+    fn version_of(model: &meeting_outcome::Model) -> i32 {
         model.version
     }
 }

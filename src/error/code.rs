@@ -121,6 +121,10 @@ error_codes! {
     ParticipantNotApproved = "PARTICIPANT_NOT_APPROVED",                409, 200, 422, false;
     /// A meeting of a kind (C2C, C2B, B2B) the event does not allow.
     MeetingKindNotAllowed = "MEETING_KIND_NOT_ALLOWED",                 409, 200, 422, false;
+    /// A meeting outcome for an event that is not FINISHED yet.
+    EventNotFinished = "EVENT_NOT_FINISHED",                            409, 200, 422, false;
+    /// A meeting outcome for a meeting that did not take place (not accepted, or never given a slot).
+    MeetingNotHeld = "MEETING_NOT_HELD",                                409, 200, 422, false;
 }
 
 impl ErrorCode {

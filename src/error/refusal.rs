@@ -30,6 +30,10 @@ pub enum Refusal {
     ParticipantNotApproved { participant: String },
     #[error("the event does not allow {kind} meetings")]
     MeetingKindNotAllowed { kind: &'static str },
+    #[error("the event is {status}: outcomes are recorded once it is FINISHED")]
+    EventNotFinished { status: String },
+    #[error("the meeting is {state}{unscheduled}: only an accepted meeting that had a slot took place")]
+    MeetingNotHeld { state: String, unscheduled: &'static str },
 }
 
 impl Refusal {
@@ -44,6 +48,8 @@ impl Refusal {
             Refusal::MeetingLimitReached { .. } => ErrorCode::MeetingLimitReached,
             Refusal::ParticipantNotApproved { .. } => ErrorCode::ParticipantNotApproved,
             Refusal::MeetingKindNotAllowed { .. } => ErrorCode::MeetingKindNotAllowed,
+            Refusal::EventNotFinished { .. } => ErrorCode::EventNotFinished,
+            Refusal::MeetingNotHeld { .. } => ErrorCode::MeetingNotHeld,
         }
     }
 }

@@ -282,6 +282,8 @@ pub async fn generate(db: &DatabaseConnection, count: usize, seed: u64) -> AppRe
             .unwrap_or(&SuccessStoryOutcome::Mou)),
             began_in: Set(Some(rng.gen_range(2016..2026))),
             partnership_id: Set(None),
+            meeting_id: Set(None),
+            matchmaking_event_id: Set(None),
             version: Set(1),
             created_at: Set(epoch),
             updated_at: Set(epoch),

@@ -50,6 +50,11 @@ impl Loaders {
         }
     }
 
+    /// The connection, for loaders declared beside the types they serve.
+    pub(crate) fn db(&self) -> &DatabaseConnection {
+        &self.db
+    }
+
     fn visible_clusters(&self, ids: impl IntoIterator<Item = Uuid>) -> Select<cluster::Entity> {
         cluster::Entity::find()
             .filter(cluster::Column::Id.is_in(ids))

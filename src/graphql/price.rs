@@ -47,6 +47,10 @@ pub const WORK: &[(&str, &str, Work)] = &[
     ("Query", "recommendedPartners", Work::Fixed(50)),
     ("EventParticipant", "suggestedMeetings", Work::Fixed(20)),
     ("EventParticipant", "agenda", Work::Fixed(3)),
+    // Four grouped statements over one event's participants, meetings and outcomes.
+    ("Query", "eventStatistics", Work::Fixed(20)),
+    // Its share of one grouped statement for the page, over the cluster's events and meetings.
+    ("Cluster", "matchmakingRecord", Work::Fixed(2)),
     ("Mutation", "login", Work::Credential(1_000)),
     ("Mutation", "register", Work::Credential(1_000)),
     ("Mutation", "changePassword", Work::Credential(2_000)),

@@ -60,6 +60,30 @@ impl SuccessStory {
         };
         Ok(loaders(ctx).load_one(l::PartnershipById(id)).await?.map(Partnership))
     }
+    /// The matchmaking event the cooperation began at, if the story names one.
+    async fn matchmaking_event(
+        &self,
+        ctx: &Context<'_>,
+    ) -> AppResult<Option<super::matchmaking::event::MatchmakingEvent>> {
+        let Some(id) = self.0.matchmaking_event_id else {
+            return Ok(None);
+        };
+        Ok(loaders(ctx)
+            .load_one(l::MatchmakingEventById(id))
+            .await?
+            .map(super::matchmaking::event::MatchmakingEvent))
+    }
+    /// The meeting the cooperation began at, if the story names one: for its two sides and the
+    /// event's organisers, like every meeting (null for others).
+    async fn meeting(&self, ctx: &Context<'_>) -> AppResult<Option<super::matchmaking::meeting::Meeting>> {
+        let Some(id) = self.0.meeting_id else {
+            return Ok(None);
+        };
+        Ok(loaders(ctx)
+            .load_one(l::MeetingById(id))
+            .await?
+            .map(super::matchmaking::meeting::Meeting))
+    }
     /// Increases with every change; send it back with `updateSuccessStory`.
     async fn version(&self) -> i32 {
         self.0.version

@@ -29,11 +29,13 @@
 //!
 //! One module per kind of record, each holding its table and the function that writes it:
 //! [`partner_organisations`] (CNFI), [`clusters`] (the profile record; the rows are in [`taiwan`] and
-//! [`europe`]), [`members`], [`partnerships`], [`success_stories`] and [`accounts`].
+//! [`europe`]), [`members`], [`partnerships`], [`success_stories`], [`matchmaking`] (the 2018 Taipei
+//! matchmaking and the 2016 one the CASTRA story began at) and [`accounts`].
 
 mod accounts;
 mod clusters;
 mod europe;
+mod matchmaking;
 mod members;
 mod partner_organisations;
 mod partnerships;
@@ -101,6 +103,8 @@ pub async fn load_demo_data(db: &DatabaseConnection, accounts: DemoAccounts) -> 
     let members = members::insert(&txn, &operator, &clusters).await?;
     let partnerships = partnerships::insert(&txn, &operator, &clusters).await?;
     let success_stories = success_stories::insert(&txn, &operator, &clusters, &partnerships).await?;
+    let castra_2016 = matchmaking::insert(&txn, &clusters).await?;
+    success_stories::link_castra(&txn, castra_2016.event, castra_2016.meeting).await?;
     let accounts = match accounts {
         DemoAccounts::Create => accounts::insert(&txn, cnfi, &clusters).await?,
         DemoAccounts::Skip => 0,

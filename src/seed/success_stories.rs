@@ -1,7 +1,7 @@
 //! The two success stories of the 2018 article and the step that writes them.
 
-use entity::taxonomy::SuccessStoryOutcome;
-use sea_orm::DatabaseTransaction;
+use entity::{success_story, taxonomy::SuccessStoryOutcome};
+use sea_orm::{ActiveValue::Set, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter};
 use uuid::Uuid;
 
 use super::Written;
@@ -35,6 +35,22 @@ pub(super) async fn insert(
     Ok(SUCCESS_STORIES.len())
 }
 
+const CASTRA_STORY: &str = "CASTRA and Taiwan's system-integration cluster co-invest and co-develop high-tech products";
+
+/// Names the 2016 matchmaking event and meeting on CASTRA's story, where it began.
+pub(super) async fn link_castra(db: &DatabaseTransaction, event: Uuid, meeting: Uuid) -> AppResult<()> {
+    success_story::Entity::update_many()
+        .set(success_story::ActiveModel {
+            matchmaking_event_id: Set(Some(event)),
+            meeting_id: Set(Some(meeting)),
+            ..Default::default()
+        })
+        .filter(success_story::Column::Title.eq(CASTRA_STORY))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
 /// One success story of the table below; clusters by slug, the partnership by its key.
 pub(super) struct SuccessStoryRecord {
     title: &'static str,
@@ -64,7 +80,7 @@ pub(super) const SUCCESS_STORIES: &[SuccessStoryRecord] = &[
         partnership: None,
     },
     SuccessStoryRecord {
-        title: "CASTRA and Taiwan's system-integration cluster co-invest and co-develop high-tech products",
+        title: CASTRA_STORY,
         summary: "CASTRA, a European cluster in ICT and aerospace, met Taiwan's system-integration cluster at a \
             2016 ECCP matchmaking event. The two now co-invest, co-develop high-tech products and plan a \
             long-term joint project.",

@@ -22,6 +22,7 @@ mod marketplace;
 mod matchmaking;
 mod matrix;
 mod n_plus_one;
+mod outcomes;
 mod over_http;
 mod pagination;
 mod partnerships;

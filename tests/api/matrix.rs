@@ -108,10 +108,27 @@ struct Setup {
     /// An OPEN matchmaking event E in TW where X and clusters Y and V are approved, W is
     /// pending and Y has asked X for a meeting; and an empty OPEN event E2.
     event: bool,
-    /// E is CLOSED, ready to be scheduled (with `event`).
-    closed_event: bool,
     /// X has an agenda link in E (with `event`).
     agenda_link: bool,
+    /// How far E has come beyond that.
+    stage: Stage,
+}
+
+/// Where E stands. SCHEDULED and FINISHED are staged in SQL: through the API they would take a
+/// whole scheduling run, and FINISHED a move into the past.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Stage {
+    Open,
+    /// CLOSED through the API, ready to be scheduled.
+    Closed,
+    /// Back to DRAFT.
+    Draft,
+    /// X has met V: an accepted meeting H, pinned at slot 0, table 0.
+    Accepted,
+    /// SCHEDULED.
+    Scheduled,
+    /// FINISHED ten days ago, with H held.
+    Finished,
 }
 
 const X_ONLY: Setup = Setup {
@@ -121,8 +138,8 @@ const X_ONLY: Setup = Setup {
     story: false,
     grantee: false,
     event: false,
-    closed_event: false,
     agenda_link: false,
+    stage: Stage::Open,
 };
 const X_IN_REVIEW: Setup = Setup {
     x_status: "NEEDS_REVIEW",
@@ -147,14 +164,28 @@ const WITH_GRANTEE: Setup = Setup {
 };
 const WITH_EVENT: Setup = Setup { event: true, ..X_ONLY };
 const WITH_CLOSED_EVENT: Setup = Setup {
-    event: true,
-    closed_event: true,
-    ..X_ONLY
+    stage: Stage::Closed,
+    ..WITH_EVENT
 };
 const WITH_AGENDA_LINK: Setup = Setup {
-    event: true,
     agenda_link: true,
-    ..X_ONLY
+    ..WITH_EVENT
+};
+const WITH_DRAFT_EVENT: Setup = Setup {
+    stage: Stage::Draft,
+    ..WITH_EVENT
+};
+const WITH_ACCEPTED_MEETING: Setup = Setup {
+    stage: Stage::Accepted,
+    ..WITH_EVENT
+};
+const WITH_SCHEDULED_EVENT: Setup = Setup {
+    stage: Stage::Scheduled,
+    ..WITH_EVENT
+};
+const WITH_FINISHED_EVENT: Setup = Setup {
+    stage: Stage::Finished,
+    ..WITH_EVENT
 };
 
 struct Case {
@@ -191,6 +222,14 @@ struct Event {
     w: String,
     /// Y's request of X.
     request: String,
+    /// X's accepted meeting with V, from [`Stage::Accepted`] on.
+    held: Option<String>,
+}
+
+impl Event {
+    fn held(&self) -> &str {
+        self.held.as_deref().expect("a setup with an accepted meeting")
+    }
 }
 
 struct Partnership {
@@ -379,9 +418,9 @@ impl World {
                 .to_owned();
             Grantee { id, email }
         });
-        let mut event = setup.event.then(|| self.event_around(&x, n));
+        let mut event = setup.event.then(|| self.event_around(&x, n, setup.stage));
         if let Some(e) = event.as_mut() {
-            if setup.closed_event {
+            if setup.stage == Stage::Closed {
                 let closed = self.admin(
                     &crate::matchmaking::change_status("closeMatchmakingEvent"),
                     json!({ "input": { "id": e.id, "version": e.version } }),
@@ -409,12 +448,11 @@ impl World {
         }
     }
 
-    /// An OPEN event (by an administrator), opened: its ID and version.
-    fn open_event(&self) -> (String, i64) {
-        let created = self.admin(
-            crate::matchmaking::CREATE_EVENT,
-            json!({ "input": crate::matchmaking::event_input() }),
-        );
+    /// An OPEN event (by an administrator) named `name`, opened: its ID and version.
+    fn open_event(&self, name: &str) -> (String, i64) {
+        let mut input = crate::matchmaking::event_input();
+        input["name"] = json!(name);
+        let created = self.admin(crate::matchmaking::CREATE_EVENT, json!({ "input": input }));
         let event = &created["createMatchmakingEvent"]["matchmakingEvent"];
         let id = event["id"].as_str().expect("event ID").to_owned();
         let opened = self.admin(
@@ -446,9 +484,10 @@ impl World {
         id
     }
 
-    fn event_around(&self, x: &str, n: u32) -> Event {
-        let (id, version) = self.open_event();
-        let (other, _) = self.open_event();
+    fn event_around(&self, x: &str, n: u32, stage: Stage) -> Event {
+        let name = format!("Matrix Event {n}");
+        let (id, version) = self.open_event(&name);
+        let (other, _) = self.open_event(&format!("Matrix Event {n} bis"));
         let cluster = |name: &str| self.cluster(&format!("Matrix Cluster {name}{n}"), "DRAFT").0;
         let (y, v, w) = (cluster("Y"), cluster("V"), cluster("W"));
         let x = self.participant(&id, x, false);
@@ -463,6 +502,41 @@ impl World {
             .as_str()
             .expect("meeting ID")
             .to_owned();
+        let held = matches!(stage, Stage::Accepted | Stage::Finished).then(|| {
+            let added = self.admin(
+                mutation!("addMeeting", "AddMeetingInput", "meeting { id }"),
+                json!({ "input": { "eventId": id, "fromParticipantId": x, "toParticipantId": v } }),
+            );
+            let held = added["addMeeting"]["meeting"]["id"]
+                .as_str()
+                .expect("meeting ID")
+                .to_owned();
+            self.admin(
+                mutation!("pinMeeting", "PinMeetingInput", "meeting { id }"),
+                json!({ "input": { "id": held, "slot": 0, "tableNumber": 0 } }),
+            );
+            held
+        });
+        let status = match stage {
+            Stage::Open | Stage::Closed | Stage::Accepted => None,
+            Stage::Draft => Some("DRAFT"),
+            Stage::Scheduled => Some("SCHEDULED"),
+            Stage::Finished => Some("FINISHED"),
+        };
+        if let Some(status) = status {
+            let ten_days_ago = chrono::Utc::now().date_naive() - chrono::Duration::days(10);
+            let back_dated = if stage == Stage::Finished {
+                format!(
+                    "; UPDATE matchmaking_session SET day = '{ten_days_ago}' WHERE event_id IN \
+                     (SELECT id FROM matchmaking_event WHERE name = '{name}')"
+                )
+            } else {
+                String::new()
+            };
+            self.app.sql(&format!(
+                "UPDATE matchmaking_event SET status = '{status}' WHERE name = '{name}'{back_dated}"
+            ));
+        }
         Event {
             id,
             version,
@@ -471,6 +545,7 @@ impl World {
             v,
             w,
             request,
+            held,
         }
     }
 
@@ -495,7 +570,7 @@ impl World {
             fields.push(format!(
                 r#"event: matchmakingEvent(id: "{}") {{ status version tableCount
                    participants {{ totalCount nodes {{ id status version agendaLinkCreatedAt }} }}
-                   meetings {{ totalCount nodes {{ id state version }} }} }}
+                   meetings {{ totalCount nodes {{ id state version outcome {{ kind version }} }} }} }}
                    other: matchmakingEvent(id: "{}") {{ participants {{ totalCount }} }}"#,
                 e.id, e.other
             ));
@@ -1268,5 +1343,67 @@ fn matchmaking_around_x() {
     ];
     let mut report = Report::new("matchmaking around X");
     report.run_all(&world, &cases);
+    let later = [
+        Case {
+            name: "openMatchmakingEvent(E, a draft)",
+            setup: WITH_DRAFT_EVENT,
+            mutation: mutation!(
+                "openMatchmakingEvent",
+                "ChangeMatchmakingEventStatusInput",
+                "matchmakingEvent { status }"
+            ),
+            input: |f| json!({ "id": f.event().id, "version": f.event().version }),
+            allowed: REVIEWERS,
+            changes: "/event/status",
+        },
+        Case {
+            name: "finishMatchmakingEvent(E, scheduled)",
+            setup: WITH_SCHEDULED_EVENT,
+            mutation: mutation!(
+                "finishMatchmakingEvent",
+                "ChangeMatchmakingEventStatusInput",
+                "matchmakingEvent { status }"
+            ),
+            input: |f| json!({ "id": f.event().id, "version": f.event().version }),
+            allowed: REVIEWERS,
+            changes: "/event/status",
+        },
+        Case {
+            name: "updateParticipant(X)",
+            setup: WITH_EVENT,
+            mutation: mutation!("updateParticipant", "UpdateParticipantInput", "participant { version }"),
+            input: |f| json!({ "id": f.event().x, "version": 2, "availableSlots": [1, 2], "maxMeetings": 4 }),
+            allowed: EDITORS,
+            changes: "/event/participants",
+        },
+        Case {
+            name: "pinMeeting(X, V → slot 1)",
+            setup: WITH_ACCEPTED_MEETING,
+            mutation: mutation!("pinMeeting", "PinMeetingInput", "meeting { slot }"),
+            input: |f| json!({ "id": f.event().held(), "slot": 1, "tableNumber": 1 }),
+            allowed: REVIEWERS,
+            changes: "/event/meetings/nodes/1/version",
+        },
+        Case {
+            name: "unpinMeeting(X, V)",
+            setup: WITH_ACCEPTED_MEETING,
+            mutation: mutation!("unpinMeeting", "UnpinMeetingInput", "meeting { pinned }"),
+            input: |f| json!({ "id": f.event().held() }),
+            allowed: REVIEWERS,
+            changes: "/event/meetings/nodes/1/version",
+        },
+        Case {
+            name: "recordMeetingOutcome(X, V held)",
+            setup: WITH_FINISHED_EVENT,
+            mutation: mutation!("recordMeetingOutcome", "RecordMeetingOutcomeInput", "outcome { kind }"),
+            input: |f| {
+                let date = chrono::Utc::now().date_naive() - chrono::Duration::days(5);
+                json!({ "meetingId": f.event().held(), "kind": "MOU", "date": date.to_string() })
+            },
+            allowed: EDITORS,
+            changes: "/event/meetings/nodes/1/outcome",
+        },
+    ];
+    report.run_all(&world, &later);
     report.finish();
 }

@@ -7,6 +7,7 @@ pub mod event;
 pub mod meeting;
 pub mod participant;
 pub mod schedule;
+pub mod statistics;
 pub mod suggestion;
 
 pub use event::{EventFilter, EventPatch, NewEvent, Session};

@@ -132,6 +132,8 @@ pub enum AuditAction {
     Unpin,
     /// An organiser scheduled (or rescheduled) a matchmaking event's accepted meetings.
     Schedule,
+    /// What came of a held meeting was recorded or changed.
+    RecordOutcome,
 }
 
 #[derive(Clone)]

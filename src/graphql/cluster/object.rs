@@ -241,6 +241,14 @@ impl Cluster {
         })
         .await
     }
+    /// What it did at matchmaking events: FINISHED events attended as an approved participant,
+    /// meetings held there and their recorded outcomes.
+    async fn matchmaking_record(
+        &self,
+        ctx: &Context<'_>,
+    ) -> AppResult<crate::graphql::matchmaking::statistics::MatchmakingRecord> {
+        crate::graphql::matchmaking::statistics::record_of(ctx, self.0.id).await
+    }
     /// Success stories this cluster is part of, newest first.
     async fn success_stories(
         &self,

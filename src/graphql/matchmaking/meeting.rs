@@ -104,6 +104,14 @@ impl Meeting {
     async fn sequence(&self) -> i32 {
         self.0.sequence
     }
+
+    /// What came of it, once either side or an organiser recorded it after the event.
+    async fn outcome(&self, ctx: &Context<'_>) -> AppResult<Option<super::outcome::MeetingOutcome>> {
+        Ok(loaders(ctx)
+            .load_one(super::outcome::OutcomeOfMeeting(self.0.id))
+            .await?
+            .map(super::outcome::MeetingOutcome))
+    }
     /// Changes with every move.
     async fn version(&self) -> i32 {
         self.0.version

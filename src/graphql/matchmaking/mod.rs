@@ -4,14 +4,16 @@
 pub mod agenda;
 pub mod event;
 pub mod meeting;
+pub mod outcome;
 pub mod participant;
 pub mod schedule;
+pub mod statistics;
 
 use async_graphql::MergedObject;
 
 /// Matchmaking events and what hangs off them.
 #[derive(MergedObject, Default)]
-pub struct MatchmakingQuery(event::EventQuery);
+pub struct MatchmakingQuery(event::EventQuery, statistics::StatisticsQuery);
 
 /// Changes to matchmaking events, their participants and meetings.
 #[derive(MergedObject, Default)]
@@ -21,4 +23,5 @@ pub struct MatchmakingMutation(
     meeting::MeetingMutation,
     schedule::ScheduleMutation,
     agenda::AgendaMutation,
+    outcome::OutcomeMutation,
 );

@@ -30,12 +30,14 @@ use crate::{
 pub const MESSAGE_MAX: usize = 2_000;
 
 mod list;
+mod outcome;
 mod rules;
 
-use self::rules::{code, live_pair};
+use self::rules::code;
 pub use self::{
     list::{count, list, paired_with, MeetingFilter, Owner},
-    rules::{kind_of, next_state, Action, Side},
+    outcome::{record as record_outcome, OutcomeRecord},
+    rules::{kind_of, live_pair, next_state, Action, Side},
 };
 
 /// A meeting with its event and both sides.

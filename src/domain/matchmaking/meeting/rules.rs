@@ -16,7 +16,7 @@ pub fn kind_of(a: ParticipantKind, b: ParticipantKind) -> MeetingKind {
 }
 
 /// The key that keeps one live meeting per pair, whoever asked whom.
-pub(super) fn live_pair(a: Uuid, b: Uuid) -> String {
+pub fn live_pair(a: Uuid, b: Uuid) -> String {
     let (low, high) = if a < b { (a, b) } else { (b, a) };
     format!("{low}:{high}")
 }
