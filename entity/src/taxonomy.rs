@@ -201,6 +201,7 @@ text_enum!(
         MatchmakingEvent = "MatchmakingEvent",
         EventParticipant = "EventParticipant",
         Meeting = "Meeting",
+        Post = "Post",
     }
 );
 
@@ -237,6 +238,7 @@ text_enum!(
         Decline = "DECLINE",
         Pin = "PIN",
         Unpin = "UNPIN",
+        Unpublish = "UNPUBLISH",
     }
 );
 
@@ -286,5 +288,25 @@ text_enum!(
         Accepted = "ACCEPTED",
         Declined = "DECLINED",
         Cancelled = "CANCELLED",
+    }
+);
+
+text_enum!(
+    /// What a cluster's post is: news, an event (with dates and a place), or a call for
+    /// proposals (with a deadline).
+    PostKind {
+        News = "NEWS",
+        Event = "EVENT",
+        Call = "CALL",
+    }
+);
+
+text_enum!(
+    /// Where a post stands: DRAFT → PUBLISHED; a moderator takes a published post down
+    /// (UNPUBLISHED) with a reason.
+    PostStatus {
+        Draft = "DRAFT",
+        Published = "PUBLISHED",
+        Unpublished = "UNPUBLISHED",
     }
 );

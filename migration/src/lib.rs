@@ -19,6 +19,7 @@ mod m20261202_000013_naming;
 mod m20261202_000014_matchmaking;
 mod m20261202_000015_rate_limit_statement;
 mod m20261202_000016_unlogged_rate_limits;
+mod m20261203_000019_posts;
 
 pub struct Migrator;
 
@@ -42,6 +43,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000014_matchmaking::Migration),
             Box::new(m20261202_000015_rate_limit_statement::Migration),
             Box::new(m20261202_000016_unlogged_rate_limits::Migration),
+            Box::new(m20261203_000019_posts::Migration),
         ]
     }
 }

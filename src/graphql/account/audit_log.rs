@@ -63,6 +63,8 @@ pub enum AuditEntityType {
     EventParticipant,
     /// A meeting at a matchmaking event.
     Meeting,
+    /// A post of a cluster: news, an event or a call.
+    Post,
 }
 
 /// What a change did.
@@ -130,6 +132,8 @@ pub enum AuditAction {
     Pin,
     /// An organiser let the scheduler move a meeting again.
     Unpin,
+    /// A moderator took a published post down, with a reason.
+    Unpublish,
 }
 
 #[derive(Clone)]
