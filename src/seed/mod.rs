@@ -17,7 +17,8 @@
 //!   what the article says; every contact (person, example.tw / example.eu addresses, 555 phone
 //!   numbers); every member organisation listed inside a cluster; the signatories of the cooperation
 //!   agreement and its date (the day of the 2018 seminar); CASTRA's country (FR, a demo assumption);
-//!   the CASTRA MOU. Founded years, member counts and websites of real organisations are not in the
+//!   the CASTRA MOU; the dates and hours of the demo posts beyond the article's days, and the one
+//!   demo CALL (see [`posts`]). Founded years, member counts and websites of real organisations are not in the
 //!   article and are left empty (counts 0), except CNFI's website.
 //! - Invented outright: every European profile other than CASTRA, including the German university of
 //!   technology (the article does not name it), and the ESCP-4i partnership. Their descriptions end with
@@ -29,7 +30,7 @@
 //!
 //! One module per kind of record, each holding its table and the function that writes it:
 //! [`partner_organisations`] (CNFI), [`clusters`] (the profile record; the rows are in [`taiwan`] and
-//! [`europe`]), [`members`], [`partnerships`], [`success_stories`] and [`accounts`].
+//! [`europe`]), [`members`], [`partnerships`], [`success_stories`], [`posts`] and [`accounts`].
 
 mod accounts;
 mod clusters;
@@ -37,6 +38,7 @@ mod europe;
 mod members;
 mod partner_organisations;
 mod partnerships;
+mod posts;
 mod success_stories;
 mod taiwan;
 
@@ -59,6 +61,7 @@ pub struct SeedReport {
     pub members: usize,
     pub partnerships: usize,
     pub success_stories: usize,
+    pub posts: usize,
     pub partner_organisations: usize,
     pub accounts: usize,
 }
@@ -101,6 +104,7 @@ pub async fn load_demo_data(db: &DatabaseConnection, accounts: DemoAccounts) -> 
     let members = members::insert(&txn, &operator, &clusters).await?;
     let partnerships = partnerships::insert(&txn, &operator, &clusters).await?;
     let success_stories = success_stories::insert(&txn, &operator, &clusters, &partnerships).await?;
+    let posts = posts::insert(&txn, &operator, &clusters).await?;
     let accounts = match accounts {
         DemoAccounts::Create => accounts::insert(&txn, cnfi, &clusters).await?,
         DemoAccounts::Skip => 0,
@@ -111,6 +115,7 @@ pub async fn load_demo_data(db: &DatabaseConnection, accounts: DemoAccounts) -> 
         members,
         partnerships: partnerships.len(),
         success_stories,
+        posts,
         partner_organisations: 1,
         accounts,
     })
@@ -207,6 +212,7 @@ mod tests {
                 members: listed_members,
                 partnerships: 3,
                 success_stories: 2,
+                posts: 4,
                 partner_organisations: 1,
                 accounts: 4,
             }

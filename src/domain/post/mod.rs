@@ -4,7 +4,7 @@
 //! transaction with its version check and audit entry; the body's HTML and search text are
 //! made here, at write time.
 
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use entity::{
     cluster, post as row, post_country, post_ecosystem,
     taxonomy::{Ecosystem, PostKind, PostStatus as Status},
@@ -236,6 +236,18 @@ pub async fn publish<C: TransactionTrait + ConnectionTrait>(
     id: Uuid,
     expected_version: i32,
 ) -> AppResult<row::Model> {
+    publish_dated(db, actor, id, expected_version, Utc::now()).await
+}
+
+/// [`publish`] as of `at`, for the demo data's posts of 2018: a post put back up keeps the
+/// moment it was first published.
+pub(crate) async fn publish_dated<C: TransactionTrait + ConnectionTrait>(
+    db: &C,
+    actor: &Principal,
+    id: Uuid,
+    expected_version: i32,
+    at: DateTime<Utc>,
+) -> AppResult<row::Model> {
     let txn = db.begin().await?;
     let (post, cluster) = locked(&txn, id, expected_version, |post, c| match post.status {
         Status::Unpublished => policy::may_moderate_post(actor, c),
@@ -258,7 +270,7 @@ pub async fn publish<C: TransactionTrait + ConnectionTrait>(
         row::ActiveModel {
             status: Set(Status::Published),
             // Put back up, a post keeps its place in the feed.
-            published_at: Set(Some(post.published_at.unwrap_or_else(Utc::now))),
+            published_at: Set(Some(post.published_at.unwrap_or(at))),
             unpublish_reason: Set(None),
             ..Default::default()
         },
