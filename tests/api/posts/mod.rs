@@ -1,6 +1,8 @@
 //! Posts (issue 16.1): publishing and moderation per role, who sees drafts and the reason of an
-//! unpublished post, bodies sanitised through the API, validation and stale versions, the feed's
-//! filters and text query, upcoming events and open calls in order, and the demo posts.
+//! unpublished post, bodies sanitised through the API, validation and stale versions; the feeds
+//! in `feeds`.
+
+mod feeds;
 
 use clusterbridge::{auth::Role, seed::DEMO_ACCOUNTS};
 use serde_json::{json, Value};
@@ -20,11 +22,11 @@ const READ_POST: &str =
     r#"query($id: ID!) { post(id: $id) { id status version unpublishReason } node(id: $id) { id } }"#;
 
 /// A moment `days` from now, in RFC 3339.
-fn at_days(days: i64) -> String {
+pub(crate) fn at_days(days: i64) -> String {
     (chrono::Utc::now() + chrono::Duration::days(days)).to_rfc3339()
 }
 
-fn cluster_id(app: &TestApp, slug: &str) -> String {
+pub(crate) fn cluster_id(app: &TestApp, slug: &str) -> String {
     let reply = app.query(
         "query($s: String!) { clusterBySlug(slug: $s) { id } }",
         json!({ "s": slug }),
@@ -53,15 +55,15 @@ pub fn news(cluster: &str, title: &str) -> Value {
     json!({ "clusterId": cluster, "kind": "NEWS", "title": title, "bodyMarkdown": format!("News: **{title}**.") })
 }
 
-fn create(app: &TestApp, token: Option<&str>, input: Value) -> Value {
+pub(crate) fn create(app: &TestApp, token: Option<&str>, input: Value) -> Value {
     app.post(token, CREATE_POST, json!({ "input": input })).data()["createPost"]["post"].clone()
 }
 
-fn change(app: &TestApp, token: Option<&str>, mutation: &str, input: Value) -> Reply {
+pub(crate) fn change(app: &TestApp, token: Option<&str>, mutation: &str, input: Value) -> Reply {
     app.post(token, mutation, json!({ "input": input }))
 }
 
-fn id_version(post: &Value) -> Value {
+pub(crate) fn id_version(post: &Value) -> Value {
     json!({ "id": post["id"], "version": post["version"] })
 }
 
@@ -74,7 +76,7 @@ fn read(app: &TestApp, token: Option<&str>, id: &Value) -> Value {
 }
 
 /// The titles of a feed's nodes.
-fn titles(connection: &Value) -> Vec<String> {
+pub(crate) fn titles(connection: &Value) -> Vec<String> {
     connection["nodes"]
         .as_array()
         .expect("nodes")
@@ -419,164 +421,4 @@ fn read_post_as_admin(app: &TestApp, id: &Value) -> Value {
     app.as_admin(r#"query($id: ID!) { post(id: $id) { id } }"#, json!({ "id": id }))
         .data()["post"]
         .clone()
-}
-
-#[test]
-fn the_feed_filters_and_searches_and_the_demo_posts_are_there() {
-    let app = TestApp::spawn();
-    let feed = |filter: Value| {
-        let reply = app.query(
-            r#"query($f: PostFilterInput) { posts(filter: $f, first: 20) { totalCount nodes { title kind } } }"#,
-            json!({ "f": filter }),
-        );
-        reply.data()["posts"].clone()
-    };
-    // The demo posts, newest published first.
-    let all = feed(json!({}));
-    assert_eq!(
-        titles(&all),
-        [
-            "Demo call: Taiwan–EU cluster cooperation projects 2027",
-            "Taiwan–EU cluster cooperation agreement signed",
-            "Taiwan-EU Cluster Cooperation Seminar",
-            "2018 EU Innovation Week in Taipei",
-        ]
-    );
-    assert_eq!(all["totalCount"], 4);
-    assert_eq!(
-        titles(&feed(json!({ "kinds": ["EVENT"] }))),
-        [
-            "Taiwan-EU Cluster Cooperation Seminar",
-            "2018 EU Innovation Week in Taipei"
-        ]
-    );
-    assert_eq!(
-        titles(&feed(json!({ "ecosystems": ["HEALTH"] }))),
-        ["Demo call: Taiwan–EU cluster cooperation projects 2027"]
-    );
-    assert_eq!(feed(json!({ "countries": ["DE"] }))["totalCount"], 0);
-    assert_eq!(
-        feed(json!({ "countries": ["tw"] }))["totalCount"],
-        4,
-        "codes are normalised"
-    );
-    assert_eq!(
-        titles(&feed(
-            json!({ "from": "2018-06-01T00:00:00Z", "to": "2018-12-31T00:00:00Z" })
-        )),
-        ["Taiwan–EU cluster cooperation agreement signed"]
-    );
-    let bad = app.query(
-        r#"{ posts(filter: {from: "2018-06-01T00:00:00Z", to: "2018-01-01T00:00:00Z"}) { totalCount } }"#,
-        json!({}),
-    );
-    assert_eq!(bad.bad_fields(), ["filter.to"]);
-
-    // Words of the title, summary or body, as parts of words, in any script; every word counts.
-    assert_eq!(
-        titles(&feed(json!({ "query": "SEMINAR" }))),
-        ["Taiwan-EU Cluster Cooperation Seminar"]
-    );
-    assert_eq!(
-        titles(&feed(json!({ "query": "創新" }))),
-        ["2018 EU Innovation Week in Taipei"]
-    );
-    assert_eq!(
-        titles(&feed(json!({ "query": "peltom" }))),
-        ["2018 EU Innovation Week in Taipei"]
-    );
-    assert_eq!(feed(json!({ "query": "agreement" }))["totalCount"], 2);
-    assert_eq!(
-        titles(&feed(json!({ "query": "agreement visits", "kinds": ["NEWS"] }))),
-        ["Taiwan–EU cluster cooperation agreement signed"]
-    );
-    assert_eq!(
-        feed(json!({ "query": "100%_" }))["totalCount"],
-        0,
-        "wildcards are taken literally"
-    );
-    assert_eq!(
-        feed(json!({ "query": "<strong>" }))["totalCount"],
-        0,
-        "markup is not text"
-    );
-
-    // A cluster's own posts, by filter and on the cluster.
-    let cnfi = cluster_id(&app, "cnfi");
-    assert_eq!(feed(json!({ "clusterId": cnfi }))["totalCount"], 4);
-    let tpca = cluster_id(&app, "tpca");
-    assert_eq!(feed(json!({ "clusterId": tpca }))["totalCount"], 0);
-    let on_cluster = app.query(
-        r#"query($id: ID!) { cluster(id: $id) { posts(first: 2) { totalCount pageInfo { hasNextPage } nodes { title cluster { slug } } } } }"#,
-        json!({ "id": cnfi }),
-    );
-    let posts = &on_cluster.data()["cluster"]["posts"];
-    assert_eq!(
-        (posts["totalCount"].as_i64(), posts["pageInfo"]["hasNextPage"].as_bool()),
-        (Some(4), Some(true))
-    );
-    assert_eq!(posts["nodes"][0]["cluster"]["slug"], "cnfi");
-}
-
-#[test]
-fn upcoming_events_by_start_and_open_calls_by_deadline() {
-    let app = TestApp::spawn();
-    let tpca = cluster_id(&app, "tpca");
-    let admin = TestApp::admin();
-    let published = |input: Value| {
-        let post = create(&app, admin.as_deref(), input);
-        change(&app, admin.as_deref(), PUBLISH_POST, id_version(&post)).data();
-    };
-    let event = |title: &str, start: i64, end: i64| {
-        json!({ "clusterId": tpca, "kind": "EVENT", "title": title, "bodyMarkdown": "Meet us.",
-                "startsAt": at_days(start), "endsAt": at_days(end), "onlineUrl": "https://meet.example.tw/room" })
-    };
-    let call = |title: &str, deadline: i64| {
-        json!({ "clusterId": tpca, "kind": "CALL", "title": title, "bodyMarkdown": "Apply.", "deadline": at_days(deadline),
-                "funding": "EUR 10,000", "eligibility": "Members of TPCA", "link": "https://tpca.example.tw/call" })
-    };
-    published(event("In twenty days", 20, 21));
-    published(event("Under way", -1, 1));
-    published(event("In ten days", 10, 10));
-    published(event("Over", -5, -4));
-    create(&app, admin.as_deref(), event("Draft in five days", 5, 5));
-    published(call("Closes in thirty days", 30));
-    published(call("Closed yesterday", -1));
-    published(call("Closes tomorrow", 1));
-    create(&app, admin.as_deref(), call("Draft call", 2));
-
-    let upcoming = app.query(
-        "{ upcomingEvents(first: 10) { totalCount nodes { title startsAt } } }",
-        json!({}),
-    );
-    let upcoming = &upcoming.data()["upcomingEvents"];
-    assert_eq!(titles(upcoming), ["Under way", "In ten days", "In twenty days"]);
-    assert_eq!(upcoming["totalCount"], 3);
-    let paged = app.query(
-        "{ upcomingEvents(first: 1) { pageInfo { endCursor hasNextPage } } }",
-        json!({}),
-    );
-    let cursor = paged.data()["upcomingEvents"]["pageInfo"]["endCursor"].clone();
-    let next = app.query(
-        "query($after: String) { upcomingEvents(first: 1, after: $after) { nodes { title } } }",
-        json!({ "after": cursor }),
-    );
-    assert_eq!(titles(&next.data()["upcomingEvents"]), ["In ten days"]);
-
-    let open = app.query(
-        "{ openCalls(first: 10) { totalCount nodes { title deadline } } }",
-        json!({}),
-    );
-    let open = &open.data()["openCalls"];
-    let mut expected = vec!["Closes tomorrow", "Closes in thirty days"];
-    // The demo call is open until 31 March 2027.
-    if chrono::Utc::now()
-        < "2027-03-31T15:00:00Z"
-            .parse::<chrono::DateTime<chrono::Utc>>()
-            .expect("a moment")
-    {
-        expected.push("Demo call: Taiwan–EU cluster cooperation projects 2027");
-    }
-    assert_eq!(titles(open), expected);
-    assert_eq!(open["totalCount"], expected.len());
 }
