@@ -1,7 +1,8 @@
 //! Posts (issue 16): NEWS, EVENT and CALL posts that a cluster's editors write and publish, with
 //! the ecosystems and countries they concern. The Markdown body is kept beside the HTML rendered
 //! from it at write time, so a read never renders; `search_text` is the lower-cased plain text
-//! (title, summary, body) that the text filter matches words in, the same way on both databases.
+//! (title, summary, body, place, funding, eligibility) that the text filter matches words in, the
+//! same way on both databases.
 
 use sea_orm_migration::{prelude::*, schema::*};
 
@@ -76,20 +77,21 @@ impl MigrationTrait for Migration {
             }
             manager.create_index(index).await?;
         }
-        for (table, value, index) in [
+        for (table, value, length, index) in [
             (
                 PostList::EcosystemTable,
                 PostList::Ecosystem,
+                40,
                 "idx_post_ecosystem_value",
             ),
-            (PostList::CountryTable, PostList::Country, "idx_post_country_value"),
+            (PostList::CountryTable, PostList::Country, 2, "idx_post_country_value"),
         ] {
             manager
                 .create_table(
                     Table::create()
                         .table(table)
                         .col(uuid(PostList::PostId))
-                        .col(string_len(value, 40))
+                        .col(string_len(value, length))
                         .primary_key(Index::create().col(PostList::PostId).col(value))
                         .foreign_key(
                             ForeignKey::create()

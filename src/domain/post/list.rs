@@ -4,7 +4,8 @@
 //! unpublished posts show on their cluster (`Cluster.posts`) and by id, to those who may see them.
 //!
 //! The text filter finds every word of the query as a substring of the post's stored search
-//! text (title, summary, body without markup, lower-cased at write time), with LIKE on both
+//! text (title, summary, body without markup, place, funding and eligibility, lower-cased at
+//! write time), with LIKE on both
 //! databases: as the directory's SQLite trigram search does, it finds any substring in any
 //! script (`創新`, `innov`), with no tokeniser to split Chinese wrong.
 
@@ -45,7 +46,7 @@ pub struct PostFilter {
     pub from: Option<DateTime<Utc>>,
     /// Posts published at or before this moment.
     pub to: Option<DateTime<Utc>>,
-    /// Words that must all be in the title, summary or body.
+    /// Words that must all be in the post's text.
     pub query: Option<String>,
 }
 

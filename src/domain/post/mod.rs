@@ -84,10 +84,14 @@ async fn locked<C: ConnectionTrait>(
 /// The stored columns made from a checked post: the body's HTML and search text with it.
 fn columns(new: &NewPost) -> row::ActiveModel {
     let body_text = markdown::to_plain_text(&new.body_markdown);
+    // A call is found by what it funds and for whom too: funding calls are what users look for most.
     let search_text = [
         Some(new.title.as_str()),
         new.summary.as_deref(),
         Some(body_text.as_str()),
+        new.place.as_deref(),
+        new.funding.as_deref(),
+        new.eligibility.as_deref(),
     ]
     .into_iter()
     .flatten()

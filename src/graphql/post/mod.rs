@@ -44,8 +44,8 @@ pub struct PostFilterInput {
     pub from: Option<DateTime<Utc>>,
     /// Posts published at or before this moment.
     pub to: Option<DateTime<Utc>>,
-    /// Words (at most 8, 200 characters in all) that must all be found in the title, summary
-    /// or body, as parts of words in any script: `innov` finds "innovation", `創新` finds
+    /// Words (at most 8, 200 characters in all) that must all be found in the title, summary,
+    /// body, place, funding or eligibility, as parts of words in any script: `innov` finds "innovation", `創新` finds
     /// "歐盟創新週".
     pub query: Option<String>,
 }

@@ -73,6 +73,11 @@ fn the_feed_filters_and_searches_and_the_demo_posts_are_there() {
     );
     assert_eq!(feed(json!({ "query": "agreement" }))["totalCount"], 2);
     assert_eq!(
+        titles(&feed(json!({ "query": "60,000" }))),
+        ["Demo call: Taiwan–EU cluster cooperation projects 2027"],
+        "a call is found by its funding"
+    );
+    assert_eq!(
         titles(&feed(json!({ "query": "agreement visits", "kinds": ["NEWS"] }))),
         ["Taiwan–EU cluster cooperation agreement signed"]
     );

@@ -422,3 +422,31 @@ fn read_post_as_admin(app: &TestApp, id: &Value) -> Value {
         .data()["post"]
         .clone()
 }
+
+#[test]
+fn a_retried_create_with_its_idempotency_key_writes_one_post() {
+    let app = TestApp::spawn();
+    let tpca = cluster_id(&app, "tpca");
+    let bearer = format!("Bearer {}", TestApp::admin().expect("admin"));
+    let body = json!({ "query": CREATE_POST, "variables": { "input": news(&tpca, "Written once") } }).to_string();
+    let send = || {
+        let mut response = app
+            .agent()
+            .post(format!("{}/graphql", app.base))
+            .header("Authorization", bearer.as_str())
+            .header("Content-Type", "application/json")
+            .header("Idempotency-Key", "create-post-tpca-1")
+            .send(body.clone())
+            .expect("request");
+        let text = response.body_mut().read_to_string().unwrap_or_default();
+        serde_json::from_str::<Value>(&text).unwrap_or(Value::Null)
+    };
+    let (first, replay) = (send(), send());
+    assert!(first["data"]["createPost"]["post"]["id"].is_string(), "{first}");
+    assert_eq!(first["data"], replay["data"], "the replay answers what the first did");
+    let on_cluster = app.as_admin(
+        r#"query($id: ID!) { cluster(id: $id) { posts { totalCount } } }"#,
+        json!({ "id": tpca }),
+    );
+    assert_eq!(on_cluster.data()["cluster"]["posts"]["totalCount"], 1, "written once");
+}
