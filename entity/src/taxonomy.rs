@@ -201,6 +201,7 @@ text_enum!(
         MatchmakingEvent = "MatchmakingEvent",
         EventParticipant = "EventParticipant",
         Meeting = "Meeting",
+        Post = "Post",
     }
 );
 
@@ -239,6 +240,7 @@ text_enum!(
         Unpin = "UNPIN",
         Schedule = "SCHEDULE",
         RecordOutcome = "RECORD_OUTCOME",
+        Unpublish = "UNPUBLISH",
     }
 );
 
@@ -299,5 +301,25 @@ text_enum!(
         LetterOfInterest = "LETTER_OF_INTEREST",
         Mou = "MOU",
         JointProject = "JOINT_PROJECT",
+    }
+);
+
+text_enum!(
+    /// What a cluster's post is: news, an event (with dates and a place), or a call for
+    /// proposals (with a deadline).
+    PostKind {
+        News = "NEWS",
+        Event = "EVENT",
+        Call = "CALL",
+    }
+);
+
+text_enum!(
+    /// Where a post stands: DRAFT → PUBLISHED; a moderator takes a published post down
+    /// (UNPUBLISHED) with a reason.
+    PostStatus {
+        Draft = "DRAFT",
+        Published = "PUBLISHED",
+        Unpublished = "UNPUBLISHED",
     }
 );

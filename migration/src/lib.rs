@@ -21,6 +21,7 @@ mod m20261202_000015_rate_limit_statement;
 mod m20261202_000016_unlogged_rate_limits;
 mod m20261203_000017_meeting_sequence;
 mod m20261203_000018_meeting_outcome;
+mod m20261203_000019_posts;
 
 pub struct Migrator;
 
@@ -46,6 +47,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000016_unlogged_rate_limits::Migration),
             Box::new(m20261203_000017_meeting_sequence::Migration),
             Box::new(m20261203_000018_meeting_outcome::Migration),
+            Box::new(m20261203_000019_posts::Migration),
         ]
     }
 }

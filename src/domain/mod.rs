@@ -14,6 +14,7 @@ pub mod partner_search;
 pub mod partnership;
 pub mod persisted_document;
 pub mod policy;
+pub mod post;
 pub mod recommendation;
 pub mod scheduler;
 pub mod search;

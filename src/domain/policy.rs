@@ -523,3 +523,83 @@ impl MatchmakingVisibility {
             .add(Expr::col((meeting::Entity, meeting::Column::ToParticipantId)).in_subquery(own))
     }
 }
+
+/// Write, change, publish and delete a cluster's posts: whoever edits the cluster's profile.
+pub fn may_write_post(p: &Principal, cluster: &cluster::Model) -> AppResult<()> {
+    may_edit_cluster(p, cluster).map_err(|_| forbidden(&format!("write posts of the cluster {}", cluster.slug)))
+}
+
+/// Moderate a cluster's posts (unpublish one with a reason, put an unpublished one back): the
+/// partner of the cluster's country and administrators. What a moderator took down, only a
+/// moderator puts back up.
+pub fn may_moderate_post(p: &Principal, cluster: &cluster::Model) -> AppResult<()> {
+    if p.is_admin() || partner_of(p, &cluster.country) {
+        Ok(())
+    } else {
+        Err(forbidden(&format!("moderate the posts of {}", cluster.slug)))
+    }
+}
+
+/// Whether a caller sees a post that is not PUBLISHED, and why it was unpublished: its author
+/// and its cluster's editors.
+pub fn sees_unpublished_post(p: Option<&Principal>, author: Option<Uuid>, cluster: &cluster::Model) -> bool {
+    p.is_some_and(|p| (author.is_some() && user_of(p) == author) || may_edit_cluster(p, cluster).is_ok())
+}
+
+/// Which posts a caller sees, as SQL on `post`: PUBLISHED ones of clusters it sees, and every
+/// post it wrote or whose cluster it edits.
+#[derive(Debug, Clone)]
+pub struct PostVisibility {
+    clusters: Visibility,
+    user: Option<Uuid>,
+}
+
+impl PostVisibility {
+    pub fn of<'a>(who: impl Into<Option<&'a Principal>>) -> Self {
+        let who = who.into();
+        Self {
+            clusters: Visibility::of(who),
+            user: who.and_then(user_of),
+        }
+    }
+
+    /// Posts the caller sees in any status.
+    pub fn own(&self) -> Condition {
+        use entity::post;
+        let mut any = Condition::any();
+        if let Some(own) = self.clusters.looked_after() {
+            let own = Query::select()
+                .column(cluster::Column::Id)
+                .from(cluster::Entity)
+                .cond_where(own)
+                .to_owned();
+            any = any.add(Expr::col((post::Entity, post::Column::ClusterId)).in_subquery(own));
+        }
+        if let Some(user) = self.user {
+            any = any.add(Expr::col((post::Entity, post::Column::AuthorId)).eq(user));
+        }
+        if any.is_empty() {
+            Condition::all().add(Expr::val(false))
+        } else {
+            any
+        }
+    }
+
+    /// Published posts of the clusters the caller sees.
+    pub fn published(&self) -> Condition {
+        use entity::{post, taxonomy::PostStatus};
+        let seen = Query::select()
+            .column(cluster::Column::Id)
+            .from(cluster::Entity)
+            .cond_where(self.clusters.condition())
+            .to_owned();
+        Condition::all()
+            .add(Expr::col((post::Entity, post::Column::Status)).eq(PostStatus::Published))
+            .add(Expr::col((post::Entity, post::Column::ClusterId)).in_subquery(seen))
+    }
+
+    /// Every post the caller sees.
+    pub fn condition(&self) -> Condition {
+        Condition::any().add(self.published()).add(self.own())
+    }
+}

@@ -1,10 +1,12 @@
 //! Optimistic locking for the records clients edit by version (clusters, partnerships, stories,
-//! matchmaking events, participants and meetings):
+//! matchmaking events, participants, meetings and posts):
 //! sea-orm has none, so a write reads the record under the version the client read, and the
 //! UPDATE's WHERE checks that version again to catch a writer that slipped in between.
 
 use chrono::Utc;
-use entity::{cluster, event_participant, matchmaking_event, meeting, meeting_outcome, partnership, success_story};
+use entity::{
+    cluster, event_participant, matchmaking_event, meeting, meeting_outcome, partnership, post, success_story,
+};
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use uuid::Uuid;
 
@@ -94,6 +96,17 @@ impl Versioned for meeting_outcome::Entity {
     const UPDATED_AT: meeting_outcome::Column = meeting_outcome::Column::UpdatedAt;
 
     fn version_of(model: &meeting_outcome::Model) -> i32 {
+        model.version
+    }
+}
+
+impl Versioned for post::Entity {
+    const NAME: &'static str = "post";
+    const ID: post::Column = post::Column::Id;
+    const VERSION: post::Column = post::Column::Version;
+    const UPDATED_AT: post::Column = post::Column::UpdatedAt;
+
+    fn version_of(model: &post::Model) -> i32 {
         model.version
     }
 }

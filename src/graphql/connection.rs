@@ -18,6 +18,7 @@ use super::{
     partner_organisation::PartnerOrganisation,
     partner_search::{ExpressionOfInterest, PartnerSearch},
     partnership::Partnership,
+    post::Post,
     success_story::SuccessStory,
 };
 use crate::{
@@ -279,3 +280,4 @@ connection!(
 connection!(MatchmakingEventConnection, MatchmakingEventEdge, MatchmakingEvent);
 connection!(EventParticipantConnection, EventParticipantEdge, EventParticipant);
 connection!(MeetingConnection, MeetingEdge, Meeting);
+connection!(PostConnection, PostEdge, Post);

@@ -15,7 +15,8 @@ use entity::{
     event_participant, matchmaking_event, matchmaking_event_country, matchmaking_session, meeting, member,
     participant_available_slot, participant_offered_ecosystem, participant_sought_ecosystem, partner_organisation,
     partner_organisation_country, partner_search_country, partner_search_ecosystem, partnership, partnership_ecosystem,
-    partnership_member, partnership_target_market, success_story, success_story_cluster,
+    partnership_member, partnership_target_market, post, post_country, post_ecosystem, success_story,
+    success_story_cluster,
     taxonomy::{Ecosystem, EmergingIndustry, InvitationState},
 };
 use sea_orm::{
@@ -29,7 +30,7 @@ use crate::{
         cluster::lists::{self as cluster_lists, ListTable},
         nested_pages::{self, ItemTable, ListQuery, ListRow},
         pagination::{OffsetRange, OffsetRequest},
-        policy::{MatchmakingVisibility, Visibility},
+        policy::{MatchmakingVisibility, PostVisibility, Visibility},
     },
     error::{AppError, AppResult},
 };
@@ -39,6 +40,7 @@ pub struct Loaders {
     db: DatabaseConnection,
     visibility: Visibility,
     matchmaking: MatchmakingVisibility,
+    posts: PostVisibility,
 }
 
 impl Loaders {
@@ -47,12 +49,18 @@ impl Loaders {
             db,
             visibility,
             matchmaking,
+            posts: PostVisibility::of(None),
         }
     }
 
     /// The connection, for loaders declared beside the types they serve.
     pub(crate) fn db(&self) -> &DatabaseConnection {
         &self.db
+    }
+
+    /// The loaders with what the caller sees of posts (published ones only, unless told).
+    pub fn with_posts(self, posts: PostVisibility) -> Self {
+        Self { posts, ..self }
     }
 
     fn visible_clusters(&self, ids: impl IntoIterator<Item = Uuid>) -> Select<cluster::Entity> {
@@ -85,6 +93,8 @@ keys!(
     EventParticipantById,
     /// A meeting the caller takes part in or organises.
     MeetingById,
+    /// A post the caller sees: published, or its own or its cluster's.
+    PostById,
 );
 
 /// The rows of `E` with these ids, keyed as the loader's keys are.
@@ -234,6 +244,20 @@ impl Loader<MeetingById> for Loaders {
     }
 }
 
+impl Loader<PostById> for Loaders {
+    type Value = post::Model;
+    type Error = AppError;
+
+    async fn load(&self, keys: &[PostById]) -> Result<HashMap<PostById, Self::Value>, Self::Error> {
+        let rows = post::Entity::find()
+            .filter(post::Column::Id.is_in(keys.iter().map(|k| k.0)))
+            .filter(self.posts.condition())
+            .all(&self.db)
+            .await?;
+        Ok(rows.into_iter().map(|m| (PostById(m.id), m)).collect())
+    }
+}
+
 /// A list that belongs to a record (a cluster's ecosystems, a partnership's members): the key is
 /// the owner's id, and one `fetch` reads the lists of every owner in the batch.
 pub trait ListKind: Copy + Eq + Hash + Send + Sync + 'static {
@@ -329,6 +353,10 @@ lists! {
     /// A participant's scheduled meetings in slot order: for those who act for it and its
     /// organisers (empty for everyone else).
     AgendaOf: meeting::Model = |l, owners| agenda_of(l, owners);
+    /// The ecosystems a post concerns.
+    PostEcosystemsOf: Ecosystem = |l, owners| values!(l, owners, post_ecosystem: PostId, Ecosystem);
+    /// The countries a post concerns.
+    PostCountriesOf: String = |l, owners| values!(l, owners, post_country: PostId, Country);
 }
 
 async fn agenda_of(l: &Loaders, owners: Vec<Uuid>) -> AppResult<Vec<(Uuid, meeting::Model)>> {
@@ -426,6 +454,9 @@ pub enum NestedList {
     /// The visible clusters a story involves, by name; unconfirmed ones only for those who look
     /// after them.
     SuccessStoryClusters,
+    /// The posts of a cluster, newest first: published ones, and the others for their author
+    /// and the cluster's editors.
+    Posts,
 }
 
 /// One page of one owner's nested list.
@@ -444,6 +475,7 @@ pub enum NestedItem {
     Seat(partnership_member::Model, cluster::Model),
     SuccessStory(success_story::Model),
     Cluster(cluster::Model),
+    Post(post::Model),
 }
 
 /// The page's items and where they lie in the owner's whole list.
@@ -509,6 +541,7 @@ fn item(list: NestedList, row: &ListRow) -> AppResult<NestedItem> {
         NestedList::PartnershipMembers => NestedItem::Seat(row.model(0)?, row.model(1)?),
         NestedList::SuccessStories => NestedItem::SuccessStory(row.model(0)?),
         NestedList::SuccessStoryClusters => NestedItem::Cluster(row.model(0)?),
+        NestedList::Posts => NestedItem::Post(row.model(0)?),
     })
 }
 
@@ -617,6 +650,19 @@ impl Loaders {
                         (at::<cluster::Entity>(cluster::Column::Id), Asc),
                     ],
                     vec![ItemTable::of::<cluster::Entity>()],
+                )
+            }
+            NestedList::Posts => {
+                rows.from(post::Entity)
+                    .and_where(post::Column::ClusterId.is_in(owners))
+                    .cond_where(self.posts.condition());
+                (
+                    at::<post::Entity>(post::Column::ClusterId),
+                    vec![
+                        (at::<post::Entity>(post::Column::CreatedAt), Desc),
+                        (at::<post::Entity>(post::Column::Id), Desc),
+                    ],
+                    vec![ItemTable::of::<post::Entity>()],
                 )
             }
         };

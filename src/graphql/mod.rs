@@ -16,6 +16,7 @@ pub mod node;
 pub mod partner_organisation;
 pub mod partner_search;
 pub mod partnership;
+pub mod post;
 pub mod price;
 pub mod scalars;
 pub mod shape;
@@ -31,7 +32,7 @@ use sea_orm::DatabaseConnection;
 use self::batching::Batches;
 use crate::{
     auth::{Caller, TokenService},
-    domain::policy::{MatchmakingVisibility, Visibility},
+    domain::policy::{MatchmakingVisibility, PostVisibility, Visibility},
 };
 
 /// Deepest selection a query may have; the deepest useful query (clusters → partnerships →
@@ -55,6 +56,7 @@ pub struct Query(
     partner_organisation::PartnerOrganisationQuery,
     partner_search::PartnerSearchQuery,
     matchmaking::MatchmakingQuery,
+    post::PostQuery,
 );
 
 /// Every change. Each mutation takes one `input`, runs in one transaction and returns a payload;
@@ -72,6 +74,7 @@ pub struct Mutation(
     trusted_document::TrustedDocumentMutation,
     partner_search::PartnerSearchMutation,
     matchmaking::MatchmakingMutation,
+    post::PostMutation,
 );
 
 pub type ClusterSchema = Schema<Query, Mutation, EmptySubscription>;
@@ -107,7 +110,8 @@ pub fn request_data(
     db: &DatabaseConnection,
     caller: Caller,
 ) -> (async_graphql::Request, Batches) {
-    let loaders = loaders::Loaders::new(db.clone(), Visibility::of(&caller), MatchmakingVisibility::of(&caller));
+    let loaders = loaders::Loaders::new(db.clone(), Visibility::of(&caller), MatchmakingVisibility::of(&caller))
+        .with_posts(PostVisibility::of(&caller));
     let batches = Batches::default();
     let parked = batches.clone();
     // No delay: the fetches wait for the request to be idle (see batching.rs), not for a timer.

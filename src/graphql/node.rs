@@ -14,6 +14,7 @@ use super::{
     member::Member,
     partner_organisation::PartnerOrganisation,
     partnership::Partnership,
+    post::Post,
     success_story::SuccessStory,
 };
 use crate::error::{AppError, AppResult};
@@ -77,6 +78,7 @@ pub enum Node {
     MatchmakingEvent(MatchmakingEvent),
     EventParticipant(EventParticipant),
     Meeting(Meeting),
+    Post(Post),
 }
 
 #[derive(Default)]
@@ -163,6 +165,7 @@ async fn resolve(ctx: &Context<'_>, type_name: &str, id: Uuid, read: Read) -> Ap
         "Meeting" => one(ctx, l::MeetingById(id), read)
             .await?
             .map(|m| Node::Meeting(Meeting(m))),
+        "Post" => one(ctx, l::PostById(id), read).await?.map(|m| Node::Post(Post(m))),
         _ => None,
     })
 }

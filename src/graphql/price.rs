@@ -43,6 +43,11 @@ pub enum Work {
 /// by the rules of [`price`]. The README's "Limits and security" shows this table.
 pub const WORK: &[(&str, &str, Work)] = &[
     ("Query", "clusters", Work::Search(0, 40)),
+    // A post search is LIKE over the posts' text; the feeds are an index range each.
+    ("Query", "posts", Work::Search(0, 20)),
+    ("Query", "upcomingEvents", Work::Fixed(1)),
+    ("Query", "openCalls", Work::Fixed(1)),
+    ("Cluster", "posts", Work::Fixed(1)),
     ("Query", "clusterFacets", Work::Search(25, 200)),
     ("Query", "recommendedPartners", Work::Fixed(50)),
     ("EventParticipant", "suggestedMeetings", Work::Fixed(20)),

@@ -17,7 +17,8 @@
 //!   what the article says; every contact (person, example.tw / example.eu addresses, 555 phone
 //!   numbers); every member organisation listed inside a cluster; the signatories of the cooperation
 //!   agreement and its date (the day of the 2018 seminar); CASTRA's country (FR, a demo assumption);
-//!   the CASTRA MOU. Founded years, member counts and websites of real organisations are not in the
+//!   the CASTRA MOU; the dates and hours of the demo posts beyond the article's days, and the one
+//!   demo CALL (see [`posts`]). Founded years, member counts and websites of real organisations are not in the
 //!   article and are left empty (counts 0), except CNFI's website.
 //! - Invented outright: every European profile other than CASTRA, including the German university of
 //!   technology (the article does not name it), and the ESCP-4i partnership. Their descriptions end with
@@ -30,7 +31,7 @@
 //! One module per kind of record, each holding its table and the function that writes it:
 //! [`partner_organisations`] (CNFI), [`clusters`] (the profile record; the rows are in [`taiwan`] and
 //! [`europe`]), [`members`], [`partnerships`], [`success_stories`], [`matchmaking`] (the 2018 Taipei
-//! matchmaking and the 2016 one the CASTRA story began at) and [`accounts`].
+//! matchmaking and the 2016 one the CASTRA story began at), [`posts`] and [`accounts`].
 
 mod accounts;
 mod clusters;
@@ -39,6 +40,7 @@ mod matchmaking;
 mod members;
 mod partner_organisations;
 mod partnerships;
+mod posts;
 mod success_stories;
 mod taiwan;
 
@@ -61,6 +63,7 @@ pub struct SeedReport {
     pub members: usize,
     pub partnerships: usize,
     pub success_stories: usize,
+    pub posts: usize,
     pub partner_organisations: usize,
     pub accounts: usize,
 }
@@ -105,6 +108,7 @@ pub async fn load_demo_data(db: &DatabaseConnection, accounts: DemoAccounts) -> 
     let success_stories = success_stories::insert(&txn, &operator, &clusters, &partnerships).await?;
     let castra_2016 = matchmaking::insert(&txn, &clusters).await?;
     success_stories::link_castra(&txn, castra_2016.event, castra_2016.meeting).await?;
+    let posts = posts::insert(&txn, &operator, &clusters).await?;
     let accounts = match accounts {
         DemoAccounts::Create => accounts::insert(&txn, cnfi, &clusters).await?,
         DemoAccounts::Skip => 0,
@@ -115,6 +119,7 @@ pub async fn load_demo_data(db: &DatabaseConnection, accounts: DemoAccounts) -> 
         members,
         partnerships: partnerships.len(),
         success_stories,
+        posts,
         partner_organisations: 1,
         accounts,
     })
@@ -211,6 +216,7 @@ mod tests {
                 members: listed_members,
                 partnerships: 3,
                 success_stories: 2,
+                posts: 4,
                 partner_organisations: 1,
                 accounts: 4,
             }

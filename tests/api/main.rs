@@ -27,6 +27,7 @@ mod over_http;
 mod pagination;
 mod partnerships;
 mod password_throttle;
+mod posts;
 mod rate_limits;
 mod repository;
 mod revocation;

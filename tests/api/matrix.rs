@@ -129,6 +129,8 @@ enum Stage {
     Scheduled,
     /// FINISHED ten days ago, with H held.
     Finished,
+    /// A DRAFT post Q of X and a PUBLISHED post Q2 of X.
+    post: bool,
 }
 
 const X_ONLY: Setup = Setup {
@@ -140,6 +142,7 @@ const X_ONLY: Setup = Setup {
     event: false,
     agenda_link: false,
     stage: Stage::Open,
+    post: false,
 };
 const X_IN_REVIEW: Setup = Setup {
     x_status: "NEEDS_REVIEW",
@@ -187,6 +190,7 @@ const WITH_FINISHED_EVENT: Setup = Setup {
     stage: Stage::Finished,
     ..WITH_EVENT
 };
+const WITH_POST: Setup = Setup { post: true, ..X_ONLY };
 
 struct Case {
     name: &'static str,
@@ -207,7 +211,14 @@ struct Fixture {
     story: Option<SuccessStory>,
     grantee: Option<Grantee>,
     event: Option<Event>,
+    post: Option<Posts>,
     cnfi: String,
+}
+
+/// The posts of X: a DRAFT and a PUBLISHED one, as (global ID, version).
+struct Posts {
+    draft: (String, i64),
+    published: (String, i64),
 }
 
 /// A matchmaking event around X; IDs are global IDs.
@@ -272,6 +283,10 @@ impl Fixture {
 
     fn event(&self) -> &Event {
         self.event.as_ref().expect("a setup with an event")
+    }
+
+    fn posts(&self) -> &Posts {
+        self.post.as_ref().expect("a setup with posts")
     }
 }
 
@@ -436,6 +451,19 @@ impl World {
                 );
             }
         }
+        let post = setup.post.then(|| {
+            let draft = self.post_of(&x, &format!("Matrix draft {n}"));
+            let (id, version) = self.post_of(&x, &format!("Matrix news {n}"));
+            let published = self.admin(
+                crate::posts::PUBLISH_POST,
+                json!({ "input": { "id": id, "version": version } }),
+            );
+            let version = published["publishPost"]["post"]["version"].as_i64().expect("version");
+            Posts {
+                draft,
+                published: (id, version),
+            }
+        });
         Fixture {
             x,
             x_version,
@@ -444,8 +472,22 @@ impl World {
             story,
             grantee,
             event,
+            post,
             cnfi: self.cnfi.clone(),
         }
+    }
+
+    /// A DRAFT NEWS post of X by an administrator: its ID and version.
+    fn post_of(&self, x: &str, title: &str) -> (String, i64) {
+        let created = self.admin(
+            crate::posts::CREATE_POST,
+            json!({ "input": crate::posts::news(x, title) }),
+        );
+        let post = &created["createPost"]["post"];
+        (
+            post["id"].as_str().expect("post ID").to_owned(),
+            post["version"].as_i64().expect("version"),
+        )
     }
 
     /// An OPEN event (by an administrator) named `name`, opened: its ID and version.
@@ -565,7 +607,18 @@ impl World {
             format!(r#"apiKeys(partnerOrganisationId: "{}") {{ id }}"#, f.cnfi),
             "audit: auditLog { totalCount }".to_owned(),
             "events: matchmakingEvents { totalCount }".to_owned(),
+            format!(
+                r#"xPosts: cluster(id: "{}") {{ posts(first: 10) {{ totalCount }} }}"#,
+                f.x
+            ),
         ];
+        if let Some(p) = &f.post {
+            fields.push(format!(
+                r#"post: post(id: "{}") {{ id title status version }}
+                   published: post(id: "{}") {{ id status version unpublishReason }}"#,
+                p.draft.0, p.published.0
+            ));
+        }
         if let Some(e) = &f.event {
             fields.push(format!(
                 r#"event: matchmakingEvent(id: "{}") {{ status version tableCount
@@ -1405,5 +1458,55 @@ fn matchmaking_around_x() {
         },
     ];
     report.run_all(&world, &later);
+    report.finish();
+}
+
+#[test]
+fn posts_of_x() {
+    let world = World::new();
+    let cases = [
+        Case {
+            name: "createPost(X)",
+            setup: X_ONLY,
+            mutation: crate::posts::CREATE_POST,
+            input: |f| crate::posts::news(&f.x, "Matrix news of X"),
+            allowed: EDITORS,
+            changes: "/xPosts/posts/totalCount",
+        },
+        Case {
+            name: "updatePost(Q)",
+            setup: WITH_POST,
+            mutation: crate::posts::UPDATE_POST,
+            input: |f| json!({ "id": f.posts().draft.0, "version": f.posts().draft.1, "title": "Retitled" }),
+            allowed: EDITORS,
+            changes: "/post/title",
+        },
+        Case {
+            name: "publishPost(Q)",
+            setup: WITH_POST,
+            mutation: crate::posts::PUBLISH_POST,
+            input: |f| json!({ "id": f.posts().draft.0, "version": f.posts().draft.1 }),
+            allowed: EDITORS,
+            changes: "/post/status",
+        },
+        Case {
+            name: "unpublishPost(Q2)",
+            setup: WITH_POST,
+            mutation: crate::posts::UNPUBLISH_POST,
+            input: |f| json!({ "id": f.posts().published.0, "version": f.posts().published.1, "reason": "Off topic." }),
+            allowed: REVIEWERS,
+            changes: "/published/status",
+        },
+        Case {
+            name: "deletePost(Q)",
+            setup: WITH_POST,
+            mutation: crate::posts::DELETE_POST,
+            input: |f| json!({ "id": f.posts().draft.0, "version": f.posts().draft.1 }),
+            allowed: EDITORS,
+            changes: "/post",
+        },
+    ];
+    let mut report = Report::new("posts of X");
+    report.run_all(&world, &cases);
     report.finish();
 }

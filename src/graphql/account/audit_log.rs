@@ -63,6 +63,8 @@ pub enum AuditEntityType {
     EventParticipant,
     /// A meeting at a matchmaking event.
     Meeting,
+    /// A post of a cluster: news, an event or a call.
+    Post,
 }
 
 /// What a change did.
@@ -134,6 +136,8 @@ pub enum AuditAction {
     Schedule,
     /// What came of a held meeting was recorded or changed.
     RecordOutcome,
+    /// A moderator took a published post down, with a reason.
+    Unpublish,
 }
 
 #[derive(Clone)]

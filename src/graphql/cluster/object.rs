@@ -9,7 +9,9 @@ use crate::{
     domain::{cluster as domain, pagination::PageRequest, policy},
     error::AppResult,
     graphql::{
-        connection::{nested_connection, MemberConnection, PartnershipConnection, SuccessStoryConnection},
+        connection::{
+            nested_connection, MemberConnection, PartnershipConnection, PostConnection, SuccessStoryConnection,
+        },
         context::{caller, db, list, loaders, look_up, visibility},
         enums::{ClusterKind, ClusterLabel, ClusterStatus, Ecosystem, EmergingIndustry, StaffBand},
         loaders::{self as l, NestedItem, NestedList},
@@ -17,6 +19,7 @@ use crate::{
         node,
         partner_organisation::PartnerOrganisation,
         partnership::Partnership,
+        post::Post,
         scalars::Date,
         success_story::SuccessStory,
     },
@@ -263,6 +266,25 @@ impl Cluster {
         let request = PageRequest::new(first, after, last, before);
         nested_connection(ctx, NestedList::SuccessStories, self.0.id, request, |item| match item {
             NestedItem::SuccessStory(s) => Some(SuccessStory(s)),
+            _ => None,
+        })
+        .await
+    }
+    /// Posts of this cluster, newest first: published ones, and drafts and unpublished ones
+    /// for their author and the cluster's editors.
+    async fn posts(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The first n items, 1–100; 20 when neither `first` nor `last` is given.")] first: Option<i32>,
+        #[graphql(desc = "Items after this cursor: an edge's `cursor` or `pageInfo.endCursor`.")] after: Option<String>,
+        #[graphql(desc = "The last n items, 1–100.")] last: Option<i32>,
+        #[graphql(desc = "Items before this cursor: an edge's `cursor` or `pageInfo.startCursor`.")] before: Option<
+            String,
+        >,
+    ) -> AppResult<PostConnection> {
+        let request = PageRequest::new(first, after, last, before);
+        nested_connection(ctx, NestedList::Posts, self.0.id, request, |item| match item {
+            NestedItem::Post(p) => Some(Post(p)),
             _ => None,
         })
         .await
