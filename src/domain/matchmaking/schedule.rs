@@ -177,7 +177,10 @@ pub async fn schedule_event<C: TransactionTrait + ConnectionTrait>(
             .await?;
         // A meeting accepted, cancelled or pinned meanwhile: schedule again from what is now.
         if result.rows_affected != 1 {
-            return Err(stale(m.version + 1, m.version));
+            return Err(AppError::Conflict(
+                "a meeting was cancelled or pinned while the event was being scheduled; nothing was written: schedule again"
+                    .into(),
+            ));
         }
     }
     for &(m, new) in &changes {
