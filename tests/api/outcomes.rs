@@ -216,6 +216,38 @@ fn outcomes_are_recorded_after_the_event_for_held_meetings_by_either_side() {
         app.count("SELECT COUNT(*) FROM audit_log WHERE action = 'RECORD_OUTCOME'"),
         3
     );
+
+    // A success story names the meeting it began at, one its clusters held, and so its event.
+    let story = r#"mutation($input: CreateSuccessStoryInput!) { createSuccessStory(input: $input) {
+        successStory { id version matchmakingEvent { id } meeting { id outcome { kind } } } } }"#;
+    let tpca_cluster = crate::matchmaking::cluster_id(&app, "tpca");
+    let input = |meeting: &str| {
+        json!({ "input": { "title": "TPCA and TAIA build avionics boards together", "summary": "They met in Taipei.",
+                           "outcome": "JOINT_R_AND_D", "clusterIds": [tpca_cluster], "meetingId": meeting } })
+    };
+    assert_eq!(
+        app.post(Some(&tpca.1), story, input(&declined)).bad_fields(),
+        ["meetingId"],
+        "a meeting none of the story's clusters held"
+    );
+    let told = app.post(Some(&tpca.1), story, input(&held));
+    let told = &told.data()["createSuccessStory"]["successStory"];
+    assert_eq!(told["matchmakingEvent"]["id"], event.as_str());
+    assert_eq!(told["meeting"]["outcome"]["kind"], "JOINT_PROJECT");
+    let update = r#"mutation($input: UpdateSuccessStoryInput!) { updateSuccessStory(input: $input) {
+        successStory { matchmakingEvent { id } meeting { id } } } }"#;
+    let cleared = app.post(
+        Some(&tpca.1),
+        update,
+        json!({ "input": { "id": told["id"], "version": told["version"], "meetingId": null } }),
+    );
+    let cleared = &cleared.data()["updateSuccessStory"]["successStory"];
+    assert_eq!(cleared["meeting"], Value::Null);
+    assert_eq!(
+        cleared["matchmakingEvent"]["id"],
+        event.as_str(),
+        "the event stays named"
+    );
 }
 
 const STATISTICS: &str = r#"query($id: ID!) { eventStatistics(eventId: $id) {
