@@ -76,6 +76,24 @@ fn the_demo_taipei_matchmaking_reproduces_the_article() {
         }
     }
 
+    // A page of meetings reads their outcomes in one statement, whatever its size.
+    let statements = |selection: &str, first: i64| {
+        let query = format!(
+            "query($id: ID!, $first: Int!) {{ matchmakingEvent(id: $id) {{ meetings(first: $first) {{ nodes {{ {selection} }} }} }} }}"
+        );
+        app.take_statement_count();
+        app.as_admin(&query, json!({ "id": id, "first": first })).data();
+        app.take_statement_count()
+    };
+    statements("id", 1);
+    for first in [5, 75] {
+        assert_eq!(
+            statements("id outcome { kind }", first),
+            statements("id", first) + 1,
+            "outcomes of {first} meetings"
+        );
+    }
+
     // The CASTRA story names the 2016 matchmaking and the meeting that began it.
     let stories = app.as_admin(
         r#"{ successStories { nodes { title matchmakingEvent { name status }

@@ -169,8 +169,28 @@ fn outcomes_are_recorded_after_the_event_for_held_meetings_by_either_side() {
     );
 
     // The invited side records it; the requester changes it at its version.
-    let first = record(&app, &taia.1, &held, "LETTER_OF_INTEREST", json!({}));
-    let outcome = &first.data()["recordMeetingOutcome"]["outcome"];
+    // Sent twice with one Idempotency-Key (a retry after a lost answer), it is recorded once.
+    let body = json!({ "query": RECORD, "variables": { "input": {
+        "meetingId": held, "kind": "LETTER_OF_INTEREST", "note": "Joint R&D on avionics boards.", "date": day(-5) } } })
+    .to_string();
+    let send = || {
+        let mut response = app
+            .agent()
+            .post(format!("{}/graphql", app.base))
+            .header("Authorization", format!("Bearer {}", taia.1))
+            .header("Content-Type", "application/json")
+            .header("Idempotency-Key", "outcome-tpca-taia-1")
+            .send(body.clone())
+            .expect("request");
+        let replayed = response.headers().get("idempotent-replayed").is_some();
+        let text = response.body_mut().read_to_string().unwrap_or_default();
+        (serde_json::from_str::<Value>(&text).unwrap_or(Value::Null), replayed)
+    };
+    let (first, _) = send();
+    let (replay, replayed) = send();
+    assert!(replayed, "{replay}");
+    assert_eq!(first["data"], replay["data"]);
+    let outcome = &first["data"]["recordMeetingOutcome"]["outcome"];
     assert_eq!(outcome["kind"], "LETTER_OF_INTEREST");
     assert_eq!(outcome["version"], 1);
     assert_eq!(outcome["date"], day(-5));
