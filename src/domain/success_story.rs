@@ -4,7 +4,10 @@
 use std::collections::HashSet;
 
 use chrono::{Datelike, Utc};
-use entity::{cluster, partnership, success_story, success_story_cluster, taxonomy::SuccessStoryOutcome};
+use entity::{
+    cluster, event_participant, matchmaking_event, meeting, partnership, success_story, success_story_cluster,
+    taxonomy::SuccessStoryOutcome,
+};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
     TransactionSession, TransactionTrait,
@@ -34,6 +37,10 @@ pub struct SuccessStoryProfile {
     pub began_in: Option<i32>,
     pub partnership_id: Option<Uuid>,
     pub cluster_ids: Vec<Uuid>,
+    /// The matchmaking meeting it began at, which one of its clusters held.
+    pub meeting_id: Option<Uuid>,
+    /// The matchmaking event it began at; the meeting's, when a meeting is named.
+    pub matchmaking_event_id: Option<Uuid>,
 }
 
 impl SuccessStoryProfile {
@@ -90,10 +97,51 @@ async fn involved<C: ConnectionTrait>(db: &C, p: &SuccessStoryProfile) -> AppRes
     Ok(clusters)
 }
 
+/// Checks the story's matchmaking links: the event exists; the meeting exists, was held by one
+/// of the story's clusters (so nobody names another's meeting) and belongs to the event, which it
+/// names when the input does not.
+async fn matchmaking_links<C: ConnectionTrait>(db: &C, p: &mut SuccessStoryProfile) -> AppResult<()> {
+    if let Some(id) = p.meeting_id {
+        let found = meeting::Entity::find_by_id(id)
+            .one(db)
+            .await?
+            .ok_or_else(|| AppError::NotFound("meetingId: meeting".into()))?;
+        let sides = event_participant::Entity::find()
+            .filter(event_participant::Column::Id.is_in([found.from_participant_id, found.to_participant_id]))
+            .all(db)
+            .await?;
+        if !sides
+            .iter()
+            .any(|side| side.cluster_id.is_some_and(|c| p.cluster_ids.contains(&c)))
+        {
+            return Err(AppError::bad_field(
+                "meetingId",
+                "name a meeting one of the story's clusters took part in",
+            ));
+        }
+        match p.matchmaking_event_id {
+            Some(event) if event != found.event_id => {
+                return Err(AppError::bad_field(
+                    "meetingId",
+                    "the meeting belongs to another matchmaking event than matchmakingEventId",
+                ))
+            }
+            _ => p.matchmaking_event_id = Some(found.event_id),
+        }
+    }
+    if let Some(id) = p.matchmaking_event_id {
+        if matchmaking_event::Entity::find_by_id(id).one(db).await?.is_none() {
+            return Err(AppError::NotFound("matchmakingEventId: matchmaking event".into()));
+        }
+    }
+    Ok(())
+}
+
 fn changed(old: &SuccessStoryProfile, new: &SuccessStoryProfile) -> Vec<&'static str> {
     changed_fields!(old, new;
         title => "title", summary => "summary", body => "body", outcome => "outcome", began_in => "beganIn",
-        partnership_id => "partnershipId", cluster_ids => "clusterIds",
+        partnership_id => "partnershipId", cluster_ids => "clusterIds", meeting_id => "meetingId",
+        matchmaking_event_id => "matchmakingEventId",
     )
 }
 
@@ -105,6 +153,8 @@ fn profile_columns(p: &SuccessStoryProfile) -> success_story::ActiveModel {
         outcome: Set(p.outcome),
         began_in: Set(p.began_in),
         partnership_id: Set(p.partnership_id),
+        meeting_id: Set(p.meeting_id),
+        matchmaking_event_id: Set(p.matchmaking_event_id),
         ..Default::default()
     }
 }
@@ -207,6 +257,7 @@ pub async fn create<C: TransactionTrait>(
     profile.validate()?;
     let txn = db.begin().await?;
     let involved = involved(&txn, &profile).await?;
+    matchmaking_links(&txn, &mut profile).await?;
     policy::may_edit_success_story(actor, &involved)?;
     let now = Utc::now();
     let id = Uuid::now_v7();
@@ -277,6 +328,8 @@ async fn load<C: ConnectionTrait>(db: &C, id: Uuid) -> AppResult<Stored> {
         began_in: current.began_in,
         partnership_id: current.partnership_id,
         cluster_ids: links.iter().map(|(link, _)| link.cluster_id).collect(),
+        meeting_id: current.meeting_id,
+        matchmaking_event_id: current.matchmaking_event_id,
     };
     Ok(Stored {
         current,
@@ -305,6 +358,14 @@ pub async fn update<C: TransactionTrait>(
     change(&mut profile);
     profile.validate()?;
     let now_involved = involved(&txn, &profile).await?;
+    // A newly named meeting brings its own event, unless the change names an event too.
+    if profile.meeting_id.is_some()
+        && profile.meeting_id != old.meeting_id
+        && profile.matchmaking_event_id == old.matchmaking_event_id
+    {
+        profile.matchmaking_event_id = None;
+    }
+    matchmaking_links(&txn, &mut profile).await?;
     policy::may_edit_success_story(actor, &now_involved)?;
     let model =
         version::save::<success_story::Entity, _>(&txn, id, expected_version, profile_columns(&profile)).await?;

@@ -9,7 +9,9 @@ use super::{
     connection::{nested_connection, total_count_if_selected, ClusterConnection, Connection, SuccessStoryConnection},
     context::{caller, db, loaders, look_up},
     enums::SuccessStoryOutcome,
-    loaders as l, node,
+    loaders as l,
+    matchmaking::{event::TYPE_NAME as MATCHMAKING_EVENT, meeting::TYPE_NAME as MEETING},
+    node,
     partnership::{Partnership, TYPE_NAME as PARTNERSHIP},
 };
 use crate::{
@@ -172,6 +174,11 @@ pub struct CreateSuccessStoryInput {
     pub partnership_id: Option<ID>,
     /// The clusters involved; at least one.
     pub cluster_ids: Vec<ID>,
+    /// The matchmaking meeting it began at, held by one of its clusters: its global ID. Names
+    /// the meeting's event too.
+    pub meeting_id: Option<ID>,
+    /// The matchmaking event it began at: its global ID.
+    pub matchmaking_event_id: Option<ID>,
 }
 
 /// Changes to a success story. Left-out fields stay; null clears an optional field.
@@ -195,6 +202,11 @@ pub struct UpdateSuccessStoryInput {
     pub partnership_id: MaybeUndefined<ID>,
     /// The clusters involved, at least one; replaces the list.
     pub cluster_ids: Option<Vec<ID>>,
+    /// The matchmaking meeting it began at, held by one of its clusters; a new one brings its
+    /// event unless `matchmakingEventId` is given too.
+    pub meeting_id: MaybeUndefined<ID>,
+    /// The matchmaking event it began at.
+    pub matchmaking_event_id: MaybeUndefined<ID>,
 }
 
 /// The story to delete.
@@ -249,6 +261,14 @@ impl SuccessStoryMutation {
                 .map(|id| node::decode("partnershipId", &id, PARTNERSHIP))
                 .transpose()?,
             cluster_ids: node::decode_all("clusterIds", &input.cluster_ids, CLUSTER)?,
+            meeting_id: input
+                .meeting_id
+                .map(|id| node::decode("meetingId", &id, MEETING))
+                .transpose()?,
+            matchmaking_event_id: input
+                .matchmaking_event_id
+                .map(|id| node::decode("matchmakingEventId", &id, MATCHMAKING_EVENT))
+                .transpose()?,
         };
         let model = domain::create(db(ctx), actor, profile).await?;
         Ok(CreateSuccessStoryPayload {
@@ -266,6 +286,8 @@ impl SuccessStoryMutation {
         let actor = policy::signed_in(caller(ctx))?;
         let id = node::decode("id", &input.id, TYPE_NAME)?;
         let partnership_id = node::decode_patch("partnershipId", &input.partnership_id, PARTNERSHIP)?;
+        let meeting_id = node::decode_patch("meetingId", &input.meeting_id, MEETING)?;
+        let event_id = node::decode_patch("matchmakingEventId", &input.matchmaking_event_id, MATCHMAKING_EVENT)?;
         let cluster_ids = input
             .cluster_ids
             .as_deref()
@@ -284,6 +306,8 @@ impl SuccessStoryMutation {
             }
             patch(&mut p.began_in, input.began_in);
             patch(&mut p.partnership_id, partnership_id);
+            patch(&mut p.meeting_id, meeting_id);
+            patch(&mut p.matchmaking_event_id, event_id);
             if let Some(ids) = cluster_ids {
                 p.cluster_ids = ids;
             }

@@ -232,6 +232,7 @@ async fn held(
         slot: Set(Some(slot)),
         table_number: Set(Some(table)),
         pinned: Set(false),
+        sequence: Set(0),
         version: Set(3),
         created_at: Set(event.created_at),
         updated_at: Set(event.created_at),

@@ -105,9 +105,9 @@ pub async fn load_demo_data(db: &DatabaseConnection, accounts: DemoAccounts) -> 
     partner_organisations::link_cnfi_profile(&txn, cnfi, clusters.id("cnfi")?).await?;
     let members = members::insert(&txn, &operator, &clusters).await?;
     let partnerships = partnerships::insert(&txn, &operator, &clusters).await?;
-    let success_stories = success_stories::insert(&txn, &operator, &clusters, &partnerships).await?;
+    // The matchmaking events before the stories: CASTRA's story names the meeting it began at.
     let castra_2016 = matchmaking::insert(&txn, &clusters).await?;
-    success_stories::link_castra(&txn, castra_2016.event, castra_2016.meeting).await?;
+    let success_stories = success_stories::insert(&txn, &operator, &clusters, &partnerships, &castra_2016).await?;
     let posts = posts::insert(&txn, &operator, &clusters).await?;
     let accounts = match accounts {
         DemoAccounts::Create => accounts::insert(&txn, cnfi, &clusters).await?,

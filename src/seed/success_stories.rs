@@ -1,10 +1,10 @@
 //! The two success stories of the 2018 article and the step that writes them.
 
-use entity::{success_story, taxonomy::SuccessStoryOutcome};
-use sea_orm::{ActiveValue::Set, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter};
+use entity::taxonomy::SuccessStoryOutcome;
+use sea_orm::DatabaseTransaction;
 use uuid::Uuid;
 
-use super::Written;
+use super::{matchmaking::Castra2016, Written};
 use crate::auth::Principal;
 use crate::domain::success_story::{self as stories, SuccessStoryProfile};
 use crate::error::AppResult;
@@ -15,6 +15,7 @@ pub(super) async fn insert(
     operator: &Principal,
     clusters: &Written,
     partnerships: &Written,
+    castra_2016: &Castra2016,
 ) -> AppResult<usize> {
     for record in SUCCESS_STORIES {
         let story = SuccessStoryProfile {
@@ -29,6 +30,8 @@ pub(super) async fn insert(
                 .iter()
                 .map(|slug| clusters.id(slug))
                 .collect::<AppResult<Vec<Uuid>>>()?,
+            meeting_id: (record.title == CASTRA_STORY).then_some(castra_2016.meeting),
+            matchmaking_event_id: (record.title == CASTRA_STORY).then_some(castra_2016.event),
         };
         stories::create(db, operator, story).await?;
     }
@@ -36,20 +39,6 @@ pub(super) async fn insert(
 }
 
 const CASTRA_STORY: &str = "CASTRA and Taiwan's system-integration cluster co-invest and co-develop high-tech products";
-
-/// Names the 2016 matchmaking event and meeting on CASTRA's story, where it began.
-pub(super) async fn link_castra(db: &DatabaseTransaction, event: Uuid, meeting: Uuid) -> AppResult<()> {
-    success_story::Entity::update_many()
-        .set(success_story::ActiveModel {
-            matchmaking_event_id: Set(Some(event)),
-            meeting_id: Set(Some(meeting)),
-            ..Default::default()
-        })
-        .filter(success_story::Column::Title.eq(CASTRA_STORY))
-        .exec(db)
-        .await?;
-    Ok(())
-}
 
 /// One success story of the table below; clusters by slug, the partnership by its key.
 pub(super) struct SuccessStoryRecord {
