@@ -110,6 +110,8 @@ struct Setup {
     event: bool,
     /// X has an agenda link in E (with `event`).
     agenda_link: bool,
+    /// A DRAFT post Q of X and a PUBLISHED post Q2 of X.
+    post: bool,
     /// How far E has come beyond that.
     stage: Stage,
 }
@@ -129,8 +131,6 @@ enum Stage {
     Scheduled,
     /// FINISHED ten days ago, with H held.
     Finished,
-    /// A DRAFT post Q of X and a PUBLISHED post Q2 of X.
-    post: bool,
 }
 
 const X_ONLY: Setup = Setup {
