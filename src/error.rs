@@ -37,6 +37,10 @@ pub enum AppError {
     /// A rule of the domain's life cycles refuses the change; the refusal names its code.
     #[error(transparent)]
     Refused(#[from] Refusal),
+    /// The database gave the transaction up for another that wrote the same records; it changed
+    /// nothing, and retrying may succeed.
+    #[error("another write to the same records ran at the same time; nothing was changed, send the request again")]
+    TransactionConflict,
     #[error("rate limit exceeded: retry in {} s", whole_seconds(*retry_after))]
     RateLimited { retry_after: std::time::Duration },
     #[error("the query costs {cost} points; your budget per request is {budget}")]
@@ -68,6 +72,7 @@ impl AppError {
             AppError::Refused(refusal) => refusal.code(),
             AppError::RateLimited { .. } => ErrorCode::RateLimited,
             AppError::CostLimitExceeded { .. } => ErrorCode::CostLimitExceeded,
+            AppError::TransactionConflict => ErrorCode::TransactionConflict,
             AppError::Timeout => ErrorCode::Timeout,
             AppError::Unavailable => ErrorCode::Unavailable,
             AppError::Internal(_) => ErrorCode::Internal,
@@ -122,6 +127,12 @@ impl From<DbErr> for AppError {
                     tracing::warn!(%cause, "database connection failed");
                     AppError::Unavailable
                 }
+                DbErr::Query(RuntimeErr::SqlxError(cause)) | DbErr::Exec(RuntimeErr::SqlxError(cause))
+                    if lost_to_another_writer(&cause) =>
+                {
+                    tracing::info!(%cause, "transaction given up for a concurrent writer");
+                    AppError::TransactionConflict
+                }
                 // The connection broke under the statement (a database restart, a dropped link).
                 DbErr::Query(RuntimeErr::SqlxError(cause)) | DbErr::Exec(RuntimeErr::SqlxError(cause))
                     if connection_lost(&cause) =>
@@ -146,6 +157,25 @@ fn connection_lost(cause: &sea_orm::sqlx::Error) -> bool {
             .code()
             .is_some_and(|code| code.starts_with("08") || matches!(&*code, "57P01" | "57P02" | "57P03")),
         _ => false,
+    }
+}
+
+/// Whether the database gave the transaction up because another one wrote first: SQLite's BUSY
+/// and LOCKED (primary codes 5 and 6, with their extended codes such as 517, BUSY_SNAPSHOT: a
+/// transaction that read before another committed a write cannot write itself, and waiting does
+/// not help), PostgreSQL's serialization failure (40001) and deadlock (40P01).
+fn lost_to_another_writer(cause: &sea_orm::sqlx::Error) -> bool {
+    let sea_orm::sqlx::Error::Database(db) = cause else {
+        return false;
+    };
+    let Some(code) = db.code() else {
+        return false;
+    };
+    if db.try_downcast_ref::<sea_orm::sqlx::sqlite::SqliteError>().is_some() {
+        code.parse::<u32>()
+            .is_ok_and(|extended| matches!(extended & 0xff, 5 | 6))
+    } else {
+        matches!(&*code, "40001" | "40P01")
     }
 }
 

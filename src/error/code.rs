@@ -69,6 +69,10 @@ error_codes! {
     NotFound = "NOT_FOUND",                                             404, 200, 422, false;
     /// A stale version, a unique value in use, or a key still in use by a running request.
     Conflict = "CONFLICT",                                              409, 200, 422, false;
+    /// Another transaction wrote the same records at the same time and the database gave this one
+    /// up (SQLite's busy snapshot, PostgreSQL's serialization failure or deadlock): nothing was
+    /// changed, and the same request may be sent again.
+    TransactionConflict = "TRANSACTION_CONFLICT",                       409, 409, 409, true;
     /// Over the rate limit; `extensions.retryAfter` says when to try again.
     RateLimited = "RATE_LIMITED",                                       429, 429, 429, true;
     /// The document costs more than the request's budget.

@@ -28,6 +28,7 @@ mod pagination;
 mod partnerships;
 mod password_throttle;
 mod posts;
+mod racing_writes;
 mod rate_limits;
 mod repository;
 mod revocation;
