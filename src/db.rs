@@ -3,7 +3,9 @@
 use std::time::Duration;
 
 use migration::{Migrator, MigratorTrait};
-use sea_orm::{ConnectOptions, Database, DatabaseConnection};
+use sea_orm::{
+    ConnectOptions, Database, DatabaseConnection, DbErr, SqliteTransactionMode, TransactionOptions, TransactionTrait,
+};
 
 use crate::error::{AppError, AppResult};
 
@@ -88,6 +90,19 @@ fn sqlite_file(url: &str) -> Option<&str> {
     let rest = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:"))?;
     let path = rest.split('?').next()?;
     (!path.is_empty() && path != ":memory:").then_some(path)
+}
+
+/// Begins a transaction that writes. Every write of the service goes through here: on SQLite it
+/// takes the write lock at BEGIN (IMMEDIATE), waiting up to the busy timeout for a writer ahead of
+/// it. A deferred transaction instead reads first and then, if another writer committed since its
+/// read, cannot write at all (SQLITE_BUSY_SNAPSHOT, which no wait cures). PostgreSQL ignores the
+/// mode; its row locks and version checks order writers.
+pub async fn begin_write<C: TransactionTrait>(db: &C) -> Result<C::Transaction, DbErr> {
+    db.begin_with_options(TransactionOptions {
+        sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+        ..TransactionOptions::default()
+    })
+    .await
 }
 
 #[cfg(test)]

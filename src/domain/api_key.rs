@@ -85,7 +85,7 @@ pub async fn create<C: TransactionTrait>(
         check.fail("expiresAt", format!("must lie in the next {MAX_DAYS} days"));
     }
     check.finish()?;
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let allowed: Vec<String> = organisation_countries(&txn, partner_organisation)
         .await?
         .into_iter()
@@ -146,7 +146,7 @@ pub async fn create<C: TransactionTrait>(
 }
 
 pub async fn revoke<C: TransactionTrait>(db: &C, actor: &Principal, id: Uuid) -> AppResult<api_key::Model> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let key = api_key::Entity::find_by_id(id)
         .one(&txn)
         .await?

@@ -62,7 +62,7 @@ pub async fn create<C: TransactionTrait>(
     mut profile: MemberProfile,
 ) -> AppResult<member::Model> {
     profile.validate()?;
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let cluster = super::cluster::existing(&txn, "clusterId", cluster_id).await?;
     policy::may_edit_cluster(actor, &cluster)?;
     let now = Utc::now();
@@ -110,7 +110,7 @@ pub async fn update<C: TransactionTrait>(
     id: Uuid,
     change: impl FnOnce(&mut MemberProfile),
 ) -> AppResult<member::Model> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let (current, cluster) = load(&txn, id).await?;
     policy::may_edit_cluster(actor, &cluster)?;
     let old = MemberProfile::from(&current);
@@ -154,7 +154,7 @@ pub async fn update<C: TransactionTrait>(
 }
 
 pub async fn delete<C: TransactionTrait>(db: &C, actor: &Principal, id: Uuid) -> AppResult<Uuid> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let (_, cluster) = load(&txn, id).await?;
     policy::may_edit_cluster(actor, &cluster)?;
     member::Entity::delete_by_id(id).exec(&txn).await?;

@@ -159,7 +159,7 @@ pub async fn create<C: TransactionTrait + ConnectionTrait>(
     mut new: NewPartnerSearch,
 ) -> AppResult<partner_search::Model> {
     new.validate()?;
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let cluster = super::cluster::existing(&txn, "clusterId", cluster_id).await?;
     policy::may_edit_cluster(actor, &cluster)?;
     let id = Uuid::now_v7();
@@ -223,7 +223,7 @@ async fn with_owner<C: ConnectionTrait>(db: &C, id: Uuid) -> AppResult<(partner_
 }
 
 pub async fn delete<C: TransactionTrait + ConnectionTrait>(db: &C, actor: &Principal, id: Uuid) -> AppResult<Uuid> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let (_, owner) = with_owner(&txn, id).await?;
     policy::may_edit_cluster(actor, &owner)?;
     partner_search::Entity::delete_by_id(id).exec(&txn).await?;
@@ -251,7 +251,7 @@ pub async fn express_interest<C: TransactionTrait + ConnectionTrait>(
     let mut message = message.to_owned();
     check.name("message", &mut message, MESSAGE_MAX);
     check.finish()?;
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let (search, owner) = with_owner(&txn, search_id).await?;
     if !Visibility::of(actor).sees(&owner) {
         return Err(AppError::NotFound("partner search".into()));

@@ -195,7 +195,7 @@ pub async fn respond<C: TransactionTrait>(
     cluster_id: Uuid,
     confirm: bool,
 ) -> AppResult<success_story::Model> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let stored = load(&txn, id).await?;
     let named = super::cluster::existing(&txn, "clusterId", cluster_id).await?;
     policy::may_edit_cluster(actor, &named)?;
@@ -255,7 +255,7 @@ pub async fn create<C: TransactionTrait>(
     mut profile: SuccessStoryProfile,
 ) -> AppResult<success_story::Model> {
     profile.validate()?;
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let involved = involved(&txn, &profile).await?;
     matchmaking_links(&txn, &mut profile).await?;
     policy::may_edit_success_story(actor, &involved)?;
@@ -346,7 +346,7 @@ pub async fn update<C: TransactionTrait>(
     expected_version: i32,
     change: impl FnOnce(&mut SuccessStoryProfile),
 ) -> AppResult<success_story::Model> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let stored = load(&txn, id).await?;
     let confirmed = stored.confirmed();
     policy::may_edit_success_story(actor, &confirmed)?;
@@ -387,7 +387,7 @@ pub async fn update<C: TransactionTrait>(
 }
 
 pub async fn delete<C: TransactionTrait>(db: &C, actor: &Principal, id: Uuid) -> AppResult<Uuid> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let stored = load(&txn, id).await?;
     let involved = stored.clusters(false);
     policy::may_edit_success_story(actor, &stored.confirmed())?;

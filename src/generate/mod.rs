@@ -15,7 +15,7 @@ use rand::{seq::SliceRandom, Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use sea_orm::{
     ActiveValue::Set, ConnectionTrait, DatabaseBackend, DatabaseConnection, EntityName, EntityTrait, Iterable,
-    Statement, TransactionTrait,
+    Statement,
 };
 use uuid::Uuid;
 
@@ -49,7 +49,7 @@ pub async fn generate(db: &DatabaseConnection, count: usize, seed: u64) -> AppRe
         .unwrap_or_else(Utc::now);
     let mut all: Vec<(Uuid, String)> = Vec::with_capacity(count);
     for start in (0..count).step_by(BATCH) {
-        let txn = db.begin().await?;
+        let txn = crate::db::begin_write(db).await?;
         let mut clusters = Vec::new();
         let (mut ecosystems, mut emerging, mut technologies, mut target_countries, mut members) =
             (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
@@ -214,7 +214,7 @@ pub async fn generate(db: &DatabaseConnection, count: usize, seed: u64) -> AppRe
         txn.commit().await?;
     }
 
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let (mut partnerships, mut seats) = (Vec::new(), Vec::new());
     for p in 0..count / 5 {
         let id = uuid(&mut rng);

@@ -48,7 +48,7 @@ use std::collections::HashMap;
 
 use chrono::NaiveDate;
 use entity::cluster;
-use sea_orm::{ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait, TransactionTrait};
+use sea_orm::{ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait};
 use uuid::Uuid;
 
 use crate::auth::Principal;
@@ -92,7 +92,7 @@ async fn no_cluster_yet<C: ConnectionTrait>(db: &C) -> AppResult<bool> {
 /// holds clusters it fails with CONFLICT and writes nothing.
 pub async fn load_demo_data(db: &DatabaseConnection, accounts: DemoAccounts) -> AppResult<SeedReport> {
     let operator = Principal::operator();
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     if !no_cluster_yet(&txn).await? {
         return Err(AppError::Conflict(
             "the database already holds clusters; the demo data set loads only into an empty directory".into(),

@@ -109,7 +109,7 @@ pub async fn grant<C: TransactionTrait>(
     user_id: Uuid,
     grant: Grant,
 ) -> AppResult<user::Model> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let user = find_user(&txn, user_id)
         .await?
         .ok_or_else(|| AppError::NotFound("userId: user".into()))?;
@@ -133,7 +133,7 @@ pub async fn revoke<C: TransactionTrait>(
     user_id: Uuid,
     grant: Grant,
 ) -> AppResult<user::Model> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let user = find_user(&txn, user_id)
         .await?
         .ok_or_else(|| AppError::NotFound("userId: user".into()))?;
@@ -173,7 +173,7 @@ pub async fn invite<C: TransactionTrait>(
     let mut check = Checker::new();
     let email = normalise_email(&mut check, "email", email);
     check.finish()?;
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let cluster = crate::domain::cluster::existing(&txn, "clusterId", cluster_id).await?;
     policy::may_edit_cluster(actor, &cluster)?;
     let token = secret::generate();
@@ -208,7 +208,7 @@ pub async fn accept_invitation<C: TransactionTrait>(
     token: &str,
 ) -> AppResult<cluster::Model> {
     let user_id = own_user(actor)?;
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let invitation = invitation::Entity::find()
         .filter(invitation::Column::TokenHash.eq(secret::digest(token)))
         .one(&txn)

@@ -69,7 +69,7 @@ pub async fn register<C: TransactionTrait>(
         check.fail("password", why);
     }
     check.finish()?;
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     if user::Entity::find()
         .filter(user::Column::Email.eq(&email))
         .one(&txn)

@@ -72,7 +72,7 @@ pub async fn login<C: TransactionTrait + ConnectionTrait>(
         return Err(wrong());
     }
     attempt.succeeded(db).await?;
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let session = start_session(&txn, tokens, user, Uuid::now_v7()).await?;
     txn.commit().await?;
     Ok(session)
@@ -92,7 +92,7 @@ async fn revoke_family<C: ConnectionTrait>(db: &C, family_id: Uuid) -> AppResult
 /// that was already exchanged means it leaked, so the whole family is revoked.
 pub async fn refresh<C: TransactionTrait>(db: &C, tokens: &TokenService, presented: &str) -> AppResult<Session> {
     let refused = |why: &str| AppError::Unauthenticated(format!("refresh token {why}; sign in again"));
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let Some(row) = refresh_token::Entity::find()
         .filter(refresh_token::Column::TokenHash.eq(secret::digest(presented)))
         .one(&txn)
@@ -168,7 +168,7 @@ pub async fn change_password<C: TransactionTrait + ConnectionTrait>(
         check.fail("newPassword", "must differ from the current one");
     }
     check.finish()?;
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     user::Entity::update_many()
         .set(user::ActiveModel {
             password_hash: Set(password::hash(new)?),

@@ -43,7 +43,7 @@ pub async fn review<C: TransactionTrait>(
             Ok(text.to_owned())
         }
     };
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let current = version::locked::<cluster::Entity, _>(&txn, id, Some(expected_version), |c| match &step {
         Review::Submit => policy::may_edit_cluster(actor, c),
         Review::Publish { .. } | Review::Reject { .. } => policy::may_review_cluster(actor, c),

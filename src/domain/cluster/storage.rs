@@ -193,7 +193,7 @@ pub async fn create<C: TransactionTrait>(
 ) -> AppResult<cluster::Model> {
     profile.validate()?;
     authorize_profile(actor, None, &mut profile)?;
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let model = insert(&txn, actor, &profile).await?;
     txn.commit().await?;
     Ok(model)
@@ -242,7 +242,7 @@ pub async fn register_many<C: TransactionTrait>(
             forbidden.join(", ")
         )));
     }
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let mut models = Vec::with_capacity(profiles.len());
     for (i, profile) in profiles.iter().enumerate() {
         let model = insert(&txn, actor, profile).await.map_err(|err| match err {
@@ -265,7 +265,7 @@ pub async fn update<C: TransactionTrait>(
     expected_version: i32,
     change: impl FnOnce(&mut ClusterProfile),
 ) -> AppResult<cluster::Model> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let current =
         version::locked::<cluster::Entity, _>(&txn, id, Some(expected_version), |c| policy::may_edit_cluster(actor, c))
             .await?;
@@ -292,7 +292,7 @@ pub async fn update<C: TransactionTrait>(
 }
 
 pub async fn delete<C: TransactionTrait>(db: &C, actor: &Principal, id: Uuid) -> AppResult<Uuid> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let current = cluster::Entity::find_by_id(id)
         .one(&txn)
         .await?

@@ -207,7 +207,7 @@ pub async fn create_link<C: TransactionTrait + ConnectionTrait>(
     actor: &Principal,
     participant_id: Uuid,
 ) -> AppResult<(ParticipantContext, EventContext, String)> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let (participant, event) = share_context(&txn, actor, participant_id).await?;
     agenda_link::Entity::delete_by_id(participant_id).exec(&txn).await?;
     let token = secret::generate();
@@ -229,7 +229,7 @@ pub async fn revoke_link<C: TransactionTrait + ConnectionTrait>(
     actor: &Principal,
     participant_id: Uuid,
 ) -> AppResult<(ParticipantContext, bool)> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let (participant, _) = share_context(&txn, actor, participant_id).await?;
     let removed = agenda_link::Entity::delete_by_id(participant_id).exec(&txn).await?;
     let revoked = removed.rows_affected > 0;

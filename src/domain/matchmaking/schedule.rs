@@ -129,7 +129,7 @@ pub async fn schedule_event<C: TransactionTrait + ConnectionTrait>(
     id: Uuid,
     version: i32,
 ) -> AppResult<Scheduled> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     // Permission first, so a caller who may not schedule holds no lock; then the row as it is
     // once ours, for the version and the status.
     let mut context = event::context(&txn, id).await?;

@@ -105,7 +105,7 @@ pub async fn add_member<C: TransactionTrait>(
     seat: Seat,
     state: InvitationState,
 ) -> AppResult<partnership::Model> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let current = seated_in(&txn, partnership_id).await?;
     let joining = crate::domain::cluster::existing(&txn, "clusterId", seat.cluster_id).await?;
     let governing = governing(&txn, partnership_id).await?;
@@ -173,7 +173,7 @@ pub async fn remove_member<C: TransactionTrait>(
     partnership_id: Uuid,
     cluster_id: Uuid,
 ) -> AppResult<partnership::Model> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let current = seated_in(&txn, partnership_id).await?;
     let leaving = crate::domain::cluster::existing(&txn, "clusterId", cluster_id).await?;
     let governing = governing(&txn, partnership_id).await?;
@@ -213,7 +213,7 @@ pub async fn respond_to_invitation<C: TransactionTrait>(
     cluster_id: Uuid,
     accept: bool,
 ) -> AppResult<partnership::Model> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let current = seated_in(&txn, partnership_id).await?;
     let invited = crate::domain::cluster::existing(&txn, "clusterId", cluster_id).await?;
     policy::may_edit_cluster(actor, &invited)?;

@@ -231,7 +231,7 @@ pub async fn create<C: TransactionTrait>(
 ) -> AppResult<partnership::Model> {
     profile.validate()?;
     check_seats(&seats)?;
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let mut clusters = Vec::with_capacity(seats.len());
     for seat in &seats {
         clusters.push(super::cluster::existing(&txn, "members.clusterId", seat.cluster_id).await?);
@@ -319,7 +319,7 @@ pub async fn update<C: TransactionTrait>(
     expected_version: i32,
     change: impl FnOnce(&mut PartnershipProfile),
 ) -> AppResult<partnership::Model> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let governing = governing(&txn, id).await?;
     let current = version::locked::<partnership::Entity, _>(&txn, id, Some(expected_version), |_| {
         policy::may_edit_partnership(actor, &governing)
@@ -348,7 +348,7 @@ pub async fn update<C: TransactionTrait>(
 }
 
 pub async fn delete<C: TransactionTrait>(db: &C, actor: &Principal, id: Uuid) -> AppResult<Uuid> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let governing = governing(&txn, id).await?;
     version::locked::<partnership::Entity, _>(&txn, id, None, |_| policy::may_edit_partnership(actor, &governing))
         .await?;

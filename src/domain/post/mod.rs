@@ -175,7 +175,7 @@ pub async fn create<C: TransactionTrait + ConnectionTrait>(
     kind: PostKind,
     mut new: NewPost,
 ) -> AppResult<row::Model> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let cluster = cluster_of(&txn, cluster_id).await?;
     policy::may_write_post(actor, &cluster)?;
     new.validate(kind)?;
@@ -220,7 +220,7 @@ pub async fn update<C: TransactionTrait + ConnectionTrait>(
     expected_version: i32,
     patch: PostPatch,
 ) -> AppResult<row::Model> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let (post, cluster) = locked(&txn, id, expected_version, |_, c| policy::may_write_post(actor, c)).await?;
     let (ecosystems, countries) = lists_of(&txn, id).await?;
     let mut new = NewPost::of(&post, ecosystems, countries);
@@ -252,7 +252,7 @@ pub(crate) async fn publish_dated<C: TransactionTrait + ConnectionTrait>(
     expected_version: i32,
     at: DateTime<Utc>,
 ) -> AppResult<row::Model> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let (post, cluster) = locked(&txn, id, expected_version, |post, c| match post.status {
         Status::Unpublished => policy::may_moderate_post(actor, c),
         _ => policy::may_write_post(actor, c),
@@ -299,7 +299,7 @@ pub async fn unpublish<C: TransactionTrait + ConnectionTrait>(
     expected_version: i32,
     mut reason: String,
 ) -> AppResult<row::Model> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let (post, cluster) = locked(&txn, id, expected_version, |_, c| policy::may_moderate_post(actor, c)).await?;
     check_reason(&mut reason)?;
     if post.status != Status::Published {
@@ -344,7 +344,7 @@ pub async fn delete<C: TransactionTrait + ConnectionTrait>(
     id: Uuid,
     expected_version: i32,
 ) -> AppResult<Uuid> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let (post, cluster) = locked(&txn, id, expected_version, |_, c| policy::may_write_post(actor, c)).await?;
     let deleted = row::Entity::delete_many()
         .filter(row::Column::Id.eq(id))

@@ -230,7 +230,7 @@ pub async fn create<C: TransactionTrait + ConnectionTrait>(
 ) -> AppResult<row::Model> {
     new.validate()?;
     policy::may_create_event(actor, &new.countries)?;
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     check_organisers(&txn, &new.organiser_ids).await?;
     let id = Uuid::now_v7();
     let now = Utc::now();
@@ -304,7 +304,7 @@ pub async fn update<C: TransactionTrait + ConnectionTrait>(
     version: i32,
     patch: EventPatch,
 ) -> AppResult<row::Model> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let context = locked(&txn, actor, id, Some(version)).await?;
     if matches!(context.event.status, Status::Finished | Status::Cancelled) {
         return Err(Refusal::TransitionNotAllowed {

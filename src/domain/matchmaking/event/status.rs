@@ -64,7 +64,7 @@ pub async fn change_status<C: TransactionTrait + ConnectionTrait>(
     version: i32,
     change: StatusChange,
 ) -> AppResult<row::Model> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let context = locked(&txn, actor, id, Some(version)).await?;
     let status = next_status(context.event.status, change)?;
     let model = version::save::<row::Entity, _>(

@@ -238,7 +238,7 @@ pub async fn request<C: TransactionTrait + ConnectionTrait>(
     mut message: Option<String>,
 ) -> AppResult<row::Model> {
     check_message("message", &mut message)?;
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let event = event::visible_context(&txn, Some(actor), event_id).await?;
     let (from, to) = pair(&txn, &event, from_id, to_id).await?;
     from.may_act_for(actor)?;
@@ -277,7 +277,7 @@ pub async fn add<C: TransactionTrait + ConnectionTrait>(
     mut message: Option<String>,
 ) -> AppResult<row::Model> {
     check_message("message", &mut message)?;
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let event = event::context(&txn, event_id).await?;
     event.may_organise(actor)?;
     if !matches!(
@@ -312,7 +312,7 @@ pub async fn respond<C: TransactionTrait + ConnectionTrait>(
     mut reason: Option<String>,
 ) -> AppResult<row::Model> {
     check_message("reason", &mut reason)?;
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let context = meeting_context(&txn, id).await?;
     let side = context
         .side_of(actor)
@@ -376,7 +376,7 @@ pub async fn pin<C: TransactionTrait + ConnectionTrait>(
     id: Uuid,
     place: Option<(i32, i32)>,
 ) -> AppResult<row::Model> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let context = meeting_context(&txn, id).await?;
     context.event.may_organise(actor)?;
     if context.meeting.state != MeetingState::Accepted {

@@ -49,7 +49,7 @@ pub async fn record<C: TransactionTrait + ConnectionTrait>(
     let mut check = Checker::new();
     check.optional_text("note", &mut input.note, NOTE_MAX);
     check.finish()?;
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let context = meeting_context(&txn, input.meeting_id).await?;
     policy::may_record_meeting_outcome(
         actor,

@@ -216,7 +216,7 @@ pub async fn register<C: TransactionTrait + ConnectionTrait>(
     actor: &Principal,
     mut new: NewParticipant,
 ) -> AppResult<row::Model> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let event = event::visible_context(&txn, Some(actor), new.event_id).await?;
     let organiser = event.organised_by(actor);
     let mut check = Checker::new();
@@ -363,7 +363,7 @@ pub async fn update<C: TransactionTrait + ConnectionTrait>(
     version: i32,
     mut profile: Profile,
 ) -> AppResult<row::Model> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let (participant, event) = locked(&txn, id, version, |p, e| {
         if e.organised_by(actor) {
             Ok(())
@@ -426,7 +426,7 @@ pub async fn review<C: TransactionTrait + ConnectionTrait>(
     let mut check = Checker::new();
     check.optional_text("reason", &mut note, WISH_MAX);
     check.finish()?;
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let (participant, _) = locked(&txn, id, version, |_, e| e.may_organise(actor)).await?;
     if participant.participant.status != ParticipantStatus::Pending {
         return Err(Refusal::TransitionNotAllowed {
