@@ -121,6 +121,10 @@ error_codes! {
     ParticipantNotApproved = "PARTICIPANT_NOT_APPROVED",                409, 200, 422, false;
     /// A meeting of a kind (C2C, C2B, B2B) the event does not allow.
     MeetingKindNotAllowed = "MEETING_KIND_NOT_ALLOWED",                 409, 200, 422, false;
+    /// A subscription over the per-socket cap of active subscriptions.
+    SubscriptionLimitReached = "SUBSCRIPTION_LIMIT_REACHED",            409, 200, 422, false;
+    /// A WebSocket over the process's cap of open subscription sockets.
+    ConnectionLimitReached = "CONNECTION_LIMIT_REACHED",                503, 503, 503, true;
 }
 
 impl ErrorCode {

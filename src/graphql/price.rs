@@ -53,6 +53,10 @@ pub const WORK: &[(&str, &str, Work)] = &[
     ("Mutation", "exchangeApiKey", Work::Credential(50)),
     ("Mutation", "refreshToken", Work::Credential(50)),
     ("Mutation", "registerClusters", Work::PerRow(20, "clusters")),
+    // A subscription holds a place on its socket and reads its records back per notification.
+    ("Subscription", "meetingRequested", Work::Fixed(10)),
+    ("Subscription", "meetingUpdated", Work::Fixed(10)),
+    ("Subscription", "eventScheduled", Work::Fixed(10)),
 ];
 
 /// What a document costs.

@@ -32,4 +32,5 @@ mod schedule;
 mod schema_docs;
 mod statements;
 mod storage;
+mod subscriptions;
 mod validation;

@@ -2,6 +2,7 @@
 //! suggestions. Object types, inputs and mutations of each concern in a file of its own.
 
 pub mod event;
+pub mod live;
 pub mod meeting;
 pub mod participant;
 

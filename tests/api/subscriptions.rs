@@ -1,0 +1,384 @@
+//! Live notifications (issue 15 point 7): GraphQL subscriptions over a real WebSocket, spoken
+//! in graphql-transport-ws by hand (connection_init → connection_ack → subscribe → next):
+//! delivery of meeting requests and their changes, refusals, close codes, caps and limits, and
+//! on PostgreSQL an event raised on one server process reaching a subscriber of another.
+
+use std::{net::TcpStream, time::Duration};
+
+use clusterbridge::http::{live::LiveSettings, EndpointSettings};
+use serde_json::{json, Value};
+use tungstenite::{client::IntoClientRequest, stream::MaybeTlsStream, Message, WebSocket};
+
+use crate::{
+    matchmaking::{approved_cluster, cluster_id, event_input, manager_of, meeting_mutation, open_event, REQUEST},
+    support::TestApp,
+};
+
+/// What the server sent: a protocol message, or the close code it ended the socket with.
+#[derive(Debug)]
+enum Incoming {
+    Message(Value),
+    Closed(u16),
+}
+
+struct Client {
+    socket: WebSocket<MaybeTlsStream<TcpStream>>,
+}
+
+/// The request that opens a socket on `app`'s `/graphql`.
+fn upgrade(app: &TestApp) -> tungstenite::handshake::client::Request {
+    let url = format!("{}/graphql", app.base.replacen("http://", "ws://", 1));
+    let mut request = url.into_client_request().expect("a WebSocket URL");
+    request.headers_mut().insert(
+        "Sec-WebSocket-Protocol",
+        "graphql-transport-ws".parse().expect("a header value"),
+    );
+    request
+}
+
+impl Client {
+    fn connect(app: &TestApp) -> Self {
+        Self::try_connect(app).expect("the WebSocket opens")
+    }
+
+    /// The socket, or the HTTP status the upgrade was refused with.
+    fn try_connect(app: &TestApp) -> Result<Self, u16> {
+        match tungstenite::connect(upgrade(app)) {
+            Ok((socket, response)) => {
+                assert_eq!(
+                    response.headers()["sec-websocket-protocol"],
+                    "graphql-transport-ws",
+                    "the server speaks the subprotocol asked for"
+                );
+                if let MaybeTlsStream::Plain(stream) = socket.get_ref() {
+                    stream
+                        .set_read_timeout(Some(Duration::from_secs(15)))
+                        .expect("a read timeout");
+                }
+                Ok(Self { socket })
+            }
+            Err(tungstenite::Error::Http(response)) => Err(response.status().as_u16()),
+            Err(err) => panic!("WebSocket handshake failed: {err}"),
+        }
+    }
+
+    /// A socket signed in with `payload` in `connection_init`, acknowledged.
+    fn signed_in(app: &TestApp, payload: Value) -> Self {
+        let mut client = Self::connect(app);
+        client.send(json!({ "type": "connection_init", "payload": payload }));
+        match client.next() {
+            Incoming::Message(m) if m["type"] == "connection_ack" => client,
+            other => panic!("expected connection_ack, got {other:?}"),
+        }
+    }
+
+    fn bearer(app: &TestApp, token: &str) -> Self {
+        Self::signed_in(app, json!({ "authorization": format!("Bearer {token}") }))
+    }
+
+    fn send(&mut self, message: Value) {
+        self.socket
+            .send(Message::text(message.to_string()))
+            .expect("a message sent");
+    }
+
+    fn subscribe(&mut self, id: &str, query: &str, variables: Value) {
+        self.send(json!({ "id": id, "type": "subscribe", "payload": { "query": query, "variables": variables } }));
+    }
+
+    /// The next protocol message (answering the protocol's pings), or the close code.
+    fn next(&mut self) -> Incoming {
+        // The server's WebSocket pings count as traffic for the read timeout: a deadline too.
+        let deadline = std::time::Instant::now() + Duration::from_secs(15);
+        loop {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "no protocol message from the server in time"
+            );
+            match self.socket.read() {
+                Ok(Message::Text(text)) => {
+                    let message: Value = serde_json::from_str(text.as_str()).expect("JSON from the server");
+                    if message["type"] == "ping" {
+                        self.send(json!({ "type": "pong" }));
+                        continue;
+                    }
+                    return Incoming::Message(message);
+                }
+                Ok(Message::Close(frame)) => return Incoming::Closed(frame.map_or(1005, |f| u16::from(f.code))),
+                Ok(_) => continue,
+                Err(tungstenite::Error::ConnectionClosed | tungstenite::Error::AlreadyClosed) => {
+                    return Incoming::Closed(1006)
+                }
+                Err(err) => panic!("nothing from the server in time: {err}"),
+            }
+        }
+    }
+
+    /// The next message, which must be `next` for subscription `id`: its payload.
+    fn next_for(&mut self, id: &str) -> Value {
+        match self.next() {
+            Incoming::Message(m) if m["type"] == "next" && m["id"] == id => m["payload"].clone(),
+            other => panic!("expected next for {id}, got {other:?}"),
+        }
+    }
+
+    /// The first error of the next payload for `id`, which is followed by `complete`.
+    fn refused(&mut self, id: &str) -> Value {
+        let payload = self.next_for(id);
+        let error = payload["errors"][0].clone();
+        assert!(error.is_object(), "expected an error, got {payload}");
+        match self.next() {
+            Incoming::Message(m) if m["type"] == "complete" && m["id"] == id => {}
+            other => panic!("expected complete for {id}, got {other:?}"),
+        }
+        error
+    }
+
+    /// Completes subscription `id`, as the server acknowledges.
+    fn complete(&mut self, id: &str) {
+        self.send(json!({ "id": id, "type": "complete" }));
+        match self.next() {
+            Incoming::Message(m) if m["type"] == "complete" && m["id"] == id => {}
+            other => panic!("expected complete for {id}, got {other:?}"),
+        }
+    }
+
+    fn close(mut self) {
+        let _ = self.socket.close(None);
+        while let Ok(message) = self.socket.read() {
+            if message.is_close() {
+                break;
+            }
+        }
+    }
+}
+
+const REQUESTED: &str = r#"subscription($p: ID!) { meetingRequested(participantId: $p) {
+    id state message fromParticipant { name } toParticipant { id } } }"#;
+const UPDATED: &str = r#"subscription($p: ID!) { meetingUpdated(participantId: $p) { change meeting { id state } } }"#;
+
+/// An open event with two approved clusters: (event, TPCA's participant, TAIA's participant).
+fn event_with_two(app: &TestApp) -> (String, String, String) {
+    let (event, _) = open_event(app, event_input());
+    let slots = json!([0, 1, 2, 3]);
+    let tpca = approved_cluster(app, &event, "tpca", slots.clone(), 5, json!(["ELECTRONICS"]));
+    let taia = approved_cluster(app, &event, "taia", slots, 5, json!(["AEROSPACE_DEFENCE"]));
+    (event, tpca, taia)
+}
+
+fn request(app: &TestApp, token: &str, event: &str, from: &str, to: &str) -> String {
+    let reply = app.post(
+        Some(token),
+        REQUEST,
+        json!({ "input": { "eventId": event, "fromParticipantId": from, "toParticipantId": to,
+                           "message": "Shall we meet about avionics boards?" } }),
+    );
+    reply.data()["requestMeeting"]["meeting"]["id"]
+        .as_str()
+        .expect("meeting ID")
+        .to_owned()
+}
+
+#[test]
+fn a_participants_user_hears_of_a_request_and_of_its_acceptance() {
+    let app = TestApp::spawn();
+    let (event, tpca, taia) = event_with_two(&app);
+    let tpca_manager = manager_of(&cluster_id(&app, "tpca"));
+    let taia_manager = manager_of(&cluster_id(&app, "taia"));
+    // The `token` form of connection_init.
+    let mut live = Client::signed_in(&app, json!({ "token": tpca_manager }));
+    live.subscribe("requests", REQUESTED, json!({ "p": tpca }));
+    live.subscribe("updates", UPDATED, json!({ "p": tpca }));
+
+    let meeting = request(&app, &taia_manager, &event, &taia, &tpca);
+    let requested = live.next_for("requests");
+    assert!(requested.get("errors").is_none(), "{requested}");
+    let delivered = &requested["data"]["meetingRequested"];
+    assert_eq!(delivered["id"], meeting.as_str());
+    assert_eq!(delivered["state"], "REQUESTED");
+    assert_eq!(
+        delivered["fromParticipant"]["name"],
+        "Taiwan Aerospace Industry Association"
+    );
+    assert_eq!(delivered["toParticipant"]["id"], tpca.as_str());
+
+    let accepted = app.post(
+        Some(&tpca_manager),
+        &meeting_mutation("acceptMeeting", "AcceptMeetingInput"),
+        json!({ "input": { "id": meeting } }),
+    );
+    assert_eq!(accepted.data()["acceptMeeting"]["meeting"]["state"], "ACCEPTED");
+    let updated = live.next_for("updates");
+    assert_eq!(
+        updated["data"]["meetingUpdated"],
+        json!({ "change": "ACCEPTED", "meeting": { "id": meeting, "state": "ACCEPTED" } })
+    );
+
+    let cancelled = app.post(
+        Some(&taia_manager),
+        &meeting_mutation("cancelMeeting", "EndMeetingInput"),
+        json!({ "input": { "id": meeting, "reason": "Flight cancelled." } }),
+    );
+    assert_eq!(cancelled.data()["cancelMeeting"]["meeting"]["state"], "CANCELLED");
+    let updated = live.next_for("updates");
+    assert_eq!(updated["data"]["meetingUpdated"]["change"], "CANCELLED");
+    // Completing a subscription is acknowledged; the socket stays open for the other.
+    live.complete("requests");
+    live.close();
+}
+
+#[test]
+fn strangers_are_refused_and_a_bad_token_closes_the_socket_with_4403() {
+    let app = TestApp::spawn();
+    let (event, tpca, _) = event_with_two(&app);
+    let stranger = manager_of(&cluster_id(&app, "castra"));
+    let mut live = Client::bearer(&app, &stranger);
+    live.subscribe("1", REQUESTED, json!({ "p": tpca }));
+    let error = live.refused("1");
+    assert_eq!(error["extensions"]["code"], "FORBIDDEN", "{error}");
+    assert!(
+        error["message"].as_str().is_some_and(|m| m.contains("participant")),
+        "{error}"
+    );
+    live.subscribe(
+        "2",
+        "subscription($e: ID!) { eventScheduled(eventId: $e) { id } }",
+        json!({ "e": event }),
+    );
+    assert_eq!(live.refused("2")["extensions"]["code"], "FORBIDDEN");
+    // Those who act for an approved participant may follow the event's schedule.
+    let mut participant = Client::bearer(&app, &manager_of(&cluster_id(&app, "tpca")));
+    participant.subscribe(
+        "3",
+        "subscription($e: ID!) { eventScheduled(eventId: $e) { id name } }",
+        json!({ "e": event }),
+    );
+    participant.subscribe("4", REQUESTED, json!({ "p": "not-an-id" }));
+    // The first subscription runs (it sends nothing yet); the second fails on its argument.
+    assert_eq!(participant.refused("4")["extensions"]["code"], "BAD_USER_INPUT");
+
+    // No credential: the socket opens, but subscriptions need someone signed in.
+    let mut anonymous = Client::signed_in(&app, json!({}));
+    anonymous.subscribe("1", REQUESTED, json!({ "p": tpca }));
+    assert_eq!(anonymous.refused("1")["extensions"]["code"], "UNAUTHENTICATED");
+
+    for payload in [
+        json!({ "authorization": "Bearer not-a-token" }),
+        json!({ "token": TestApp::token(clusterbridge::auth::Role::Admin) + "x" }),
+        json!({ "authorization": "Basic dXNlcjpwYXNz" }),
+    ] {
+        let mut refused = Client::connect(&app);
+        refused.send(json!({ "type": "connection_init", "payload": payload }));
+        match refused.next() {
+            Incoming::Closed(code) => assert_eq!(code, 4403, "{payload}"),
+            other => panic!("expected the socket closed with 4403, got {other:?}"),
+        }
+    }
+}
+
+#[test]
+fn subscriptions_obey_the_socket_cap_the_depth_limit_and_the_init_timeout() {
+    let settings = EndpointSettings {
+        live: LiveSettings {
+            max_subscriptions: 2,
+            init_timeout: Duration::from_millis(500),
+            ..LiveSettings::default()
+        },
+        ..EndpointSettings::default()
+    };
+    let app = TestApp::with_settings(settings);
+    let (_, tpca, _) = event_with_two(&app);
+    let mut live = Client::bearer(&app, &manager_of(&cluster_id(&app, "tpca")));
+    live.subscribe("1", REQUESTED, json!({ "p": tpca }));
+    live.subscribe("2", UPDATED, json!({ "p": tpca }));
+    live.subscribe("3", UPDATED, json!({ "p": tpca }));
+    let error = live.refused("3");
+    assert_eq!(error["extensions"]["code"], "SUBSCRIPTION_LIMIT_REACHED", "{error}");
+    // Completing one gives its place back: one more runs, and the next is refused again.
+    live.complete("1");
+    live.subscribe("4", REQUESTED, json!({ "p": tpca }));
+    live.subscribe("5", REQUESTED, json!({ "p": tpca }));
+    assert_eq!(live.refused("5")["extensions"]["code"], "SUBSCRIPTION_LIMIT_REACHED");
+    live.complete("4");
+
+    // The same depth limit as a query (12).
+    let deep = r#"subscription($p: ID!) { meetingRequested(participantId: $p) { event { participants { nodes {
+        event { participants { nodes { event { participants { nodes { event { participants { nodes { name }
+        } } } } } } } } } } } } }"#;
+    live.subscribe("6", deep, json!({ "p": tpca }));
+    let error = live.refused("6");
+    assert!(
+        error["message"].as_str().is_some_and(|m| m.contains("nested too deep")),
+        "{error}"
+    );
+    // Queries and mutations go over HTTP.
+    live.subscribe("7", "{ __typename }", json!({}));
+    assert_eq!(live.refused("7")["extensions"]["code"], "METHOD_NOT_ALLOWED");
+    live.close();
+
+    // A socket that never sends connection_init is closed with 4408.
+    let mut silent = Client::connect(&app);
+    match silent.next() {
+        Incoming::Closed(code) => assert_eq!(code, 4408),
+        other => panic!("expected the socket closed with 4408, got {other:?}"),
+    }
+}
+
+#[test]
+fn the_open_socket_cap_refuses_more_and_counts_down_as_clients_leave() {
+    let settings = EndpointSettings {
+        live: LiveSettings {
+            max_sockets: 2,
+            ..LiveSettings::default()
+        },
+        ..EndpointSettings::default()
+    };
+    let app = TestApp::with_settings(settings);
+    let token = manager_of(&cluster_id(&app, "tpca"));
+    let first = Client::bearer(&app, &token);
+    let second = Client::bearer(&app, &token);
+    assert_eq!(Client::try_connect(&app).err(), Some(503), "a third socket is refused");
+    // Without the upgrade, GET /graphql is still the HTTP endpoint.
+    let (status, body, _) = app.get("/graphql?query=%7B__typename%7D");
+    assert_eq!((status, body.contains("Query")), (200, true), "{body}");
+    first.close();
+    drop(second);
+    // Both places come back once the server has seen the sockets go.
+    let mut reopened = Vec::new();
+    for _ in 0..50 {
+        match Client::try_connect(&app) {
+            Ok(client) => reopened.push(client),
+            Err(status) => assert_eq!(status, 503),
+        }
+        if reopened.len() == 2 {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert_eq!(reopened.len(), 2, "the sockets that left gave their places back");
+    assert_eq!(Client::try_connect(&app).err(), Some(503), "and the cap holds again");
+}
+
+#[test]
+fn on_postgresql_a_subscriber_of_another_process_hears_an_event_raised_on_the_first() {
+    let app = TestApp::spawn();
+    if !app.on_postgres() {
+        return;
+    }
+    let other = app.replica(EndpointSettings::default());
+    let (event, tpca, taia) = event_with_two(&app);
+    let castra = approved_cluster(&app, &event, "castra", json!([0, 1, 2, 3]), 5, json!(["DIGITAL"]));
+    let tpca_manager = manager_of(&cluster_id(&app, "tpca"));
+    let mut there = Client::bearer(&other, &tpca_manager);
+    there.subscribe("1", REQUESTED, json!({ "p": tpca }));
+    let mut here = Client::bearer(&app, &tpca_manager);
+    here.subscribe("1", REQUESTED, json!({ "p": tpca }));
+
+    let first = request(&app, &manager_of(&cluster_id(&app, "taia")), &event, &taia, &tpca);
+    assert_eq!(there.next_for("1")["data"]["meetingRequested"]["id"], first.as_str());
+    assert_eq!(here.next_for("1")["data"]["meetingRequested"]["id"], first.as_str());
+    // Raised on the other process this time; each process delivers each event once.
+    let second = request(&other, &manager_of(&cluster_id(&app, "castra")), &event, &castra, &tpca);
+    assert_eq!(here.next_for("1")["data"]["meetingRequested"]["id"], second.as_str());
+    assert_eq!(there.next_for("1")["data"]["meetingRequested"]["id"], second.as_str());
+}
