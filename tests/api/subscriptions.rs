@@ -10,7 +10,9 @@ use serde_json::{json, Value};
 use tungstenite::{client::IntoClientRequest, stream::MaybeTlsStream, Message, WebSocket};
 
 use crate::{
-    matchmaking::{approved_cluster, cluster_id, event_input, manager_of, meeting_mutation, open_event, REQUEST},
+    matchmaking::{
+        approved_cluster, cluster_id, event_input, manager_of, meeting_mutation, open_event, partner_tw, REQUEST,
+    },
     support::TestApp,
 };
 
@@ -213,6 +215,19 @@ fn a_participants_user_hears_of_a_request_and_of_its_acceptance() {
         updated["data"]["meetingUpdated"],
         json!({ "change": "ACCEPTED", "meeting": { "id": meeting, "state": "ACCEPTED" } })
     );
+
+    // The organisers pin it: a first place is SCHEDULED, another one MOVED.
+    let pin = meeting_mutation("pinMeeting", "PinMeetingInput");
+    for (slot, change) in [(0, "SCHEDULED"), (2, "MOVED")] {
+        let pinned = app.post(
+            Some(&partner_tw()),
+            &pin,
+            json!({ "input": { "id": meeting, "slot": slot, "tableNumber": 3 } }),
+        );
+        assert_eq!(pinned.data()["pinMeeting"]["meeting"]["slot"], slot);
+        let updated = live.next_for("updates");
+        assert_eq!(updated["data"]["meetingUpdated"]["change"], change, "{updated}");
+    }
 
     let cancelled = app.post(
         Some(&taia_manager),

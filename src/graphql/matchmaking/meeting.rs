@@ -317,11 +317,17 @@ impl MeetingMutation {
     ) -> AppResult<MeetingPayload> {
         let actor = policy::signed_in(caller(ctx))?;
         let id = node::decode("id", &input.id, TYPE_NAME)?;
-        let model = domain::pin(db(ctx), actor, id, Some((input.slot, input.table_number))).await?;
-        notification::publish(
-            hub(ctx),
-            Notification::meeting_updated(&model, MeetingChange::Scheduled),
-        );
+        let place = (input.slot, input.table_number);
+        let (model, before) = domain::pin(db(ctx), actor, id, Some(place)).await?;
+        let change = match before {
+            None => Some(MeetingChange::Scheduled),
+            Some(before) if before != place => Some(MeetingChange::Moved),
+            // Pinned where it already was: nothing a participant sees has changed.
+            Some(_) => None,
+        };
+        if let Some(change) = change {
+            notification::publish(hub(ctx), Notification::meeting_updated(&model, change));
+        }
         Ok(payload(model))
     }
 
@@ -333,6 +339,6 @@ impl MeetingMutation {
     ) -> AppResult<MeetingPayload> {
         let actor = policy::signed_in(caller(ctx))?;
         let id = node::decode("id", &input.id, TYPE_NAME)?;
-        Ok(payload(domain::pin(db(ctx), actor, id, None).await?))
+        Ok(payload(domain::pin(db(ctx), actor, id, None).await?.0))
     }
 }
