@@ -11,7 +11,8 @@ use tungstenite::{client::IntoClientRequest, stream::MaybeTlsStream, Message, We
 
 use crate::{
     matchmaking::{
-        approved_cluster, cluster_id, event_input, manager_of, meeting_mutation, open_event, partner_tw, REQUEST,
+        approved_cluster, cluster_id, event_input, manager_of, meeting_mutation, open_event, partner_tw, person,
+        REQUEST,
     },
     support::TestApp,
 };
@@ -289,6 +290,43 @@ fn strangers_are_refused_and_a_bad_token_closes_the_socket_with_4403() {
             other => panic!("expected the socket closed with 4403, got {other:?}"),
         }
     }
+}
+
+#[test]
+fn a_right_taken_away_ends_the_subscription_at_the_next_notification() {
+    let app = TestApp::spawn();
+    let (organiser, organiser_token) = person(&app, "organiser@matchmaking.example.tw");
+    let mut input = event_input();
+    input["organiserIds"] = json!([organiser]);
+    let (event, version) = open_event(&app, input);
+    let slots = json!([0, 1, 2, 3]);
+    let tpca = approved_cluster(&app, &event, "tpca", slots.clone(), 5, json!(["ELECTRONICS"]));
+    let taia = approved_cluster(&app, &event, "taia", slots.clone(), 5, json!(["AEROSPACE_DEFENCE"]));
+    let castra = approved_cluster(&app, &event, "castra", slots, 5, json!(["DIGITAL"]));
+    // A named organiser follows TPCA's requests, and hears of the first.
+    let mut live = Client::bearer(&app, &organiser_token);
+    live.subscribe("1", REQUESTED, json!({ "p": tpca }));
+    let first = request(&app, &manager_of(&cluster_id(&app, "taia")), &event, &taia, &tpca);
+    assert_eq!(live.next_for("1")["data"]["meetingRequested"]["id"], first.as_str());
+
+    // The partner takes the organiser off the event: the next request is not delivered, and the
+    // subscription completes.
+    let update = r#"mutation($input: UpdateMatchmakingEventInput!) { updateMatchmakingEvent(input: $input) {
+        matchmakingEvent { version } } }"#;
+    let updated = app.post(
+        Some(&partner_tw()),
+        update,
+        json!({ "input": { "id": event, "version": version, "organiserIds": [] } }),
+    );
+    assert!(updated.data()["updateMatchmakingEvent"]["matchmakingEvent"]["version"].is_number());
+    request(&app, &manager_of(&cluster_id(&app, "castra")), &event, &castra, &tpca);
+    match live.next() {
+        Incoming::Message(m) if m["type"] == "complete" && m["id"] == "1" => {}
+        other => panic!("expected the subscription completed, got {other:?}"),
+    }
+    // And it cannot start again.
+    live.subscribe("2", REQUESTED, json!({ "p": tpca }));
+    assert_eq!(live.refused("2")["extensions"]["code"], "FORBIDDEN");
 }
 
 #[test]
