@@ -330,6 +330,44 @@ fn a_right_taken_away_ends_the_subscription_at_the_next_notification() {
 }
 
 #[test]
+fn signing_out_ends_the_subscriptions_of_that_sign_in() {
+    let app = TestApp::with_settings(EndpointSettings {
+        revocation_delay: Duration::ZERO,
+        ..EndpointSettings::default()
+    });
+    let (event, tpca, taia) = event_with_two(&app);
+    // The demo manager of TPCA, signed in with a password.
+    let (email, _, password) = clusterbridge::seed::DEMO_ACCOUNTS[2];
+    let login = app.query(
+        "mutation($e: String!, $p: String!) { login(input: {email: $e, password: $p}) { accessToken refreshToken } }",
+        json!({ "e": email, "p": password }),
+    );
+    let session = login.data()["login"].clone();
+    let access = session["accessToken"].as_str().expect("access token");
+    let mut live = Client::bearer(&app, access);
+    live.subscribe("1", REQUESTED, json!({ "p": tpca }));
+    let taia_manager = manager_of(&cluster_id(&app, "taia"));
+    let first = request(&app, &taia_manager, &event, &taia, &tpca);
+    assert_eq!(live.next_for("1")["data"]["meetingRequested"]["id"], first.as_str());
+    let out = app.query(
+        "mutation($t: String!) { logout(input: {refreshToken: $t}) { signedOut } }",
+        json!({ "t": session["refreshToken"] }),
+    );
+    assert_eq!(out.data()["logout"]["signedOut"], true);
+    let cancelled = app.post(
+        Some(&taia_manager),
+        &meeting_mutation("cancelMeeting", "EndMeetingInput"),
+        json!({ "input": { "id": first } }),
+    );
+    assert_eq!(cancelled.data()["cancelMeeting"]["meeting"]["state"], "CANCELLED");
+    request(&app, &taia_manager, &event, &taia, &tpca);
+    match live.next() {
+        Incoming::Message(m) if m["type"] == "complete" && m["id"] == "1" => {}
+        other => panic!("expected the subscription completed, got {other:?}"),
+    }
+}
+
+#[test]
 fn subscriptions_obey_the_socket_cap_the_depth_limit_and_the_init_timeout() {
     let settings = EndpointSettings {
         live: LiveSettings {

@@ -20,7 +20,7 @@ use crate::{
     auth::Caller,
     error::ErrorCode,
     graphql::{self, cost::CostMeter},
-    http::{limits::Meter, state::AppState},
+    http::{authenticate_credential, limits::Meter, state::AppState},
 };
 
 /// What one socket knows of itself.
@@ -28,6 +28,8 @@ use crate::{
 pub struct Connection {
     /// Who signed in with `connection_init`; set once.
     pub caller: OnceLock<(Caller, bool)>,
+    /// The credential it signed in with, checked again before each notification goes out.
+    pub credential: OnceLock<Option<String>>,
     /// Set when `connection_init` was refused, so the socket closes with 4403.
     pub refused: AtomicBool,
     active: Arc<AtomicUsize>,
@@ -104,13 +106,27 @@ impl LiveExecutor {
         } else {
             request
         };
+        let credential = self.connection.credential.get().cloned().flatten();
         state
             .schema
             .execute_stream(request)
-            .map(move |response| {
+            .then(move |response| {
+                let (state, credential) = (state.clone(), credential.clone());
+                async move {
+                    // A token that expired or was revoked (sign-out, password change, role taken
+                    // away) since connection_init ends the subscription, as it would a query.
+                    let valid = match &credential {
+                        Some(token) => authenticate_credential(&state, token).await.is_ok(),
+                        None => true,
+                    };
+                    valid.then_some(response)
+                }
+            })
+            .take_while(|response| future::ready(response.is_some()))
+            .filter_map(move |response| {
                 // The place in the socket's count is given back when the stream goes.
                 let _held = &held;
-                response
+                future::ready(response)
             })
             .boxed()
     }

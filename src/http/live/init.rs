@@ -53,15 +53,17 @@ pub fn on_connection_init(
 ) -> impl FnOnce(Value) -> BoxFuture<'static, async_graphql::Result<Data>> + Unpin + Send + 'static {
     move |payload| {
         Box::pin(async move {
-            let who = match credential(&payload) {
+            let token = credential(&payload).map(|t| t.map(str::to_owned));
+            let who = match &token {
                 Ok(Some(token)) => authenticate_credential(&state, token)
                     .await
                     .map(|who| (who.caller, who.trusted_only)),
                 Ok(None) => Ok((Caller::Anonymous, false)),
-                Err(err) => Err(err),
+                Err(err) => Err(err.clone()),
             };
             match who {
                 Ok(who) => {
+                    let _ = connection.credential.set(token.ok().flatten());
                     let _ = connection.caller.set(who);
                     if tokio::time::timeout(LISTEN_WAIT, state.hub.ready()).await.is_err() {
                         tracing::warn!(
