@@ -24,6 +24,14 @@ const REQUESTED: &str = r#"subscription($p: ID!) { meetingRequested(participantI
     id state message fromParticipant { name } toParticipant { id } } }"#;
 const UPDATED: &str = r#"subscription($p: ID!) { meetingUpdated(participantId: $p) { change meeting { id state } } }"#;
 
+/// Gives subscribes just sent time to start. A subscribe charges the caller's rate-limit
+/// bucket, a write; on SQLite a write landing inside a mutation's deferred transaction fails
+/// that transaction as busy (INTERNAL), as two concurrent HTTP requests already can. The
+/// protocol has no acknowledgement of a subscribe to wait for instead.
+fn let_subscriptions_start() {
+    std::thread::sleep(Duration::from_millis(300));
+}
+
 /// An open event with two approved clusters: (event, TPCA's participant, TAIA's participant).
 fn event_with_two(app: &TestApp) -> (String, String, String) {
     let (event, _) = open_event(app, event_input());
@@ -56,6 +64,7 @@ fn a_participants_user_hears_of_a_request_and_of_its_acceptance() {
     let mut live = Client::signed_in(&app, json!({ "token": tpca_manager }));
     live.subscribe("requests", REQUESTED, json!({ "p": tpca }));
     live.subscribe("updates", UPDATED, json!({ "p": tpca }));
+    let_subscriptions_start();
 
     let meeting = request(&app, &taia_manager, &event, &taia, &tpca);
     let requested = live.next_for("requests");
@@ -170,6 +179,7 @@ fn a_right_taken_away_ends_the_subscription_at_the_next_notification() {
     // A named organiser follows TPCA's requests, and hears of the first.
     let mut live = Client::bearer(&app, &organiser_token);
     live.subscribe("1", REQUESTED, json!({ "p": tpca }));
+    let_subscriptions_start();
     let first = request(&app, &manager_of(&cluster_id(&app, "taia")), &event, &taia, &tpca);
     assert_eq!(live.next_for("1")["data"]["meetingRequested"]["id"], first.as_str());
 
@@ -210,6 +220,7 @@ fn signing_out_ends_the_subscriptions_of_that_sign_in() {
     let access = session["accessToken"].as_str().expect("access token");
     let mut live = Client::bearer(&app, access);
     live.subscribe("1", REQUESTED, json!({ "p": tpca }));
+    let_subscriptions_start();
     let taia_manager = manager_of(&cluster_id(&app, "taia"));
     let first = request(&app, &taia_manager, &event, &taia, &tpca);
     assert_eq!(live.next_for("1")["data"]["meetingRequested"]["id"], first.as_str());
@@ -328,6 +339,7 @@ fn on_postgresql_a_subscriber_of_another_process_hears_an_event_raised_on_the_fi
     there.subscribe("1", REQUESTED, json!({ "p": tpca }));
     let mut here = Client::bearer(&app, &tpca_manager);
     here.subscribe("1", REQUESTED, json!({ "p": tpca }));
+    let_subscriptions_start();
 
     let first = request(&app, &manager_of(&cluster_id(&app, "taia")), &event, &taia, &tpca);
     assert_eq!(there.next_for("1")["data"]["meetingRequested"]["id"], first.as_str());
