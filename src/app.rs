@@ -2,14 +2,16 @@
 
 use std::net::TcpListener;
 
-use crate::http::{authenticate, graphql::endpoint, AppState};
-use actix_web::{http::header, middleware, web, App, HttpRequest, HttpResponse, HttpServer};
+use crate::http::{authenticate, graphql::endpoint, live, AppState};
+use actix_web::{guard, http::header, middleware, web, App, HttpRequest, HttpResponse, HttpServer};
 use async_graphql::http::GraphiQLSource;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(
         web::resource("/graphql")
             .route(web::post().to(endpoint))
+            // A GET that asks to become a WebSocket runs subscriptions; any other GET is a query.
+            .route(web::get().guard(guard::fn_guard(live::is_upgrade)).to(live::endpoint))
             .route(web::get().to(endpoint)),
     )
     .route("/", web::get().to(graphiql))

@@ -74,7 +74,12 @@ pub async fn run(
     let started = Instant::now();
     let partner_index_size = PartnerIndex::default().rebuild(db).await.map_err(|e| e.to_string())?;
     let partner_index_build = started.elapsed();
-    let schema = graphql::build_schema(db.clone(), tokens, false);
+    let schema = graphql::build_schema(
+        db.clone(),
+        tokens,
+        crate::domain::notification::Hub::in_process(),
+        false,
+    );
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     let ids: Vec<uuid::Uuid> = cluster::Entity::find()
         .select_only()

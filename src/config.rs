@@ -6,7 +6,9 @@ use clap::Args;
 
 use crate::{
     auth::{PartnerIdp, PartnerIdpError, TokenService},
-    http::{client_address::TrustedProxies, limits::Budgets, rate_limit::RateLimits, EndpointSettings},
+    http::{
+        client_address::TrustedProxies, limits::Budgets, live::LiveSettings, rate_limit::RateLimits, EndpointSettings,
+    },
 };
 
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/eccp.db?mode=rwc";
@@ -45,6 +47,8 @@ pub enum SettingsError {
     RateLimitZero(&'static str),
     #[error("PERSISTED_QUERY_LIMIT must be at least 1")]
     PersistedQueryLimit,
+    #[error("LIVE_MAX_SOCKETS and LIVE_MAX_SUBSCRIPTIONS must be at least 1")]
+    LiveLimitZero,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -120,6 +124,12 @@ pub struct Settings {
     /// Most automatic persisted queries kept; the least recently used go first.
     #[arg(long, env = "PERSISTED_QUERY_LIMIT", default_value_t = 10_000)]
     pub persisted_query_limit: u64,
+    /// Subscription sockets (WebSocket on /graphql) one process keeps open at most.
+    #[arg(long, env = "LIVE_MAX_SOCKETS", default_value_t = 1_000)]
+    pub live_max_sockets: usize,
+    /// Subscriptions one socket runs at once at most.
+    #[arg(long, env = "LIVE_MAX_SUBSCRIPTIONS", default_value_t = 10)]
+    pub live_max_subscriptions: usize,
     /// Seconds to wait for a database connection before failing the request.
     #[arg(long, env = "DATABASE_ACQUIRE_TIMEOUT", default_value_t = 2)]
     pub database_acquire_timeout: u64,
@@ -200,6 +210,9 @@ impl Settings {
         if self.persisted_query_limit == 0 {
             return Err(SettingsError::PersistedQueryLimit);
         }
+        if self.live_max_sockets == 0 || self.live_max_subscriptions == 0 {
+            return Err(SettingsError::LiveLimitZero);
+        }
         let trusted_proxies = self
             .trusted_proxies
             .parse::<TrustedProxies>()
@@ -220,6 +233,11 @@ impl Settings {
             revocation_delay: Duration::from_secs(self.revocation_delay),
             trusted_proxies,
             persisted_query_limit: self.persisted_query_limit,
+            live: LiveSettings {
+                max_sockets: self.live_max_sockets,
+                max_subscriptions: self.live_max_subscriptions,
+                ..LiveSettings::default()
+            },
             ..EndpointSettings::default()
         })
     }

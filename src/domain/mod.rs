@@ -8,6 +8,7 @@ pub mod discovery;
 pub mod matchmaking;
 pub mod member;
 pub mod nested_pages;
+pub mod notification;
 pub mod pagination;
 pub mod partner_organisation;
 pub mod partner_search;

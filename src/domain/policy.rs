@@ -603,3 +603,24 @@ impl PostVisibility {
         Condition::any().add(self.published()).add(self.own())
     }
 }
+
+/// Follow a participant's meetings live (`meetingRequested`, `meetingUpdated`): those who see
+/// its meetings, that is those who act for it and the event's organisers. Checked when the
+/// subscription starts and again for every notification it delivers.
+pub fn may_follow_participant(acts_for: bool, organises: bool) -> AppResult<()> {
+    if acts_for || organises {
+        Ok(())
+    } else {
+        Err(forbidden("follow the meetings of a participant you do not act for"))
+    }
+}
+
+/// Follow an event's schedule live (`eventScheduled`): its organisers, and those who act for
+/// one of its approved participants. Checked at the start and for every notification.
+pub fn may_follow_event(organises: bool, acts_for_approved_participant: bool) -> AppResult<()> {
+    if organises || acts_for_approved_participant {
+        Ok(())
+    } else {
+        Err(forbidden("follow an event you neither organise nor take part in"))
+    }
+}

@@ -129,6 +129,10 @@ error_codes! {
     EventNotFinished = "EVENT_NOT_FINISHED",                            409, 200, 422, false;
     /// A meeting outcome for a meeting that did not take place (not accepted, or never given a slot).
     MeetingNotHeld = "MEETING_NOT_HELD",                                409, 200, 422, false;
+    /// A subscription over the per-socket cap of active subscriptions.
+    SubscriptionLimitReached = "SUBSCRIPTION_LIMIT_REACHED",            409, 200, 422, false;
+    /// A WebSocket over the process's cap of open subscription sockets.
+    ConnectionLimitReached = "CONNECTION_LIMIT_REACHED",                503, 503, 503, true;
 }
 
 impl ErrorCode {

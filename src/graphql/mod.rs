@@ -9,6 +9,7 @@ pub mod context;
 pub mod cost;
 pub mod discovery;
 pub mod enums;
+pub mod live;
 pub mod loaders;
 pub mod matchmaking;
 pub mod member;
@@ -26,13 +27,16 @@ pub mod trusted_document;
 
 use std::time::Duration;
 
-use async_graphql::{dataloader::DataLoader, EmptySubscription, MergedObject, SDLExportOptions, Schema};
+use async_graphql::{dataloader::DataLoader, MergedObject, SDLExportOptions, Schema};
 use sea_orm::DatabaseConnection;
 
 use self::batching::Batches;
 use crate::{
     auth::{Caller, TokenService},
-    domain::policy::{MatchmakingVisibility, PostVisibility, Visibility},
+    domain::{
+        notification::Hub,
+        policy::{MatchmakingVisibility, PostVisibility, Visibility},
+    },
 };
 
 /// Deepest selection a query may have; the deepest useful query (clusters → partnerships →
@@ -77,16 +81,25 @@ pub struct Mutation(
     post::PostMutation,
 );
 
-pub type ClusterSchema = Schema<Query, Mutation, EmptySubscription>;
+pub use self::live::Subscription;
 
-pub fn build_schema(db: DatabaseConnection, tokens: TokenService, production: bool) -> ClusterSchema {
-    let builder = scalars::describe(Schema::build(Query::default(), Mutation::default(), EmptySubscription))
-        .data(db)
-        .data(tokens)
-        .data(crate::domain::recommendation::PartnerIndex::default())
-        .extension(cost::CostGuard)
-        .limit_depth(MAX_DEPTH)
-        .limit_directives(MAX_DIRECTIVES_PER_FIELD);
+pub type ClusterSchema = Schema<Query, Mutation, Subscription>;
+
+/// The schema; `hub` carries the live notifications that mutations publish and subscriptions
+/// follow.
+pub fn build_schema(db: DatabaseConnection, tokens: TokenService, hub: Hub, production: bool) -> ClusterSchema {
+    let builder = scalars::describe(Schema::build(
+        Query::default(),
+        Mutation::default(),
+        Subscription::default(),
+    ))
+    .data(db)
+    .data(tokens)
+    .data(hub)
+    .data(crate::domain::recommendation::PartnerIndex::default())
+    .extension(cost::CostGuard)
+    .limit_depth(MAX_DEPTH)
+    .limit_directives(MAX_DIRECTIVES_PER_FIELD);
     // "Did you mean …?" hints map the schema for someone who may not read it.
     let builder = if production {
         builder.disable_suggestions()
@@ -98,9 +111,13 @@ pub fn build_schema(db: DatabaseConnection, tokens: TokenService, production: bo
 
 /// The schema in SDL, as committed in `schema.graphql`, with the specifications of the scalars.
 pub fn sdl() -> String {
-    scalars::describe(Schema::build(Query::default(), Mutation::default(), EmptySubscription))
-        .finish()
-        .sdl_with_options(SDLExportOptions::new().include_specified_by())
+    scalars::describe(Schema::build(
+        Query::default(),
+        Mutation::default(),
+        Subscription::default(),
+    ))
+    .finish()
+    .sdl_with_options(SDLExportOptions::new().include_specified_by())
 }
 
 /// Per-request data: who asks and the DataLoaders that see what they may see. The request must
@@ -121,4 +138,18 @@ pub fn request_data(
     })
     .delay(Duration::ZERO);
     (request.data(caller).data(loader), batches)
+}
+
+/// Per-subscription data: who subscribes and DataLoaders that see what it may see. A
+/// subscription outlives any one poll, so its fetches are spawned rather than parked as a
+/// request's are (see [`request_data`]); the loaders keep no cache, so every notification reads
+/// the records afresh.
+pub fn subscription_data(
+    request: async_graphql::Request,
+    db: &DatabaseConnection,
+    caller: Caller,
+) -> async_graphql::Request {
+    let loaders = loaders::Loaders::new(db.clone(), Visibility::of(&caller), MatchmakingVisibility::of(&caller));
+    let loader = DataLoader::new(loaders, tokio::spawn);
+    request.data(caller).data(loader)
 }

@@ -64,6 +64,10 @@ pub const WORK: &[(&str, &str, Work)] = &[
     ("Mutation", "refreshToken", Work::Credential(50)),
     ("Mutation", "registerClusters", Work::PerRow(20, "clusters")),
     ("Mutation", "scheduleEvent", Work::Fixed(200)),
+    // A subscription holds a place on its socket and reads its records back per notification.
+    ("Subscription", "meetingRequested", Work::Fixed(10)),
+    ("Subscription", "meetingUpdated", Work::Fixed(10)),
+    ("Subscription", "eventScheduled", Work::Fixed(10)),
 ];
 
 /// What a document costs.

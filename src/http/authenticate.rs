@@ -28,6 +28,12 @@ pub async fn authenticate(state: &AppState, http: &HttpRequest) -> Result<Authen
         .or_else(|| value.strip_prefix("bearer "))
         .ok_or_else(|| AppError::Unauthenticated("use Authorization: Bearer <token>".into()))?
         .trim();
+    authenticate_credential(state, token).await
+}
+
+/// Who holds `token`, an access token or an API key: the same check for the `Authorization`
+/// header and a WebSocket's `connection_init`.
+pub async fn authenticate_credential(state: &AppState, token: &str) -> Result<Authenticated, AppError> {
     if api_key::looks_like_key(token) {
         let holder = api_key::authenticate(&state.db, token).await?;
         Ok(Authenticated {

@@ -10,6 +10,7 @@ mod execute;
 pub mod graphql;
 pub mod idempotency;
 pub mod limits;
+pub mod live;
 mod negotiate;
 mod prepare;
 pub mod rate_limit;
@@ -19,5 +20,5 @@ mod respond;
 pub mod state;
 pub mod sweep;
 
-pub use authenticate::{authenticate, Authenticated};
+pub use authenticate::{authenticate, authenticate_credential, Authenticated};
 pub use state::{AppState, EndpointSettings};

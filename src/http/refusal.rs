@@ -44,6 +44,13 @@ impl Refusal {
     }
 }
 
+impl Refusal {
+    /// The refusal as a GraphQL error, where there is no HTTP answer to refuse (a WebSocket).
+    pub fn into_server_error(self) -> async_graphql::ServerError {
+        self.code.server_error(self.message)
+    }
+}
+
 impl From<AppError> for Refusal {
     fn from(err: AppError) -> Self {
         Self::new(err.code(), err.to_string())

@@ -4,10 +4,15 @@ use std::time::Duration;
 
 use sea_orm::DatabaseConnection;
 
-use super::{client_address::TrustedProxies, documents::Documents, limits::Budgets};
+use super::{
+    client_address::TrustedProxies,
+    documents::Documents,
+    limits::Budgets,
+    live::{LiveSettings, Sockets},
+};
 use crate::{
     auth::TokenService,
-    domain::{account::Revocations, throttle::ThrottleLimits},
+    domain::{account::Revocations, notification::Hub, throttle::ThrottleLimits},
     graphql::{self, ClusterSchema},
 };
 
@@ -20,6 +25,10 @@ pub struct AppState {
     pub settings: EndpointSettings,
     /// This process's parsed documents.
     pub documents: Documents,
+    /// Live notifications: what mutations publish and subscriptions follow.
+    pub hub: Hub,
+    /// This process's open subscription sockets.
+    pub sockets: Sockets,
 }
 
 impl AppState {
@@ -28,9 +37,13 @@ impl AppState {
         Self::with_settings(db, tokens, EndpointSettings::default())
     }
 
+    /// On PostgreSQL this starts the process's LISTEN connection: call it on a Tokio runtime.
     pub fn with_settings(db: DatabaseConnection, tokens: TokenService, settings: EndpointSettings) -> Self {
+        let hub = Hub::for_database(&db);
         Self {
-            schema: graphql::build_schema(db.clone(), tokens.clone(), settings.production),
+            schema: graphql::build_schema(db.clone(), tokens.clone(), hub.clone(), settings.production),
+            hub,
+            sockets: Sockets::default(),
             db,
             tokens,
             revocations: Revocations::new(settings.revocation_delay),
@@ -54,6 +67,8 @@ pub struct EndpointSettings {
     pub trusted_proxies: TrustedProxies,
     /// Most automatic persisted queries kept (trusted documents do not count).
     pub persisted_query_limit: u64,
+    /// The limits of subscription sockets.
+    pub live: LiveSettings,
 }
 
 impl Default for EndpointSettings {
@@ -66,6 +81,7 @@ impl Default for EndpointSettings {
             password_throttle: ThrottleLimits::default(),
             trusted_proxies: TrustedProxies::default(),
             persisted_query_limit: 10_000,
+            live: LiveSettings::default(),
         }
     }
 }

@@ -36,4 +36,5 @@ mod schedule;
 mod schema_docs;
 mod statements;
 mod storage;
+mod subscriptions;
 mod validation;

@@ -21,6 +21,7 @@ use crate::{
     auth::Principal,
     domain::{
         audit::{self, AuditAction},
+        notification::MeetingChange,
         scheduler::{self, Instance, Meeting, Participant, Position, Schedule},
         version::{self, stale},
     },
@@ -33,6 +34,10 @@ use crate::{
 pub struct Scheduled {
     pub event: event_row::Model,
     pub schedule: Schedule,
+    /// The meetings whose place changed (as they were read), each SCHEDULED when it had no
+    /// place before, MOVED when it had one (to another place, or to none): what their two sides
+    /// are told live.
+    pub changed: Vec<(row::Model, MeetingChange)>,
 }
 
 /// A meeting's place as stored, if it has one.
@@ -223,5 +228,20 @@ pub async fn schedule_event<C: TransactionTrait + ConnectionTrait>(
             }
         }
     }
-    Ok(Scheduled { event: model, schedule })
+    let changed = changes
+        .into_iter()
+        .map(|(m, _)| {
+            let change = if position_of(m).is_some() {
+                MeetingChange::Moved
+            } else {
+                MeetingChange::Scheduled
+            };
+            (m.clone(), change)
+        })
+        .collect();
+    Ok(Scheduled {
+        event: model,
+        schedule,
+        changed,
+    })
 }

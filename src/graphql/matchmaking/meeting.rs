@@ -13,6 +13,7 @@ use super::{
 use crate::{
     domain::{
         matchmaking::meeting::{self as domain, Action, MeetingFilter, Owner},
+        notification::{self, MeetingChange, Notification},
         pagination::PageRequest,
         policy,
     },
@@ -21,6 +22,7 @@ use crate::{
         connection::{total_count_if_selected, Connection, MeetingConnection},
         context::{caller, db, loaders, matchmaking_visibility},
         enums::to_entity,
+        live::hub,
         loaders as l, node,
     },
 };
@@ -238,7 +240,15 @@ impl MeetingMutation {
     ) -> AppResult<MeetingPayload> {
         let actor = policy::signed_in(caller(ctx))?;
         let id = node::decode("id", id, TYPE_NAME)?;
-        Ok(payload(domain::respond(db(ctx), actor, id, action, reason).await?))
+        let model = domain::respond(db(ctx), actor, id, action, reason).await?;
+        let change = match action {
+            Action::Accept => MeetingChange::Accepted,
+            Action::Decline => MeetingChange::Declined,
+            Action::Cancel => MeetingChange::Cancelled,
+        };
+        // Committed by now: a subscriber reading the meeting back finds the change.
+        notification::publish(hub(ctx), Notification::meeting_updated(&model, change));
+        Ok(payload(model))
     }
 }
 
@@ -258,9 +268,9 @@ impl MeetingMutation {
         let event = node::decode("eventId", &input.event_id, EVENT)?;
         let from = node::decode("fromParticipantId", &input.from_participant_id, PARTICIPANT)?;
         let to = node::decode("toParticipantId", &input.to_participant_id, PARTICIPANT)?;
-        Ok(payload(
-            domain::request(db(ctx), actor, event, from, to, input.message).await?,
-        ))
+        let model = domain::request(db(ctx), actor, event, from, to, input.message).await?;
+        notification::publish(hub(ctx), Notification::meeting_requested(&model));
+        Ok(payload(model))
     }
 
     /// Accepts a request made of a participant you act for (TRANSITION_NOT_ALLOWED for the
@@ -302,9 +312,11 @@ impl MeetingMutation {
         let event = node::decode("eventId", &input.event_id, EVENT)?;
         let from = node::decode("fromParticipantId", &input.from_participant_id, PARTICIPANT)?;
         let to = node::decode("toParticipantId", &input.to_participant_id, PARTICIPANT)?;
-        Ok(payload(
-            domain::add(db(ctx), actor, event, from, to, input.message).await?,
-        ))
+        let model = domain::add(db(ctx), actor, event, from, to, input.message).await?;
+        // Added already accepted: both sides hear of a request and of its acceptance.
+        notification::publish(hub(ctx), Notification::meeting_requested(&model));
+        notification::publish(hub(ctx), Notification::meeting_updated(&model, MeetingChange::Accepted));
+        Ok(payload(model))
     }
 
     /// Fixes an accepted meeting of an event you organise at a slot and table; scheduling
@@ -317,9 +329,18 @@ impl MeetingMutation {
     ) -> AppResult<MeetingPayload> {
         let actor = policy::signed_in(caller(ctx))?;
         let id = node::decode("id", &input.id, TYPE_NAME)?;
-        Ok(payload(
-            domain::pin(db(ctx), actor, id, Some((input.slot, input.table_number))).await?,
-        ))
+        let place = (input.slot, input.table_number);
+        let (model, before) = domain::pin(db(ctx), actor, id, Some(place)).await?;
+        let change = match before {
+            None => Some(MeetingChange::Scheduled),
+            Some(before) if before != place => Some(MeetingChange::Moved),
+            // Pinned where it already was: nothing a participant sees has changed.
+            Some(_) => None,
+        };
+        if let Some(change) = change {
+            notification::publish(hub(ctx), Notification::meeting_updated(&model, change));
+        }
+        Ok(payload(model))
     }
 
     /// Lets scheduling move a pinned meeting again (it keeps its place until then).
@@ -330,6 +351,6 @@ impl MeetingMutation {
     ) -> AppResult<MeetingPayload> {
         let actor = policy::signed_in(caller(ctx))?;
         let id = node::decode("id", &input.id, TYPE_NAME)?;
-        Ok(payload(domain::pin(db(ctx), actor, id, None).await?))
+        Ok(payload(domain::pin(db(ctx), actor, id, None).await?.0))
     }
 }

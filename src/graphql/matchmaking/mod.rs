@@ -3,6 +3,7 @@
 
 pub mod agenda;
 pub mod event;
+pub mod live;
 pub mod meeting;
 pub mod outcome;
 pub mod participant;

@@ -8,10 +8,15 @@ use super::{
     meeting::Meeting,
 };
 use crate::{
-    domain::{matchmaking::schedule as domain, policy},
+    domain::{
+        matchmaking::schedule as domain,
+        notification::{self, Notification},
+        policy,
+    },
     error::AppResult,
     graphql::{
         context::{caller, db, loaders},
+        live::hub,
         loaders as l, node,
     },
 };
@@ -103,6 +108,12 @@ impl ScheduleMutation {
         let actor = policy::signed_in(caller(ctx))?;
         let id = node::decode("eventId", &input.event_id, EVENT)?;
         let done = domain::schedule_event(db(ctx), actor, id, input.version).await?;
+        // After the commit: the two sides of every meeting that got or changed its place, then
+        // everyone following the event.
+        for (meeting, change) in &done.changed {
+            notification::publish(hub(ctx), Notification::meeting_updated(meeting, *change));
+        }
+        notification::publish(hub(ctx), Notification::EventScheduled { event_id: id });
         let stats = &done.schedule.stats;
         let schedule = EventSchedule {
             meetings: count(stats.meetings),

@@ -369,13 +369,14 @@ pub async fn respond<C: TransactionTrait + ConnectionTrait>(
 }
 
 /// An organiser fixes an accepted meeting at a slot both sides are available in and a table
-/// free then; the scheduler keeps it there. `None` lets the scheduler move it again.
+/// free then; the scheduler keeps it there. `None` lets the scheduler move it again. Returns
+/// the meeting and the place (slot, table) it had before, which tells a move from a first place.
 pub async fn pin<C: TransactionTrait + ConnectionTrait>(
     db: &C,
     actor: &Principal,
     id: Uuid,
     place: Option<(i32, i32)>,
-) -> AppResult<row::Model> {
+) -> AppResult<(row::Model, Option<(i32, i32)>)> {
     let txn = crate::db::begin_write(db).await?;
     let context = meeting_context(&txn, id).await?;
     context.event.may_organise(actor)?;
@@ -455,5 +456,6 @@ pub async fn pin<C: TransactionTrait + ConnectionTrait>(
     )
     .await?;
     txn.commit().await?;
-    Ok(model)
+    let before = context.meeting.slot.zip(context.meeting.table_number);
+    Ok((model, before))
 }
