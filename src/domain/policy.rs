@@ -603,3 +603,13 @@ impl PostVisibility {
         Condition::any().add(self.published()).add(self.own())
     }
 }
+
+/// The mail outbox (failed mails, retrying them) is for administrators: mails hold other
+/// people's addresses and what was sent to them.
+pub fn may_manage_mail(p: &Principal) -> AppResult<()> {
+    if p.is_admin() {
+        Ok(())
+    } else {
+        Err(forbidden("manage the mail outbox"))
+    }
+}

@@ -10,6 +10,7 @@ pub mod cost;
 pub mod discovery;
 pub mod enums;
 pub mod loaders;
+pub mod mail;
 pub mod matchmaking;
 pub mod member;
 pub mod node;
@@ -57,6 +58,7 @@ pub struct Query(
     partner_search::PartnerSearchQuery,
     matchmaking::MatchmakingQuery,
     post::PostQuery,
+    mail::MailQuery,
 );
 
 /// Every change. Each mutation takes one `input`, runs in one transaction and returns a payload;
@@ -75,6 +77,7 @@ pub struct Mutation(
     partner_search::PartnerSearchMutation,
     matchmaking::MatchmakingMutation,
     post::PostMutation,
+    mail::MailMutation,
 );
 
 pub type ClusterSchema = Schema<Query, Mutation, EmptySubscription>;

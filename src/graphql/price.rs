@@ -64,6 +64,8 @@ pub const WORK: &[(&str, &str, Work)] = &[
     ("Mutation", "refreshToken", Work::Credential(50)),
     ("Mutation", "registerClusters", Work::PerRow(20, "clusters")),
     ("Mutation", "scheduleEvent", Work::Fixed(200)),
+    // An index range over FAILED mails, newest first.
+    ("Query", "failedMails", Work::Fixed(1)),
 ];
 
 /// What a document costs.

@@ -159,12 +159,7 @@ pub async fn record(
              WHERE id = ? AND status = 'SENDING' AND lease_owner = ?"
         }
     };
-    let status_text: &str = match status {
-        MailStatus::Queued => "QUEUED",
-        MailStatus::Sending => "SENDING",
-        MailStatus::Sent => "SENT",
-        MailStatus::Failed => "FAILED",
-    };
+    let status_text = super::admin::status_code(status);
     let values: Vec<sea_orm::Value> = vec![
         status_text.into(),
         attempts.into(),

@@ -3,6 +3,7 @@
 //! and body, retries after 451, no retry after 550, two senders at once, dedupe keys, and the
 //! development folder of .eml files. The sender's deliveries are in `delivery`.
 
+mod admin;
 mod delivery;
 
 use std::{
