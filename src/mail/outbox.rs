@@ -124,7 +124,8 @@ pub enum Outcome {
 }
 
 /// Records how `owner`'s attempt at `mail` went. Only while `owner` still holds the lease: a
-/// sender whose lease ran out and was taken over leaves the mail to its new sender.
+/// sender whose lease ran out and was taken over leaves the mail to its new sender; then the
+/// answer is None.
 pub async fn record(
     db: &impl ConnectionTrait,
     mail: &outbox_mail::Model,
@@ -132,7 +133,7 @@ pub async fn record(
     outcome: &Outcome,
     backoff: &Backoff,
     now: DateTime<Utc>,
-) -> AppResult<MailStatus> {
+) -> AppResult<Option<MailStatus>> {
     let attempts = mail.attempts + 1;
     let (status, next_attempt_at, error, sent_at) = match outcome {
         Outcome::Sent => (MailStatus::Sent, mail.next_attempt_at, None, Some(now)),
@@ -170,7 +171,8 @@ pub async fn record(
         mail.id.into(),
         owner.into(),
     ];
-    db.execute_raw(Statement::from_sql_and_values(backend, sql, values))
+    let result = db
+        .execute_raw(Statement::from_sql_and_values(backend, sql, values))
         .await?;
-    Ok(status)
+    Ok((result.rows_affected() == 1).then_some(status))
 }

@@ -64,9 +64,11 @@ impl Sender {
                 tracing::warn!(mail = %mail.id, to = %mail.recipient, %error, "mail not sent");
             }
             match outbox::record(db, mail, &self.owner, &outcome, &backoff, Utc::now()).await? {
-                MailStatus::Sent => pass.sent += 1,
-                MailStatus::Queued | MailStatus::Sending => pass.retrying += 1,
-                MailStatus::Failed => pass.failed += 1,
+                Some(MailStatus::Sent) => pass.sent += 1,
+                Some(MailStatus::Queued | MailStatus::Sending) => pass.retrying += 1,
+                Some(MailStatus::Failed) => pass.failed += 1,
+                // Its lease ran out while it was being sent and another sender has it now.
+                None => tracing::warn!(mail = %mail.id, "lease lost before the mark"),
             }
         }
         Ok(pass)

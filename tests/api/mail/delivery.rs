@@ -209,3 +209,70 @@ fn without_smtp_settings_mails_are_written_as_eml_files() {
     assert_eq!(app.count("SELECT COUNT(*) FROM outbox_mail WHERE status = 'SENT'"), 1);
     let _ = std::fs::remove_dir_all(&out);
 }
+
+#[test]
+fn a_mail_whose_sender_died_is_sent_again_after_its_lease_with_the_same_message_id() {
+    use clusterbridge::mail::{
+        outbox::{claim, record, Outcome},
+        MailSettings,
+    };
+    let app = TestApp::empty();
+    let smtp = SmtpServer::start(0);
+    queue(app.database_url(), vec![mail("ana@example.org")]);
+    let url = app.database_url().to_owned();
+    // A sender claims the mail for a second and dies before it marks it.
+    let claimed = tokio::runtime::Runtime::new().expect("a runtime").block_on(async {
+        let db = clusterbridge::db::connect(&url, 1).await.expect("connect");
+        let claimed = claim(
+            &db,
+            "dead-sender",
+            10,
+            std::time::Duration::from_secs(1),
+            chrono::Utc::now(),
+        )
+        .await
+        .expect("claim");
+        db.close().await.ok();
+        claimed
+    });
+    assert_eq!(claimed.len(), 1);
+    let smtp_url = smtp.url();
+    assert_eq!(
+        send_once(app.database_url(), &[("SMTP_URL", &smtp_url)]),
+        "sent 0 retrying 0 failed 0",
+        "held while its lease lasts"
+    );
+    std::thread::sleep(std::time::Duration::from_millis(1300));
+    assert_eq!(
+        send_once(app.database_url(), &[("SMTP_URL", &smtp_url)]),
+        "sent 1 retrying 0 failed 0"
+    );
+    let received = smtp.received();
+    assert_eq!(received.len(), 1);
+    assert!(
+        received[0]
+            .1
+            .contains(&format!("Message-ID: {}", claimed[0].message_id)),
+        "the Message-ID fixed when queued: {}",
+        received[0].1
+    );
+    // The dead sender's late word no longer counts: the mail stays SENT.
+    let backoff = <MailSettings as clap::FromArgMatches>::from_arg_matches(
+        &<MailSettings as clap::Args>::augment_args(clap::Command::new("t")).get_matches_from(["t"]),
+    )
+    .expect("default settings")
+    .backoff();
+    tokio::runtime::Runtime::new().expect("a runtime").block_on(async {
+        let db = clusterbridge::db::connect(&url, 1).await.expect("connect");
+        let outcome = Outcome::Temporary("451 late".into());
+        let recorded = record(&db, &claimed[0], "dead-sender", &outcome, &backoff, chrono::Utc::now())
+            .await
+            .expect("record");
+        assert_eq!(recorded, None, "the lease is another sender's now");
+        db.close().await.ok();
+    });
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM outbox_mail WHERE status = 'SENT' AND last_error IS NULL"),
+        1
+    );
+}
