@@ -276,3 +276,35 @@ fn a_mail_whose_sender_died_is_sent_again_after_its_lease_with_the_same_message_
         1
     );
 }
+
+#[test]
+fn the_server_sends_the_outbox_in_the_background() {
+    let app = TestApp::empty();
+    let out = scratch("serve-mail-out");
+    let dir = out.display().to_string();
+    let mut server = std::process::Command::new(env!("CARGO_BIN_EXE_clusterbridge"))
+        .arg("serve")
+        .env("DATABASE_URL", app.database_url())
+        .env("LISTEN_ADDR", "127.0.0.1:0")
+        // Production: no demo data is loaded into the empty database.
+        .env("CLUSTERBRIDGE_ENV", "production")
+        .env("JWT_SECRET", "a-production-secret-of-at-least-32-bytes")
+        .env("MAIL_SEND_INTERVAL", "1")
+        .env("MAIL_OUT_DIR", &dir)
+        .env_remove("SMTP_URL")
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("start the server");
+    queue(app.database_url(), vec![mail("ana@example.org")]);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    let sent = || app.count("SELECT COUNT(*) FROM outbox_mail WHERE status = 'SENT'");
+    while sent() == 0 && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    }
+    let _ = server.kill();
+    let _ = server.wait();
+    assert_eq!(sent(), 1, "sent within the interval");
+    let written = std::fs::read_dir(&out).map(|d| d.count()).unwrap_or(0);
+    assert_eq!(written, 1, "and written to the folder");
+    let _ = std::fs::remove_dir_all(&out);
+}
