@@ -136,6 +136,8 @@ pub struct Settings {
     /// Maximum connections in the database pool.
     #[arg(long, env = "DATABASE_MAX_CONNECTIONS", default_value_t = 10)]
     pub database_max_connections: u32,
+    #[command(flatten)]
+    pub mail: crate::mail::MailSettings,
 }
 
 impl Settings {

@@ -11,6 +11,7 @@ pub mod error;
 pub mod generate;
 pub mod graphql;
 pub mod http;
+pub mod mail;
 pub mod seed;
 #[doc(hidden)]
 pub mod testing;

@@ -13,6 +13,7 @@ use clusterbridge::{
     error::AppError,
     graphql,
     http::AppState,
+    mail::{sender::Sender, transport::Mailer},
     seed,
 };
 use tracing_subscriber::EnvFilter;
@@ -58,6 +59,8 @@ enum CliError {
     },
     #[error(transparent)]
     Instance(#[from] scheduler::InstanceError),
+    #[error(transparent)]
+    Mail(#[from] clusterbridge::mail::transport::TransportError),
 }
 
 impl CliError {
@@ -126,6 +129,12 @@ enum Command {
         smoke: bool,
         #[arg(long, default_value_t = 7)]
         seed: u64,
+    },
+    /// Send the mail that is due from the outbox, then keep looking every MAIL_SEND_INTERVAL
+    /// seconds (or stop once nothing is due, with --once). Prints sent, retrying and failed.
+    SendMail {
+        #[arg(long)]
+        once: bool,
     },
     /// Mint an access token for an operator or a test client.
     IssueToken {
@@ -295,6 +304,18 @@ fn run(cli: Cli) -> Result<(), CliError> {
             tracing::info!(?report, "demo data loaded");
             Ok(())
         }),
+        Command::SendMail { once } => block_on(async {
+            let mailer = Mailer::from_settings(&settings.mail)?;
+            let db = db::connect(&settings.database_url, 2).await?;
+            let sender = Sender::new(mailer, settings.mail.clone());
+            if once {
+                let pass = sender.drain(&db).await?;
+                println!("sent {} retrying {} failed {}", pass.sent, pass.retrying, pass.failed);
+            } else {
+                sender.run(db).await;
+            }
+            Ok(())
+        }),
         Command::Serve => {
             settings.token_service()?;
             actix_web::rt::System::new().block_on(serve(settings))
@@ -379,6 +400,8 @@ async fn serve(settings: Settings) -> Result<(), CliError> {
         let report = seed::load_demo_data(&db, seed::DemoAccounts::Create).await?;
         tracing::info!(?report, "empty database: demo data loaded");
     }
+    // Bad mail settings stop the server too, rather than fail every mail later.
+    let mailer = Mailer::from_settings(&settings.mail)?;
     let listener = TcpListener::bind(settings.listen_addr).map_err(|source| CliError::Listen {
         address: settings.listen_addr,
         source,
@@ -390,6 +413,7 @@ async fn serve(settings: Settings) -> Result<(), CliError> {
     );
     let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
     actix_web::rt::spawn(clusterbridge::http::sweep::run(db.clone(), endpoint.clone()));
+    actix_web::rt::spawn(Sender::new(mailer, settings.mail.clone()).run(db.clone()));
     let state = AppState::with_settings(db, tokens, endpoint);
     Ok(app::server(listener, state, workers, settings.cors_origins())?.await?)
 }

@@ -23,6 +23,7 @@ pub mod matchmaking_session;
 pub mod meeting;
 pub mod meeting_outcome;
 pub mod member;
+pub mod outbox_mail;
 pub mod participant_available_slot;
 pub mod participant_offered_ecosystem;
 pub mod participant_sought_ecosystem;

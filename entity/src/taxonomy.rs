@@ -202,6 +202,7 @@ text_enum!(
         EventParticipant = "EventParticipant",
         Meeting = "Meeting",
         Post = "Post",
+        OutboxMail = "OutboxMail",
     }
 );
 
@@ -241,6 +242,7 @@ text_enum!(
         Schedule = "SCHEDULE",
         RecordOutcome = "RECORD_OUTCOME",
         Unpublish = "UNPUBLISH",
+        Retry = "RETRY",
     }
 );
 

@@ -624,3 +624,13 @@ pub fn may_follow_event(organises: bool, acts_for_approved_participant: bool) ->
         Err(forbidden("follow an event you neither organise nor take part in"))
     }
 }
+
+/// The mail outbox (failed mails, retrying them) is for administrators: mails hold other
+/// people's addresses and what was sent to them.
+pub fn may_manage_mail(p: &Principal) -> AppResult<()> {
+    if p.is_admin() {
+        Ok(())
+    } else {
+        Err(forbidden("manage the mail outbox"))
+    }
+}

@@ -5,7 +5,8 @@
 
 use chrono::Utc;
 use entity::{
-    cluster, event_participant, matchmaking_event, meeting, meeting_outcome, partnership, post, success_story,
+    cluster, event_participant, matchmaking_event, meeting, meeting_outcome, outbox_mail, partnership, post,
+    success_story,
 };
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use uuid::Uuid;
@@ -107,6 +108,17 @@ impl Versioned for post::Entity {
     const UPDATED_AT: post::Column = post::Column::UpdatedAt;
 
     fn version_of(model: &post::Model) -> i32 {
+        model.version
+    }
+}
+
+impl Versioned for outbox_mail::Entity {
+    const NAME: &'static str = "mail";
+    const ID: outbox_mail::Column = outbox_mail::Column::Id;
+    const VERSION: outbox_mail::Column = outbox_mail::Column::Version;
+    const UPDATED_AT: outbox_mail::Column = outbox_mail::Column::UpdatedAt;
+
+    fn version_of(model: &outbox_mail::Model) -> i32 {
         model.version
     }
 }

@@ -13,6 +13,7 @@ use super::{
     context::loaders,
     enums::{InvitationState, PartnershipRole},
     loaders::{NestedItem, NestedList, PageOf},
+    mail::OutboxMail,
     matchmaking::{event::MatchmakingEvent, meeting::Meeting, participant::EventParticipant},
     member::Member,
     partner_organisation::PartnerOrganisation,
@@ -281,3 +282,4 @@ connection!(MatchmakingEventConnection, MatchmakingEventEdge, MatchmakingEvent);
 connection!(EventParticipantConnection, EventParticipantEdge, EventParticipant);
 connection!(MeetingConnection, MeetingEdge, Meeting);
 connection!(PostConnection, PostEdge, Post);
+connection!(OutboxMailConnection, OutboxMailEdge, OutboxMail);

@@ -11,6 +11,7 @@ pub mod discovery;
 pub mod enums;
 pub mod live;
 pub mod loaders;
+pub mod mail;
 pub mod matchmaking;
 pub mod member;
 pub mod node;
@@ -61,6 +62,7 @@ pub struct Query(
     partner_search::PartnerSearchQuery,
     matchmaking::MatchmakingQuery,
     post::PostQuery,
+    mail::MailQuery,
 );
 
 /// Every change. Each mutation takes one `input`, runs in one transaction and returns a payload;
@@ -79,6 +81,7 @@ pub struct Mutation(
     partner_search::PartnerSearchMutation,
     matchmaking::MatchmakingMutation,
     post::PostMutation,
+    mail::MailMutation,
 );
 
 pub use self::live::Subscription;

@@ -68,6 +68,8 @@ pub const WORK: &[(&str, &str, Work)] = &[
     ("Subscription", "meetingRequested", Work::Fixed(10)),
     ("Subscription", "meetingUpdated", Work::Fixed(10)),
     ("Subscription", "eventScheduled", Work::Fixed(10)),
+    // An index range over FAILED mails, newest first.
+    ("Query", "failedMails", Work::Fixed(1)),
 ];
 
 /// What a document costs.

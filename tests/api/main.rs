@@ -18,6 +18,7 @@ mod faults;
 mod fuzz;
 mod hardening;
 mod http;
+mod mail;
 mod marketplace;
 mod matchmaking;
 mod matrix;

@@ -65,6 +65,8 @@ pub enum AuditEntityType {
     Meeting,
     /// A post of a cluster: news, an event or a call.
     Post,
+    /// A mail in the outbox.
+    OutboxMail,
 }
 
 /// What a change did.
@@ -138,6 +140,8 @@ pub enum AuditAction {
     RecordOutcome,
     /// A moderator took a published post down, with a reason.
     Unpublish,
+    /// An administrator queued a FAILED mail again.
+    Retry,
 }
 
 #[derive(Clone)]
