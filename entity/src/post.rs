@@ -31,6 +31,8 @@ pub struct Model {
     pub funding: Option<String>,
     pub eligibility: Option<String>,
     pub link: Option<String>,
+    /// The language of title, summary and body: a BCP 47 tag in canonical form.
+    pub language: String,
     pub status: PostStatus,
     pub published_at: Option<DateTimeUtc>,
     pub unpublish_reason: Option<String>,

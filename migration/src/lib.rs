@@ -22,6 +22,7 @@ mod m20261202_000016_unlogged_rate_limits;
 mod m20261203_000017_meeting_sequence;
 mod m20261203_000018_meeting_outcome;
 mod m20261203_000019_posts;
+mod m20261203_000021_post_translations;
 
 pub struct Migrator;
 
@@ -48,6 +49,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000017_meeting_sequence::Migration),
             Box::new(m20261203_000018_meeting_outcome::Migration),
             Box::new(m20261203_000019_posts::Migration),
+            Box::new(m20261203_000021_post_translations::Migration),
         ]
     }
 }

@@ -75,6 +75,7 @@ pub struct Mutation(
     partner_search::PartnerSearchMutation,
     matchmaking::MatchmakingMutation,
     post::PostMutation,
+    post::PostTranslationMutation,
 );
 
 pub type ClusterSchema = Schema<Query, Mutation, EmptySubscription>;
