@@ -6,7 +6,7 @@
 use clusterbridge::auth::Role;
 use serde_json::{json, Value};
 
-use super::{change, cluster_id, create, id_version, news, PUBLISH_POST};
+use super::{at_days, change, cluster_id, create, id_version, news, PUBLISH_POST};
 use crate::support::{Reply, TestApp};
 
 const SET: &str = r#"mutation($input: SetPostTranslationInput!) { setPostTranslation(input: $input) {
@@ -310,4 +310,39 @@ fn a_page_reads_its_translations_in_one_statement() {
     let (_, nodes) = count("language", 10);
     let translated = nodes.iter().filter(|n| n["language"] == "zh-Hant").count();
     assert_eq!(translated, 6, "6 translated posts and the demo's 4: {nodes:?}");
+}
+
+#[test]
+fn the_calendars_take_a_locale_too() {
+    let app = TestApp::spawn();
+    let admin = TestApp::admin();
+    let tpca = cluster_id(&app, "tpca");
+    let event = json!({ "clusterId": tpca, "kind": "EVENT", "title": ENGLISH, "bodyMarkdown": "Come.",
+                        "startsAt": at_days(10), "endsAt": at_days(11), "place": "Taipei" });
+    let post = create(&app, admin.as_deref(), event);
+    let translated = change(&app, admin.as_deref(), SET, chinese(&post));
+    let translated = translated.data()["setPostTranslation"]["post"].clone();
+    change(&app, admin.as_deref(), PUBLISH_POST, id_version(&translated)).data();
+    let calendar = r#"query($locale: String) { upcomingEvents(locale: $locale) { nodes { title language } } }"#;
+    let chinese_reader = with_language(&app, None, "zh-TW", calendar, json!({}));
+    assert_eq!(
+        chinese_reader.data()["upcomingEvents"]["nodes"],
+        json!([{ "title": CHINESE, "language": "zh-Hant" }])
+    );
+    let overridden = with_language(&app, None, "zh-TW", calendar, json!({ "locale": "en-GB" }));
+    assert_eq!(
+        overridden.data()["upcomingEvents"]["nodes"],
+        json!([{ "title": ENGLISH, "language": "en" }])
+    );
+    let calls = r#"query($locale: String) { openCalls(locale: $locale) { nodes { language } } }"#;
+    let demo_call = app.query(calls, json!({ "locale": "zh-Hant" }));
+    assert_eq!(
+        demo_call.data()["openCalls"]["nodes"],
+        json!([{ "language": "en" }]),
+        "an untranslated post answers in its primary language"
+    );
+    assert_eq!(
+        app.query(calls, json!({ "locale": "not a tag" })).bad_fields(),
+        ["locale"]
+    );
 }
