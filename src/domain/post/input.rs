@@ -67,6 +67,7 @@ pub struct PostPatch {
     pub link: Option<Option<String>>,
     pub ecosystems: Option<Vec<Ecosystem>>,
     pub countries: Option<Vec<String>>,
+    pub language: Option<String>,
 }
 
 impl NewPost {
@@ -107,6 +108,10 @@ impl NewPost {
             funding => "funding", eligibility => "eligibility", link => "link",
             ecosystems => "ecosystems", countries => "countries",
         );
+        if let Some(language) = patch.language {
+            self.language = Some(language);
+            changed.push("language");
+        }
         changed
     }
 

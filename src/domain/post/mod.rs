@@ -245,7 +245,21 @@ pub async fn update<C: TransactionTrait + ConnectionTrait>(
     let changed = new.apply(patch);
     new.validate(post.kind)?;
     let translations = translation::of(&txn, id).await?;
-    let model = version::save::<row::Entity, _>(&txn, id, expected_version, columns(&new, &translations)).await?;
+    let language = new.language.clone().unwrap_or_else(|| post.language.clone());
+    if translations.iter().any(|t| t.language == language) {
+        let why = "the post has a translation in this language: remove it first";
+        return Err(AppError::bad_field("language", why));
+    }
+    let model = version::save::<row::Entity, _>(
+        &txn,
+        id,
+        expected_version,
+        row::ActiveModel {
+            language: Set(language),
+            ..columns(&new, &translations)
+        },
+    )
+    .await?;
     write_lists(&txn, id, &new).await?;
     audit::record(&txn, actor, entry(&model, AuditAction::Update, changed, &cluster)).await?;
     txn.commit().await?;

@@ -104,6 +104,9 @@ pub struct UpdatePostInput {
     pub ecosystems: Option<Vec<Ecosystem>>,
     /// The countries it concerns, replacing the old list.
     pub countries: Option<Vec<String>>,
+    /// The language title, summary and body are in (BCP 47 tag); not one the post has a
+    /// translation in.
+    pub language: Option<String>,
 }
 
 /// A post to publish or delete, at the version you read.
@@ -209,6 +212,7 @@ impl PostMutation {
             link: patch_of(input.link),
             ecosystems: input.ecosystems.map(|e| e.into_iter().map(Into::into).collect()),
             countries: input.countries,
+            language: input.language,
         };
         let model = domain::update(db(ctx), actor, id, input.version, patch).await?;
         Ok(PostPayload { post: Post::new(model) })

@@ -241,6 +241,15 @@ fn only_editors_translate_with_checked_tags_and_sanitised_bodies() {
         "CONFLICT",
         "a stale version"
     );
+    let primary = |version: i64, language: &str| {
+        change(
+            &app,
+            Some(&editor),
+            super::UPDATE_POST,
+            json!({ "id": post["id"], "version": version, "language": language }),
+        )
+    };
+    assert_eq!(primary(2, "zh-TW").bad_fields(), ["language"], "a translation has it");
     assert_eq!(
         change(
             &app,
@@ -260,6 +269,17 @@ fn only_editors_translate_with_checked_tags_and_sanitised_bodies() {
     assert_eq!(removed.data()["removePostTranslation"]["post"]["version"], 3);
     let audited = app.count("SELECT COUNT(*) FROM audit_log WHERE entity_type = 'Post' AND action = 'UPDATE'");
     assert_eq!(audited, 2, "the set and the removal");
+    let changed = app.post(
+        Some(&editor),
+        r#"mutation($input: UpdatePostInput!) { updatePost(input: $input) { post { version primaryLanguage } } }"#,
+        json!({ "input": { "id": post["id"], "version": 3, "language": "zh-tw" } }),
+    );
+    assert_eq!(
+        changed.data()["updatePost"]["post"],
+        json!({ "version": 4, "primaryLanguage": "zh-Hant-TW" }),
+        "free once the translation is gone"
+    );
+    assert_eq!(primary(4, "english").bad_fields(), ["language"]);
 
     // A post written in Chinese names its language when it is created.
     let mut written_in_chinese = news(&tpca, CHINESE);
