@@ -42,6 +42,7 @@ pub mod persisted_document;
 pub mod post;
 pub mod post_country;
 pub mod post_ecosystem;
+pub mod post_translation;
 pub mod rate_limit_bucket;
 pub mod refresh_token;
 pub mod search_term;

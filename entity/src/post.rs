@@ -19,7 +19,8 @@ pub struct Model {
     pub body_markdown: String,
     /// Rendered from `body_markdown` and sanitised when it is written.
     pub body_html: String,
-    /// Lower-cased plain text of title, summary and body, for the text filter.
+    /// Lower-cased plain text of title, summary and body, and of every translation, for the text
+    /// filter.
     pub search_text: String,
     pub image_url: Option<String>,
     pub starts_at: Option<DateTimeUtc>,
@@ -31,6 +32,8 @@ pub struct Model {
     pub funding: Option<String>,
     pub eligibility: Option<String>,
     pub link: Option<String>,
+    /// The language of title, summary and body: a BCP 47 tag in canonical form.
+    pub language: String,
     pub status: PostStatus,
     pub published_at: Option<DateTimeUtc>,
     pub unpublish_reason: Option<String>,

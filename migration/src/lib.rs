@@ -23,6 +23,7 @@ mod m20261203_000017_meeting_sequence;
 mod m20261203_000018_meeting_outcome;
 mod m20261203_000019_posts;
 mod m20261203_000020_outbox_mail;
+mod m20261203_000021_post_translations;
 
 pub struct Migrator;
 
@@ -50,6 +51,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000018_meeting_outcome::Migration),
             Box::new(m20261203_000019_posts::Migration),
             Box::new(m20261203_000020_outbox_mail::Migration),
+            Box::new(m20261203_000021_post_translations::Migration),
         ]
     }
 }

@@ -5,6 +5,7 @@ pub mod api_key;
 pub mod audit;
 pub mod cluster;
 pub mod discovery;
+pub mod locale;
 pub mod matchmaking;
 pub mod member;
 pub mod nested_pages;

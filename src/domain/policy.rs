@@ -529,6 +529,12 @@ pub fn may_write_post(p: &Principal, cluster: &cluster::Model) -> AppResult<()> 
     may_edit_cluster(p, cluster).map_err(|_| forbidden(&format!("write posts of the cluster {}", cluster.slug)))
 }
 
+/// Set or remove a translation of a post: whoever writes the cluster's posts, since a
+/// translation is the post's text in another language.
+pub fn may_translate_post(p: &Principal, cluster: &cluster::Model) -> AppResult<()> {
+    may_write_post(p, cluster)
+}
+
 /// Moderate a cluster's posts (unpublish one with a reason, put an unpublished one back): the
 /// partner of the cluster's country and administrators. What a moderator took down, only a
 /// moderator puts back up.

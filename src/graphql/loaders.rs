@@ -15,7 +15,7 @@ use entity::{
     event_participant, matchmaking_event, matchmaking_event_country, matchmaking_session, meeting, member,
     participant_available_slot, participant_offered_ecosystem, participant_sought_ecosystem, partner_organisation,
     partner_organisation_country, partner_search_country, partner_search_ecosystem, partnership, partnership_ecosystem,
-    partnership_member, partnership_target_market, post, post_country, post_ecosystem, success_story,
+    partnership_member, partnership_target_market, post, post_country, post_ecosystem, post_translation, success_story,
     success_story_cluster,
     taxonomy::{Ecosystem, EmergingIndustry, InvitationState},
 };
@@ -357,6 +357,21 @@ lists! {
     PostEcosystemsOf: Ecosystem = |l, owners| values!(l, owners, post_ecosystem: PostId, Ecosystem);
     /// The countries a post concerns.
     PostCountriesOf: String = |l, owners| values!(l, owners, post_country: PostId, Country);
+    /// A post's translations, by language: the texts a reader's language is negotiated among.
+    PostTranslationsOf: post_translation::Model = |l, owners| post_translations_of(&l.db, owners);
+}
+
+async fn post_translations_of(
+    db: &DatabaseConnection,
+    posts: Vec<Uuid>,
+) -> AppResult<Vec<(Uuid, post_translation::Model)>> {
+    let rows = post_translation::Entity::find()
+        .filter(post_translation::Column::PostId.is_in(posts))
+        .order_by_asc(post_translation::Column::PostId)
+        .order_by_asc(post_translation::Column::Language)
+        .all(db)
+        .await?;
+    Ok(rows.into_iter().map(|t| (t.post_id, t)).collect())
 }
 
 async fn agenda_of(l: &Loaders, owners: Vec<Uuid>) -> AppResult<Vec<(Uuid, meeting::Model)>> {

@@ -82,6 +82,7 @@ pub struct Mutation(
     matchmaking::MatchmakingMutation,
     post::PostMutation,
     mail::MailMutation,
+    post::PostTranslationMutation,
 );
 
 pub use self::live::Subscription;

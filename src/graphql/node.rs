@@ -165,7 +165,7 @@ async fn resolve(ctx: &Context<'_>, type_name: &str, id: Uuid, read: Read) -> Ap
         "Meeting" => one(ctx, l::MeetingById(id), read)
             .await?
             .map(|m| Node::Meeting(Meeting(m))),
-        "Post" => one(ctx, l::PostById(id), read).await?.map(|m| Node::Post(Post(m))),
+        "Post" => one(ctx, l::PostById(id), read).await?.map(|m| Node::Post(Post::new(m))),
         _ => None,
     })
 }

@@ -8,7 +8,7 @@ use async_graphql::Response;
 use super::{prepare::Prepared, state::AppState};
 use crate::{
     auth::Caller,
-    domain::throttle::PasswordGuard,
+    domain::{locale::Preference, throttle::PasswordGuard},
     error::{AppError, ErrorCode},
     graphql::{self, cost::CostMeter},
 };
@@ -19,6 +19,7 @@ pub async fn execute(
     caller: &Caller,
     address: &str,
     meter: Arc<dyn CostMeter>,
+    languages: &Preference,
 ) -> Response {
     // Password checks count against the client address as well as the account.
     let guard = PasswordGuard {
@@ -26,7 +27,7 @@ pub async fn execute(
         address: address.to_owned(),
     };
     let (request, batches) = graphql::request_data(prepared.request, &state.db, caller.clone());
-    let mut request = request.data(meter).data(guard);
+    let mut request = request.data(meter).data(guard).data(languages.clone());
     if state.settings.production && !caller.is_admin() {
         if prepared.introspects {
             let error = ErrorCode::Forbidden.server_error("introspection is for administrators");

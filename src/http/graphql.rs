@@ -29,7 +29,11 @@ use super::{
     respond::{replay, Answers},
     state::AppState,
 };
-use crate::{domain::persisted_document, error::ErrorCode, graphql::cost::CostMeter};
+use crate::{
+    domain::{locale::Preference, persisted_document},
+    error::ErrorCode,
+    graphql::cost::CostMeter,
+};
 
 /// Credential-checking fields (`login`, `register` …) one HTTP request may run.
 pub const MAX_CREDENTIAL_CHECKS: u64 = 1;
@@ -68,6 +72,13 @@ async fn run(
     let operations = read(http, payload).await?;
     let single = operations.single();
     let address = state.settings.trusted_proxies.client_address(http);
+    // Texts written in several languages answer in the one the client prefers.
+    let languages = http
+        .headers()
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .map(Preference::from_accept_language)
+        .unwrap_or_default();
     // One budget for the whole HTTP request, however many operations it holds.
     let meter = Meter::for_request(&state.settings.budgets, &who.caller, address.clone(), state.db.clone());
     let mut prepared = Vec::with_capacity(operations.requests.len());
@@ -127,7 +138,7 @@ async fn run(
                 .map_or(0, |d| persisted_document::storage_fee(d.len())),
         );
         let paid_before = meter.paid();
-        let response = execute(state, prepared, &who.caller, &address, charged).await;
+        let response = execute(state, prepared, &who.caller, &address, charged, &languages).await;
         meter.set_storage_fee(0);
         // An operation that was never paid for did not validate or was refused: it never ran.
         let executed = meter.paid() > paid_before;

@@ -83,6 +83,8 @@ impl Answers {
     pub fn respond(self, caller: &Caller, single: bool) -> HttpResponse {
         let mut builder = HttpResponse::build(self.status);
         builder.content_type(self.media.content_type());
+        // Texts answer in the language `Accept-Language` asks for: a shared cache must key on it.
+        builder.insert_header((header::VARY, "Accept-Language"));
         if caller.principal().is_some() {
             builder.insert_header((header::CACHE_CONTROL, "private, no-store"));
         }

@@ -62,6 +62,7 @@ pub(super) async fn insert(db: &DatabaseTransaction, operator: &Principal, clust
             link: record.link.map(str::to_owned),
             ecosystems: record.ecosystems.to_vec(),
             countries: record.countries.iter().map(|c| c.to_string()).collect(),
+            language: None,
         };
         let post = posts::create(db, operator, clusters.id(record.cluster)?, record.kind, new).await?;
         posts::publish_dated(db, operator, post.id, post.version, at(record.published_at)?).await?;

@@ -10,7 +10,10 @@ use entity::{
 };
 
 use crate::{
-    domain::validation::{Checker, NAME_MAX},
+    domain::{
+        locale::LanguageTag,
+        validation::{Checker, NAME_MAX},
+    },
     error::AppResult,
 };
 
@@ -22,6 +25,7 @@ pub const PLACE_MAX: usize = 300;
 pub const POST_URL_MAX: usize = 2_000;
 pub const REASON_MAX: usize = 1_000;
 pub const COUNTRIES_MAX: usize = 50;
+pub use crate::domain::locale::LANGUAGE_HINT;
 
 /// A post as editors write it, before it is checked.
 #[derive(Debug, Clone, Default)]
@@ -41,6 +45,8 @@ pub struct NewPost {
     pub link: Option<String>,
     pub ecosystems: Vec<Ecosystem>,
     pub countries: Vec<String>,
+    /// The language of title, summary and body (a BCP 47 tag); English when not given.
+    pub language: Option<String>,
 }
 
 /// Changes to a post: `None` leaves a field as it is, `Some(None)` clears an optional one.
@@ -61,6 +67,7 @@ pub struct PostPatch {
     pub link: Option<Option<String>>,
     pub ecosystems: Option<Vec<Ecosystem>>,
     pub countries: Option<Vec<String>>,
+    pub language: Option<String>,
 }
 
 impl NewPost {
@@ -82,6 +89,7 @@ impl NewPost {
             link: row.link.clone(),
             ecosystems,
             countries,
+            language: Some(row.language.clone()),
         }
     }
 
@@ -100,12 +108,22 @@ impl NewPost {
             funding => "funding", eligibility => "eligibility", link => "link",
             ecosystems => "ecosystems", countries => "countries",
         );
+        if let Some(language) = patch.language {
+            self.language = Some(language);
+            changed.push("language");
+        }
         changed
     }
 
     /// Checks every field for a post of `kind` and normalises it in place; every bad field is named.
     pub fn validate(&mut self, kind: PostKind) -> AppResult<()> {
         let mut check = Checker::new();
+        if let Some(language) = &mut self.language {
+            match LanguageTag::parse(language) {
+                Some(tag) => *language = tag.to_string(),
+                None => check.fail("language", LANGUAGE_HINT),
+            }
+        }
         check.name("title", &mut self.title, NAME_MAX);
         check.optional_text("summary", &mut self.summary, SUMMARY_MAX);
         let mut body = Some(std::mem::take(&mut self.body_markdown));

@@ -6,7 +6,7 @@
 
 use chrono::{DateTime, Utc};
 use entity::{
-    cluster, post as row, post_country, post_ecosystem,
+    cluster, post as row, post_country, post_ecosystem, post_translation,
     taxonomy::{Ecosystem, PostKind, PostStatus as Status},
 };
 use sea_orm::{
@@ -28,10 +28,12 @@ use crate::{
 mod input;
 mod list;
 pub mod markdown;
+mod translation;
 
 pub use self::{
     input::{check_reason, NewPost, PostPatch, BODY_MAX, REASON_MAX, SUMMARY_MAX},
     list::{count, list, open_calls, upcoming_events, PostFilter},
+    translation::{remove_translation, set_translation, Translation},
 };
 
 /// The code of a status, as the API spells it.
@@ -81,23 +83,38 @@ async fn locked<C: ConnectionTrait>(
     Ok((post, cluster))
 }
 
-/// The stored columns made from a checked post: the body's HTML and search text with it.
-fn columns(new: &NewPost) -> row::ActiveModel {
+/// The lower-cased text the filter searches: the post's own and every translation's, so a
+/// word of any language finds it.
+fn search_text(new: &NewPost, translations: &[post_translation::Model]) -> String {
     let body_text = markdown::to_plain_text(&new.body_markdown);
     // A call is found by what it funds and for whom too: funding calls are what users look for most.
-    let search_text = [
+    let own = [
         Some(new.title.as_str()),
         new.summary.as_deref(),
         Some(body_text.as_str()),
         new.place.as_deref(),
         new.funding.as_deref(),
         new.eligibility.as_deref(),
-    ]
-    .into_iter()
-    .flatten()
-    .collect::<Vec<_>>()
-    .join("\n")
-    .to_lowercase();
+    ];
+    let translated = translations.iter().flat_map(|t| {
+        [
+            Some(t.title.clone()),
+            t.summary.clone(),
+            Some(markdown::to_plain_text(&t.body_markdown)),
+        ]
+    });
+    own.into_iter()
+        .flatten()
+        .map(str::to_owned)
+        .chain(translated.flatten())
+        .collect::<Vec<_>>()
+        .join("\n")
+        .to_lowercase()
+}
+
+/// The stored columns made from a checked post: the body's HTML and search text with it.
+fn columns(new: &NewPost, translations: &[post_translation::Model]) -> row::ActiveModel {
+    let search_text = search_text(new, translations);
     row::ActiveModel {
         title: Set(new.title.clone()),
         summary: Set(new.summary.clone()),
@@ -192,7 +209,8 @@ pub async fn create<C: TransactionTrait + ConnectionTrait>(
         version: Set(1),
         created_at: Set(now),
         updated_at: Set(now),
-        ..columns(&new)
+        language: Set(new.language.clone().unwrap_or_else(|| "en".into())),
+        ..columns(&new, &[])
     })
     .exec_with_returning(&txn)
     .await?;
@@ -226,7 +244,22 @@ pub async fn update<C: TransactionTrait + ConnectionTrait>(
     let mut new = NewPost::of(&post, ecosystems, countries);
     let changed = new.apply(patch);
     new.validate(post.kind)?;
-    let model = version::save::<row::Entity, _>(&txn, id, expected_version, columns(&new)).await?;
+    let translations = translation::of(&txn, id).await?;
+    let language = new.language.clone().unwrap_or_else(|| post.language.clone());
+    if translations.iter().any(|t| t.language == language) {
+        let why = "the post has a translation in this language: remove it first";
+        return Err(AppError::bad_field("language", why));
+    }
+    let model = version::save::<row::Entity, _>(
+        &txn,
+        id,
+        expected_version,
+        row::ActiveModel {
+            language: Set(language),
+            ..columns(&new, &translations)
+        },
+    )
+    .await?;
     write_lists(&txn, id, &new).await?;
     audit::record(&txn, actor, entry(&model, AuditAction::Update, changed, &cluster)).await?;
     txn.commit().await?;

@@ -281,10 +281,15 @@ impl Cluster {
         #[graphql(desc = "Items before this cursor: an edge's `cursor` or `pageInfo.startCursor`.")] before: Option<
             String,
         >,
+        #[graphql(
+            desc = "The language (BCP 47 tag) to answer in, over the `Accept-Language` header; the texts fall back to the primary language."
+        )]
+        locale: Option<String>,
     ) -> AppResult<PostConnection> {
+        let locale = crate::domain::locale::Preference::from_argument("locale", locale.as_deref())?;
         let request = PageRequest::new(first, after, last, before);
         nested_connection(ctx, NestedList::Posts, self.0.id, request, |item| match item {
-            NestedItem::Post(p) => Some(Post(p)),
+            NestedItem::Post(p) => Some(Post::in_locale(p, &locale)),
             _ => None,
         })
         .await

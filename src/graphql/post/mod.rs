@@ -3,6 +3,7 @@
 
 mod mutations;
 mod object;
+mod translations;
 
 use async_graphql::{Context, InputObject, Object, ID};
 use chrono::{DateTime, Utc};
@@ -10,9 +11,11 @@ use chrono::{DateTime, Utc};
 pub use self::{
     mutations::PostMutation,
     object::{Post, PostKind, PostStatus},
+    translations::PostTranslationMutation,
 };
 use crate::{
     domain::{
+        locale::Preference,
         pagination::PageRequest,
         policy::PostVisibility,
         post::{self as domain, PostFilter},
@@ -61,16 +64,30 @@ impl PostQuery {
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "The post's global ID.")] id: ID,
+        #[graphql(
+            desc = "The language (BCP 47 tag) to answer in, over the `Accept-Language` header; the texts fall back to the primary language."
+        )]
+        locale: Option<String>,
     ) -> AppResult<Option<Post>> {
+        let locale = Preference::from_argument("locale", locale.as_deref())?;
         let id = node::decode("id", &id, TYPE_NAME)?;
-        Ok(loaders(ctx).load_one(l::PostById(id)).await?.map(Post))
+        Ok(loaders(ctx)
+            .load_one(l::PostById(id))
+            .await?
+            .map(|m| Post::in_locale(m, &locale)))
     }
 
     /// Published posts of the clusters you may see, newest published first.
+    // The arguments are the connection's four, its filter and the language: one per concern.
+    #[allow(clippy::too_many_arguments)]
     async fn posts(
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "Only the posts that match.")] filter: Option<PostFilterInput>,
+        #[graphql(
+            desc = "The language (BCP 47 tag) to answer in, over the `Accept-Language` header; the texts fall back to the primary language."
+        )]
+        locale: Option<String>,
         #[graphql(desc = "The first n items, 1–100; 20 when neither `first` nor `last` is given.")] first: Option<i32>,
         #[graphql(desc = "Items after this cursor: an edge's `cursor` or `pageInfo.endCursor`.")] after: Option<String>,
         #[graphql(desc = "The last n items, 1–100.")] last: Option<i32>,
@@ -78,6 +95,7 @@ impl PostQuery {
             String,
         >,
     ) -> AppResult<PostConnection> {
+        let locale = Preference::from_argument("locale", locale.as_deref())?;
         let window = PageRequest::new(first, after, last, before).window()?;
         let filter = filter.unwrap_or_default();
         let mut filter = PostFilter {
@@ -94,7 +112,9 @@ impl PostQuery {
         };
         filter.validate()?;
         let visibility = PostVisibility::of(caller(ctx));
-        let page = domain::list(db(ctx), &visibility, &filter, &window).await?.map(Post);
+        let page = domain::list(db(ctx), &visibility, &filter, &window)
+            .await?
+            .map(|m| Post::in_locale(m, &locale));
         let total = total_count_if_selected(ctx, domain::count(db(ctx), &visibility, &filter)).await?;
         Ok(PostConnection::new(page, total))
     }
@@ -105,11 +125,16 @@ impl PostQuery {
         ctx: &Context<'_>,
         #[graphql(desc = "The first n items, 1–100; 20 when neither `first` nor `last` is given.")] first: Option<i32>,
         #[graphql(desc = "Items after this cursor: an edge's `cursor` or `pageInfo.endCursor`.")] after: Option<String>,
+        #[graphql(
+            desc = "The language (BCP 47 tag) to answer in, over the `Accept-Language` header; the texts fall back to the primary language."
+        )]
+        locale: Option<String>,
     ) -> AppResult<PostConnection> {
+        let locale = Preference::from_argument("locale", locale.as_deref())?;
         let window = PageRequest::new(first, after, None, None).window()?;
         let visibility = PostVisibility::of(caller(ctx));
         let (page, total) = domain::upcoming_events(db(ctx), &visibility, &window, wants_total_count(ctx)).await?;
-        Ok(PostConnection::new(page.map(Post), total))
+        Ok(PostConnection::new(page.map(|m| Post::in_locale(m, &locale)), total))
     }
 
     /// Published CALL posts whose deadline has not passed, soonest deadline first.
@@ -118,10 +143,15 @@ impl PostQuery {
         ctx: &Context<'_>,
         #[graphql(desc = "The first n items, 1–100; 20 when neither `first` nor `last` is given.")] first: Option<i32>,
         #[graphql(desc = "Items after this cursor: an edge's `cursor` or `pageInfo.endCursor`.")] after: Option<String>,
+        #[graphql(
+            desc = "The language (BCP 47 tag) to answer in, over the `Accept-Language` header; the texts fall back to the primary language."
+        )]
+        locale: Option<String>,
     ) -> AppResult<PostConnection> {
+        let locale = Preference::from_argument("locale", locale.as_deref())?;
         let window = PageRequest::new(first, after, None, None).window()?;
         let visibility = PostVisibility::of(caller(ctx));
         let (page, total) = domain::open_calls(db(ctx), &visibility, &window, wants_total_count(ctx)).await?;
-        Ok(PostConnection::new(page.map(Post), total))
+        Ok(PostConnection::new(page.map(|m| Post::in_locale(m, &locale)), total))
     }
 }

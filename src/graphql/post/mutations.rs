@@ -60,6 +60,10 @@ pub struct CreatePostInput {
     pub ecosystems: Option<Vec<Ecosystem>>,
     /// ISO 3166-1 alpha-2 codes of the countries it concerns.
     pub countries: Option<Vec<String>>,
+    /// The language title, summary and body are written in: a BCP 47 tag (`en`, `zh-Hant`,
+    /// `zh-TW` …), stored in canonical form; `en` when left out. Other languages are added
+    /// with `setPostTranslation`.
+    pub language: Option<String>,
 }
 
 /// Changes to a post; a left-out field stays as it is, `null` clears an optional one. The
@@ -100,6 +104,9 @@ pub struct UpdatePostInput {
     pub ecosystems: Option<Vec<Ecosystem>>,
     /// The countries it concerns, replacing the old list.
     pub countries: Option<Vec<String>>,
+    /// The language title, summary and body are in (BCP 47 tag); not one the post has a
+    /// translation in.
+    pub language: Option<String>,
 }
 
 /// A post to publish or delete, at the version you read.
@@ -174,9 +181,10 @@ impl PostMutation {
             link: input.link,
             ecosystems: to_entity(input.ecosystems),
             countries: input.countries.unwrap_or_default(),
+            language: input.language,
         };
         let model = domain::create(db(ctx), actor, cluster_id, input.kind.into(), new).await?;
-        Ok(PostPayload { post: Post(model) })
+        Ok(PostPayload { post: Post::new(model) })
     }
 
     /// Changes a post of a cluster you edit.
@@ -204,9 +212,10 @@ impl PostMutation {
             link: patch_of(input.link),
             ecosystems: input.ecosystems.map(|e| e.into_iter().map(Into::into).collect()),
             countries: input.countries,
+            language: input.language,
         };
         let model = domain::update(db(ctx), actor, id, input.version, patch).await?;
-        Ok(PostPayload { post: Post(model) })
+        Ok(PostPayload { post: Post::new(model) })
     }
 
     /// Publishes a DRAFT of a cluster you edit; an UNPUBLISHED post goes back up only by a
@@ -219,7 +228,7 @@ impl PostMutation {
         let actor = policy::signed_in(caller(ctx))?;
         let id = node::decode("id", &input.id, TYPE_NAME)?;
         let model = domain::publish(db(ctx), actor, id, input.version).await?;
-        Ok(PostPayload { post: Post(model) })
+        Ok(PostPayload { post: Post::new(model) })
     }
 
     /// Takes a PUBLISHED post down with a reason (moderation): the partner of the cluster's
@@ -232,7 +241,7 @@ impl PostMutation {
         let actor = policy::signed_in(caller(ctx))?;
         let id = node::decode("id", &input.id, TYPE_NAME)?;
         let model = domain::unpublish(db(ctx), actor, id, input.version, input.reason).await?;
-        Ok(PostPayload { post: Post(model) })
+        Ok(PostPayload { post: Post::new(model) })
     }
 
     /// Deletes a post of a cluster you edit.

@@ -1,12 +1,16 @@
-//! The `Post` type: a cluster's news, event or call, with its sanitised HTML body.
+//! The `Post` type: a cluster's news, event or call, with its sanitised HTML body, its texts in
+//! the language negotiated for the reader (see `domain::locale`).
 
 use async_graphql::{Context, Enum, Object, ID};
 use chrono::{DateTime, Utc};
-use entity::post as row;
+use entity::{post as row, post_translation};
 
 use super::TYPE_NAME;
 use crate::{
-    domain::policy,
+    domain::{
+        locale::{LanguageTag, Preference},
+        policy,
+    },
     error::AppResult,
     graphql::{
         cluster::Cluster,
@@ -40,8 +44,76 @@ pub enum PostStatus {
     Unpublished,
 }
 
+/// A post, and the languages asked for by the field that returned it (its `locale`
+/// argument); `None` leaves the choice to the request's `Accept-Language`.
 #[derive(Clone)]
-pub struct Post(pub row::Model);
+pub struct Post(pub row::Model, pub Option<Preference>);
+
+/// The texts of a post in one language.
+struct Texts {
+    language: String,
+    title: String,
+    summary: Option<String>,
+    body_markdown: String,
+    body_html: String,
+}
+
+impl Post {
+    /// A post whose texts follow the request's `Accept-Language`.
+    pub fn new(model: row::Model) -> Self {
+        Self(model, None)
+    }
+
+    /// A post whose texts follow `locale` when given, else the request's `Accept-Language`.
+    pub fn in_locale(model: row::Model, locale: &Option<Preference>) -> Self {
+        Self(model, locale.clone())
+    }
+
+    async fn translations_of(&self, ctx: &Context<'_>) -> AppResult<Vec<post_translation::Model>> {
+        list(ctx, l::PostTranslationsOf(self.0.id)).await
+    }
+
+    /// The texts in the best language for the reader, the primary ones when no other fits.
+    async fn texts(&self, ctx: &Context<'_>) -> AppResult<Texts> {
+        let translations = self.translations_of(ctx).await?;
+        let preference = match &self.1 {
+            Some(locale) => locale,
+            None => ctx.data_opt::<Preference>().unwrap_or(&NO_PREFERENCE),
+        };
+        let chosen = if preference.is_empty() || translations.is_empty() {
+            None
+        } else {
+            // Stored tags are canonical already; one that no longer parses is never chosen.
+            let primary = LanguageTag::parse(&self.0.language);
+            let available: Vec<LanguageTag> = translations
+                .iter()
+                .filter_map(|t| LanguageTag::parse(&t.language))
+                .collect();
+            primary.and_then(|primary| {
+                let picked = preference.pick(&primary, &available).as_str().to_owned();
+                translations.into_iter().find(|t| t.language == picked)
+            })
+        };
+        Ok(match chosen {
+            Some(t) => Texts {
+                language: t.language,
+                title: t.title,
+                summary: t.summary,
+                body_markdown: t.body_markdown,
+                body_html: t.body_html,
+            },
+            None => Texts {
+                language: self.0.language.clone(),
+                title: self.0.title.clone(),
+                summary: self.0.summary.clone(),
+                body_markdown: self.0.body_markdown.clone(),
+                body_html: self.0.body_html.clone(),
+            },
+        })
+    }
+}
+
+static NO_PREFERENCE: Preference = Preference::none();
 
 #[Object]
 /// A post of a cluster: NEWS, an EVENT or a CALL for proposals. The body is written in Markdown
@@ -62,22 +134,42 @@ impl Post {
     async fn kind(&self) -> PostKind {
         self.0.kind.into()
     }
-    /// Its title.
-    async fn title(&self) -> &str {
-        &self.0.title
+    /// The language (BCP 47 tag) that `title`, `summary`, `bodyMarkdown` and `bodyHtml` are
+    /// in: the best match for the `locale` argument of the field that returned the post, else
+    /// for the request's `Accept-Language`, else the primary language.
+    async fn language(&self, ctx: &Context<'_>) -> AppResult<String> {
+        Ok(self.texts(ctx).await?.language)
     }
-    /// A short plain-text summary, for lists and the digest.
-    async fn summary(&self) -> Option<&str> {
-        self.0.summary.as_deref()
+    /// The language the post was written in (BCP 47 tag); its texts fall back to it.
+    async fn primary_language(&self) -> &str {
+        &self.0.language
     }
-    /// The body as its author wrote it, in Markdown.
-    async fn body_markdown(&self) -> &str {
-        &self.0.body_markdown
+    /// The languages (BCP 47 tags) it is translated into besides its primary one, in order.
+    async fn translations(&self, ctx: &Context<'_>) -> AppResult<Vec<String>> {
+        Ok(self
+            .translations_of(ctx)
+            .await?
+            .into_iter()
+            .map(|t| t.language)
+            .collect())
     }
-    /// The body as HTML, rendered from the Markdown and sanitised: no script, style, frame,
-    /// event handler or `javascript:`/`data:` URL; links carry `rel="nofollow noopener"`.
-    async fn body_html(&self) -> &str {
-        &self.0.body_html
+    /// Its title, in `language`.
+    async fn title(&self, ctx: &Context<'_>) -> AppResult<String> {
+        Ok(self.texts(ctx).await?.title)
+    }
+    /// A short plain-text summary, for lists and the digest, in `language`.
+    async fn summary(&self, ctx: &Context<'_>) -> AppResult<Option<String>> {
+        Ok(self.texts(ctx).await?.summary)
+    }
+    /// The body as its author wrote it, in Markdown, in `language`.
+    async fn body_markdown(&self, ctx: &Context<'_>) -> AppResult<String> {
+        Ok(self.texts(ctx).await?.body_markdown)
+    }
+    /// The body as HTML, in `language`, rendered from the Markdown and sanitised: no script,
+    /// style, frame, event handler or `javascript:`/`data:` URL; links carry
+    /// `rel="nofollow noopener"`.
+    async fn body_html(&self, ctx: &Context<'_>) -> AppResult<String> {
+        Ok(self.texts(ctx).await?.body_html)
     }
     /// An image to show with it: an https URL.
     async fn image_url(&self) -> Option<&str> {

@@ -3,6 +3,7 @@
 //! in `feeds`.
 
 mod feeds;
+mod languages;
 
 use clusterbridge::{auth::Role, seed::DEMO_ACCOUNTS};
 use serde_json::{json, Value};
