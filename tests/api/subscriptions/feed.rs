@@ -1,7 +1,7 @@
 //! The live feed (issue 16 point 8): `postPublished` with the `posts` filter, heard by an
-//! anonymous socket; drafts and posts the filter leaves out never arrive; a moderator's
-//! re-publishing is heard again; on PostgreSQL a post published through one process reaches a
-//! subscriber of another.
+//! anonymous socket; drafts, posts the filter leaves out and posts of clusters the subscriber
+//! does not see never arrive; a moderator's re-publishing is heard again; on PostgreSQL a post
+//! published through one process reaches a subscriber of another.
 
 use clusterbridge::http::EndpointSettings;
 use serde_json::{json, Value};
@@ -81,6 +81,30 @@ fn an_anonymous_socket_hears_the_posts_its_filter_matches_and_never_a_draft() {
     everything.complete("all");
     events.close();
     everything.close();
+}
+
+#[test]
+fn each_subscriber_hears_only_posts_of_clusters_it_sees() {
+    let app = TestApp::spawn();
+    let tpca = cluster_id(&app, "tpca");
+    let admin = TestApp::admin().expect("admin");
+    // A DRAFT cluster: its posts are for those who look after it, not for the public.
+    let hidden = crate::clusters::create(&app, "Smart Machinery Cluster Taichung");
+    let hidden = hidden["id"].as_str().expect("cluster ID");
+    let mut anonymous = Client::signed_in(&app, json!({}));
+    anonymous.subscribe("all", PUBLISHED, json!({}));
+    let mut administrator = Client::bearer(&app, &admin);
+    administrator.subscribe("all", PUBLISHED, json!({}));
+    let_subscriptions_start();
+
+    let unseen = create(&app, Some(&admin), news(hidden, "Taichung opens a machinery lab"));
+    let seen = create(&app, Some(&admin), news(&tpca, "TPCA opens a PCB lab"));
+    publish(&app, &admin, &unseen);
+    publish(&app, &admin, &seen);
+
+    assert_eq!(delivered(&mut anonymous, "all")["id"], seen["id"]);
+    assert_eq!(delivered(&mut administrator, "all")["id"], unseen["id"]);
+    assert_eq!(delivered(&mut administrator, "all")["id"], seen["id"]);
 }
 
 #[test]
