@@ -8,16 +8,17 @@ use async_graphql::{Context, MergedSubscription};
 use futures_util::{stream, Stream};
 use tokio::sync::broadcast::{error::RecvError, Receiver};
 
-use super::matchmaking::live::MatchmakingSubscription;
+use super::{matchmaking::live::MatchmakingSubscription, post::live::PostSubscription};
 use crate::{
     domain::notification::{Hub, Notification},
     error::{AppError, AppResult},
 };
 
-/// Live notifications over WebSocket (graphql-transport-ws on `/graphql`), for signed-in
-/// callers: the token goes in the `connection_init` payload.
+/// Live notifications over WebSocket (graphql-transport-ws on `/graphql`): the token, if any,
+/// goes in the `connection_init` payload. Matchmaking is for signed-in callers; the feed of
+/// posts is open to anonymous sockets too.
 #[derive(MergedSubscription, Default)]
-pub struct Subscription(MatchmakingSubscription);
+pub struct Subscription(MatchmakingSubscription, PostSubscription);
 
 pub fn hub<'a>(ctx: &Context<'a>) -> &'a Hub {
     ctx.data_unchecked::<Hub>()

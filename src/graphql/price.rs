@@ -68,6 +68,8 @@ pub const WORK: &[(&str, &str, Work)] = &[
     ("Subscription", "meetingRequested", Work::Fixed(10)),
     ("Subscription", "meetingUpdated", Work::Fixed(10)),
     ("Subscription", "eventScheduled", Work::Fixed(10)),
+    // The feed's filter on one post by its primary key, per notification.
+    ("Subscription", "postPublished", Work::Fixed(10)),
     // An index range over FAILED mails, newest first.
     ("Query", "failedMails", Work::Fixed(1)),
 ];

@@ -35,6 +35,8 @@ pub enum Notification {
     },
     /// The organisers scheduled an event's accepted meetings.
     EventScheduled { event_id: Uuid },
+    /// A post went up: a draft published, or an unpublished post put back by a moderator.
+    PostPublished { post_id: Uuid },
 }
 
 /// How a meeting changed.
@@ -76,7 +78,7 @@ impl Notification {
             Self::MeetingRequested { participant_ids, .. } | Self::MeetingUpdated { participant_ids, .. } => {
                 participant_ids.contains(&participant)
             }
-            Self::EventScheduled { .. } => false,
+            Self::EventScheduled { .. } | Self::PostPublished { .. } => false,
         }
     }
 }
@@ -111,6 +113,11 @@ mod tests {
         assert_eq!(
             scheduled,
             format!(r#"{{"topic":"eventScheduled","eventId":"{event_id}"}}"#)
+        );
+        let published = serde_json::to_string(&Notification::PostPublished { post_id: event_id }).unwrap();
+        assert_eq!(
+            published,
+            format!(r#"{{"topic":"postPublished","postId":"{event_id}"}}"#)
         );
     }
 

@@ -158,6 +158,20 @@ pub async fn list<C: ConnectionTrait>(
     .await
 }
 
+/// The post `id` when it is in the feed `filter` narrows for `visibility`: the feed's own
+/// condition, restricted to one id, so a live subscriber gets exactly what `posts` would list.
+pub async fn in_feed<C: ConnectionTrait>(
+    db: &C,
+    visibility: &PostVisibility,
+    filter: &PostFilter,
+    id: Uuid,
+) -> AppResult<Option<row::Model>> {
+    Ok(row::Entity::find_by_id(id)
+        .filter(filter.condition(visibility))
+        .one(db)
+        .await?)
+}
+
 pub async fn count<C: ConnectionTrait>(db: &C, visibility: &PostVisibility, filter: &PostFilter) -> AppResult<u64> {
     Ok(row::Entity::find()
         .filter(filter.condition(visibility))

@@ -32,7 +32,7 @@ mod translation;
 
 pub use self::{
     input::{check_reason, NewPost, PostPatch, BODY_MAX, REASON_MAX, SUMMARY_MAX},
-    list::{count, list, open_calls, upcoming_events, PostFilter},
+    list::{count, in_feed, list, open_calls, upcoming_events, PostFilter},
     translation::{remove_translation, set_translation, Translation},
 };
 

@@ -1,6 +1,7 @@
 //! Posts in GraphQL (issue 16): the `Post` type, the feed with its filter, upcoming events and
 //! open calls, and the writes (in `mutations`).
 
+pub mod live;
 mod mutations;
 mod object;
 mod translations;
@@ -53,6 +54,27 @@ pub struct PostFilterInput {
     pub query: Option<String>,
 }
 
+impl PostFilterInput {
+    /// The domain's filter for `filter` (none: every post), checked.
+    pub fn checked(filter: Option<Self>) -> AppResult<PostFilter> {
+        let filter = filter.unwrap_or_default();
+        let mut filter = PostFilter {
+            kinds: to_entity(filter.kinds),
+            ecosystems: to_entity(filter.ecosystems),
+            countries: filter.countries.unwrap_or_default(),
+            cluster_id: filter
+                .cluster_id
+                .map(|id| node::decode("filter.clusterId", &id, CLUSTER))
+                .transpose()?,
+            from: filter.from,
+            to: filter.to,
+            query: filter.query,
+        };
+        filter.validate()?;
+        Ok(filter)
+    }
+}
+
 #[derive(Default)]
 pub struct PostQuery;
 
@@ -97,20 +119,7 @@ impl PostQuery {
     ) -> AppResult<PostConnection> {
         let locale = Preference::from_argument("locale", locale.as_deref())?;
         let window = PageRequest::new(first, after, last, before).window()?;
-        let filter = filter.unwrap_or_default();
-        let mut filter = PostFilter {
-            kinds: to_entity(filter.kinds),
-            ecosystems: to_entity(filter.ecosystems),
-            countries: filter.countries.unwrap_or_default(),
-            cluster_id: filter
-                .cluster_id
-                .map(|id| node::decode("filter.clusterId", &id, CLUSTER))
-                .transpose()?,
-            from: filter.from,
-            to: filter.to,
-            query: filter.query,
-        };
-        filter.validate()?;
+        let filter = PostFilterInput::checked(filter)?;
         let visibility = PostVisibility::of(caller(ctx));
         let page = domain::list(db(ctx), &visibility, &filter, &window)
             .await?

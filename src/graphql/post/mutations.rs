@@ -7,6 +7,7 @@ use chrono::{DateTime, Utc};
 use super::{Post, PostKind, TYPE_NAME};
 use crate::{
     domain::{
+        notification::{self, Notification},
         policy,
         post::{self as domain, NewPost, PostPatch},
     },
@@ -15,6 +16,7 @@ use crate::{
         cluster::TYPE_NAME as CLUSTER,
         context::{caller, db},
         enums::{to_entity, Ecosystem},
+        live::hub,
         node,
     },
 };
@@ -228,6 +230,8 @@ impl PostMutation {
         let actor = policy::signed_in(caller(ctx))?;
         let id = node::decode("id", &input.id, TYPE_NAME)?;
         let model = domain::publish(db(ctx), actor, id, input.version).await?;
+        // After the commit, so a subscriber reading the post back finds it published.
+        notification::publish(hub(ctx), Notification::PostPublished { post_id: model.id });
         Ok(PostPayload { post: Post::new(model) })
     }
 

@@ -5,6 +5,7 @@
 //! on PostgreSQL an event raised on one server process reaching a subscriber of another.
 
 mod client;
+mod feed;
 mod scheduling;
 
 use std::time::Duration;
