@@ -1,5 +1,9 @@
 //! `EventParticipant` in GraphQL: who takes part in an event, the event's list of them, and the
 //! mutations that register, change, approve and reject them.
+//!
+//! Long because the type's some twenty fields, its filter, its inputs and its four mutations map
+//! one domain module (`domain::matchmaking::participant`) field for field, each resolver a few
+//! lines; split, the type and its inputs would no longer be read side by side.
 
 use async_graphql::{Context, Enum, InputObject, Object, SimpleObject, ID};
 use chrono::{DateTime, Utc};

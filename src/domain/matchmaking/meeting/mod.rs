@@ -1,6 +1,10 @@
 //! Meetings between participants: the request state machine (REQUESTED → ACCEPTED, DECLINED or
 //! CANCELLED; ACCEPTED → CANCELLED), every refusal with its own code, and what organisers do
 //! besides: add meetings, cancel them, pin them to a slot and table.
+//!
+//! Long because every write to a meeting is here, each one transaction with its checks, so one
+//! reading shows every way a meeting's state, slot and table can change. The rules themselves
+//! (who may, which transition) are in `rules.rs`, the lists in `list.rs`, outcomes in `outcome.rs`.
 
 use chrono::Utc;
 use entity::{

@@ -1,6 +1,10 @@
 //! Participants of a matchmaking event: a cluster registered by those who edit it, or a business
 //! registered by a signed-in person who then acts for it; what each offers and seeks, when it is
 //! available and how many meetings it wants; approval or rejection by the organisers.
+//!
+//! Long because registration, changes and review share the participant's context, its row lock
+//! (`locked`) and one way of writing its slots, ecosystems and users (`write_profile`); kept
+//! together they cannot drift apart. The lists are in `list.rs`.
 
 use chrono::Utc;
 use entity::{
