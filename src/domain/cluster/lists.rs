@@ -139,10 +139,11 @@ pub(super) async fn replace<T: ListTable, C: ConnectionTrait>(
     cluster_id: Uuid,
     values: impl IntoIterator<Item = T::Value>,
 ) -> AppResult<()> {
-    T::delete_many().filter(T::CLUSTER_ID.eq(cluster_id)).exec(db).await?;
-    let rows: Vec<T::ActiveModel> = values.into_iter().map(|v| T::row(cluster_id, v)).collect();
-    if !rows.is_empty() {
-        T::insert_many(rows).exec(db).await?;
-    }
-    Ok(())
+    crate::domain::child_rows::replace::<T, C>(
+        db,
+        T::CLUSTER_ID,
+        cluster_id,
+        values.into_iter().map(|v| T::row(cluster_id, v)),
+    )
+    .await
 }

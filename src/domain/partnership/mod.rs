@@ -170,33 +170,26 @@ fn profile_columns(p: &PartnershipProfile) -> partnership::ActiveModel {
 }
 
 async fn replace_lists<C: ConnectionTrait>(db: &C, id: Uuid, p: &PartnershipProfile) -> AppResult<()> {
-    partnership_ecosystem::Entity::delete_many()
-        .filter(partnership_ecosystem::Column::PartnershipId.eq(id))
-        .exec(db)
-        .await?;
-    partnership_target_market::Entity::delete_many()
-        .filter(partnership_target_market::Column::PartnershipId.eq(id))
-        .exec(db)
-        .await?;
-    if !p.ecosystems.is_empty() {
-        partnership_ecosystem::Entity::insert_many(p.ecosystems.iter().map(|&e| partnership_ecosystem::ActiveModel {
+    crate::domain::child_rows::replace::<partnership_ecosystem::Entity, _>(
+        db,
+        partnership_ecosystem::Column::PartnershipId,
+        id,
+        p.ecosystems.iter().map(|&e| partnership_ecosystem::ActiveModel {
             partnership_id: Set(id),
             ecosystem: Set(e),
-        }))
-        .exec(db)
-        .await?;
-    }
-    if !p.target_markets.is_empty() {
-        partnership_target_market::Entity::insert_many(p.target_markets.iter().map(|c| {
-            partnership_target_market::ActiveModel {
-                partnership_id: Set(id),
-                country: Set(c.clone()),
-            }
-        }))
-        .exec(db)
-        .await?;
-    }
-    Ok(())
+        }),
+    )
+    .await?;
+    crate::domain::child_rows::replace::<partnership_target_market::Entity, _>(
+        db,
+        partnership_target_market::Column::PartnershipId,
+        id,
+        p.target_markets.iter().map(|c| partnership_target_market::ActiveModel {
+            partnership_id: Set(id),
+            country: Set(c.clone()),
+        }),
+    )
+    .await
 }
 
 fn check_seats(seats: &[Seat]) -> AppResult<()> {

@@ -19,7 +19,7 @@ use crate::{
     auth::Principal,
     domain::{
         audit::{self, AuditAction, AuditEntityType, Entry},
-        policy,
+        child_rows, policy,
         version::{self, stale},
     },
     error::{AppError, AppResult, Refusal},
@@ -137,31 +137,26 @@ fn columns(new: &NewPost, translations: &[post_translation::Model]) -> row::Acti
 
 /// Writes a post's ecosystems and countries afresh.
 async fn write_lists<C: ConnectionTrait>(db: &C, id: Uuid, new: &NewPost) -> AppResult<()> {
-    post_ecosystem::Entity::delete_many()
-        .filter(post_ecosystem::Column::PostId.eq(id))
-        .exec(db)
-        .await?;
-    if !new.ecosystems.is_empty() {
-        post_ecosystem::Entity::insert_many(new.ecosystems.iter().map(|&e| post_ecosystem::ActiveModel {
+    child_rows::replace::<post_ecosystem::Entity, _>(
+        db,
+        post_ecosystem::Column::PostId,
+        id,
+        new.ecosystems.iter().map(|&e| post_ecosystem::ActiveModel {
             post_id: Set(id),
             ecosystem: Set(e),
-        }))
-        .exec(db)
-        .await?;
-    }
-    post_country::Entity::delete_many()
-        .filter(post_country::Column::PostId.eq(id))
-        .exec(db)
-        .await?;
-    if !new.countries.is_empty() {
-        post_country::Entity::insert_many(new.countries.iter().map(|c| post_country::ActiveModel {
+        }),
+    )
+    .await?;
+    child_rows::replace::<post_country::Entity, _>(
+        db,
+        post_country::Column::PostId,
+        id,
+        new.countries.iter().map(|c| post_country::ActiveModel {
             post_id: Set(id),
             country: Set(c.clone()),
-        }))
-        .exec(db)
-        .await?;
-    }
-    Ok(())
+        }),
+    )
+    .await
 }
 
 async fn lists_of<C: ConnectionTrait>(db: &C, id: Uuid) -> AppResult<(Vec<Ecosystem>, Vec<String>)> {

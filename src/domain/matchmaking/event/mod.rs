@@ -18,6 +18,7 @@ use crate::{
     auth::Principal,
     domain::{
         audit::{self, AuditAction, AuditEntityType, Entry},
+        child_rows,
         policy::{self},
         version::{self, stale},
     },
@@ -183,44 +184,39 @@ async fn check_organisers<C: ConnectionTrait>(db: &C, ids: &[Uuid]) -> AppResult
 
 /// Writes an event's lists (countries, organisers, sessions) afresh.
 async fn write_lists<C: ConnectionTrait>(db: &C, id: Uuid, new: &NewEvent) -> AppResult<()> {
-    matchmaking_event_country::Entity::delete_many()
-        .filter(matchmaking_event_country::Column::EventId.eq(id))
-        .exec(db)
-        .await?;
-    matchmaking_event_country::Entity::insert_many(new.countries.iter().map(|c| {
-        matchmaking_event_country::ActiveModel {
+    child_rows::replace::<matchmaking_event_country::Entity, _>(
+        db,
+        matchmaking_event_country::Column::EventId,
+        id,
+        new.countries.iter().map(|c| matchmaking_event_country::ActiveModel {
             event_id: Set(id),
             country: Set(c.clone()),
-        }
-    }))
-    .exec(db)
+        }),
+    )
     .await?;
-    event_organiser::Entity::delete_many()
-        .filter(event_organiser::Column::EventId.eq(id))
-        .exec(db)
-        .await?;
-    if !new.organiser_ids.is_empty() {
-        event_organiser::Entity::insert_many(new.organiser_ids.iter().map(|&u| event_organiser::ActiveModel {
+    child_rows::replace::<event_organiser::Entity, _>(
+        db,
+        event_organiser::Column::EventId,
+        id,
+        new.organiser_ids.iter().map(|&u| event_organiser::ActiveModel {
             event_id: Set(id),
             user_id: Set(u),
-        }))
-        .exec(db)
-        .await?;
-    }
-    matchmaking_session::Entity::delete_many()
-        .filter(matchmaking_session::Column::EventId.eq(id))
-        .exec(db)
-        .await?;
-    matchmaking_session::Entity::insert_many(new.sessions.iter().map(|s| matchmaking_session::ActiveModel {
-        id: Set(Uuid::now_v7()),
-        event_id: Set(id),
-        day: Set(s.day),
-        start_minute: Set(s.start_minute),
-        end_minute: Set(s.end_minute),
-    }))
-    .exec(db)
+        }),
+    )
     .await?;
-    Ok(())
+    child_rows::replace::<matchmaking_session::Entity, _>(
+        db,
+        matchmaking_session::Column::EventId,
+        id,
+        new.sessions.iter().map(|s| matchmaking_session::ActiveModel {
+            id: Set(Uuid::now_v7()),
+            event_id: Set(id),
+            day: Set(s.day),
+            start_minute: Set(s.start_minute),
+            end_minute: Set(s.end_minute),
+        }),
+    )
+    .await
 }
 
 pub async fn create<C: TransactionTrait + ConnectionTrait>(
