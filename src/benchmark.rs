@@ -78,6 +78,7 @@ pub async fn run(
         db.clone(),
         tokens,
         crate::domain::notification::Hub::in_process(),
+        crate::auth::Links::default(),
         false,
     );
     let mut rng = ChaCha8Rng::seed_from_u64(seed);

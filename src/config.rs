@@ -18,6 +18,8 @@ pub const DEVELOPMENT_JWT_SECRET: &str = "clusterbridge-development-secret-chang
 /// Settings the service refuses to start with.
 #[derive(Debug, thiserror::Error)]
 pub enum SettingsError {
+    #[error("PUBLIC_BASE_URL must be an http or https URL without a query, e.g. https://clusters.example.org")]
+    PublicBaseUrl,
     #[error("JWT_SECRET must be set in production")]
     DevelopmentSecretInProduction,
     #[error("JWT_SECRET must be at least 32 bytes")]
@@ -65,7 +67,10 @@ pub struct Settings {
     /// Address the HTTP server listens on.
     #[arg(long, env = "LISTEN_ADDR", default_value = "127.0.0.1:8080")]
     pub listen_addr: SocketAddr,
-    /// Secret for HS256 access tokens.
+    /// Where users reach the service, for the links in mails (confirm, unsubscribe, verify, reset).
+    #[arg(long, env = "PUBLIC_BASE_URL", default_value = "http://127.0.0.1:8080")]
+    pub public_base_url: String,
+    /// Secret for HS256 access tokens (the signing key of mailed links is derived from it too).
     #[arg(long, env = "JWT_SECRET", default_value = DEVELOPMENT_JWT_SECRET, hide_env_values = true)]
     pub jwt_secret: String,
     /// `production` refuses the development JWT secret and never loads demo data by itself.
@@ -240,6 +245,7 @@ impl Settings {
                 max_subscriptions: self.live_max_subscriptions,
                 ..LiveSettings::default()
             },
+            links: crate::auth::Links::new(&self.jwt_secret, &self.public_base_url),
             ..EndpointSettings::default()
         })
     }
@@ -254,6 +260,10 @@ impl Settings {
     }
 
     pub fn validate(&self) -> Result<(), SettingsError> {
+        match url::Url::parse(&self.public_base_url) {
+            Ok(url) if matches!(url.scheme(), "http" | "https") && url.query().is_none() && url.has_host() => {}
+            _ => return Err(SettingsError::PublicBaseUrl),
+        }
         if self.environment == Environment::Production && self.jwt_secret == DEVELOPMENT_JWT_SECRET {
             return Err(SettingsError::DevelopmentSecretInProduction);
         }

@@ -10,6 +10,9 @@ use serde::{Deserialize, Serialize};
 pub enum MailPurpose {
     #[sea_orm(string_value = "DIGEST")]
     Digest,
+    /// The double opt-in mail of a digest subscription.
+    #[sea_orm(string_value = "SUBSCRIPTION_CONFIRMATION")]
+    SubscriptionConfirmation,
     #[sea_orm(string_value = "INVITATION")]
     Invitation,
     #[sea_orm(string_value = "PASSWORD_RESET")]

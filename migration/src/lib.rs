@@ -24,6 +24,7 @@ mod m20261203_000018_meeting_outcome;
 mod m20261203_000019_posts;
 mod m20261203_000020_outbox_mail;
 mod m20261203_000021_post_translations;
+mod m20261204_000022_digest_subscriber;
 
 pub struct Migrator;
 
@@ -52,6 +53,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000019_posts::Migration),
             Box::new(m20261203_000020_outbox_mail::Migration),
             Box::new(m20261203_000021_post_translations::Migration),
+            Box::new(m20261204_000022_digest_subscriber::Migration),
         ]
     }
 }

@@ -1,10 +1,12 @@
 //! Who is asking: access tokens, passwords, secrets and the principal they yield.
 
 mod jwt;
+pub mod link;
 pub mod password;
 pub mod secret;
 
 pub use jwt::{Claims, PartnerIdp, PartnerIdpError, Stamp, TokenService, AUDIENCE, ISSUER};
+pub use link::{LinkError, LinkPurpose, Links};
 
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;

@@ -32,6 +32,11 @@ pub fn password_guard(ctx: &Context<'_>) -> PasswordGuard {
     ctx.data_opt::<PasswordGuard>().cloned().unwrap_or_default()
 }
 
+/// The signer and public address of the links in mails.
+pub fn links<'a>(ctx: &Context<'a>) -> &'a crate::auth::Links {
+    ctx.data_unchecked::<crate::auth::Links>()
+}
+
 pub fn caller<'a>(ctx: &Context<'a>) -> &'a Caller {
     ctx.data_unchecked::<Caller>()
 }

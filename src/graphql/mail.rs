@@ -23,6 +23,8 @@ pub const TYPE_NAME: &str = "OutboxMail";
 pub enum MailPurpose {
     /// The weekly digest of a subscriber.
     Digest,
+    /// The link that confirms a digest subscription (double opt-in).
+    SubscriptionConfirmation,
     /// An invitation to manage a cluster.
     Invitation,
     /// A link to reset a password.

@@ -90,8 +90,14 @@ pub use self::live::Subscription;
 pub type ClusterSchema = Schema<Query, Mutation, Subscription>;
 
 /// The schema; `hub` carries the live notifications that mutations publish and subscriptions
-/// follow.
-pub fn build_schema(db: DatabaseConnection, tokens: TokenService, hub: Hub, production: bool) -> ClusterSchema {
+/// follow, `links` makes the links that queued mails carry.
+pub fn build_schema(
+    db: DatabaseConnection,
+    tokens: TokenService,
+    hub: Hub,
+    links: crate::auth::Links,
+    production: bool,
+) -> ClusterSchema {
     let builder = scalars::describe(Schema::build(
         Query::default(),
         Mutation::default(),
@@ -100,6 +106,7 @@ pub fn build_schema(db: DatabaseConnection, tokens: TokenService, hub: Hub, prod
     .data(db)
     .data(tokens)
     .data(hub)
+    .data(links)
     .data(crate::domain::recommendation::PartnerIndex::default())
     .extension(cost::CostGuard)
     .limit_depth(MAX_DEPTH)

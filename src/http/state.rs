@@ -41,7 +41,13 @@ impl AppState {
     pub fn with_settings(db: DatabaseConnection, tokens: TokenService, settings: EndpointSettings) -> Self {
         let hub = Hub::for_database(&db);
         Self {
-            schema: graphql::build_schema(db.clone(), tokens.clone(), hub.clone(), settings.production),
+            schema: graphql::build_schema(
+                db.clone(),
+                tokens.clone(),
+                hub.clone(),
+                settings.links.clone(),
+                settings.production,
+            ),
             hub,
             sockets: Sockets::default(),
             db,
@@ -69,6 +75,8 @@ pub struct EndpointSettings {
     pub persisted_query_limit: u64,
     /// The limits of subscription sockets.
     pub live: LiveSettings,
+    /// The public address and the signer of the links mails carry.
+    pub links: crate::auth::Links,
 }
 
 impl Default for EndpointSettings {
@@ -82,6 +90,7 @@ impl Default for EndpointSettings {
             trusted_proxies: TrustedProxies::default(),
             persisted_query_limit: 10_000,
             live: LiveSettings::default(),
+            links: crate::auth::Links::default(),
         }
     }
 }

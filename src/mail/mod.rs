@@ -5,6 +5,7 @@ pub mod admin;
 pub mod outbox;
 pub mod sender;
 pub mod settings;
+pub mod template;
 pub mod transport;
 
 pub use outbox::{enqueue, NewMail};
