@@ -5,6 +5,7 @@ pub mod api_key;
 pub mod audit;
 pub mod child_rows;
 pub mod cluster;
+pub mod digest;
 pub mod discovery;
 pub mod locale;
 pub mod matchmaking;
