@@ -318,9 +318,10 @@ fn a_page_reads_its_translations_in_one_statement() {
     };
     count("", 1);
     for first in [2, 10] {
-        // Measured twice at most: once, on a machine loaded by two full test runs at once, the
-        // translations of a page of 10 came in two statements (batches split under load; see
-        // src/graphql/batching.rs). That is still to be explained; a second split in a row fails.
+        // Measured twice at most: once, under two full test runs at once, the page of 10 counted
+        // two statements. A likely cause, on PostgreSQL, was the NOTIFY of the posts published
+        // above, sent late by the relay task and counted here; support.rs no longer counts it.
+        // The second try stays until a split is ruled out on SQLite too.
         let extra = || {
             let (without, _) = count("", first);
             let (with, nodes) = count("language title summary bodyHtml translations", first);
