@@ -1,6 +1,6 @@
 use sea_orm::entity::prelude::*;
 
-pub use crate::taxonomy::SuccessStoryOutcome;
+pub use crate::taxonomy::{SuccessStoryOutcome, SuccessStoryStatus};
 
 /// A cooperation success story, told so that other clusters learn from it.
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
@@ -19,6 +19,18 @@ pub struct Model {
     pub meeting_id: Option<Uuid>,
     /// The matchmaking event the story began at, if it names one.
     pub matchmaking_event_id: Option<Uuid>,
+    pub status: SuccessStoryStatus,
+    /// The account that wrote it; null for the stories written before the workflow.
+    pub author_id: Option<Uuid>,
+    /// When it was last submitted for publication.
+    pub submitted_at: Option<DateTimeUtc>,
+    /// When it was first published; kept when a moderator returns it, so a story put back up
+    /// keeps its place.
+    pub published_at: Option<DateTimeUtc>,
+    /// The account that last published it.
+    pub published_by: Option<Uuid>,
+    /// Why a moderator returned it to DRAFT, for its author; cleared when it is published.
+    pub moderation_note: Option<String>,
     pub version: i32,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,

@@ -317,6 +317,16 @@ text_enum!(
 );
 
 text_enum!(
+    /// Where a success story stands: DRAFT → SUBMITTED → PUBLISHED; a moderator returns a
+    /// submitted or published story to DRAFT with a note.
+    SuccessStoryStatus {
+        Draft = "DRAFT",
+        Submitted = "SUBMITTED",
+        Published = "PUBLISHED",
+    }
+);
+
+text_enum!(
     /// Where a post stands: DRAFT → PUBLISHED; a moderator takes a published post down
     /// (UNPUBLISHED) with a reason.
     PostStatus {

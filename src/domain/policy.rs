@@ -203,6 +203,98 @@ pub fn may_edit_success_story(p: &Principal, involved: &[cluster::Model]) -> App
     }
 }
 
+/// Publish a submitted story, or return one to DRAFT with a note: the partner of the country
+/// of a cluster the story names, and administrators. Its own editors submit; they do not publish.
+pub fn may_moderate_success_story(p: &Principal, involved: &[cluster::Model]) -> AppResult<()> {
+    if p.is_admin() || involved.iter().any(|c| partner_of(p, &c.country)) {
+        Ok(())
+    } else {
+        Err(forbidden(
+            "publish or return a story; the partner of an involved cluster's country does",
+        ))
+    }
+}
+
+/// Which success stories a caller sees, as SQL on `success_story`: PUBLISHED ones, and, in
+/// any status, those it wrote and those naming a cluster it looks after (its editors, the
+/// partner of its country, administrators), who write, moderate or confirm them.
+#[derive(Debug, Clone)]
+pub struct StoryVisibility {
+    clusters: Visibility,
+    user: Option<Uuid>,
+}
+
+impl StoryVisibility {
+    pub fn of<'a>(who: impl Into<Option<&'a Principal>>) -> Self {
+        let who = who.into();
+        Self {
+            clusters: Visibility::of(who),
+            user: who.and_then(user_of),
+        }
+    }
+
+    /// Stories the caller sees in any status.
+    pub fn own(&self) -> Condition {
+        use entity::{success_story, success_story_cluster};
+        if self.clusters.everything {
+            return Condition::all();
+        }
+        let mut any = Condition::any();
+        if let Some(own) = self.clusters.looked_after() {
+            let own = Query::select()
+                .column(cluster::Column::Id)
+                .from(cluster::Entity)
+                .cond_where(own)
+                .to_owned();
+            let naming = Query::select()
+                .column(success_story_cluster::Column::SuccessStoryId)
+                .from(success_story_cluster::Entity)
+                .and_where(Expr::col(success_story_cluster::Column::ClusterId).in_subquery(own))
+                .to_owned();
+            any = any.add(Expr::col((success_story::Entity, success_story::Column::Id)).in_subquery(naming));
+        }
+        if let Some(user) = self.user {
+            any = any.add(Expr::col((success_story::Entity, success_story::Column::AuthorId)).eq(user));
+        }
+        if any.is_empty() {
+            Condition::all().add(Expr::val(false))
+        } else {
+            any
+        }
+    }
+
+    /// Published stories.
+    pub fn published(&self) -> Condition {
+        use entity::{success_story, taxonomy::SuccessStoryStatus};
+        Condition::all()
+            .add(Expr::col((success_story::Entity, success_story::Column::Status)).eq(SuccessStoryStatus::Published))
+    }
+
+    /// Every story the caller sees.
+    pub fn condition(&self) -> Condition {
+        Condition::any().add(self.published()).add(self.own())
+    }
+
+    /// The links of stories to clusters that a cluster's list shows, as SQL on
+    /// `success_story_cluster`: confirmed ones, and unconfirmed ones of the clusters the caller
+    /// looks after (theirs to answer). Nobody puts a cluster's name to a story it did not agree to.
+    pub fn links(&self) -> Condition {
+        use entity::success_story_cluster;
+        let any = Condition::any().add(Expr::col(success_story_cluster::Column::Confirmed).eq(true));
+        match self.clusters.looked_after() {
+            Some(own) => {
+                let own = Query::select()
+                    .column(cluster::Column::Id)
+                    .from(cluster::Entity)
+                    .cond_where(own)
+                    .to_owned();
+                any.add(Expr::col(success_story_cluster::Column::ClusterId).in_subquery(own))
+            }
+            None => any,
+        }
+    }
+}
+
 /// Grant ADMIN or PARTNER: administrators only.
 pub fn may_grant_platform_role(p: &Principal) -> AppResult<()> {
     if p.is_admin() {

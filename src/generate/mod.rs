@@ -8,7 +8,7 @@ use entity::{
     partnership, partnership_member, success_story, success_story_cluster,
     taxonomy::{
         ClusterKind, ClusterLabel, ClusterStatus, Ecosystem, EmergingIndustry, InvitationState, MemberKind,
-        PartnershipKind, PartnershipRole, PartnershipStatus, SuccessStoryOutcome,
+        PartnershipKind, PartnershipRole, PartnershipStatus, SuccessStoryOutcome, SuccessStoryStatus,
     },
 };
 use rand::{seq::SliceRandom, Rng, SeedableRng};
@@ -284,6 +284,13 @@ pub async fn generate(db: &DatabaseConnection, count: usize, seed: u64) -> AppRe
             partnership_id: Set(None),
             meeting_id: Set(None),
             matchmaking_event_id: Set(None),
+            // Generated stories stand for a published directory.
+            status: Set(SuccessStoryStatus::Published),
+            author_id: Set(None),
+            submitted_at: Set(Some(epoch)),
+            published_at: Set(Some(epoch)),
+            published_by: Set(None),
+            moderation_note: Set(None),
             version: Set(1),
             created_at: Set(epoch),
             updated_at: Set(epoch),

@@ -202,6 +202,20 @@ pub enum InvitationState {
     Declined,
 }
 
+/// Where a success story stands.
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+#[graphql(remote = "t::SuccessStoryStatus")]
+pub enum SuccessStoryStatus {
+    /// Being written, or returned by a moderator with a `moderationNote`; seen by its author,
+    /// the editors and moderators of the clusters it names only.
+    Draft,
+    /// Waiting for a moderator (the partner of a named cluster's country, or an administrator)
+    /// to publish or return it; seen as a draft is.
+    Submitted,
+    /// Public; on each named cluster once that cluster confirmed it.
+    Published,
+}
+
 /// What a cooperation between clusters led to.
 #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
 #[graphql(remote = "t::SuccessStoryOutcome")]

@@ -30,7 +30,7 @@ use crate::{
         cluster::lists::{self as cluster_lists, ListTable},
         nested_pages::{self, ItemTable, ListQuery, ListRow},
         pagination::{OffsetRange, OffsetRequest},
-        policy::{MatchmakingVisibility, PostVisibility, Visibility},
+        policy::{MatchmakingVisibility, PostVisibility, StoryVisibility, Visibility},
     },
     error::{AppError, AppResult},
 };
@@ -41,6 +41,7 @@ pub struct Loaders {
     visibility: Visibility,
     matchmaking: MatchmakingVisibility,
     posts: PostVisibility,
+    stories: StoryVisibility,
 }
 
 impl Loaders {
@@ -50,6 +51,7 @@ impl Loaders {
             visibility,
             matchmaking,
             posts: PostVisibility::of(None),
+            stories: StoryVisibility::of(None),
         }
     }
 
@@ -61,6 +63,11 @@ impl Loaders {
     /// The loaders with what the caller sees of posts (published ones only, unless told).
     pub fn with_posts(self, posts: PostVisibility) -> Self {
         Self { posts, ..self }
+    }
+
+    /// The loaders with what the caller sees of success stories (published ones only, unless told).
+    pub fn with_stories(self, stories: StoryVisibility) -> Self {
+        Self { stories, ..self }
     }
 
     fn visible_clusters(&self, ids: impl IntoIterator<Item = Uuid>) -> Select<cluster::Entity> {
@@ -85,6 +92,7 @@ keys!(
     ClusterById,
     MemberById,
     PartnershipById,
+    /// A success story the caller sees: published, or one it wrote, edits or moderates.
     SuccessStoryById,
     PartnerOrganisationById,
     /// A matchmaking event visible to the caller.
@@ -160,14 +168,12 @@ impl Loader<SuccessStoryById> for Loaders {
     type Error = AppError;
 
     async fn load(&self, keys: &[SuccessStoryById]) -> Result<HashMap<SuccessStoryById, Self::Value>, Self::Error> {
-        rows_by_id::<success_story::Entity, _>(
-            &self.db,
-            success_story::Column::Id,
-            keys,
-            |k| k.0,
-            |m| SuccessStoryById(m.id),
-        )
-        .await
+        let rows = success_story::Entity::find()
+            .filter(success_story::Column::Id.is_in(keys.iter().map(|k| k.0)))
+            .filter(self.stories.condition())
+            .all(&self.db)
+            .await?;
+        Ok(rows.into_iter().map(|m| (SuccessStoryById(m.id), m)).collect())
     }
 }
 
@@ -463,8 +469,9 @@ pub enum NestedList {
     /// The visible member clusters of a partnership with their seats, coordinator first, then
     /// by name.
     PartnershipMembers,
-    /// The success stories a cluster is part of, newest first; unconfirmed ones only for those
-    /// who look after the cluster.
+    /// The success stories a cluster is part of, newest first: published ones it confirmed, and
+    /// for those who look after the cluster the others it is named in (theirs to answer) and
+    /// drafts and submitted ones.
     SuccessStories,
     /// The visible clusters a story involves, by name; unconfirmed ones only for those who look
     /// after them.
@@ -637,7 +644,8 @@ impl Loaders {
                         )),
                     )
                     .and_where(success_story_cluster::Column::ClusterId.is_in(owners))
-                    .cond_where(confirmed_or_own(&self.visibility));
+                    .cond_where(self.stories.links())
+                    .cond_where(self.stories.condition());
                 (
                     at::<success_story_cluster::Entity>(success_story_cluster::Column::ClusterId),
                     vec![
@@ -656,7 +664,7 @@ impl Loaders {
                         ),
                     )
                     .and_where(success_story_cluster::Column::SuccessStoryId.is_in(owners))
-                    .cond_where(confirmed_or_own(&self.visibility))
+                    .cond_where(self.stories.links())
                     .cond_where(self.visibility.condition());
                 (
                     at::<success_story_cluster::Entity>(success_story_cluster::Column::SuccessStoryId),
@@ -697,13 +705,6 @@ impl Loaders {
         let taken = partnership_member::Column::InvitationState.eq(InvitationState::Accepted);
         or_looked_after(&self.visibility, taken, partnership_member::Column::ClusterId)
     }
-}
-
-/// Confirmed story links, and unconfirmed ones of the clusters the caller looks after (theirs
-/// to answer).
-fn confirmed_or_own(visibility: &Visibility) -> Condition {
-    let confirmed = success_story_cluster::Column::Confirmed.eq(true);
-    or_looked_after(visibility, confirmed, success_story_cluster::Column::ClusterId)
 }
 
 /// The rows `shown` to everyone, and those whose cluster (`cluster_id`) the caller looks after.

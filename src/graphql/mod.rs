@@ -23,6 +23,7 @@ pub mod price;
 pub mod scalars;
 pub mod shape;
 pub mod story_consent;
+pub mod story_workflow;
 pub mod success_story;
 pub mod trusted_document;
 
@@ -36,7 +37,7 @@ use crate::{
     auth::{Caller, TokenService},
     domain::{
         notification::Hub,
-        policy::{MatchmakingVisibility, PostVisibility, Visibility},
+        policy::{MatchmakingVisibility, PostVisibility, StoryVisibility, Visibility},
     },
 };
 
@@ -77,6 +78,7 @@ pub struct Mutation(
     partnership::PartnershipMutation,
     success_story::SuccessStoryMutation,
     story_consent::StoryConsentMutation,
+    story_workflow::StoryWorkflowMutation,
     trusted_document::TrustedDocumentMutation,
     partner_search::PartnerSearchMutation,
     matchmaking::MatchmakingMutation,
@@ -139,7 +141,8 @@ pub fn request_data(
     caller: Caller,
 ) -> (async_graphql::Request, Batches) {
     let loaders = loaders::Loaders::new(db.clone(), Visibility::of(&caller), MatchmakingVisibility::of(&caller))
-        .with_posts(PostVisibility::of(&caller));
+        .with_posts(PostVisibility::of(&caller))
+        .with_stories(StoryVisibility::of(&caller));
     let batches = Batches::default();
     let parked = batches.clone();
     // No delay: the fetches wait for the request to be idle (see batching.rs), not for a timer.

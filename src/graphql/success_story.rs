@@ -8,7 +8,7 @@ use super::{
     cluster::{patch, Cluster, TYPE_NAME as CLUSTER},
     connection::{nested_connection, total_count_if_selected, ClusterConnection, Connection, SuccessStoryConnection},
     context::{caller, db, loaders, look_up},
-    enums::SuccessStoryOutcome,
+    enums::{SuccessStoryOutcome, SuccessStoryStatus},
     loaders as l,
     matchmaking::{event::TYPE_NAME as MATCHMAKING_EVENT, meeting::TYPE_NAME as MEETING},
     node,
@@ -17,8 +17,8 @@ use super::{
 use crate::{
     domain::{
         pagination::PageRequest,
-        policy,
-        success_story::{self as domain, SuccessStoryProfile},
+        policy::{self, StoryVisibility},
+        success_story::{self as domain, StoryFilter, SuccessStoryProfile},
     },
     error::AppResult,
 };
@@ -86,11 +86,30 @@ impl SuccessStory {
             .await?
             .map(super::matchmaking::meeting::Meeting))
     }
-    /// Increases with every change; send it back with `updateSuccessStory`.
+    /// Where the story stands: drafts and submitted stories are seen only by its author and
+    /// the editors and moderators of the clusters it names.
+    async fn status(&self) -> SuccessStoryStatus {
+        self.0.status.into()
+    }
+    /// When it was last submitted for publication.
+    async fn submitted_at(&self) -> Option<DateTime<Utc>> {
+        self.0.submitted_at
+    }
+    /// When it was first published; a story returned and published again keeps it.
+    async fn published_at(&self) -> Option<DateTime<Utc>> {
+        self.0.published_at
+    }
+    /// Why a moderator returned the story to DRAFT: for its author and editors, who alone see
+    /// a draft. Null once it is published again.
+    async fn moderation_note(&self) -> Option<&str> {
+        self.0.moderation_note.as_deref()
+    }
+    /// Increases with every change; send it back with `updateSuccessStory` and the workflow's
+    /// mutations.
     async fn version(&self) -> i32 {
         self.0.version
     }
-    /// When the story was published.
+    /// When the story was written.
     async fn created_at(&self) -> DateTime<Utc> {
         self.0.created_at
     }
@@ -139,10 +158,13 @@ impl SuccessStoryQuery {
         Ok(look_up(ctx, l::SuccessStoryById(id)).await?.map(SuccessStory))
     }
 
-    /// Success stories, newest first.
+    /// Success stories of one status: PUBLISHED ones newest published first, unless
+    /// `filter.status` asks for drafts or submitted ones (newest written first), which list only
+    /// for their author and the editors and moderators of the clusters they name.
     async fn success_stories(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "Narrows the list; PUBLISHED stories when not given.")] filter: Option<SuccessStoryFilter>,
         #[graphql(desc = "The first n items, 1–100; 20 when neither `first` nor `last` is given.")] first: Option<i32>,
         #[graphql(desc = "Items after this cursor: an edge's `cursor` or `pageInfo.endCursor`.")] after: Option<String>,
         #[graphql(desc = "The last n items, 1–100.")] last: Option<i32>,
@@ -151,13 +173,45 @@ impl SuccessStoryQuery {
         >,
     ) -> AppResult<SuccessStoryConnection> {
         let window = PageRequest::new(first, after, last, before).window()?;
-        let page = domain::list(db(ctx), &window).await?;
-        let total = total_count_if_selected(ctx, domain::count(db(ctx))).await?;
+        let filter = filter
+            .map(SuccessStoryFilter::into_domain)
+            .transpose()?
+            .unwrap_or_default();
+        let visibility = StoryVisibility::of(caller(ctx));
+        let page = domain::list(db(ctx), &visibility, &filter, &window).await?;
+        let total = total_count_if_selected(ctx, domain::count(db(ctx), &visibility, &filter)).await?;
         Ok(SuccessStoryConnection::new(page.map(SuccessStory), total))
     }
 }
 
-/// A new success story. You must be able to edit one of the clusters involved.
+/// Narrows `successStories`; fields combine.
+#[derive(InputObject, Default)]
+pub struct SuccessStoryFilter {
+    /// Stories of this status; PUBLISHED when not given. Drafts and submitted stories list
+    /// only for those who see them.
+    pub status: Option<SuccessStoryStatus>,
+    /// Stories naming this cluster (its global ID) that it confirmed; for its editors, those it
+    /// has yet to answer too.
+    pub cluster_id: Option<ID>,
+    /// Stories with this outcome.
+    pub outcome: Option<SuccessStoryOutcome>,
+}
+
+impl SuccessStoryFilter {
+    fn into_domain(self) -> AppResult<StoryFilter> {
+        Ok(StoryFilter {
+            status: self.status.map(Into::into),
+            cluster_id: self
+                .cluster_id
+                .map(|id| node::decode("filter.clusterId", &id, CLUSTER))
+                .transpose()?,
+            outcome: self.outcome.map(Into::into),
+        })
+    }
+}
+
+/// A new success story, written as a DRAFT: submit it with `submitSuccessStory`. You must be
+/// able to edit one of the clusters involved.
 #[derive(InputObject)]
 pub struct CreateSuccessStoryInput {
     /// The headline; trimmed, not empty.
@@ -242,7 +296,7 @@ pub struct SuccessStoryMutation;
 
 #[Object]
 impl SuccessStoryMutation {
-    /// Publishes a success story of clusters you may edit.
+    /// Writes a success story of clusters you may edit, as a DRAFT.
     async fn create_success_story(
         &self,
         ctx: &Context<'_>,
@@ -276,7 +330,8 @@ impl SuccessStoryMutation {
         })
     }
 
-    /// Changes a story, provided nobody else changed it since you read `version`.
+    /// Changes a DRAFT or SUBMITTED story, provided nobody else changed it since you read
+    /// `version`; a PUBLISHED one is changed after a moderator returned it.
     async fn update_success_story(
         &self,
         ctx: &Context<'_>,

@@ -1,4 +1,5 @@
-//! The two success stories of the 2018 article and the step that writes them.
+//! The two success stories of the 2018 article and the step that writes them, published as
+//! the article published them: written, submitted and published through the workflow.
 
 use entity::taxonomy::SuccessStoryOutcome;
 use sea_orm::DatabaseTransaction;
@@ -6,7 +7,7 @@ use uuid::Uuid;
 
 use super::{matchmaking::Castra2016, Written};
 use crate::auth::Principal;
-use crate::domain::success_story::{self as stories, SuccessStoryProfile};
+use crate::domain::success_story::{self as stories, Step, SuccessStoryProfile};
 use crate::error::AppResult;
 
 /// Writes every story and returns how many.
@@ -33,7 +34,9 @@ pub(super) async fn insert(
             meeting_id: (record.title == CASTRA_STORY).then_some(castra_2016.meeting),
             matchmaking_event_id: (record.title == CASTRA_STORY).then_some(castra_2016.event),
         };
-        stories::create(db, operator, story).await?;
+        let written = stories::create(db, operator, story).await?;
+        let submitted = stories::advance(db, operator, written.id, written.version, Step::Submit).await?;
+        stories::advance(db, operator, submitted.id, submitted.version, Step::Publish).await?;
     }
     Ok(SUCCESS_STORIES.len())
 }

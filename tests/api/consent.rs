@@ -267,7 +267,7 @@ fn a_story_shows_on_a_cluster_that_did_not_tell_it_only_once_confirmed() {
         "not on X before it confirms"
     );
     assert_eq!(
-        ids(&app.query(CLUSTERS_OF, json!({ "id": story }))),
+        ids(&app.post(Some(&teller), CLUSTERS_OF, json!({ "id": story }))),
         1,
         "X is not listed on the story"
     );
@@ -298,6 +298,18 @@ fn a_story_shows_on_a_cluster_that_did_not_tell_it_only_once_confirmed() {
         json!({ "input": { "successStoryId": story, "clusterId": x, "confirm": true } }),
     )
     .data();
+    assert_eq!(
+        count(&app.query(STORIES_OF, json!({ "id": x }))),
+        before,
+        "confirmed, a DRAFT still shows on no cluster"
+    );
+    // Published, it shows on X for everyone.
+    for step in [
+        "mutation($id: ID!) { submitSuccessStory(input: {id: $id, version: 2}) { successStory { id } } }",
+        "mutation($id: ID!) { publishSuccessStory(input: {id: $id, version: 3}) { successStory { id } } }",
+    ] {
+        app.as_admin(step, json!({ "id": story })).data();
+    }
     assert_eq!(count(&app.query(STORIES_OF, json!({ "id": x }))), before + 1);
     assert_eq!(ids(&app.query(CLUSTERS_OF, json!({ "id": story }))), 2);
     let again = app.post(
@@ -315,7 +327,11 @@ fn a_story_shows_on_a_cluster_that_did_not_tell_it_only_once_confirmed() {
         json!({ "input": { "successStoryId": other, "clusterId": x, "confirm": false } }),
     )
     .data();
-    assert_eq!(ids(&app.post(Some(&named), CLUSTERS_OF, json!({ "id": other }))), 1);
+    assert_eq!(ids(&app.post(Some(&teller), CLUSTERS_OF, json!({ "id": other }))), 1);
+    assert!(
+        app.post(Some(&named), CLUSTERS_OF, json!({ "id": other })).data()["successStory"].is_null(),
+        "out of the draft, X's editors no longer see it"
+    );
     assert_eq!(
         count(&app.post(Some(&named), STORIES_OF, json!({ "id": x }))),
         before + 1

@@ -37,5 +37,6 @@ mod schedule;
 mod schema_docs;
 mod statements;
 mod storage;
+mod stories;
 mod subscriptions;
 mod validation;

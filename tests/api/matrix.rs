@@ -103,6 +103,8 @@ struct Setup {
     partnership: bool,
     /// A success story S about X.
     story: bool,
+    /// How far S has come: DRAFT, SUBMITTED or PUBLISHED (with `story`).
+    story_status: &'static str,
     /// A registered account to grant roles to.
     grantee: bool,
     /// An OPEN matchmaking event E in TW where X and clusters Y and V are approved, W is
@@ -138,6 +140,7 @@ const X_ONLY: Setup = Setup {
     member: false,
     partnership: false,
     story: false,
+    story_status: "DRAFT",
     grantee: false,
     event: false,
     agenda_link: false,
@@ -154,6 +157,10 @@ const WITH_PARTNERSHIP: Setup = Setup {
     ..X_ONLY
 };
 const WITH_STORY: Setup = Setup { story: true, ..X_ONLY };
+const WITH_SUBMITTED_STORY: Setup = Setup {
+    story_status: "SUBMITTED",
+    ..WITH_STORY
+};
 /// X with everything that hangs off it: what deleting X would take along.
 const EVERYTHING: Setup = Setup {
     member: true,
@@ -418,7 +425,19 @@ impl World {
                 json!({ "input": { "title": format!("Matrix story {n}"), "summary": "Two clusters met.", "outcome": "MOU",
                                    "clusterIds": [x] } }),
             );
-            let (id, version) = id_and_version(&created["createSuccessStory"]["successStory"]);
+            let (id, mut version) = id_and_version(&created["createSuccessStory"]["successStory"]);
+            let steps: &[&str] = match setup.story_status {
+                "SUBMITTED" => &["submitSuccessStory"],
+                "PUBLISHED" => &["submitSuccessStory", "publishSuccessStory"],
+                _ => &[],
+            };
+            for step in steps {
+                let done = self.admin(
+                    &format!("mutation($input: SuccessStoryStepInput!) {{ {step}(input: $input) {{ successStory {{ version }} }} }}"),
+                    json!({ "input": { "id": id, "version": version } }),
+                );
+                version = done[*step]["successStory"]["version"].as_i64().expect("story version");
+            }
             SuccessStory { id, version }
         });
         let grantee = setup.grantee.then(|| {
@@ -603,7 +622,7 @@ impl World {
                 f.x
             ),
             "all: clusters(filter: {statuses: [DRAFT, NEEDS_REVIEW, PUBLISHED, ARCHIVED]}) { totalCount }".to_owned(),
-            "stories: successStories { totalCount }".to_owned(),
+            "stories: successStories(filter: {status: DRAFT}) { totalCount }".to_owned(),
             format!(r#"apiKeys(partnerOrganisationId: "{}") {{ id }}"#, f.cnfi),
             "audit: auditLog { totalCount }".to_owned(),
             "events: matchmakingEvents { totalCount }".to_owned(),
@@ -637,7 +656,7 @@ impl World {
         }
         if let Some(s) = &f.story {
             fields.push(format!(
-                r#"story: successStory(id: "{}") {{ id title summary version updatedAt clusters {{ nodes {{ id }} }} }}"#,
+                r#"story: successStory(id: "{}") {{ id title summary status moderationNote version updatedAt clusters {{ nodes {{ id }} }} }}"#,
                 s.id
             ));
         }
@@ -1065,6 +1084,38 @@ fn success_stories_involving_x() {
             input: |f| json!({ "id": f.story().id }),
             allowed: EDITORS,
             changes: "/story",
+        },
+        Case {
+            name: "submitSuccessStory(S)",
+            setup: WITH_STORY,
+            mutation: mutation!("submitSuccessStory", "SuccessStoryStepInput", "successStory { status }"),
+            input: |f| json!({ "id": f.story().id, "version": f.story().version }),
+            allowed: EDITORS,
+            changes: "/story/status",
+        },
+        Case {
+            name: "publishSuccessStory(S)",
+            setup: WITH_SUBMITTED_STORY,
+            mutation: mutation!(
+                "publishSuccessStory",
+                "SuccessStoryStepInput",
+                "successStory { status }"
+            ),
+            input: |f| json!({ "id": f.story().id, "version": f.story().version }),
+            allowed: REVIEWERS,
+            changes: "/story/status",
+        },
+        Case {
+            name: "returnSuccessStory(S)",
+            setup: WITH_SUBMITTED_STORY,
+            mutation: mutation!(
+                "returnSuccessStory",
+                "ReturnSuccessStoryInput",
+                "successStory { status }"
+            ),
+            input: |f| json!({ "id": f.story().id, "version": f.story().version, "reason": "Name the outcome." }),
+            allowed: REVIEWERS,
+            changes: "/story/moderationNote",
         },
     ];
     let mut report = Report::new("success stories involving X");

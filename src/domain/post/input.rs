@@ -222,14 +222,15 @@ fn url(check: &mut Checker, field: &str, value: &mut Option<String>, schemes: &[
     }
 }
 
-/// A moderator's reason for unpublishing: trimmed, 1 to [`REASON_MAX`] characters.
+/// A moderator's reason for unpublishing a post or returning a success story: trimmed, 1 to
+/// [`REASON_MAX`] characters.
 pub fn check_reason(reason: &mut String) -> AppResult<()> {
     let mut check = Checker::new();
     let mut given = Some(std::mem::take(reason));
     check.optional_text("reason", &mut given, REASON_MAX);
     *reason = given.unwrap_or_default();
     if reason.is_empty() {
-        check.fail("reason", "say why the post is unpublished");
+        check.fail("reason", "say why: the author reads it");
     }
     check.finish()
 }

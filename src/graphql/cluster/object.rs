@@ -252,7 +252,9 @@ impl Cluster {
     ) -> AppResult<crate::graphql::matchmaking::statistics::MatchmakingRecord> {
         crate::graphql::matchmaking::statistics::record_of(ctx, self.0.id).await
     }
-    /// Success stories this cluster is part of, newest first.
+    /// Success stories this cluster is part of, newest written first: published ones it
+    /// confirmed; for those who look after the cluster also the ones it has yet to answer, and
+    /// drafts and submitted ones.
     async fn success_stories(
         &self,
         ctx: &Context<'_>,

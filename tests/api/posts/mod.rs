@@ -39,7 +39,7 @@ pub(crate) fn cluster_id(app: &TestApp, slug: &str) -> String {
 }
 
 /// A signed-in demo account's access token: a real user, so the author of what it writes.
-fn demo_login(app: &TestApp, index: usize) -> String {
+pub(crate) fn demo_login(app: &TestApp, index: usize) -> String {
     let (email, _, password) = DEMO_ACCOUNTS[index];
     let reply = app.query(
         "mutation($e: String!, $p: String!) { login(input: {email: $e, password: $p}) { accessToken } }",

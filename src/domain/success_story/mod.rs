@@ -1,29 +1,38 @@
 //! Cooperation success stories and the clusters they involve, each link confirmed by that
-//! cluster's editors before the story shows on the cluster.
+//! cluster's editors before the story shows on the cluster. A story is written as a DRAFT and
+//! changed while DRAFT or SUBMITTED; its way to publication is in [`workflow`], its lists in
+//! [`list`].
 
 use std::collections::HashSet;
 
 use chrono::{Datelike, Utc};
 use entity::{
     cluster, event_participant, matchmaking_event, meeting, partnership, success_story, success_story_cluster,
-    taxonomy::SuccessStoryOutcome,
+    taxonomy::{SuccessStoryOutcome, SuccessStoryStatus as Status},
 };
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
-    TransactionSession, TransactionTrait,
+    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, TransactionSession,
+    TransactionTrait,
 };
 use uuid::Uuid;
 
 use super::{
     audit::{self, changed_fields, AuditAction, AuditEntityType, Entry},
-    pagination::{keyset_page, Keyset, Page, SortKey, Window},
     policy,
     validation::{Checker, NAME_MAX, TEXT_MAX},
     version::{self, stale},
 };
 use crate::{
     auth::Principal,
-    error::{AppError, AppResult},
+    error::{AppError, AppResult, Refusal},
+};
+
+mod list;
+mod workflow;
+
+pub use self::{
+    list::{count, list, published_between, StoryFilter},
+    workflow::{advance, Step},
 };
 
 const SUMMARY_MAX: usize = 2_000;
@@ -63,24 +72,14 @@ impl SuccessStoryProfile {
     }
 }
 
-pub const NEWEST_FIRST: Keyset<success_story::Entity> = Keyset {
-    name: "CREATED_AT",
-    column: success_story::Column::CreatedAt,
-    id: success_story::Column::Id,
-    ascending: false,
-    key_of: |m| (SortKey::Time(m.created_at), m.id),
-};
-
-pub async fn list<C: ConnectionTrait>(db: &C, window: &Window) -> AppResult<Page<success_story::Model>> {
-    keyset_page(db, success_story::Entity::find(), &NEWEST_FIRST, window).await
-}
-
-pub async fn count<C: ConnectionTrait>(db: &C) -> AppResult<u64> {
-    Ok(success_story::Entity::find().count(db).await?)
-}
-
-pub async fn find<C: ConnectionTrait>(db: &C, id: Uuid) -> AppResult<Option<success_story::Model>> {
-    Ok(success_story::Entity::find_by_id(id).one(db).await?)
+/// The code of a status, as the API spells it.
+fn status_code(status: Status) -> String {
+    match status {
+        Status::Draft => "DRAFT",
+        Status::Submitted => "SUBMITTED",
+        Status::Published => "PUBLISHED",
+    }
+    .into()
 }
 
 /// The clusters a story involves (all must exist) and a check of its partnership.
@@ -263,6 +262,8 @@ pub async fn create<C: TransactionTrait>(
     let id = Uuid::now_v7();
     let mut row = profile_columns(&profile);
     row.id = Set(id);
+    row.status = Set(Status::Draft);
+    row.author_id = Set(policy::user_of(actor));
     row.version = Set(1);
     row.created_at = Set(now);
     row.updated_at = Set(now);
@@ -338,7 +339,9 @@ async fn load<C: ConnectionTrait>(db: &C, id: Uuid) -> AppResult<Stored> {
     })
 }
 
-/// Changes a story; the caller must edit a cluster of the story both before and after.
+/// Changes a DRAFT or SUBMITTED story; the caller must edit a cluster of the story both before
+/// and after. A PUBLISHED story changes only once a moderator returned it, so nothing goes out
+/// unmoderated.
 pub async fn update<C: TransactionTrait>(
     db: &C,
     actor: &Principal,
@@ -350,6 +353,15 @@ pub async fn update<C: TransactionTrait>(
     let stored = load(&txn, id).await?;
     let confirmed = stored.confirmed();
     policy::may_edit_success_story(actor, &confirmed)?;
+    if stored.current.status == Status::Published {
+        return Err(Refusal::TransitionNotAllowed {
+            what: "success story",
+            from: status_code(stored.current.status),
+            action: "changed",
+            why: "a moderator returns it to DRAFT first (returnSuccessStory)",
+        }
+        .into());
+    }
     if stored.current.version != expected_version {
         return Err(stale(stored.current.version, expected_version));
     }
