@@ -24,6 +24,7 @@ pub mod scalars;
 pub mod shape;
 pub mod story_consent;
 pub mod success_story;
+pub mod translations;
 pub mod trusted_document;
 
 use std::time::Duration;
@@ -83,6 +84,7 @@ pub struct Mutation(
     post::PostMutation,
     mail::MailMutation,
     post::PostTranslationMutation,
+    translations::TranslationMutation,
 );
 
 pub use self::live::Subscription;
