@@ -17,7 +17,7 @@ pub(super) async fn insert(db: &DatabaseTransaction, operator: &Principal, cnfi:
         let represented_by = (record.country == "TW").then_some(cnfi);
         let model = clusters::create(db, operator, record.profile(represented_by)?).await?;
         if let Some(text) = record.description_zh_hant {
-            clusters::set_translation(db, operator, model.id, model.version, "zh-Hant", text.to_owned()).await?;
+            clusters::translate_new(db, &model, "zh-Hant", text.to_owned()).await?;
         }
         written.insert(record.slug, model.id);
     }

@@ -38,4 +38,5 @@ mod schema_docs;
 mod statements;
 mod storage;
 mod subscriptions;
+mod translations;
 mod validation;

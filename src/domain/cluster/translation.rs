@@ -13,7 +13,7 @@ use crate::{
     auth::Principal,
     domain::{
         audit::{self, AuditAction, AuditEntityType, Entry},
-        locale::LANGUAGE_HINT,
+        locale::{LanguageTag, LANGUAGE_HINT},
         policy, search,
         translation::{check_language, language_to_remove},
         validation::{Checker, TEXT_MAX},
@@ -64,6 +64,52 @@ async fn changed<C: ConnectionTrait>(
     Ok(model)
 }
 
+/// Checks a translation of a cluster written in `primary` that has the translations
+/// `existing`, trimming the description; returns the language's canonical tag.
+fn checked(
+    language: &str,
+    primary: &str,
+    existing: &[translation::Model],
+    description: &mut String,
+) -> AppResult<LanguageTag> {
+    let mut check = Checker::new();
+    let language = check_language(&mut check, "cluster", language, primary, existing);
+    check.name("description", description, TEXT_MAX);
+    check.finish()?;
+    language.ok_or_else(|| AppError::bad_field("language", LANGUAGE_HINT))
+}
+
+/// Replaces the row of one language.
+async fn write<C: ConnectionTrait>(db: &C, id: Uuid, language: &LanguageTag, description: String) -> AppResult<()> {
+    translation::Entity::delete_many()
+        .filter(translation::Column::ClusterId.eq(id))
+        .filter(translation::Column::Language.eq(language.as_str()))
+        .exec(db)
+        .await?;
+    translation::Entity::insert(translation::ActiveModel {
+        cluster_id: Set(id),
+        language: Set(language.to_string()),
+        description: Set(description),
+    })
+    .exec_without_returning(db)
+    .await?;
+    Ok(())
+}
+
+/// Gives a cluster created in the same transaction its description in another language (the
+/// demo data): part of the creation, whose audit entry stands for it, at version 1. The
+/// checks of [`set_translation`] apply.
+pub async fn translate_new<C: ConnectionTrait>(
+    db: &C,
+    created: &cluster::Model,
+    language: &str,
+    mut description: String,
+) -> AppResult<()> {
+    let language = checked(language, &created.language, &[], &mut description)?;
+    write(db, created.id, &language, description).await?;
+    search::reindex(db, created.id).await
+}
+
 /// Writes a cluster's description in one language, replacing what that language had.
 pub async fn set_translation<C: TransactionTrait + ConnectionTrait>(
     db: &C,
@@ -76,23 +122,8 @@ pub async fn set_translation<C: TransactionTrait + ConnectionTrait>(
     let txn = crate::db::begin_write(db).await?;
     let current = locked(&txn, actor, id, expected_version).await?;
     let existing = translations_of(&txn, id).await?;
-    let mut check = Checker::new();
-    let language = check_language(&mut check, "cluster", language, &current.language, &existing);
-    check.name("description", &mut description, TEXT_MAX);
-    check.finish()?;
-    let language = language.ok_or_else(|| AppError::bad_field("language", LANGUAGE_HINT))?;
-    translation::Entity::delete_many()
-        .filter(translation::Column::ClusterId.eq(id))
-        .filter(translation::Column::Language.eq(language.as_str()))
-        .exec(&txn)
-        .await?;
-    translation::Entity::insert(translation::ActiveModel {
-        cluster_id: Set(id),
-        language: Set(language.to_string()),
-        description: Set(description),
-    })
-    .exec_without_returning(&txn)
-    .await?;
+    let language = checked(language, &current.language, &existing, &mut description)?;
+    write(&txn, id, &language, description).await?;
     let model = changed(&txn, actor, id, expected_version).await?;
     txn.commit().await?;
     Ok(model)
