@@ -90,7 +90,12 @@ impl MigrationTrait for Migration {
             )
             .await?;
         manager
-            .alter_table(Table::alter().table(Cluster::Table).drop_column(Cluster::Language).to_owned())
+            .alter_table(
+                Table::alter()
+                    .table(Cluster::Table)
+                    .drop_column(Cluster::Language)
+                    .to_owned(),
+            )
             .await
     }
 }

@@ -339,7 +339,10 @@ async fn load<C: ConnectionTrait>(db: &C, id: Uuid) -> AppResult<Stored> {
 }
 
 /// A story and the clusters that confirmed it, whose editors may change it (for its translations).
-pub(crate) async fn with_editors<C: ConnectionTrait>(db: &C, id: Uuid) -> AppResult<(success_story::Model, Vec<cluster::Model>)> {
+pub(crate) async fn with_editors<C: ConnectionTrait>(
+    db: &C,
+    id: Uuid,
+) -> AppResult<(success_story::Model, Vec<cluster::Model>)> {
     let stored = load(db, id).await?;
     let confirmed = stored.confirmed();
     Ok((stored.current, confirmed))

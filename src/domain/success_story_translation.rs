@@ -138,7 +138,9 @@ pub async fn remove_translation<C: TransactionTrait + ConnectionTrait>(
         .exec(&txn)
         .await?;
     if removed.rows_affected == 0 {
-        return Err(AppError::NotFound(format!("translation {language} of the success story")));
+        return Err(AppError::NotFound(format!(
+            "translation {language} of the success story"
+        )));
     }
     let model = changed(&txn, actor, id, expected_version, &clusters).await?;
     txn.commit().await?;

@@ -102,7 +102,9 @@ mod tests {
 
     #[test]
     fn a_translation_needs_a_tag_another_language_and_room() {
-        let full: Vec<_> = (0..TRANSLATIONS_MAX as u8).map(|i| row(&format!("a{}", char::from(b'a' + i)))).collect();
+        let full: Vec<_> = (0..TRANSLATIONS_MAX as u8)
+            .map(|i| row(&format!("a{}", char::from(b'a' + i))))
+            .collect();
         let mut check = Checker::new();
         assert_eq!(
             check_language(&mut check, "cluster", "zh-TW", "en", &full[..1]).map(|t| t.to_string()),

@@ -114,7 +114,9 @@ impl TranslationMutation {
         let id = node::decode("id", &input.id, CLUSTER)?;
         let model =
             cluster::set_translation(db(ctx), actor, id, input.version, &input.language, input.description).await?;
-        Ok(ClusterTranslationPayload { cluster: Cluster(model) })
+        Ok(ClusterTranslationPayload {
+            cluster: Cluster(model),
+        })
     }
 
     /// Removes a cluster's description in one language: for the cluster's editors. NOT_FOUND
@@ -127,7 +129,9 @@ impl TranslationMutation {
         let actor = policy::signed_in(caller(ctx))?;
         let id = node::decode("id", &input.id, CLUSTER)?;
         let model = cluster::remove_translation(db(ctx), actor, id, input.version, &input.language).await?;
-        Ok(ClusterTranslationPayload { cluster: Cluster(model) })
+        Ok(ClusterTranslationPayload {
+            cluster: Cluster(model),
+        })
     }
 
     /// Writes a success story's texts in one language, replacing what that language had: for
@@ -196,12 +200,10 @@ impl Cluster {
             true => Vec::new(),
             false => self.translations_of(ctx).await?,
         };
-        Ok(
-            match negotiate(preference, &self.0.language, translations) {
-                Some(t) => (Some(t.description), t.language),
-                None => (self.0.description.clone(), self.0.language.clone()),
-            },
-        )
+        Ok(match negotiate(preference, &self.0.language, translations) {
+            Some(t) => (Some(t.description), t.language),
+            None => (self.0.description.clone(), self.0.language.clone()),
+        })
     }
 }
 
@@ -212,7 +214,12 @@ impl SuccessStory {
 
     /// The languages the story is translated into.
     pub(crate) async fn translation_languages(&self, ctx: &Context<'_>) -> AppResult<Vec<String>> {
-        Ok(self.translations_of(ctx).await?.into_iter().map(|t| t.language).collect())
+        Ok(self
+            .translations_of(ctx)
+            .await?
+            .into_iter()
+            .map(|t| t.language)
+            .collect())
     }
 
     /// The texts in the best language for `locale` (else the request's), the primary ones when
@@ -224,21 +231,19 @@ impl SuccessStory {
             true => Vec::new(),
             false => self.translations_of(ctx).await?,
         };
-        Ok(
-            match negotiate(preference, &self.0.language, translations) {
-                Some(t) => StoryTexts {
-                    language: t.language,
-                    title: t.title,
-                    summary: t.summary,
-                    body: t.body,
-                },
-                None => StoryTexts {
-                    language: self.0.language.clone(),
-                    title: self.0.title.clone(),
-                    summary: self.0.summary.clone(),
-                    body: self.0.body.clone(),
-                },
+        Ok(match negotiate(preference, &self.0.language, translations) {
+            Some(t) => StoryTexts {
+                language: t.language,
+                title: t.title,
+                summary: t.summary,
+                body: t.body,
             },
-        )
+            None => StoryTexts {
+                language: self.0.language.clone(),
+                title: self.0.title.clone(),
+                summary: self.0.summary.clone(),
+                body: self.0.body.clone(),
+            },
+        })
     }
 }

@@ -16,8 +16,7 @@ use crate::{
     domain::{
         audit::{self, AuditAction},
         locale::{LanguageTag, LANGUAGE_HINT},
-        policy,
-        translation as translations,
+        policy, translation as translations,
         validation::{Checker, NAME_MAX},
         version,
     },

@@ -70,7 +70,12 @@ pub async fn reindex<C: ConnectionTrait>(db: &C, cluster_id: Uuid) -> AppResult<
         .into_iter()
         .map(|t| t.description)
         .collect();
-    store(db, cluster_id, document(&cluster, &translations, &technologies, &members)).await
+    store(
+        db,
+        cluster_id,
+        document(&cluster, &translations, &technologies, &members),
+    )
+    .await
 }
 
 /// Writes a search document (and, on SQLite, its FTS5 row).

@@ -116,7 +116,9 @@ impl Cluster {
     async fn description(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "The language (BCP 47 tag) to answer in, over the `Accept-Language` header; the text falls back to the primary language.")]
+        #[graphql(
+            desc = "The language (BCP 47 tag) to answer in, over the `Accept-Language` header; the text falls back to the primary language."
+        )]
         locale: Option<String>,
     ) -> AppResult<Option<String>> {
         Ok(self.description_in(ctx, locale.as_deref()).await?.0)
@@ -136,7 +138,12 @@ impl Cluster {
     /// The languages (BCP 47 tags) the description is translated into besides its primary
     /// one, in order.
     async fn translations(&self, ctx: &Context<'_>) -> AppResult<Vec<String>> {
-        Ok(self.translations_of(ctx).await?.into_iter().map(|t| t.language).collect())
+        Ok(self
+            .translations_of(ctx)
+            .await?
+            .into_iter()
+            .map(|t| t.language)
+            .collect())
     }
     /// Year the cluster was founded.
     async fn founded_year(&self) -> Option<i32> {

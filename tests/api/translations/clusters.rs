@@ -37,16 +37,23 @@ fn the_reader_gets_the_best_language_of_a_description_and_the_primary_one_otherw
     let taiwanese = read(&app, "zh-TW,zh;q=0.9", READ, id.clone());
     assert_eq!(described(&taiwanese).0, Some("zh-Hant"));
     assert!(
-        described(&taiwanese).1.is_some_and(|d| d.starts_with("台灣印刷電路板產業的公協會")),
+        described(&taiwanese)
+            .1
+            .is_some_and(|d| d.starts_with("台灣印刷電路板產業的公協會")),
         "{taiwanese}"
     );
     assert_eq!(
-        (&taiwanese["cluster"]["primaryLanguage"], &taiwanese["cluster"]["translations"]),
+        (
+            &taiwanese["cluster"]["primaryLanguage"],
+            &taiwanese["cluster"]["translations"]
+        ),
         (&json!("en"), &json!(["zh-Hant"]))
     );
     let english = |reply: &Value| {
         described(reply).0 == Some("en")
-            && described(reply).1.is_some_and(|d| d.starts_with("Industry association of Taiwan's printed"))
+            && described(reply)
+                .1
+                .is_some_and(|d| d.starts_with("Industry association of Taiwan's printed"))
     };
     let overridden = read(&app, "zh-TW", READ, json!({ "id": id["id"], "locale": "en" }));
     assert!(english(&overridden), "locale overrides the header: {overridden}");
@@ -60,7 +67,11 @@ fn the_reader_gets_the_best_language_of_a_description_and_the_primary_one_otherw
         ("zh-Hant;q=0.4, en;q=0.6", "en"),
         ("fr, zh;q=0.1", "zh-Hant"),
     ] {
-        assert_eq!(described(&read(&app, accept, READ, id.clone())).0, Some(language), "{accept}");
+        assert_eq!(
+            described(&read(&app, accept, READ, id.clone())).0,
+            Some(language),
+            "{accept}"
+        );
     }
     let refused = crate::posts::languages::with_language(
         &app,
@@ -79,7 +90,9 @@ fn the_reader_gets_the_best_language_of_a_description_and_the_primary_one_otherw
     );
     // The demo's CNFI speaks the article's words.
     let cnfi = read(&app, "zh-TW", READ, json!({ "id": cluster_id(&app, "cnfi") }));
-    assert!(described(&cnfi).1.is_some_and(|d| d.contains("協助台灣公協會及其他單位登錄ECCP平台")));
+    assert!(described(&cnfi)
+        .1
+        .is_some_and(|d| d.contains("協助台灣公協會及其他單位登錄ECCP平台")));
 }
 
 #[test]
@@ -90,8 +103,12 @@ fn search_finds_a_cluster_by_a_word_of_its_translated_description() {
     let editor = TestApp::scoped_token(Role::ClusterManager, &[], &[&castra], &[]);
     let word = "離岸風力發電";
     assert_eq!(slugs(&app, "", word), Vec::<String>::new());
-    let version = read(&app, "", "query($id: ID!) { cluster(id: $id) { version } }", json!({ "id": castra }))
-        ["cluster"]["version"]
+    let version = read(
+        &app,
+        "",
+        "query($id: ID!) { cluster(id: $id) { version } }",
+        json!({ "id": castra }),
+    )["cluster"]["version"]
         .clone();
     let set = change(
         &app,
@@ -121,9 +138,7 @@ fn only_editors_translate_a_description_at_its_version_within_limits() {
     let other_manager = TestApp::scoped_token(Role::ClusterManager, &[], &[&cluster_id(&app, "tpca")], &[]);
     let partner_tw = TestApp::scoped_token(Role::Partner, &["TW"], &[], &[]);
     let stranger = TestApp::token(Role::User);
-    let input = |version: i64, language: &str, description: &str| {
-        json!({ "id": castra, "version": version, "language": language, "description": description })
-    };
+    let input = |version: i64, language: &str, description: &str| json!({ "id": castra, "version": version, "language": language, "description": description });
     let chinese = "法國的資通訊及航太產業聚落。";
     for (token, code) in [
         (None, "UNAUTHENTICATED"),
@@ -131,16 +146,28 @@ fn only_editors_translate_a_description_at_its_version_within_limits() {
         (Some(&other_manager), "FORBIDDEN"),
         (Some(&partner_tw), "FORBIDDEN"),
     ] {
-        assert_eq!(change(&app, token.map(String::as_str), SET, input(1, "zh-Hant", chinese)).code(), code);
         assert_eq!(
-            change(&app, token.map(String::as_str), REMOVE, json!({ "id": castra, "version": 1, "language": "fr" }))
-                .code(),
+            change(&app, token.map(String::as_str), SET, input(1, "zh-Hant", chinese)).code(),
+            code
+        );
+        assert_eq!(
+            change(
+                &app,
+                token.map(String::as_str),
+                REMOVE,
+                json!({ "id": castra, "version": 1, "language": "fr" })
+            )
+            .code(),
             code
         );
     }
     let bad = |language: &str| change(&app, Some(&editor), SET, input(1, language, "  ")).bad_fields();
     assert_eq!(bad("klingon"), ["language", "description"], "not a tag");
-    assert_eq!(bad("EN"), ["language", "description"], "the primary language is the profile itself");
+    assert_eq!(
+        bad("EN"),
+        ["language", "description"],
+        "the primary language is the profile itself"
+    );
     let too_long = "長".repeat(20_001);
     assert_eq!(
         change(&app, Some(&editor), SET, input(1, "zh-Hant", &too_long)).bad_fields(),
@@ -167,7 +194,9 @@ fn only_editors_translate_a_description_at_its_version_within_limits() {
     let mut version = 3;
     for language in ["de", "fr", "it", "es", "nl", "pl", "cs", "sv", "fi"] {
         let reply = change(&app, Some(&editor), SET, input(version, language, "Text."));
-        version = reply.data()["setClusterTranslation"]["cluster"]["version"].as_i64().unwrap_or_default();
+        version = reply.data()["setClusterTranslation"]["cluster"]["version"]
+            .as_i64()
+            .unwrap_or_default();
     }
     assert_eq!(
         change(&app, Some(&editor), SET, input(version, "pt", "Texto.")).bad_fields(),
@@ -194,8 +223,13 @@ fn only_editors_translate_a_description_at_its_version_within_limits() {
         "NOT_FOUND"
     );
     assert_eq!(
-        change(&app, Some(&editor), REMOVE, json!({ "id": castra, "version": version + 1, "language": "中文" }))
-            .bad_fields(),
+        change(
+            &app,
+            Some(&editor),
+            REMOVE,
+            json!({ "id": castra, "version": version + 1, "language": "中文" })
+        )
+        .bad_fields(),
         ["language"]
     );
     let audited = app.count(

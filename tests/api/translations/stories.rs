@@ -60,8 +60,14 @@ fn the_reader_gets_the_best_language_of_a_story_and_the_primary_one_otherwise() 
     let taiwanese = read(&app, "zh-TW,zh;q=0.9", READ, at(None));
     assert_eq!(language_title(&taiwanese), (Some("zh-Hant"), Some(CHINESE)));
     assert_eq!(
-        (&taiwanese["successStory"]["summary"], &taiwanese["successStory"]["body"]),
-        (&json!("雙方在2016年ECCP舉辦的媒合會上認識。"), &json!("目前雙方注入資金、共同研發高科技產品。"))
+        (
+            &taiwanese["successStory"]["summary"],
+            &taiwanese["successStory"]["body"]
+        ),
+        (
+            &json!("雙方在2016年ECCP舉辦的媒合會上認識。"),
+            &json!("目前雙方注入資金、共同研發高科技產品。")
+        )
     );
     assert_eq!(
         language_title(&read(&app, "zh-TW", READ, at(Some("en")))),
@@ -87,8 +93,14 @@ fn the_reader_gets_the_best_language_of_a_story_and_the_primary_one_otherwise() 
     let list = r#"{ successStories(first: 100) { nodes { title(locale: "zh-Hant") language(locale: "zh-Hant") } } }"#;
     let nodes = app.query(list, json!({})).data()["successStories"]["nodes"].clone();
     let nodes = nodes.as_array().expect("nodes");
-    assert!(nodes.contains(&json!({ "title": CHINESE, "language": "zh-Hant" })), "{nodes:?}");
-    assert!(nodes.iter().any(|n| n["language"] == "en"), "the untranslated demo stories");
+    assert!(
+        nodes.contains(&json!({ "title": CHINESE, "language": "zh-Hant" })),
+        "{nodes:?}"
+    );
+    assert!(
+        nodes.iter().any(|n| n["language"] == "en"),
+        "the untranslated demo stories"
+    );
 }
 
 #[test]
@@ -96,7 +108,12 @@ fn only_the_storys_editors_translate_it_at_its_version() {
     let app = TestApp::spawn();
     let (id, editor) = story(&app);
     // Named by the story, the system-integration cluster has not confirmed it: no say yet.
-    let named = TestApp::scoped_token(Role::ClusterManager, &[], &[&cluster_id(&app, "system-integration-tw")], &[]);
+    let named = TestApp::scoped_token(
+        Role::ClusterManager,
+        &[],
+        &[&cluster_id(&app, "system-integration-tw")],
+        &[],
+    );
     let other_manager = TestApp::scoped_token(Role::ClusterManager, &[], &[&cluster_id(&app, "tpca")], &[]);
     let stranger = TestApp::token(Role::User);
     for (token, code) in [
@@ -105,7 +122,10 @@ fn only_the_storys_editors_translate_it_at_its_version() {
         (Some(&other_manager), "FORBIDDEN"),
         (Some(&named), "FORBIDDEN"),
     ] {
-        assert_eq!(change(&app, token.map(String::as_str), SET, chinese(&id, 1)).code(), code);
+        assert_eq!(
+            change(&app, token.map(String::as_str), SET, chinese(&id, 1)).code(),
+            code
+        );
     }
     let mut bad = chinese(&id, 1);
     bad["language"] = json!("EN");
@@ -118,7 +138,12 @@ fn only_the_storys_editors_translate_it_at_its_version() {
     change(&app, Some(&editor), SET, chinese(&id, 1)).data();
     assert_eq!(change(&app, Some(&editor), SET, chinese(&id, 1)).code(), "CONFLICT");
     let remove = |token: &str, version: i64, language: &str| {
-        change(&app, Some(token), REMOVE, json!({ "id": id, "version": version, "language": language }))
+        change(
+            &app,
+            Some(token),
+            REMOVE,
+            json!({ "id": id, "version": version, "language": language }),
+        )
     };
     assert_eq!(remove(&stranger, 2, "zh-Hant").code(), "FORBIDDEN");
     assert_eq!(remove(&editor, 1, "zh-Hant").code(), "CONFLICT");
