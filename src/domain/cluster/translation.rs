@@ -31,6 +31,15 @@ pub async fn translations_of<C: ConnectionTrait>(db: &C, cluster_id: Uuid) -> Ap
         .await?)
 }
 
+/// Refuses a new primary language that the cluster has a translation in: one text per language.
+pub(super) async fn free_for_primary<C: ConnectionTrait>(db: &C, id: Uuid, language: &str) -> AppResult<()> {
+    if translations_of(db, id).await?.iter().any(|t| t.language == language) {
+        let why = "the cluster has a translation in this language: remove it first";
+        return Err(AppError::bad_field("language", why));
+    }
+    Ok(())
+}
+
 /// The cluster for a translation's write: NOT_FOUND, FORBIDDEN, then CONFLICT on a stale version.
 async fn locked<C: ConnectionTrait>(
     db: &C,

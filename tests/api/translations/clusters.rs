@@ -250,3 +250,52 @@ fn a_page_of_clusters_reads_its_translations_in_one_statement() {
         );
     }
 }
+
+#[test]
+fn a_profile_names_the_language_its_description_is_written_in() {
+    let app = TestApp::spawn();
+    let castra = cluster_id(&app, "castra");
+    let editor = TestApp::scoped_token(Role::ClusterManager, &[], &[&castra], &[]);
+    const UPDATE: &str = r#"mutation($input: UpdateClusterInput!) { updateCluster(input: $input) {
+        cluster { version primaryLanguage } } }"#;
+    let set = change(
+        &app,
+        Some(&editor),
+        SET,
+        json!({ "id": castra, "version": 1, "language": "de", "description": "Ein Cluster." }),
+    );
+    assert_eq!(set.data()["setClusterTranslation"]["cluster"]["version"], 2);
+    let update = |version: i64, language: &str| {
+        change(
+            &app,
+            Some(&editor),
+            UPDATE,
+            json!({ "id": castra, "version": version, "language": language }),
+        )
+    };
+    assert_eq!(update(2, "DE").bad_fields(), ["language"], "a translation has it");
+    assert_eq!(update(2, "français").bad_fields(), ["language"], "not a tag");
+    assert_eq!(
+        update(2, "fr-fr").data()["updateCluster"]["cluster"],
+        json!({ "version": 3, "primaryLanguage": "fr-FR" })
+    );
+    let french = read(&app, "fr", READ, json!({ "id": castra }));
+    assert_eq!(
+        described(&french).0,
+        Some("fr-FR"),
+        "the primary language is negotiated too"
+    );
+    let german = read(&app, "de-AT, fr;q=0.5", READ, json!({ "id": castra }));
+    assert_eq!(described(&german), (Some("de"), Some("Ein Cluster.")));
+    assert_eq!(
+        change(
+            &app,
+            Some(&editor),
+            SET,
+            json!({ "id": castra, "version": 3, "language": "fr-FR", "description": "Un cluster." })
+        )
+        .bad_fields(),
+        ["language"],
+        "the new primary language is not a translation"
+    );
+}
