@@ -20,6 +20,8 @@ pub struct Model {
     pub city: Option<String>,
     pub website: Option<String>,
     pub description: Option<String>,
+    /// The language `description` is written in (BCP 47 tag, canonical); translations beside it.
+    pub language: String,
     pub founded_year: Option<i32>,
     pub management_staff: Option<StaffBand>,
     pub members_total: i32,

@@ -11,6 +11,8 @@ pub struct Model {
     pub title: String,
     pub summary: String,
     pub body: Option<String>,
+    /// The language title, summary and body are written in (BCP 47 tag, canonical).
+    pub language: String,
     pub outcome: SuccessStoryOutcome,
     /// Year the cooperation began, e.g. the matchmaking event where the clusters met.
     pub began_in: Option<i32>,

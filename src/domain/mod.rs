@@ -23,6 +23,8 @@ pub mod recommendation;
 pub mod scheduler;
 pub mod search;
 pub mod success_story;
+pub mod success_story_translation;
 pub mod throttle;
+pub mod translation;
 pub mod validation;
 pub mod version;

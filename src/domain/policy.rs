@@ -627,6 +627,18 @@ pub fn may_translate_post(p: &Principal, cluster: &cluster::Model) -> AppResult<
     may_write_post(p, cluster)
 }
 
+/// Set or remove a translation of a cluster's description: whoever edits the profile, since a
+/// translation is the profile's text in another language.
+pub fn may_translate_cluster(p: &Principal, cluster: &cluster::Model) -> AppResult<()> {
+    may_edit_cluster(p, cluster)
+}
+
+/// Set or remove a translation of a success story: whoever may change the story (the editors of
+/// the clusters that confirmed it).
+pub fn may_translate_success_story(p: &Principal, confirmed: &[cluster::Model]) -> AppResult<()> {
+    may_edit_success_story(p, confirmed)
+}
+
 /// Moderate a cluster's posts (unpublish one with a reason, put an unpublished one back): the
 /// partner of the cluster's country and administrators. What a moderator took down, only a
 /// moderator puts back up.

@@ -118,6 +118,7 @@ pub async fn generate(db: &DatabaseConnection, count: usize, seed: u64) -> AppRe
                 city: None,
                 website: Some(format!("https://cluster-{i}.example.org")),
                 description: Some(description),
+                language: "en".into(),
                 founded_year: Some(rng.gen_range(1990..2025)),
                 management_staff: None,
                 members_total: total,
@@ -170,7 +171,7 @@ pub async fn generate(db: &DatabaseConnection, count: usize, seed: u64) -> AppRe
                     updated_at: Set(created),
                 });
             }
-            documents.push((id, search::document(&model, &keys, &member_names)));
+            documents.push((id, search::document(&model, &[], &keys, &member_names)));
             for e in &cluster_ecosystems {
                 ecosystems.push(cluster_ecosystem::ActiveModel {
                     cluster_id: Set(id),
@@ -273,6 +274,7 @@ pub async fn generate(db: &DatabaseConnection, count: usize, seed: u64) -> AppRe
             title: Set(format!("Cooperation story {s}")),
             summary: Set("Two clusters met at a matchmaking event and started a joint project.".into()),
             body: Set(None),
+            language: Set("en".into()),
             outcome: Set(*[
                 SuccessStoryOutcome::Mou,
                 SuccessStoryOutcome::JointRAndD,

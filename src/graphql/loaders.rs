@@ -12,11 +12,11 @@ use std::{collections::HashMap, future::Future, hash::Hash};
 use async_graphql::dataloader::Loader;
 use entity::{
     cluster, cluster_ecosystem, cluster_emerging_industry, cluster_target_country, cluster_technology,
-    event_participant, matchmaking_event, matchmaking_event_country, matchmaking_session, meeting, member,
-    participant_available_slot, participant_offered_ecosystem, participant_sought_ecosystem, partner_organisation,
-    partner_organisation_country, partner_search_country, partner_search_ecosystem, partnership, partnership_ecosystem,
-    partnership_member, partnership_target_market, post, post_country, post_ecosystem, post_translation, success_story,
-    success_story_cluster,
+    cluster_translation, event_participant, matchmaking_event, matchmaking_event_country, matchmaking_session, meeting,
+    member, participant_available_slot, participant_offered_ecosystem, participant_sought_ecosystem,
+    partner_organisation, partner_organisation_country, partner_search_country, partner_search_ecosystem, partnership,
+    partnership_ecosystem, partnership_member, partnership_target_market, post, post_country, post_ecosystem,
+    post_translation, success_story, success_story_cluster, success_story_translation,
     taxonomy::{Ecosystem, EmergingIndustry, InvitationState},
 };
 use sea_orm::{
@@ -364,20 +364,39 @@ lists! {
     /// The countries a post concerns.
     PostCountriesOf: String = |l, owners| values!(l, owners, post_country: PostId, Country);
     /// A post's translations, by language: the texts a reader's language is negotiated among.
-    PostTranslationsOf: post_translation::Model = |l, owners| post_translations_of(&l.db, owners);
+    PostTranslationsOf: post_translation::Model = |l, owners| {
+        use post_translation::Column as C;
+        translations_of::<post_translation::Entity>(&l.db, owners, (C::PostId, C::Language), |t| t.post_id)
+    };
+    /// A cluster's description in its other languages, by language.
+    ClusterTranslationsOf: cluster_translation::Model = |l, owners| {
+        use cluster_translation::Column as C;
+        translations_of::<cluster_translation::Entity>(&l.db, owners, (C::ClusterId, C::Language), |t| t.cluster_id)
+    };
+    /// A success story's texts in its other languages, by language.
+    SuccessStoryTranslationsOf: success_story_translation::Model = |l, owners| {
+        use success_story_translation::Column as C;
+        translations_of::<success_story_translation::Entity>(&l.db, owners, (C::SuccessStoryId, C::Language), |t| {
+            t.success_story_id
+        })
+    };
 }
 
-async fn post_translations_of(
+/// The translations of a page of records (posts, clusters, stories) in one statement, each
+/// record's by language: the texts a reader's language is negotiated among.
+async fn translations_of<E: EntityTrait>(
     db: &DatabaseConnection,
-    posts: Vec<Uuid>,
-) -> AppResult<Vec<(Uuid, post_translation::Model)>> {
-    let rows = post_translation::Entity::find()
-        .filter(post_translation::Column::PostId.is_in(posts))
-        .order_by_asc(post_translation::Column::PostId)
-        .order_by_asc(post_translation::Column::Language)
+    owners: Vec<Uuid>,
+    (owner, language): (E::Column, E::Column),
+    owner_of: fn(&E::Model) -> Uuid,
+) -> AppResult<Vec<(Uuid, E::Model)>> {
+    let rows = E::find()
+        .filter(owner.is_in(owners))
+        .order_by_asc(owner)
+        .order_by_asc(language)
         .all(db)
         .await?;
-    Ok(rows.into_iter().map(|t| (t.post_id, t)).collect())
+    Ok(rows.into_iter().map(|t| (owner_of(&t), t)).collect())
 }
 
 async fn agenda_of(l: &Loaders, owners: Vec<Uuid>) -> AppResult<Vec<(Uuid, meeting::Model)>> {

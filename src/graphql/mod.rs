@@ -25,6 +25,7 @@ pub mod shape;
 pub mod story_consent;
 pub mod story_workflow;
 pub mod success_story;
+pub mod translations;
 pub mod trusted_document;
 
 use std::time::Duration;
@@ -85,6 +86,7 @@ pub struct Mutation(
     post::PostMutation,
     mail::MailMutation,
     post::PostTranslationMutation,
+    translations::TranslationMutation,
 );
 
 pub use self::live::Subscription;

@@ -48,6 +48,12 @@ pub const WORK: &[(&str, &str, Work)] = &[
     ("Query", "upcomingEvents", Work::Fixed(1)),
     ("Query", "openCalls", Work::Fixed(1)),
     ("Cluster", "posts", Work::Fixed(1)),
+    // A share of the page's one statement over the translation rows (at most 10 a record);
+    // the texts read the same rows once a language is asked for.
+    ("Cluster", "translations", Work::Fixed(1)),
+    ("Cluster", "descriptionLanguage", Work::Fixed(1)),
+    ("SuccessStory", "translations", Work::Fixed(1)),
+    ("SuccessStory", "language", Work::Fixed(1)),
     ("Query", "clusterFacets", Work::Search(25, 200)),
     ("Query", "recommendedPartners", Work::Fixed(50)),
     ("EventParticipant", "suggestedMeetings", Work::Fixed(20)),

@@ -35,17 +35,46 @@ impl SuccessStory {
     pub async fn id(&self) -> ID {
         node::encode(TYPE_NAME, self.0.id)
     }
-    /// The story's headline.
-    async fn title(&self) -> &str {
-        &self.0.title
+    /// The story's headline, in `language`.
+    async fn title(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The language (BCP 47 tag) to answer in.")] locale: Option<String>,
+    ) -> AppResult<String> {
+        Ok(self.texts(ctx, locale.as_deref()).await?.title)
     }
-    /// The story in a few sentences; plain text.
-    async fn summary(&self) -> &str {
-        &self.0.summary
+    /// The story in a few sentences; plain text, in `language`.
+    async fn summary(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The language (BCP 47 tag) to answer in.")] locale: Option<String>,
+    ) -> AppResult<String> {
+        Ok(self.texts(ctx, locale.as_deref()).await?.summary)
     }
-    /// The whole story; plain text.
-    async fn body(&self) -> Option<&str> {
-        self.0.body.as_deref()
+    /// The whole story; plain text, in `language`.
+    async fn body(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The language (BCP 47 tag) to answer in.")] locale: Option<String>,
+    ) -> AppResult<Option<String>> {
+        Ok(self.texts(ctx, locale.as_deref()).await?.body)
+    }
+    /// The language (BCP 47 tag) `title`, `summary` and `body` answer in for the same `locale`:
+    /// its best match, else the request's `Accept-Language`'s, else the primary language.
+    async fn language(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The `locale` given to the texts.")] locale: Option<String>,
+    ) -> AppResult<String> {
+        Ok(self.texts(ctx, locale.as_deref()).await?.language)
+    }
+    /// The language the story was written in (BCP 47 tag); its texts fall back to it.
+    async fn primary_language(&self) -> &str {
+        &self.0.language
+    }
+    /// The languages (BCP 47 tags) it is translated into besides its primary one, in order.
+    async fn translations(&self, ctx: &Context<'_>) -> AppResult<Vec<String>> {
+        self.translation_languages(ctx).await
     }
     /// What the cooperation led to.
     async fn outcome(&self) -> SuccessStoryOutcome {

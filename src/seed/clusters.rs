@@ -16,6 +16,9 @@ pub(super) async fn insert(db: &DatabaseTransaction, operator: &Principal, cnfi:
     for record in all() {
         let represented_by = (record.country == "TW").then_some(cnfi);
         let model = clusters::create(db, operator, record.profile(represented_by)?).await?;
+        if let Some(text) = record.description_zh_hant {
+            clusters::translate_new(db, &model, "zh-Hant", text.to_owned()).await?;
+        }
         written.insert(record.slug, model.id);
     }
     Ok(written)
@@ -50,6 +53,8 @@ pub(super) struct ClusterRecord {
     pub(super) label: Option<(ClusterLabel, (i32, u32, u32))>,
     pub(super) status: ClusterStatus,
     pub(super) description: &'static str,
+    /// The description in Traditional Chinese (`zh-Hant`), for the Taiwanese profiles that have one.
+    pub(super) description_zh_hant: Option<&'static str>,
     /// Invented organisations get [`INVENTED_PROFILE`] appended to their description.
     pub(super) invented: bool,
     /// Person, e-mail, phone.
@@ -137,6 +142,7 @@ pub(super) const TAIWANESE: ClusterRecord = ClusterRecord {
     label: None,
     status: ClusterStatus::Published,
     description: "",
+    description_zh_hant: None,
     invented: false,
     contact: None,
 };

@@ -31,6 +31,11 @@ pub(super) const TAIWAN: &[ClusterRecord] = &[
             "info@cnfi.example.tw",
             "+886 2 5555 0100",
         )),
+        // The article's own words (全國工業總會也擔任ECCP在台灣的合夥夥伴 …, the seminar it co-organises).
+        description_zh_hant: Some(
+            "全國工業總會（工總）擔任歐盟產業聚落合作平台（ECCP）在台灣的合夥夥伴，協助台灣公協會及其他單位登錄ECCP平台，\
+            並與ECCP共同舉辦「台歐盟產業聚落合作研討會」，安排雙邊產業聚落自我介紹、成功案例分享及媒合會。",
+        ),
         ..TAIWANESE
     },
     // The article's text breaks across a page inside this name (台灣創新快 / 製中心).
@@ -76,6 +81,12 @@ pub(super) const TAIWAN: &[ClusterRecord] = &[
             "info@system-integration.example.tw",
             "+886 2 5555 0130",
         )),
+        // The article's words on the CASTRA success story, after a sentence of our own translation.
+        description_zh_hant: Some(
+            "台灣的系統整合產業聚落，協助台灣企業合組團隊，向海外提供完整的整合系統及統包解決方案。\
+            在2016年ECCP舉辦的媒合會上認識歐方以資通訊及航太領域為主的產業聚落CASTRA，目前雙方不但注入資金、\
+            共同研發高科技產品外，也計畫建立長久合作的專案。",
+        ),
         ..TAIWANESE
     },
     ClusterRecord {
@@ -97,6 +108,11 @@ pub(super) const TAIWAN: &[ClusterRecord] = &[
             suppliers of materials, chemicals and equipment. It runs trade shows, market studies and \
             international cooperation for its members.",
         contact: Some(("Secretariat", "info@tpca.example.tw", "+886 3 555 0140")),
+        // Our own translation of the English description.
+        description_zh_hant: Some(
+            "台灣印刷電路板產業的公協會，成員包括電路板製造商及其材料、化學品與設備供應商，\
+            為會員舉辦展覽、市場研究及國際合作。",
+        ),
         ..TAIWANESE
     },
     ClusterRecord {
@@ -118,6 +134,11 @@ pub(super) const TAIWAN: &[ClusterRecord] = &[
             parts and components, and maintenance, repair and overhaul (MRO) providers, looking for partners in \
             international supply chains.",
         contact: Some(("Secretariat", "info@taia.example.tw", "+886 4 5555 0150")),
+        // Our own translation of the English description.
+        description_zh_hant: Some(
+            "台灣航太企業的公協會，成員包括飛機結構件、發動機零組件製造商及維修保養（MRO）業者，\
+            尋求國際供應鏈中的合作夥伴。",
+        ),
         ..TAIWANESE
     },
     ClusterRecord {
@@ -260,6 +281,11 @@ pub(super) const TAIWAN: &[ClusterRecord] = &[
             industrial automation. TAMI met a German university of technology at the 2017 Taiwan-EU cluster \
             cooperation seminar in Brussels; after visits both sides are preparing a concrete cooperation project.",
         contact: Some(("International Department", "info@tami.example.tw", "+886 2 5555 0190")),
+        // The article's words on the success story (機械公會陳枝昌副秘書長), after a sentence of our own translation.
+        description_zh_hant: Some(
+            "台灣機械製造業的公協會（機械公會），產品從工具機到產業自動化。2017年在比利時布魯塞爾參加台歐盟產業聚落合作研討會中，\
+            認識德國的科技大學，會後積極連繫及互訪，目前已準備推動實質的合作計畫。",
+        ),
         ..TAIWANESE
     },
 ];

@@ -39,4 +39,5 @@ mod statements;
 mod storage;
 mod stories;
 mod subscriptions;
+mod translations;
 mod validation;

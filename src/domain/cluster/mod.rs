@@ -3,16 +3,18 @@
 //!
 //! `profile` is what a client writes and the rules it meets, `storage` reads and writes the rows,
 //! `lists` the join tables of the profile's lists, and `review` moves a profile towards
-//! publication.
+//! publication; `translation` writes its description in other languages.
 
 pub mod lists;
 mod profile;
 mod review;
 mod storage;
+mod translation;
 
 pub(crate) use self::storage::existing;
 pub use self::{
     profile::{ClusterProfile, Contact, MemberCounts},
     review::{review, Review},
     storage::{create, delete, find, find_by_slug, register_many, update},
+    translation::{remove_translation, set_translation, translate_new, translations_of},
 };

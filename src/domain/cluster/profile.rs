@@ -12,6 +12,7 @@ use super::lists::ClusterLists;
 use crate::{
     domain::{
         audit::changed_fields,
+        locale::{LanguageTag, LANGUAGE_HINT},
         validation::{Checker, ACRONYM_MAX, NAME_MAX, SHORT_MAX, TEXT_MAX},
     },
     error::{AppResult, FieldError},
@@ -47,6 +48,8 @@ pub struct ClusterProfile {
     pub city: Option<String>,
     pub website: Option<String>,
     pub description: Option<String>,
+    /// The language `description` is written in: a BCP 47 tag, canonical once validated.
+    pub language: String,
     pub founded_year: Option<i32>,
     pub management_staff: Option<StaffBand>,
     pub member_counts: MemberCounts,
@@ -78,6 +81,7 @@ impl ClusterProfile {
             city: None,
             website: None,
             description: None,
+            language: "en".into(),
             founded_year: None,
             management_staff: None,
             member_counts: MemberCounts::default(),
@@ -112,6 +116,10 @@ impl ClusterProfile {
         check.optional_name("city", &mut self.city, SHORT_MAX);
         check.optional_url("website", &mut self.website);
         check.optional_text("description", &mut self.description, TEXT_MAX);
+        match LanguageTag::parse(&self.language) {
+            Some(tag) => self.language = tag.to_string(),
+            None => check.fail("language", LANGUAGE_HINT),
+        }
         check.optional_year("foundedYear", self.founded_year);
         let c = self.member_counts;
         for (field, value) in [
@@ -170,6 +178,7 @@ impl ClusterProfile {
             city: m.city,
             website: m.website,
             description: m.description,
+            language: m.language,
             founded_year: m.founded_year,
             management_staff: m.management_staff,
             member_counts: MemberCounts {
@@ -203,7 +212,7 @@ impl ClusterProfile {
         changed_fields!(self, new;
             slug => "slug", name => "name", local_name => "localName", acronym => "acronym", kind => "kind",
             country => "country", region => "region", city => "city", website => "website",
-            description => "description", founded_year => "foundedYear", management_staff => "managementStaff",
+            description => "description", language => "language", founded_year => "foundedYear", management_staff => "managementStaff",
             member_counts => "memberCounts", ecosystems => "ecosystems", emerging_industries => "emergingIndustries",
             technologies => "technologies", target_countries => "targetCountries", label => "label", label_expires_on => "labelExpiresOn",
             status => "status", represented_by_id => "representedById", contact => "contact",

@@ -62,6 +62,7 @@ fn profile_columns(p: &ClusterProfile, slug: String) -> cluster::ActiveModel {
         city: Set(p.city.clone()),
         website: Set(p.website.clone()),
         description: Set(p.description.clone()),
+        language: Set(p.language.clone()),
         founded_year: Set(p.founded_year),
         management_staff: Set(p.management_staff),
         members_total: Set(p.member_counts.total),
@@ -273,6 +274,9 @@ pub async fn update<C: TransactionTrait>(
     let mut profile = old.clone();
     change(&mut profile);
     profile.validate()?;
+    if profile.language != old.language {
+        super::translation::free_for_primary(&txn, id, &profile.language).await?;
+    }
     authorize_profile(actor, Some(&old), &mut profile)?;
     check_references(&txn, &profile).await?;
     let slug = resolve_slug(&txn, &profile, Some(id)).await?;

@@ -10,13 +10,13 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-use super::{columns, entry, input::LANGUAGE_HINT, lists_of, locked, markdown, NewPost, BODY_MAX, SUMMARY_MAX};
+use super::{columns, entry, lists_of, locked, markdown, NewPost, BODY_MAX, SUMMARY_MAX};
 use crate::{
     auth::Principal,
     domain::{
         audit::{self, AuditAction},
-        locale::LanguageTag,
-        policy,
+        locale::{LanguageTag, LANGUAGE_HINT},
+        policy, translation as translations,
         validation::{Checker, NAME_MAX},
         version,
     },
@@ -33,18 +33,11 @@ pub struct Translation {
 }
 
 impl Translation {
-    /// Checks it with the bounds of the post's own texts, for a post written in `primary`;
-    /// returns the language's canonical tag.
-    fn validate(&mut self, primary: &str) -> AppResult<LanguageTag> {
+    /// Checks it with the bounds of the post's own texts, for a post written in `primary` with
+    /// the translations `existing`; returns the language's canonical tag.
+    fn validate(&mut self, primary: &str, existing: &[translation::Model]) -> AppResult<LanguageTag> {
         let mut check = Checker::new();
-        let tag = LanguageTag::parse(&self.language);
-        match &tag {
-            None => check.fail("language", LANGUAGE_HINT),
-            Some(tag) if tag.as_str() == primary => {
-                check.fail("language", "is the post's primary language: change the post itself")
-            }
-            Some(_) => {}
-        }
+        let tag = translations::check_language(&mut check, "post", &self.language, primary, existing);
         check.name("title", &mut self.title, NAME_MAX);
         check.optional_text("summary", &mut self.summary, SUMMARY_MAX);
         let mut body = Some(std::mem::take(&mut self.body_markdown));
@@ -99,7 +92,8 @@ pub async fn set_translation<C: TransactionTrait + ConnectionTrait>(
 ) -> AppResult<row::Model> {
     let txn = crate::db::begin_write(db).await?;
     let (post, cluster) = locked(&txn, id, expected_version, |_, c| policy::may_translate_post(actor, c)).await?;
-    let language = text.validate(&post.language)?;
+    let existing = of(&txn, id).await?;
+    let language = text.validate(&post.language, &existing)?;
     translation::Entity::delete_many()
         .filter(translation::Column::PostId.eq(id))
         .filter(translation::Column::Language.eq(language.as_str()))
@@ -136,7 +130,7 @@ pub async fn remove_translation<C: TransactionTrait + ConnectionTrait>(
 ) -> AppResult<row::Model> {
     let txn = crate::db::begin_write(db).await?;
     let (post, cluster) = locked(&txn, id, expected_version, |_, c| policy::may_translate_post(actor, c)).await?;
-    let language = LanguageTag::parse(language).ok_or_else(|| AppError::bad_field("language", LANGUAGE_HINT))?;
+    let language = translations::language_to_remove(language)?;
     let removed = translation::Entity::delete_many()
         .filter(translation::Column::PostId.eq(id))
         .filter(translation::Column::Language.eq(language.as_str()))

@@ -26,8 +26,13 @@ pub use self::{highlight::highlight, sqlite::forget_fts};
 use super::cluster::lists;
 use crate::error::{AppError, AppResult};
 
-/// The text a cluster is found by.
-pub fn document(cluster: &cluster::Model, technologies: &[String], member_names: &[String]) -> String {
+/// The text a cluster is found by: its description in every language it has.
+pub fn document(
+    cluster: &cluster::Model,
+    translations: &[String],
+    technologies: &[String],
+    member_names: &[String],
+) -> String {
     let mut parts: Vec<&str> = vec![&cluster.name];
     parts.extend(cluster.local_name.as_deref());
     parts.extend(cluster.acronym.as_deref());
@@ -38,6 +43,7 @@ pub fn document(cluster: &cluster::Model, technologies: &[String], member_names:
         parts.push(&technologies);
     }
     parts.extend(cluster.description.as_deref());
+    parts.extend(translations.iter().map(String::as_str));
     let members = member_names.join(", ");
     if !members.is_empty() {
         parts.push(&members);
@@ -59,7 +65,17 @@ pub async fn reindex<C: ConnectionTrait>(db: &C, cluster_id: Uuid) -> AppResult<
         .into_iter()
         .map(|m| m.name)
         .collect();
-    store(db, cluster_id, document(&cluster, &technologies, &members)).await
+    let translations: Vec<String> = super::cluster::translations_of(db, cluster_id)
+        .await?
+        .into_iter()
+        .map(|t| t.description)
+        .collect();
+    store(
+        db,
+        cluster_id,
+        document(&cluster, &translations, &technologies, &members),
+    )
+    .await
 }
 
 /// Writes a search document (and, on SQLite, its FTS5 row).

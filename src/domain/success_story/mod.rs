@@ -35,7 +35,7 @@ pub use self::{
     workflow::{advance, Step},
 };
 
-const SUMMARY_MAX: usize = 2_000;
+pub const SUMMARY_MAX: usize = 2_000;
 
 #[derive(Debug, Clone)]
 pub struct SuccessStoryProfile {
@@ -337,6 +337,16 @@ async fn load<C: ConnectionTrait>(db: &C, id: Uuid) -> AppResult<Stored> {
         profile,
         links,
     })
+}
+
+/// A story and the clusters that confirmed it, whose editors may change it (for its translations).
+pub(crate) async fn with_editors<C: ConnectionTrait>(
+    db: &C,
+    id: Uuid,
+) -> AppResult<(success_story::Model, Vec<cluster::Model>)> {
+    let stored = load(db, id).await?;
+    let confirmed = stored.confirmed();
+    Ok((stored.current, confirmed))
 }
 
 /// Changes a DRAFT or SUBMITTED story; the caller must edit a cluster of the story both before

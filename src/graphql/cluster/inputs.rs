@@ -94,6 +94,10 @@ pub struct CreateClusterInput {
     pub website: Option<String>,
     /// What the cluster does and offers; plain text.
     pub description: Option<String>,
+    /// The language `description` is written in: a BCP 47 tag (`en`, `zh-Hant`, `zh-TW` …),
+    /// stored in canonical form; `en` when left out. Other languages are added with
+    /// `setClusterTranslation`.
+    pub language: Option<String>,
     /// Year founded, from 1800 to this year.
     pub founded_year: Option<i32>,
     /// Size of the management team.
@@ -133,6 +137,9 @@ impl CreateClusterInput {
         p.city = input.city;
         p.website = input.website;
         p.description = input.description;
+        if let Some(language) = input.language {
+            p.language = language;
+        }
         p.founded_year = input.founded_year;
         p.management_staff = input.management_staff.map(Into::into);
         p.member_counts = input.member_counts.map(Into::into).unwrap_or_default();
@@ -238,6 +245,9 @@ pub struct UpdateClusterInput {
     pub website: MaybeUndefined<String>,
     /// What the cluster does and offers; plain text.
     pub description: MaybeUndefined<String>,
+    /// The language `description` is written in (BCP 47 tag); not one the cluster has a
+    /// translation in.
+    pub language: Option<String>,
     /// Year founded, from 1800 to this year.
     pub founded_year: MaybeUndefined<i32>,
     /// Size of the management team.
@@ -288,6 +298,9 @@ impl UpdateClusterInput {
         patch(&mut p.city, input.city);
         patch(&mut p.website, input.website);
         patch(&mut p.description, input.description);
+        if let Some(language) = input.language {
+            p.language = language;
+        }
         patch(&mut p.founded_year, input.founded_year);
         patch(&mut p.management_staff, input.management_staff.map_value(Into::into));
         if let Some(counts) = input.member_counts {

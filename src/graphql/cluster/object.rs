@@ -110,9 +110,40 @@ impl Cluster {
     async fn website(&self) -> Option<&str> {
         self.0.website.as_deref()
     }
-    /// What the cluster does and offers, in the cluster's words; plain text.
-    async fn description(&self) -> Option<&str> {
-        self.0.description.as_deref()
+    /// What the cluster does and offers, in the cluster's words; plain text, in
+    /// `descriptionLanguage`: the best match for `locale`, else the request's
+    /// `Accept-Language`, else the primary language.
+    async fn description(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(
+            desc = "The language (BCP 47 tag) to answer in, over the `Accept-Language` header; the text falls back to the primary language."
+        )]
+        locale: Option<String>,
+    ) -> AppResult<Option<String>> {
+        Ok(self.description_in(ctx, locale.as_deref()).await?.0)
+    }
+    /// The language (BCP 47 tag) `description` answers in for the same `locale`.
+    async fn description_language(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The `locale` given to `description`.")] locale: Option<String>,
+    ) -> AppResult<String> {
+        Ok(self.description_in(ctx, locale.as_deref()).await?.1)
+    }
+    /// The language the description was written in (BCP 47 tag); it falls back to it.
+    async fn primary_language(&self) -> &str {
+        &self.0.language
+    }
+    /// The languages (BCP 47 tags) the description is translated into besides its primary
+    /// one, in order.
+    async fn translations(&self, ctx: &Context<'_>) -> AppResult<Vec<String>> {
+        Ok(self
+            .translations_of(ctx)
+            .await?
+            .into_iter()
+            .map(|t| t.language)
+            .collect())
     }
     /// Year the cluster was founded.
     async fn founded_year(&self) -> Option<i32> {

@@ -7,16 +7,13 @@ use entity::{post as row, post_translation};
 
 use super::TYPE_NAME;
 use crate::{
-    domain::{
-        locale::{LanguageTag, Preference},
-        policy,
-    },
+    domain::{locale::Preference, policy, translation},
     error::AppResult,
     graphql::{
         cluster::Cluster,
         context::{caller, list, loaders},
         enums::Ecosystem,
-        loaders as l, node,
+        loaders as l, node, translations,
     },
 };
 
@@ -76,24 +73,8 @@ impl Post {
     /// The texts in the best language for the reader, the primary ones when no other fits.
     async fn texts(&self, ctx: &Context<'_>) -> AppResult<Texts> {
         let translations = self.translations_of(ctx).await?;
-        let preference = match &self.1 {
-            Some(locale) => locale,
-            None => ctx.data_opt::<Preference>().unwrap_or(&NO_PREFERENCE),
-        };
-        let chosen = if preference.is_empty() || translations.is_empty() {
-            None
-        } else {
-            // Stored tags are canonical already; one that no longer parses is never chosen.
-            let primary = LanguageTag::parse(&self.0.language);
-            let available: Vec<LanguageTag> = translations
-                .iter()
-                .filter_map(|t| LanguageTag::parse(&t.language))
-                .collect();
-            primary.and_then(|primary| {
-                let picked = preference.pick(&primary, &available).as_str().to_owned();
-                translations.into_iter().find(|t| t.language == picked)
-            })
-        };
+        let preference = translations::preference(ctx, self.1.as_ref());
+        let chosen = translation::negotiate(preference, &self.0.language, translations);
         Ok(match chosen {
             Some(t) => Texts {
                 language: t.language,
@@ -112,8 +93,6 @@ impl Post {
         })
     }
 }
-
-static NO_PREFERENCE: Preference = Preference::none();
 
 #[Object]
 /// A post of a cluster: NEWS, an EVENT or a CALL for proposals. The body is written in Markdown

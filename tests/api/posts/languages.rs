@@ -19,7 +19,7 @@ const ENGLISH: &str = "Smart Machinery Innovation Weekend";
 const CHINESE: &str = "台北歐洲創新週末";
 
 /// A GraphQL operation sent with an `Accept-Language` header, as the holder of `token`.
-fn with_language(app: &TestApp, token: Option<&str>, accept: &str, query: &str, variables: Value) -> Reply {
+pub(crate) fn with_language(app: &TestApp, token: Option<&str>, accept: &str, query: &str, variables: Value) -> Reply {
     let mut request = app
         .agent()
         .post(format!("{}/graphql", app.base))

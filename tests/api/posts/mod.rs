@@ -3,7 +3,7 @@
 //! in `feeds`.
 
 mod feeds;
-mod languages;
+pub(crate) mod languages;
 
 use clusterbridge::{auth::Role, seed::DEMO_ACCOUNTS};
 use serde_json::{json, Value};
