@@ -330,12 +330,22 @@ fn run(cli: Cli) -> Result<(), CliError> {
             let week = clusterbridge::domain::digest::Week::from_input("week", &week)?;
             db::migrate_url(&settings.database_url).await?;
             let db = db::connect(&settings.database_url, 2).await?;
-            let run =
-                clusterbridge::domain::digest::build_issue(&db, &links, &Principal::operator(), week, chrono::Utc::now())
-                    .await?;
+            let run = clusterbridge::domain::digest::build_issue(
+                &db,
+                &links,
+                &Principal::operator(),
+                week,
+                chrono::Utc::now(),
+            )
+            .await?;
             println!(
                 "week {} items {} subscribers {} queued {} already queued {} without items {}",
-                run.issue.week, run.issue.item_count, run.subscribers, run.queued, run.already_queued, run.without_items
+                run.issue.week,
+                run.issue.item_count,
+                run.subscribers,
+                run.queued,
+                run.already_queued,
+                run.without_items
             );
             Ok(())
         }),

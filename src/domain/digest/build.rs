@@ -192,7 +192,9 @@ pub fn view(
         language: language.to_string(),
         week: week_name,
         first_day: week.starts_at().format("%Y-%m-%d").to_string(),
-        last_day: (week.ends_at() - chrono::Duration::days(1)).format("%Y-%m-%d").to_string(),
+        last_day: (week.ends_at() - chrono::Duration::days(1))
+            .format("%Y-%m-%d")
+            .to_string(),
         item_count: sections.iter().map(|s| s.items.len()).sum(),
         sections,
         web_url,
@@ -254,14 +256,14 @@ mod tests {
         );
         let digital = Topics::from_rows([(TopicKind::Ecosystem, "DIGITAL".into())]);
         assert_eq!(titles(&digital, "en"), ["Taipei [en]", "ESCP [en]"]);
-        let calls_in_de = Topics::from_rows([
-            (TopicKind::PostKind, "CALL".into()),
-            (TopicKind::Country, "de".into()),
-        ]);
+        let calls_in_de = Topics::from_rows([(TopicKind::PostKind, "CALL".into()), (TopicKind::Country, "de".into())]);
         assert_eq!(titles(&calls_in_de, "en"), ["Horizon [en]", "ESCP [en]"]);
         let chinese_posts = Topics::from_rows([(TopicKind::Language, "zh".into())]);
         assert_eq!(titles(&chinese_posts, "fr"), ["Taipei [en]", "ESCP [en]"]);
         let nothing = Topics::from_rows([(TopicKind::Country, "FR".into())]);
-        assert_eq!(view(week, &items, &nothing, &tag("en"), String::new(), None).item_count, 0);
+        assert_eq!(
+            view(week, &items, &nothing, &tag("en"), String::new(), None).item_count,
+            0
+        );
     }
 }

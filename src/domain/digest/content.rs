@@ -102,7 +102,9 @@ fn summary(text: Option<&str>) -> Option<String> {
         return Some(text.to_owned());
     }
     let cut: String = text.chars().take(SUMMARY_CHARS).collect();
-    let cut = cut.rsplit_once(char::is_whitespace).map_or(cut.as_str(), |(head, _)| head);
+    let cut = cut
+        .rsplit_once(char::is_whitespace)
+        .map_or(cut.as_str(), |(head, _)| head);
     Some(format!("{}…", cut.trim_end()))
 }
 
@@ -333,7 +335,10 @@ async fn partnerships<C: ConnectionTrait>(db: &C, week: Week) -> AppResult<Vec<I
         .all(db)
         .await?
     {
-        ecosystems.entry(row.partnership_id).or_default().push(code(&row.ecosystem));
+        ecosystems
+            .entry(row.partnership_id)
+            .or_default()
+            .push(code(&row.ecosystem));
     }
     let members = partnership_member::Entity::find()
         .filter(partnership_member::Column::PartnershipId.is_in(ids))
@@ -390,7 +395,10 @@ async fn partner_searches<C: ConnectionTrait>(db: &C, week: Week) -> AppResult<V
         .all(db)
         .await?
     {
-        ecosystems.entry(row.partner_search_id).or_default().push(code(&row.ecosystem));
+        ecosystems
+            .entry(row.partner_search_id)
+            .or_default()
+            .push(code(&row.ecosystem));
     }
     let mut countries = BTreeMap::<Uuid, Vec<String>>::new();
     for row in partner_search_country::Entity::find()

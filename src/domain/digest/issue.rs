@@ -83,7 +83,14 @@ async fn fresh_issue<C: ConnectionTrait>(
 ) -> AppResult<digest_issue::ActiveModel> {
     let items = content::load(db, week).await?;
     let name = week.to_string();
-    let view = build::view(week, &items, &Topics::default(), &english(), links.url(&web_path(&name)), None);
+    let view = build::view(
+        week,
+        &items,
+        &Topics::default(),
+        &english(),
+        links.url(&web_path(&name)),
+        None,
+    );
     Ok(digest_issue::ActiveModel {
         id: Set(Uuid::now_v7()),
         week: Set(name),
@@ -218,7 +225,10 @@ async fn topics_of<C: ConnectionTrait>(
     {
         rows.entry(row.subscriber_id).or_default().push((row.kind, row.value));
     }
-    Ok(rows.into_iter().map(|(id, rows)| (id, Topics::from_rows(rows))).collect())
+    Ok(rows
+        .into_iter()
+        .map(|(id, rows)| (id, Topics::from_rows(rows)))
+        .collect())
 }
 
 /// A subscriber's mail of the week, in its language; None when nothing of the week is for it.

@@ -76,10 +76,24 @@ mod tests {
         assert_eq!(week.starts_at().to_rfc3339(), "2026-11-23T00:00:00+00:00");
         assert_eq!(week.ends_at().to_rfc3339(), "2026-11-30T00:00:00+00:00");
         // ISO week 1 of 2026 starts in 2025; 2026 has 53 weeks, 2027 has 52.
-        assert_eq!(Week::parse("2026-w01").map(|w| w.starts_at().date_naive().to_string()), Some("2025-12-29".into()));
+        assert_eq!(
+            Week::parse("2026-w01").map(|w| w.starts_at().date_naive().to_string()),
+            Some("2025-12-29".into())
+        );
         assert!(Week::parse("2026-W53").is_some());
         assert_eq!(Week::containing(week.starts_at() + Duration::hours(150)), week);
-        for bad in ["", "2027-W53", "2026-W00", "2026-W54", "2026-W4", "26-W48", "2026-48", "2026-W48-1", "２０２６-W48", "2026-Wxx"] {
+        for bad in [
+            "",
+            "2027-W53",
+            "2026-W00",
+            "2026-W54",
+            "2026-W4",
+            "26-W48",
+            "2026-48",
+            "2026-W48-1",
+            "２０２６-W48",
+            "2026-Wxx",
+        ] {
             assert_eq!(Week::parse(bad), None, "{bad}");
         }
     }

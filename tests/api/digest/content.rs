@@ -28,9 +28,7 @@ fn craft(app: &TestApp) -> (String, String, String) {
         IN_WEEK,
     );
     // Translated after publishing: the translation is the post's, whenever it was written.
-    let version = app.count(&format!(
-        "SELECT version FROM post WHERE title = 'Taipei smart machinery news'"
-    ));
+    let version = app.count("SELECT CAST(version AS BIGINT) FROM post WHERE title = 'Taipei smart machinery news'");
     app.post(
         admin.as_deref(),
         SET_TRANSLATION,
@@ -45,7 +43,11 @@ fn craft(app: &TestApp) -> (String, String, String) {
     published_post(app, event("Taipei innovation week", at_days(10), at_days(11)), IN_WEEK);
     published_post(
         app,
-        event("Seminar during the week", "2026-10-01T09:00:00Z".into(), "2026-10-01T17:00:00Z".into()),
+        event(
+            "Seminar during the week",
+            "2026-10-01T09:00:00Z".into(),
+            "2026-10-01T17:00:00Z".into(),
+        ),
         IN_WEEK,
     );
     let call = |title: &str, deadline: String| {
@@ -54,7 +56,11 @@ fn craft(app: &TestApp) -> (String, String, String) {
                 "ecosystems": ["HEALTH"] })
     };
     published_post(app, call("Lower Saxony health innovation call", at_days(30)), IN_WEEK);
-    published_post(app, call("Call closed in the week", "2026-10-02T12:00:00Z".into()), IN_WEEK);
+    published_post(
+        app,
+        call("Call closed in the week", "2026-10-02T12:00:00Z".into()),
+        IN_WEEK,
+    );
     published_post(
         app,
         json!({ "clusterId": tpca, "kind": "NEWS", "title": "News of the week before", "bodyMarkdown": "Old." }),
@@ -166,16 +172,31 @@ fn each_subscriber_gets_the_week_under_its_topics_in_its_language() {
     assert_eq!(run["issue"]["startsAt"], "2026-09-28T00:00:00+00:00");
     assert_eq!(run["issue"]["endsAt"], "2026-10-05T00:00:00+00:00");
     assert_eq!(run["issue"]["itemCount"], 6, "{run}");
-    assert!(run["issue"]["webUrl"].as_str().is_some_and(|u| u.ends_with("/digest/2026-W40")));
+    assert!(run["issue"]["webUrl"]
+        .as_str()
+        .is_some_and(|u| u.ends_with("/digest/2026-W40")));
     assert_eq!(
-        (&run["subscribers"], &run["mailsQueued"], &run["alreadyQueued"], &run["withoutItems"]),
+        (
+            &run["subscribers"],
+            &run["mailsQueued"],
+            &run["alreadyQueued"],
+            &run["withoutItems"]
+        ),
         (&json!(5), &json!(4), &json!(0), &json!(1)),
         "confirmed ones only; nothing for JP, so no mail: {run}"
     );
 
     let mails = digest_mails(&app);
     let recipients: Vec<&str> = mails.iter().map(|m| m.recipient.as_str()).collect();
-    assert_eq!(recipients, ["ana@example.org", "hans@example.de", "lin@example.org", "mei@example.tw"]);
+    assert_eq!(
+        recipients,
+        [
+            "ana@example.org",
+            "hans@example.de",
+            "lin@example.org",
+            "mei@example.tw"
+        ]
+    );
     let of = |who: &str| mails.iter().find(|m| m.recipient == who).expect("a mail");
 
     let ana = of("ana@example.org");
@@ -183,32 +204,56 @@ fn each_subscriber_gets_the_week_under_its_topics_in_its_language() {
     assert_eq!(ana.dedupe_key, format!("digest:2026-W40:{}", ids[0]));
     assert_eq!(
         posts_in(&ana.text_body),
-        ["Taipei smart machinery news", "Taipei innovation week", "Lower Saxony health innovation call"],
+        [
+            "Taipei smart machinery news",
+            "Taipei innovation week",
+            "Lower Saxony health innovation call"
+        ],
         "news, the upcoming event and the open call; not what began or closed in the week, the \
          week before, or a draft:\n{}",
         ana.text_body
     );
     for other in [&partnership, &story, &"PCB makers seek EU assemblers".to_owned()] {
-        assert!(ana.text_body.contains(other.as_str()), "{other} missing:\n{}", ana.text_body);
+        assert!(
+            ana.text_body.contains(other.as_str()),
+            "{other} missing:\n{}",
+            ana.text_body
+        );
     }
-    assert!(!ana.text_body.contains("台北智慧機械新聞"), "English for an English reader");
+    assert!(
+        !ana.text_body.contains("台北智慧機械新聞"),
+        "English for an English reader"
+    );
     let html = ana.html_body.as_deref().expect("an HTML body");
     assert!(html.contains("<h2>Upcoming events</h2>") && html.contains("Taipei Nangang Exhibition Center"));
     // minijinja escapes `/` in HTML too (`&#x2f;`), which a browser reads back as `/`.
     let unescaped = html.replace("&#x2f;", "/");
     assert!(unescaped.contains(r#"href="https://calls.example.eu/health" rel="nofollow noopener""#));
-    assert!(unescaped.contains("/digest/unsubscribe?token="), "an unsubscribe link in the body");
+    assert!(
+        unescaped.contains("/digest/unsubscribe?token="),
+        "an unsubscribe link in the body"
+    );
 
     let mei = of("mei@example.tw");
     assert_eq!(mei.subject, "ECCP 每週摘要 2026-W40");
     assert!(mei.text_body.contains("台北智慧機械新聞") && mei.text_body.contains("電路板業者齊聚台北。"));
-    assert_eq!(posts_in(&mei.text_body), ["Taipei innovation week"], "TW only, news in Chinese");
-    assert!(mei.text_body.contains("PCB makers seek EU assemblers"), "TPCA's search is Taiwan's");
+    assert_eq!(
+        posts_in(&mei.text_body),
+        ["Taipei innovation week"],
+        "TW only, news in Chinese"
+    );
+    assert!(
+        mei.text_body.contains("PCB makers seek EU assemblers"),
+        "TPCA's search is Taiwan's"
+    );
     assert!(mei.text_body.contains("即將舉行的活動"), "headings in Chinese");
 
     let hans = of("hans@example.de");
     assert_eq!(posts_in(&hans.text_body), ["Lower Saxony health innovation call"]);
-    assert!(!hans.text_body.contains("PCB makers"), "an ELECTRONICS search is not HEALTH");
+    assert!(
+        !hans.text_body.contains("PCB makers"),
+        "an ELECTRONICS search is not HEALTH"
+    );
 
     let lin = of("lin@example.org");
     assert_eq!(
@@ -226,7 +271,15 @@ fn only_administrators_build_and_bad_weeks_are_refused() {
     assert_eq!(build(&app, Some(&partner), WEEK).code(), "FORBIDDEN");
     let admin = TestApp::admin();
     let this_week = clusterbridge::domain::digest::Week::containing(chrono::Utc::now()).to_string();
-    for bad in ["2026-W54", "2027-W53", "2026-48", "week 48", "", "2026-W48; DROP TABLE post", this_week.as_str()] {
+    for bad in [
+        "2026-W54",
+        "2027-W53",
+        "2026-48",
+        "week 48",
+        "",
+        "2026-W48; DROP TABLE post",
+        this_week.as_str(),
+    ] {
         let reply = build(&app, admin.as_deref(), bad);
         assert_eq!(reply.bad_fields(), ["week"], "{bad}: {}", reply.body);
     }

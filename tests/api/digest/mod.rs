@@ -59,7 +59,9 @@ fn runtime() -> tokio::runtime::Runtime {
 /// Writes subscribers in one transaction, as the subscribing feature leaves them; their ids.
 pub fn subscribe(app: &TestApp, subscribers: &[Subscriber<'_>]) -> Vec<uuid::Uuid> {
     runtime().block_on(async {
-        let db = clusterbridge::db::connect(app.database_url(), 1).await.expect("connect");
+        let db = clusterbridge::db::connect(app.database_url(), 1)
+            .await
+            .expect("connect");
         let txn = db.begin().await.expect("begin");
         let now = chrono::Utc::now();
         let mut ids = Vec::new();
@@ -101,7 +103,9 @@ pub fn subscribe(app: &TestApp, subscribers: &[Subscriber<'_>]) -> Vec<uuid::Uui
 /// The digest mails in the outbox, by recipient.
 pub fn digest_mails(app: &TestApp) -> Vec<outbox_mail::Model> {
     runtime().block_on(async {
-        let db = clusterbridge::db::connect(app.database_url(), 1).await.expect("connect");
+        let db = clusterbridge::db::connect(app.database_url(), 1)
+            .await
+            .expect("connect");
         let mails = outbox_mail::Entity::find()
             .filter(outbox_mail::Column::Purpose.eq(MailPurpose::Digest))
             .order_by_asc(outbox_mail::Column::Recipient)

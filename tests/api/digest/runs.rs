@@ -91,12 +91,18 @@ fn the_command_twice_and_twice_at_once_queue_one_mail_per_subscriber() {
         app.count("SELECT COUNT(*) FROM outbox_mail WHERE dedupe_key LIKE 'digest:2026-W41:%'"),
         SUBSCRIBERS as i64
     );
-    assert_eq!(app.count("SELECT COUNT(*) FROM digest_issue WHERE week = '2026-W41'"), 1);
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM digest_issue WHERE week = '2026-W41'"),
+        1
+    );
 
     // The mutation after the command: nothing new either.
     let rerun = build(&app, TestApp::admin().as_deref(), "2026-W41");
     let rerun = &rerun.data()["buildDigest"];
-    assert_eq!((&rerun["mailsQueued"], &rerun["alreadyQueued"]), (&json!(0), &json!(SUBSCRIBERS)));
+    assert_eq!(
+        (&rerun["mailsQueued"], &rerun["alreadyQueued"]),
+        (&json!(0), &json!(SUBSCRIBERS))
+    );
 }
 
 #[test]
@@ -108,9 +114,7 @@ fn bad_weeks_stop_the_command_with_exit_code_2() {
         assert!(String::from_utf8_lossy(&out.stderr).contains("ISO 8601 week"), "{bad}");
     }
     let next_week = clusterbridge::domain::digest::Week::containing(chrono::Utc::now() + chrono::Duration::days(7));
-    let out = digest(&app, &next_week.to_string())
-        .output()
-        .expect("run digest");
+    let out = digest(&app, &next_week.to_string()).output().expect("run digest");
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("has not ended yet"));
 }

@@ -23,7 +23,10 @@ fn the_web_views_serve_the_stored_issue_and_404_otherwise() {
         let (status, body, headers) = app.get(path);
         assert_eq!(status, 200, "{path}");
         assert_eq!(headers["content-type"], "text/html; charset=utf-8");
-        assert!(headers["cache-control"].to_str().unwrap_or("").starts_with("public, max-age="));
+        assert!(headers["cache-control"]
+            .to_str()
+            .unwrap_or("")
+            .starts_with("public, max-age="));
         assert_eq!(headers["content-language"], "en");
         assert!(body.contains("Cluster news &lt;of&gt; the week"), "escaped: {body}");
         assert!(body.contains("2026-W40: 2026-09-28 – 2026-10-04 (UTC)"));
@@ -46,7 +49,8 @@ fn the_web_views_serve_the_stored_issue_and_404_otherwise() {
 /// Chromium and playwright-core, installed by `scripts/install-browser` when missing; false only
 /// when they cannot be installed.
 fn browser_ready(root: &Path) -> bool {
-    let ready = || Path::new("/usr/bin/chromium").exists() && root.join("tests/browser/node_modules/playwright-core").exists();
+    let ready =
+        || Path::new("/usr/bin/chromium").exists() && root.join("tests/browser/node_modules/playwright-core").exists();
     if !ready() {
         let installed = std::process::Command::new(root.join("scripts/install-browser")).status();
         eprintln!("scripts/install-browser: {installed:?}");
@@ -75,7 +79,11 @@ fn the_latest_issue_renders_in_headless_chromium() {
         .arg(&shot)
         .output()
         .expect("run node");
-    assert!(out.status.success(), "screenshot failed: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "screenshot failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let seen: Value = serde_json::from_slice(&out.stdout).expect("the script's JSON");
     let _ = std::fs::remove_file(&shot);
     assert_eq!(seen["status"], 200);
@@ -83,7 +91,13 @@ fn the_latest_issue_renders_in_headless_chromium() {
     assert!(text.contains("Taipei smart machinery news"), "{text}");
     assert!(text.contains("ECCP weekly digest 2026-W40"), "{text}");
     assert_eq!(seen["differsFromBlank"], true);
-    let (non_white, total) = (seen["nonWhite"].as_u64().unwrap_or(0), seen["total"].as_u64().unwrap_or(0));
+    let (non_white, total) = (
+        seen["nonWhite"].as_u64().unwrap_or(0),
+        seen["total"].as_u64().unwrap_or(0),
+    );
     // Headings, text and the rules of the layout: well over a few hundred pixels, far from all.
-    assert!(non_white > 2_000 && non_white < total / 2, "{non_white} of {total} pixels not white");
+    assert!(
+        non_white > 2_000 && non_white < total / 2,
+        "{non_white} of {total} pixels not white"
+    );
 }
