@@ -10,14 +10,14 @@
 //! mails from the stored issue, so all mails of a week say the same. A subscriber none of whose
 //! topics the week touched gets no mail.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{DateTime, Utc};
 use entity::{
     digest_issue,
     digest_subscriber::{self, SubscriberStatus},
     digest_subscriber_topic,
-    outbox_mail::MailPurpose,
+    outbox_mail::{self, MailPurpose},
 };
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
@@ -39,7 +39,7 @@ use crate::{
         policy,
     },
     error::{AppError, AppResult},
-    mail::{enqueue, template, NewMail},
+    mail::{outbox::enqueue_many, template, NewMail},
 };
 
 /// Subscribers queued per transaction.
@@ -171,19 +171,27 @@ pub async fn build<C: TransactionTrait + ConnectionTrait>(
         }
         let batch = confirmed_after(&txn, after).await?;
         let topics = topics_of(&txn, batch.iter().map(|s| s.id)).await?;
+        // What earlier runs queued is not rendered again; the insert below still skips any
+        // key a parallel run queued in the meantime.
+        let keys: Vec<String> = batch.iter().map(|s| dedupe_key(&name, s.id)).collect();
+        let queued_before = queued_of(&txn, keys).await?;
+        let mut mails = Vec::new();
         for subscriber in &batch {
             run.subscribers += 1;
-            let topics = topics.get(&subscriber.id).cloned().unwrap_or_default();
-            let Some(mail) = mail_for(links, week, &items, subscriber, &topics, now)? else {
-                run.without_items += 1;
-                continue;
-            };
-            if enqueue(&txn, mail).await? {
-                run.queued += 1;
-            } else {
+            if queued_before.contains(&dedupe_key(&name, subscriber.id)) {
                 run.already_queued += 1;
+                continue;
+            }
+            let topics = topics.get(&subscriber.id).cloned().unwrap_or_default();
+            match mail_for(links, week, &items, subscriber, &topics, now)? {
+                Some(mail) => mails.push(mail),
+                None => run.without_items += 1,
             }
         }
+        let rendered = mails.len() as u64;
+        let queued = enqueue_many(&txn, mails).await?;
+        run.queued += queued;
+        run.already_queued += rendered.saturating_sub(queued);
         txn.commit().await?;
         match batch.last() {
             Some(last) if batch.len() as u64 == BATCH => after = Some(last.id),
@@ -199,6 +207,24 @@ pub async fn build<C: TransactionTrait + ConnectionTrait>(
         "digest built"
     );
     Ok(run)
+}
+
+/// A subscriber's key of a week in the outbox.
+fn dedupe_key(week: &str, subscriber: Uuid) -> String {
+    format!("digest:{week}:{subscriber}")
+}
+
+/// Which of `keys` the outbox holds.
+async fn queued_of<C: ConnectionTrait>(db: &C, keys: Vec<String>) -> AppResult<BTreeSet<String>> {
+    Ok(outbox_mail::Entity::find()
+        .select_only()
+        .column(outbox_mail::Column::DedupeKey)
+        .filter(outbox_mail::Column::DedupeKey.is_in(keys))
+        .into_tuple::<String>()
+        .all(db)
+        .await?
+        .into_iter()
+        .collect())
 }
 
 /// The next batch of confirmed subscribers, by id.
@@ -255,7 +281,7 @@ pub fn mail_for(
     }
     Ok(Some(NewMail {
         purpose: MailPurpose::Digest,
-        dedupe_key: format!("digest:{name}:{}", subscriber.id),
+        dedupe_key: dedupe_key(&name, subscriber.id),
         recipient: subscriber.email.clone(),
         subject: view.title.clone(),
         text_body: template::render("digest.txt", &view)?,

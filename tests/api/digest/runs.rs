@@ -68,6 +68,17 @@ fn the_command_twice_and_twice_at_once_queue_one_mail_per_subscriber() {
     );
     assert_eq!(digest_mails(&app).len(), SUBSCRIBERS);
 
+    // A run that died after its first batch left the others unqueued: the next run queues
+    // exactly those.
+    app.sql("DELETE FROM outbox_mail WHERE recipient >= 'reader200@example.org'");
+    let finished = summary(digest(&app, WEEK).output().expect("run digest"));
+    assert_eq!(
+        (number(&finished, "queued"), number(&finished, "already queued")),
+        (SUBSCRIBERS as u64 - 200, 200),
+        "{finished}"
+    );
+    assert_eq!(digest_mails(&app).len(), SUBSCRIBERS);
+
     // Two runs of the next week at once: between them, one mail each.
     app.sql("UPDATE post SET published_at = '2026-10-07 08:00:00+00:00' WHERE title = 'Cluster news of the week'");
     let (a, b) = (
