@@ -20,6 +20,12 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     .route(
         "/events/{event_id}/agenda/{participant_file}",
         web::get().to(crate::http::agenda::agenda_ics),
+    )
+    .route("/digest/latest", web::get().to(crate::http::digest_view::latest))
+    // Only what looks like a week, so the other pages under /digest/ (unsubscribing) stay theirs.
+    .route(
+        r"/digest/{week:\d{4}-[Ww]\d{2}}",
+        web::get().to(crate::http::digest_view::of_week),
     );
 }
 

@@ -70,7 +70,8 @@ impl CliError {
             CliError::InputUnreadable { .. }
             | CliError::InputMalformed { .. }
             | CliError::InputTrailing { .. }
-            | CliError::Instance(_) => ExitCode::from(2),
+            | CliError::Instance(_)
+            | CliError::App(AppError::BadUserInput { .. }) => ExitCode::from(2),
             _ => ExitCode::FAILURE,
         }
     }
@@ -135,6 +136,14 @@ enum Command {
     SendMail {
         #[arg(long)]
         once: bool,
+    },
+    /// Build an ISO week's digest (once) and queue one mail per confirmed subscriber it has
+    /// something for; a rerun queues only what is missing. Prints subscribers, mails queued,
+    /// already queued and without items. Exits 2 on a bad or unfinished week.
+    Digest {
+        /// An ISO 8601 week that has ended, e.g. 2026-W48 (bounds in UTC).
+        #[arg(long)]
+        week: String,
     },
     /// Mint an access token for an operator or a test client.
     IssueToken {
@@ -314,6 +323,30 @@ fn run(cli: Cli) -> Result<(), CliError> {
             } else {
                 sender.run(db).await;
             }
+            Ok(())
+        }),
+        Command::Digest { week } => block_on(async {
+            let links = settings.endpoint_settings()?.links;
+            let week = clusterbridge::domain::digest::Week::from_input("week", &week)?;
+            db::migrate_url(&settings.database_url).await?;
+            let db = db::connect(&settings.database_url, 2).await?;
+            let run = clusterbridge::domain::digest::build_issue(
+                &db,
+                &links,
+                &Principal::operator(),
+                week,
+                chrono::Utc::now(),
+            )
+            .await?;
+            println!(
+                "week {} items {} subscribers {} queued {} already queued {} without items {}",
+                run.issue.week,
+                run.issue.item_count,
+                run.subscribers,
+                run.queued,
+                run.already_queued,
+                run.without_items
+            );
             Ok(())
         }),
         Command::Serve => {

@@ -13,6 +13,7 @@ pub mod cluster_search;
 pub mod cluster_target_country;
 pub mod cluster_technology;
 pub mod cluster_translation;
+pub mod digest_issue;
 pub mod digest_subscriber;
 pub mod digest_subscriber_topic;
 pub mod event_organiser;

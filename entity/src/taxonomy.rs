@@ -203,6 +203,7 @@ text_enum!(
         Meeting = "Meeting",
         Post = "Post",
         OutboxMail = "OutboxMail",
+        DigestIssue = "DigestIssue",
     }
 );
 
@@ -243,6 +244,7 @@ text_enum!(
         RecordOutcome = "RECORD_OUTCOME",
         Unpublish = "UNPUBLISH",
         Retry = "RETRY",
+        Build = "BUILD",
     }
 );
 

@@ -90,7 +90,7 @@ impl LanguageTag {
     }
 
     /// Whether `self` is `range` or extends it by whole subtags: `zh-Hant-TW` extends `zh-Hant`.
-    fn extends(&self, range: &str) -> bool {
+    pub fn extends(&self, range: &str) -> bool {
         self.0 == range || (self.0.starts_with(range) && self.0.as_bytes().get(range.len()) == Some(&b'-'))
     }
 }

@@ -744,3 +744,13 @@ pub fn may_manage_mail(p: &Principal) -> AppResult<()> {
         Err(forbidden("manage the mail outbox"))
     }
 }
+
+/// Building a week's digest mails every confirmed subscriber: administrators (and the operator's
+/// `clusterbridge digest`) only.
+pub fn may_build_digest(p: &Principal) -> AppResult<()> {
+    if p.is_admin() {
+        Ok(())
+    } else {
+        Err(forbidden("build the weekly digest"))
+    }
+}

@@ -7,6 +7,7 @@ pub mod cluster;
 pub mod connection;
 pub mod context;
 pub mod cost;
+pub mod digest_issue;
 pub mod discovery;
 pub mod enums;
 pub mod live;
@@ -65,6 +66,7 @@ pub struct Query(
     matchmaking::MatchmakingQuery,
     post::PostQuery,
     mail::MailQuery,
+    digest_issue::DigestQuery,
 );
 
 /// Every change. Each mutation takes one `input`, runs in one transaction and returns a payload;
@@ -87,6 +89,7 @@ pub struct Mutation(
     mail::MailMutation,
     post::PostTranslationMutation,
     translations::TranslationMutation,
+    digest_issue::DigestMutation,
 );
 
 pub use self::live::Subscription;

@@ -78,6 +78,10 @@ pub const WORK: &[(&str, &str, Work)] = &[
     ("Subscription", "postPublished", Work::Fixed(10)),
     // An index range over FAILED mails, newest first.
     ("Query", "failedMails", Work::Fixed(1)),
+    // One unique-key lookup.
+    ("Query", "digestIssue", Work::Fixed(1)),
+    // Reads the week's content and mails every confirmed subscriber, in batches.
+    ("Mutation", "buildDigest", Work::Fixed(500)),
 ];
 
 /// What a document costs.

@@ -26,13 +26,11 @@ pub struct NewMail {
     pub headers: BTreeMap<String, String>,
 }
 
-/// Queues `mail` in the caller's transaction, so it is sent if and only if the caller commits.
-/// Returns false when a mail with the same dedupe key is queued already (then nothing changes).
-pub async fn enqueue(txn: &impl ConnectionTrait, mail: NewMail) -> AppResult<bool> {
+/// The outbox row of a new mail, due at once.
+fn row(mail: NewMail, now: DateTime<Utc>) -> AppResult<outbox_mail::ActiveModel> {
     let id = Uuid::now_v7();
-    let now = Utc::now();
     let headers = serde_json::to_string(&mail.headers).map_err(AppError::internal)?;
-    let row = outbox_mail::ActiveModel {
+    Ok(outbox_mail::ActiveModel {
         id: Set(id),
         purpose: Set(mail.purpose),
         dedupe_key: Set(mail.dedupe_key),
@@ -52,14 +50,37 @@ pub async fn enqueue(txn: &impl ConnectionTrait, mail: NewMail) -> AppResult<boo
         version: Set(1),
         created_at: Set(now),
         updated_at: Set(now),
-    };
+    })
+}
+
+/// Queues `mail` in the caller's transaction, so it is sent if and only if the caller commits.
+/// Returns false when a mail with the same dedupe key is queued already (then nothing changes).
+pub async fn enqueue(txn: &impl ConnectionTrait, mail: NewMail) -> AppResult<bool> {
+    Ok(enqueue_many(txn, vec![mail]).await? == 1)
+}
+
+/// Queues `mails` in one statement in the caller's transaction, as [`enqueue`] does each (a
+/// producer of many mails, the digest, saves a round trip per mail); returns how many were
+/// queued, those with a dedupe key in use left out.
+pub async fn enqueue_many(txn: &impl ConnectionTrait, mails: Vec<NewMail>) -> AppResult<u64> {
+    if mails.is_empty() {
+        return Ok(0);
+    }
+    let now = Utc::now();
+    let rows = mails
+        .into_iter()
+        .map(|mail| row(mail, now))
+        .collect::<AppResult<Vec<_>>>()?;
     // ON CONFLICT DO NOTHING rather than a lookup first: two producers racing over one key
     // both succeed and one row results, without aborting either transaction.
-    let result = outbox_mail::Entity::insert(row)
+    let result = outbox_mail::Entity::insert_many(rows)
         .on_conflict_do_nothing_on([outbox_mail::Column::DedupeKey])
-        .exec(txn)
+        .exec_without_returning(txn)
         .await?;
-    Ok(matches!(result, TryInsertResult::Inserted(_)))
+    Ok(match result {
+        TryInsertResult::Inserted(n) => n,
+        TryInsertResult::Empty | TryInsertResult::Conflicted => 0,
+    })
 }
 
 /// The extra headers of a stored mail.

@@ -11,7 +11,11 @@ use serde::Serialize;
 use crate::error::{AppError, AppResult};
 
 /// Every template, by name.
-const TEMPLATES: &[(&str, &str)] = &[("layout.html", include_str!("templates/layout.html"))];
+const TEMPLATES: &[(&str, &str)] = &[
+    ("layout.html", include_str!("templates/layout.html")),
+    ("digest.html", include_str!("templates/digest.html")),
+    ("digest.txt", include_str!("templates/digest.txt")),
+];
 
 static ENVIRONMENT: LazyLock<Environment<'static>> = LazyLock::new(|| {
     let mut env = Environment::new();

@@ -67,6 +67,8 @@ pub enum AuditEntityType {
     Post,
     /// A mail in the outbox.
     OutboxMail,
+    /// An issue of the weekly digest.
+    DigestIssue,
 }
 
 /// What a change did.
@@ -142,6 +144,8 @@ pub enum AuditAction {
     Unpublish,
     /// An administrator queued a FAILED mail again.
     Retry,
+    /// A week's digest was built and its mails queued (or a rerun queued what was missing).
+    Build,
 }
 
 #[derive(Clone)]
