@@ -20,6 +20,16 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     .route(
         "/events/{event_id}/agenda/{participant_file}",
         web::get().to(crate::http::agenda::agenda_ics),
+    )
+    .service(
+        web::resource("/digest/confirm")
+            .route(web::get().to(crate::http::digest_links::confirm_page))
+            .route(web::post().to(crate::http::digest_links::confirm)),
+    )
+    .service(
+        web::resource("/digest/unsubscribe")
+            .route(web::get().to(crate::http::digest_links::unsubscribe_page))
+            .route(web::post().to(crate::http::digest_links::unsubscribe)),
     );
 }
 

@@ -182,6 +182,7 @@ text_enum!(
         ApiKey = "API_KEY",
         External = "EXTERNAL",
         Operator = "OPERATOR",
+        Anonymous = "ANONYMOUS",
     }
 );
 
@@ -203,6 +204,7 @@ text_enum!(
         Meeting = "Meeting",
         Post = "Post",
         OutboxMail = "OutboxMail",
+        DigestSubscriber = "DigestSubscriber",
     }
 );
 
@@ -243,6 +245,9 @@ text_enum!(
         RecordOutcome = "RECORD_OUTCOME",
         Unpublish = "UNPUBLISH",
         Retry = "RETRY",
+        Subscribe = "SUBSCRIBE",
+        Confirm = "CONFIRM",
+        Unsubscribe = "UNSUBSCRIBE",
     }
 );
 

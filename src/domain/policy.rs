@@ -640,3 +640,12 @@ pub fn may_manage_mail(p: &Principal) -> AppResult<()> {
         Err(forbidden("manage the mail outbox"))
     }
 }
+
+/// The digest's subscribers are for administrators: their addresses are personal data.
+pub fn may_manage_digest_subscribers(p: &Principal) -> AppResult<()> {
+    if p.is_admin() {
+        Ok(())
+    } else {
+        Err(forbidden("read the digest's subscribers"))
+    }
+}

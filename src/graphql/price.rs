@@ -72,6 +72,11 @@ pub const WORK: &[(&str, &str, Work)] = &[
     ("Subscription", "postPublished", Work::Fixed(10)),
     // An index range over FAILED mails, newest first.
     ("Query", "failedMails", Work::Fixed(1)),
+    // An index range over one status of subscribers, and three counts.
+    ("Query", "digestSubscribers", Work::Fixed(1)),
+    ("Query", "digestSubscriberCounts", Work::Fixed(3)),
+    // A write with two renderings and a signed link; the per-address limit is the real brake.
+    ("Mutation", "subscribeToDigest", Work::Fixed(20)),
 ];
 
 /// What a document costs.

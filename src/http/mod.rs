@@ -4,6 +4,7 @@ pub mod agenda;
 mod authenticate;
 mod charge;
 mod claim;
+pub mod digest_links;
 pub mod client_address;
 mod documents;
 mod execute;

@@ -2,3 +2,4 @@
 //! digest mail carries.
 
 pub mod unsubscribe;
+pub mod subscription;

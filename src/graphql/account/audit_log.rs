@@ -33,6 +33,8 @@ pub enum AuditActorKind {
     External,
     /// A token minted by an operator with `issue-token`, or the server itself (demo data).
     Operator,
+    /// Someone not signed in: a digest subscriber, or the holder of a mailed link.
+    Anonymous,
 }
 
 /// The kind of record a change was made to.
@@ -67,6 +69,8 @@ pub enum AuditEntityType {
     Post,
     /// A mail in the outbox.
     OutboxMail,
+    /// A subscriber of the weekly digest.
+    DigestSubscriber,
 }
 
 /// What a change did.
@@ -142,6 +146,12 @@ pub enum AuditAction {
     Unpublish,
     /// An administrator queued a FAILED mail again.
     Retry,
+    /// An address asked for the weekly digest (a confirmation mail was queued).
+    Subscribe,
+    /// A digest subscription was confirmed through its mailed link.
+    Confirm,
+    /// A digest subscription was ended.
+    Unsubscribe,
 }
 
 #[derive(Clone)]
