@@ -12,6 +12,7 @@ mod client_address;
 mod clusters;
 mod consent;
 mod cost;
+mod digest_subscription;
 mod directory;
 mod discovery;
 mod faults;

@@ -91,13 +91,15 @@ struct Checked {
 fn check(request: SubscriptionRequest) -> AppResult<Checked> {
     let mut check = Checker::new();
     let mut email = Some(request.email.trim().to_lowercase());
-    check.optional_email("email", &mut email);
-    let email = email.unwrap_or_default();
-    if email.is_empty() {
-        check.fail("email", "must not be empty");
-    } else if email.len() > EMAIL_MAX {
+    if email.as_ref().is_some_and(|e| e.len() > EMAIL_MAX) {
         check.fail("email", format!("must be at most {EMAIL_MAX} characters"));
+    } else {
+        check.optional_email("email", &mut email);
+        if email.is_none() {
+            check.fail("email", "must not be empty");
+        }
     }
+    let email = email.unwrap_or_default();
     let language = match request.language.as_deref().map(str::trim).filter(|l| !l.is_empty()) {
         None => "en".to_owned(),
         Some(raw) => LanguageTag::parse(raw).map_or_else(
