@@ -5,8 +5,8 @@
 
 use chrono::Utc;
 use entity::{
-    cluster, digest_subscriber, event_participant, matchmaking_event, meeting, meeting_outcome, outbox_mail, partnership, post,
-    success_story,
+    cluster, digest_subscriber, event_participant, matchmaking_event, meeting, meeting_outcome, outbox_mail,
+    partnership, post, success_story,
 };
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use uuid::Uuid;

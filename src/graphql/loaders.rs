@@ -12,11 +12,11 @@ use std::{collections::HashMap, future::Future, hash::Hash};
 use async_graphql::dataloader::Loader;
 use entity::{
     cluster, cluster_ecosystem, cluster_emerging_industry, cluster_target_country, cluster_technology,
-    digest_subscriber_topic, event_participant, matchmaking_event, matchmaking_event_country, matchmaking_session, meeting, member,
-    participant_available_slot, participant_offered_ecosystem, participant_sought_ecosystem, partner_organisation,
-    partner_organisation_country, partner_search_country, partner_search_ecosystem, partnership, partnership_ecosystem,
-    partnership_member, partnership_target_market, post, post_country, post_ecosystem, post_translation, success_story,
-    success_story_cluster,
+    digest_subscriber_topic, event_participant, matchmaking_event, matchmaking_event_country, matchmaking_session,
+    meeting, member, participant_available_slot, participant_offered_ecosystem, participant_sought_ecosystem,
+    partner_organisation, partner_organisation_country, partner_search_country, partner_search_ecosystem, partnership,
+    partnership_ecosystem, partnership_member, partnership_target_market, post, post_country, post_ecosystem,
+    post_translation, success_story, success_story_cluster,
     taxonomy::{Ecosystem, EmergingIndustry, InvitationState},
 };
 use sea_orm::{

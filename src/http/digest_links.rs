@@ -82,7 +82,10 @@ fn failed(err: &AppError) -> HttpResponse {
     }
     respond(
         err.code().status(Answer::Refusal),
-        &Page::text("Please try again", "This cannot be done right now. Please try again in a moment."),
+        &Page::text(
+            "Please try again",
+            "This cannot be done right now. Please try again in a moment.",
+        ),
     )
 }
 

@@ -21,8 +21,14 @@ const TEMPLATES: &[(&str, &str)] = &[
         "subscription_confirmation.txt",
         include_str!("templates/subscription_confirmation.txt"),
     ),
-    ("subscription_active.html", include_str!("templates/subscription_active.html")),
-    ("subscription_active.txt", include_str!("templates/subscription_active.txt")),
+    (
+        "subscription_active.html",
+        include_str!("templates/subscription_active.html"),
+    ),
+    (
+        "subscription_active.txt",
+        include_str!("templates/subscription_active.txt"),
+    ),
     ("digest_link_page.html", include_str!("templates/digest_link_page.html")),
 ];
 

@@ -10,21 +10,19 @@
 //! Single use: the confirmation token's stamp is the subscriber's version, which every change
 //! moves on, so a confirmed, unsubscribed or re-subscribed address makes older links useless.
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{Duration, Utc};
 use entity::{
     digest_subscriber::{self as row, SubscriberStatus as Status},
     digest_subscriber_topic::{self as topic, TopicKind},
-    outbox_mail::MailPurpose,
     taxonomy::{Ecosystem, PostKind},
 };
 use sea_orm::{
-    ActiveEnum, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, TransactionSession,
-    TransactionTrait,
+    ActiveEnum, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
+    TransactionSession, TransactionTrait,
 };
-use serde::Serialize;
 use uuid::Uuid;
 
-use super::unsubscribe;
+use super::subscription_mail::{already_subscribed_mail, confirmation_mail};
 use crate::{
     auth::{LinkPurpose, Links, Principal},
     domain::{
@@ -37,7 +35,7 @@ use crate::{
         version,
     },
     error::{AppError, AppResult, Refusal},
-    mail::{self, NewMail},
+    mail,
 };
 
 /// How long a confirmation link works.
@@ -136,7 +134,11 @@ fn check(request: SubscriptionRequest) -> AppResult<Checked> {
     topics.extend(languages.into_iter().map(|l| (TopicKind::Language, l)));
     topics.sort_by(|a, b| (a.0.to_value(), &a.1).cmp(&(b.0.to_value(), &b.1)));
     topics.dedup();
-    Ok(Checked { email, language, topics })
+    Ok(Checked {
+        email,
+        language,
+        topics,
+    })
 }
 
 fn entry(id: Uuid, action: AuditAction, changed_fields: Vec<&'static str>) -> Entry {
@@ -268,7 +270,7 @@ async fn by_token<C: ConnectionTrait>(
     Ok(current)
 }
 
-fn confirmation_stamp(subscriber: &row::Model) -> String {
+pub(super) fn confirmation_stamp(subscriber: &row::Model) -> String {
     subscriber.version.to_string()
 }
 
@@ -352,74 +354,6 @@ pub async fn unsubscribe<C: TransactionTrait + ConnectionTrait>(
     Ok(saved)
 }
 
-#[derive(Serialize)]
-struct MailContext<'a> {
-    title: &'a str,
-    language: &'a str,
-    email: &'a str,
-    confirm_url: Option<String>,
-    unsubscribe_url: String,
-    hours: i64,
-}
-
-fn render_mail(
-    links: &Links,
-    subscriber: &row::Model,
-    now: DateTime<Utc>,
-    template: &str,
-    subject: &str,
-    confirm_url: Option<String>,
-) -> AppResult<NewMail> {
-    let context = MailContext {
-        title: subject,
-        language: &subscriber.language,
-        email: &subscriber.email,
-        confirm_url,
-        unsubscribe_url: unsubscribe::unsubscribe_link(links, subscriber.id, now),
-        hours: CONFIRMATION_LINK_TTL_HOURS,
-    };
-    Ok(NewMail {
-        purpose: MailPurpose::SubscriptionConfirmation,
-        // One mail per version: a burst that got past the limit together still queues one.
-        dedupe_key: format!("{template}:{}:{}", subscriber.id.simple(), subscriber.version),
-        recipient: subscriber.email.clone(),
-        subject: subject.to_owned(),
-        text_body: crate::mail::template::render(&format!("{template}.txt"), &context)?,
-        html_body: Some(crate::mail::template::render(&format!("{template}.html"), &context)?),
-        headers: unsubscribe::headers(links, subscriber.id, now),
-    })
-}
-
-fn confirmation_mail(links: &Links, subscriber: &row::Model, now: DateTime<Utc>) -> AppResult<NewMail> {
-    let token = links.issue(
-        LinkPurpose::ConfirmSubscription,
-        subscriber.id,
-        &confirmation_stamp(subscriber),
-        Duration::hours(CONFIRMATION_LINK_TTL_HOURS),
-        now,
-    );
-    let confirm_url = links.url(&format!("{CONFIRM_PATH}?token={token}"));
-    render_mail(
-        links,
-        subscriber,
-        now,
-        "subscription_confirmation",
-        "Confirm your subscription to the weekly digest",
-        Some(confirm_url),
-    )
-}
-
-fn already_subscribed_mail(links: &Links, subscriber: &row::Model, now: DateTime<Utc>) -> AppResult<NewMail> {
-    render_mail(
-        links,
-        subscriber,
-        now,
-        "subscription_active",
-        "You are subscribed to the weekly digest already",
-        None,
-    )
-}
-
 /// Subscribers in the order they came, for administrators.
 const OLDEST_FIRST: Keyset<row::Entity> = Keyset {
     name: "CREATED_AT",
@@ -451,4 +385,35 @@ pub async fn list<C: ConnectionTrait>(
 /// How many subscribers there are of one status or all; the caller has passed the policy.
 pub async fn count<C: ConnectionTrait>(db: &C, status: Option<Status>) -> AppResult<u64> {
     Ok(with_status(status).count(db).await?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_request_is_checked_into_canonical_topics() {
+        let checked = check(SubscriptionRequest {
+            email: " Ana@Example.ORG ".into(),
+            language: Some("zh_tw".into()),
+            ecosystems: vec![Ecosystem::Digital, Ecosystem::Digital],
+            countries: vec!["uk".into(), "TW".into()],
+            post_kinds: vec![PostKind::Call],
+            languages: vec!["EN".into(), "en".into()],
+        })
+        .expect("valid");
+        assert_eq!(checked.email, "ana@example.org");
+        assert_eq!(checked.language, "zh-Hant-TW");
+        let topics: Vec<(String, &str)> = checked.topics.iter().map(|(k, v)| (k.to_value(), v.as_str())).collect();
+        assert_eq!(
+            topics,
+            [
+                ("COUNTRY".to_owned(), "GB"),
+                ("COUNTRY".to_owned(), "TW"),
+                ("ECOSYSTEM".to_owned(), "DIGITAL"),
+                ("LANGUAGE".to_owned(), "en"),
+                ("POST_KIND".to_owned(), "CALL"),
+            ]
+        );
+    }
 }

@@ -57,6 +57,7 @@ impl DigestSubscriber {
 }
 
 #[Object]
+/// A subscriber of the weekly digest (administrators only: the address is personal data).
 impl DigestSubscriber {
     /// Opaque global identifier.
     async fn id(&self) -> ID {

@@ -118,7 +118,10 @@ pub fn age_limits(app: &TestApp) {
 
 /// Unfolds RFC 5322 header lines and decodes quoted-printable bodies, as a mail client does.
 fn readable(message: &str) -> String {
-    let unfolded = message.replace("\r\n ", " ").replace("\r\n\t", " ").replace("=\r\n", "");
+    let unfolded = message
+        .replace("\r\n ", " ")
+        .replace("\r\n\t", " ")
+        .replace("=\r\n", "");
     let mut out = String::new();
     let mut rest = unfolded.as_str();
     while let Some(i) = rest.find('=') {
@@ -154,12 +157,7 @@ fn the_confirmation_mail_arrives_with_both_links_and_confirm_needs_a_post() {
             "languages": ["en", "zh_Hant"],
         } }),
     );
-    assert_eq!(
-        reply.data()["subscribeToDigest"]["accepted"],
-        true,
-        "{}",
-        reply.body
-    );
+    assert_eq!(reply.data()["subscribeToDigest"]["accepted"], true, "{}", reply.body);
 
     assert_eq!(
         send_once(app.database_url(), &[("SMTP_URL", &smtp.url())]),
@@ -198,7 +196,10 @@ fn the_confirmation_mail_arrives_with_both_links_and_confirm_needs_a_post() {
         let (status, page, headers) = app.get(&format!("/digest/confirm?token={confirm}"));
         let page = page.replace("&#x2f;", "/");
         assert_eq!(status, 200, "{page}");
-        assert!(page.contains("<form method=\"post\" action=\"/digest/confirm\">"), "{page}");
+        assert!(
+            page.contains("<form method=\"post\" action=\"/digest/confirm\">"),
+            "{page}"
+        );
         assert!(page.contains(&format!("value=\"{confirm}\"")), "{page}");
         assert_eq!(headers["cache-control"], "no-store");
         assert_eq!(headers["referrer-policy"], "no-referrer");
@@ -261,7 +262,10 @@ fn every_address_state_gets_the_same_answer_and_at_most_one_mail_per_interval() 
     for email in ["pending@example.org", "confirmed@example.org", "gone@example.org"] {
         subscribe(&app, email).data();
     }
-    let confirmed = app.query(CONFIRM, json!({ "token": confirm_token(&app, "confirmed@example.org") }));
+    let confirmed = app.query(
+        CONFIRM,
+        json!({ "token": confirm_token(&app, "confirmed@example.org") }),
+    );
     assert_eq!(confirmed.data()["confirmDigestSubscription"]["status"], "CONFIRMED");
     let gone_token = confirm_token(&app, "gone@example.org");
     app.query(CONFIRM, json!({ "token": gone_token })).data();
@@ -270,7 +274,12 @@ fn every_address_state_gets_the_same_answer_and_at_most_one_mail_per_interval() 
     let old_pending_token = confirm_token(&app, "pending@example.org");
     age_limits(&app);
 
-    let states = ["new@example.org", "pending@example.org", "confirmed@example.org", "gone@example.org"];
+    let states = [
+        "new@example.org",
+        "pending@example.org",
+        "confirmed@example.org",
+        "gone@example.org",
+    ];
     let first: Vec<Value> = states
         .iter()
         .map(|email| {
@@ -288,8 +297,11 @@ fn every_address_state_gets_the_same_answer_and_at_most_one_mail_per_interval() 
     // Within the limit: the same answer again, and no mail.
     for email in states {
         assert_eq!(
-            app.query(SUBSCRIBE, json!({ "input": { "email": email, "ecosystems": ["TOURISM"] } }))
-                .body,
+            app.query(
+                SUBSCRIBE,
+                json!({ "input": { "email": email, "ecosystems": ["TOURISM"] } })
+            )
+            .body,
             first[0]
         );
     }
@@ -329,7 +341,10 @@ fn invalid_subscriptions_name_their_fields() {
     let app = TestApp::empty();
     let cases = [
         (json!({ "email": "not-an-address" }), vec!["email"]),
-        (json!({ "email": format!("{}@example.org", "a".repeat(250)) }), vec!["email"]),
+        (
+            json!({ "email": format!("{}@example.org", "a".repeat(250)) }),
+            vec!["email"],
+        ),
         (json!({ "email": "" }), vec!["email"]),
         (
             json!({ "email": "ok@example.org", "language": "english!", "countries": ["XX"], "languages": ["en", "--"] }),
@@ -345,7 +360,10 @@ fn invalid_subscriptions_name_their_fields() {
         assert_eq!(reply.bad_fields(), fields, "{input}");
     }
     // An ecosystem or post kind outside the taxonomy fails the schema itself.
-    let reply = app.query(SUBSCRIBE, json!({ "input": { "email": "ok@example.org", "postKinds": ["BLOG"] } }));
+    let reply = app.query(
+        SUBSCRIBE,
+        json!({ "input": { "email": "ok@example.org", "postKinds": ["BLOG"] } }),
+    );
     assert_eq!(reply.code(), "GRAPHQL_VALIDATION_FAILED", "{}", reply.body);
     assert_eq!(app.count("SELECT COUNT(*) FROM digest_subscriber"), 0);
     assert_eq!(app.count("SELECT COUNT(*) FROM outbox_mail"), 0);
@@ -382,4 +400,48 @@ fn only_administrators_read_the_subscribers() {
     assert_eq!(nodes.as_array().map(Vec::len), Some(1));
     assert_eq!(nodes[0]["email"], "two@example.org");
     assert!(nodes[0]["confirmedAt"].is_string());
+}
+
+#[test]
+fn a_burst_for_one_new_address_makes_one_subscriber_and_one_mail() {
+    let app = TestApp::empty();
+    let answers: Vec<Value> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..8)
+            .map(|_| scope.spawn(|| subscribe(&app, "burst@example.org").body))
+            .collect();
+        workers.into_iter().map(|w| w.join().expect("a worker")).collect()
+    });
+    for answer in &answers {
+        assert_eq!(answer["data"]["subscribeToDigest"]["accepted"], true, "{answer}");
+    }
+    assert_eq!(app.count("SELECT COUNT(*) FROM digest_subscriber"), 1);
+    assert_eq!(mails_to(&app, "burst@example.org").len(), 1);
+}
+
+#[test]
+fn a_page_of_subscribers_reads_their_topics_in_one_statement() {
+    let app = TestApp::empty();
+    for i in 0..30 {
+        app.query(
+            SUBSCRIBE,
+            json!({ "input": { "email": format!("reader{i}@example.org"), "ecosystems": ["HEALTH"],
+                "countries": ["TW", "DE"], "postKinds": ["NEWS"], "languages": ["en"] } }),
+        )
+        .data();
+    }
+    let page = |n: i64| {
+        app.take_statement_count();
+        let reply = app.as_admin(
+            "query($n: Int) { digestSubscribers(first: $n) { nodes { email ecosystems countries postKinds languages } } }",
+            json!({ "n": n }),
+        );
+        let nodes = reply.data()["digestSubscribers"]["nodes"].as_array().map(Vec::len);
+        assert_eq!(nodes, Some(n as usize));
+        app.take_statement_count()
+    };
+    let (few, many) = (page(3), page(30));
+    assert_eq!(
+        few, many,
+        "the topics of a page are one batched read, whatever its size"
+    );
 }

@@ -30,8 +30,13 @@ fn bad_tokens_are_refused_with_one_code_and_change_nothing() {
     );
     let wrong_purpose = links.issue(LinkPurpose::Unsubscribe, id, "", Duration::days(1), now);
     let reset = links.issue(LinkPurpose::ResetPassword, id, &version, Duration::days(1), now);
-    let foreign = Links::new("another-secret-of-at-least-thirty-two-bytes", "http://x.example")
-        .issue(LinkPurpose::ConfirmSubscription, id, &version, Duration::days(1), now);
+    let foreign = Links::new("another-secret-of-at-least-thirty-two-bytes", "http://x.example").issue(
+        LinkPurpose::ConfirmSubscription,
+        id,
+        &version,
+        Duration::days(1),
+        now,
+    );
     // One character of the MAC changed, and one of its last characters (the head check).
     let swap = |c: char| if c == 'w' { 'g' } else { 'w' };
     let mut tampered = good.clone();
@@ -57,8 +62,7 @@ fn bad_tokens_are_refused_with_one_code_and_change_nothing() {
     ] {
         let reply = app.query(CONFIRM, json!({ "token": token }));
         assert_eq!(
-            reply.body["errors"][0]["extensions"]["code"],
-            "LINK_INVALID",
+            reply.body["errors"][0]["extensions"]["code"], "LINK_INVALID",
             "{token}: {}",
             reply.body
         );
