@@ -75,8 +75,10 @@ pub const WORK: &[(&str, &str, Work)] = &[
     // An index range over one status of subscribers, and three counts.
     ("Query", "digestSubscribers", Work::Fixed(1)),
     ("Query", "digestSubscriberCounts", Work::Fixed(3)),
-    // A write with two renderings and a signed link; the per-address limit is the real brake.
-    ("Mutation", "subscribeToDigest", Work::Fixed(20)),
+    // Each may send a mail to an address of the caller's choosing: priced like a login, so one
+    // anonymous client queues at most 50 a minute (RATE_LIMIT_ANONYMOUS), one address one per
+    // DIGEST_CONFIRMATION_INTERVAL.
+    ("Mutation", "subscribeToDigest", Work::Fixed(1_000)),
 ];
 
 /// What a document costs.

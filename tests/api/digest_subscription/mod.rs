@@ -445,3 +445,25 @@ fn a_page_of_subscribers_reads_their_topics_in_one_statement() {
         "the topics of a page are one batched read, whatever its size"
     );
 }
+
+#[test]
+fn a_retry_with_its_idempotency_key_is_answered_alike_and_mails_once() {
+    let app = TestApp::empty();
+    let send = || {
+        let mut response = app
+            .agent()
+            .post(format!("{}/graphql", app.base))
+            .header("Idempotency-Key", "subscribe-ana-1")
+            .send_json(json!({ "query": SUBSCRIBE, "variables": { "input": { "email": "ana@example.org" } } }))
+            .expect("request");
+        response.body_mut().read_json::<Value>().expect("JSON")
+    };
+    let (first, second) = (send(), send());
+    assert_eq!(first["data"], second["data"], "{first} {second}");
+    assert_eq!(first["data"]["subscribeToDigest"]["accepted"], true);
+    assert_eq!(mails_to(&app, "ana@example.org").len(), 1);
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM audit_log WHERE action = 'SUBSCRIBE'"),
+        1
+    );
+}
