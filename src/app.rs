@@ -26,6 +26,16 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     .route(
         r"/digest/{week:\d{4}-[Ww]\d{2}}",
         web::get().to(crate::http::digest_view::of_week),
+    )
+    .service(
+        web::resource("/digest/confirm")
+            .route(web::get().to(crate::http::digest_links::confirm_page))
+            .route(web::post().to(crate::http::digest_links::confirm)),
+    )
+    .service(
+        web::resource("/digest/unsubscribe")
+            .route(web::get().to(crate::http::digest_links::unsubscribe_page))
+            .route(web::post().to(crate::http::digest_links::unsubscribe)),
     );
 }
 

@@ -79,6 +79,7 @@ pub async fn run(
         tokens,
         crate::domain::notification::Hub::in_process(),
         crate::auth::Links::default(),
+        Default::default(),
         false,
     );
     let mut rng = ChaCha8Rng::seed_from_u64(seed);

@@ -141,6 +141,10 @@ pub struct Settings {
     /// Maximum connections in the database pool.
     #[arg(long, env = "DATABASE_MAX_CONNECTIONS", default_value_t = 10)]
     pub database_max_connections: u32,
+    /// Minutes between two confirmation mails to one address: subscribing again sooner changes
+    /// nothing and mails nothing (and answers the same).
+    #[arg(long, env = "DIGEST_CONFIRMATION_INTERVAL", default_value_t = 10)]
+    pub digest_confirmation_interval: u32,
     #[command(flatten)]
     pub mail: crate::mail::MailSettings,
 }
@@ -246,6 +250,9 @@ impl Settings {
                 ..LiveSettings::default()
             },
             links: crate::auth::Links::new(&self.jwt_secret, &self.public_base_url),
+            subscription: crate::domain::digest::subscription::SubscriptionSettings {
+                confirmation_interval: chrono::Duration::minutes(i64::from(self.digest_confirmation_interval)),
+            },
             ..EndpointSettings::default()
         })
     }

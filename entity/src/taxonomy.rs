@@ -182,6 +182,7 @@ text_enum!(
         ApiKey = "API_KEY",
         External = "EXTERNAL",
         Operator = "OPERATOR",
+        Anonymous = "ANONYMOUS",
     }
 );
 
@@ -204,6 +205,7 @@ text_enum!(
         Post = "Post",
         OutboxMail = "OutboxMail",
         DigestIssue = "DigestIssue",
+        DigestSubscriber = "DigestSubscriber",
     }
 );
 
@@ -245,6 +247,9 @@ text_enum!(
         Unpublish = "UNPUBLISH",
         Retry = "RETRY",
         Build = "BUILD",
+        Subscribe = "SUBSCRIBE",
+        Confirm = "CONFIRM",
+        Unsubscribe = "UNSUBSCRIBE",
     }
 );
 

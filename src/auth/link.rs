@@ -145,6 +145,10 @@ impl Links {
                 LinkError::BadSignature
             });
         }
+        // The head check rides along unverified otherwise: a token would have many spellings.
+        if !self.signed_by_us(head, &presented) {
+            return Err(LinkError::BadSignature);
+        }
         let expires_at = Utc.timestamp_opt(expires, 0).single().ok_or(LinkError::Malformed)?;
         if expires_at <= now {
             return Err(LinkError::Expired);
@@ -236,6 +240,14 @@ mod tests {
         assert!(links
             .verify(LinkPurpose::ResetPassword, &tampered, "hash-1", now)
             .is_err());
+        // The last characters carry the head check: changing them is refused too.
+        let mut tail = token.clone();
+        let last = tail.pop().expect("a character");
+        tail.push(if last == 'w' { 'g' } else { 'w' });
+        assert_eq!(
+            links.verify(LinkPurpose::ResetPassword, &tail, "hash-1", now),
+            Err(LinkError::BadSignature)
+        );
         assert_eq!(
             links.verify(LinkPurpose::ResetPassword, "x.y", "hash-1", now),
             Err(LinkError::Malformed)

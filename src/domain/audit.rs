@@ -61,17 +61,25 @@ macro_rules! changed_fields {
 pub(crate) use changed_fields;
 
 pub async fn record<C: ConnectionTrait>(db: &C, actor: &Principal, entry: Entry) -> AppResult<()> {
-    let (kind, id) = match actor.actor {
-        Actor::User(id) => (AuditActorKind::User, Some(id)),
-        Actor::ApiKey(id) => (AuditActorKind::ApiKey, Some(id)),
-        Actor::External => (AuditActorKind::External, None),
-        Actor::Operator => (AuditActorKind::Operator, None),
+    record_by(db, Some(actor), entry).await
+}
+
+/// Records an entry by `actor`, or by someone not signed in (a digest subscriber, the holder of
+/// a mailed link) when there is none: then the entry names no person, only the record.
+pub async fn record_by<C: ConnectionTrait>(db: &C, actor: Option<&Principal>, entry: Entry) -> AppResult<()> {
+    let (kind, id) = match actor.map(|a| a.actor) {
+        Some(Actor::User(id)) => (AuditActorKind::User, Some(id)),
+        Some(Actor::ApiKey(id)) => (AuditActorKind::ApiKey, Some(id)),
+        Some(Actor::External) => (AuditActorKind::External, None),
+        Some(Actor::Operator) => (AuditActorKind::Operator, None),
+        None => (AuditActorKind::Anonymous, None),
     };
+    let label = actor.map_or_else(|| "anonymous".to_owned(), |a| a.subject.chars().take(254).collect());
     let row = audit_log::ActiveModel {
         id: Set(Uuid::now_v7()),
         actor_kind: Set(kind),
         actor_id: Set(id),
-        actor_label: Set(actor.subject.chars().take(254).collect()),
+        actor_label: Set(label),
         entity_type: Set(entry.entity_type),
         entity_id: Set(entry.entity_id),
         action: Set(entry.action),

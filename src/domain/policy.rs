@@ -754,3 +754,12 @@ pub fn may_build_digest(p: &Principal) -> AppResult<()> {
         Err(forbidden("build the weekly digest"))
     }
 }
+
+/// The digest's subscribers are for administrators: their addresses are personal data.
+pub fn may_manage_digest_subscribers(p: &Principal) -> AppResult<()> {
+    if p.is_admin() {
+        Ok(())
+    } else {
+        Err(forbidden("read the digest's subscribers"))
+    }
+}

@@ -5,8 +5,8 @@
 
 use chrono::Utc;
 use entity::{
-    cluster, event_participant, matchmaking_event, meeting, meeting_outcome, outbox_mail, partnership, post,
-    success_story,
+    cluster, digest_subscriber, event_participant, matchmaking_event, meeting, meeting_outcome, outbox_mail,
+    partnership, post, success_story,
 };
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use uuid::Uuid;
@@ -119,6 +119,17 @@ impl Versioned for outbox_mail::Entity {
     const UPDATED_AT: outbox_mail::Column = outbox_mail::Column::UpdatedAt;
 
     fn version_of(model: &outbox_mail::Model) -> i32 {
+        model.version
+    }
+}
+
+impl Versioned for digest_subscriber::Entity {
+    const NAME: &'static str = "digest subscriber";
+    const ID: digest_subscriber::Column = digest_subscriber::Column::Id;
+    const VERSION: digest_subscriber::Column = digest_subscriber::Column::Version;
+    const UPDATED_AT: digest_subscriber::Column = digest_subscriber::Column::UpdatedAt;
+
+    fn version_of(model: &digest_subscriber::Model) -> i32 {
         model.version
     }
 }

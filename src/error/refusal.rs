@@ -34,6 +34,8 @@ pub enum Refusal {
     EventNotFinished { status: String },
     #[error("the meeting is {state}{unscheduled}: only an accepted meeting that had a slot took place")]
     MeetingNotHeld { state: String, unscheduled: &'static str },
+    #[error("this link is not valid (any more): it may have expired or been used; ask for a new one")]
+    LinkInvalid,
 }
 
 impl Refusal {
@@ -50,6 +52,7 @@ impl Refusal {
             Refusal::MeetingKindNotAllowed { .. } => ErrorCode::MeetingKindNotAllowed,
             Refusal::EventNotFinished { .. } => ErrorCode::EventNotFinished,
             Refusal::MeetingNotHeld { .. } => ErrorCode::MeetingNotHeld,
+            Refusal::LinkInvalid => ErrorCode::LinkInvalid,
         }
     }
 }

@@ -11,6 +11,7 @@ use super::{
     account::AuditEntry,
     cluster::Cluster,
     context::loaders,
+    digest::DigestSubscriber,
     enums::{InvitationState, PartnershipRole},
     loaders::{NestedItem, NestedList, PageOf},
     mail::OutboxMail,
@@ -283,3 +284,4 @@ connection!(EventParticipantConnection, EventParticipantEdge, EventParticipant);
 connection!(MeetingConnection, MeetingEdge, Meeting);
 connection!(PostConnection, PostEdge, Post);
 connection!(OutboxMailConnection, OutboxMailEdge, OutboxMail);
+connection!(DigestSubscriberConnection, DigestSubscriberEdge, DigestSubscriber);

@@ -12,11 +12,11 @@ use std::{collections::HashMap, future::Future, hash::Hash};
 use async_graphql::dataloader::Loader;
 use entity::{
     cluster, cluster_ecosystem, cluster_emerging_industry, cluster_target_country, cluster_technology,
-    cluster_translation, event_participant, matchmaking_event, matchmaking_event_country, matchmaking_session, meeting,
-    member, participant_available_slot, participant_offered_ecosystem, participant_sought_ecosystem,
-    partner_organisation, partner_organisation_country, partner_search_country, partner_search_ecosystem, partnership,
-    partnership_ecosystem, partnership_member, partnership_target_market, post, post_country, post_ecosystem,
-    post_translation, success_story, success_story_cluster, success_story_translation,
+    cluster_translation, digest_subscriber_topic, event_participant, matchmaking_event, matchmaking_event_country,
+    matchmaking_session, meeting, member, participant_available_slot, participant_offered_ecosystem,
+    participant_sought_ecosystem, partner_organisation, partner_organisation_country, partner_search_country,
+    partner_search_ecosystem, partnership, partnership_ecosystem, partnership_member, partnership_target_market, post,
+    post_country, post_ecosystem, post_translation, success_story, success_story_cluster, success_story_translation,
     taxonomy::{Ecosystem, EmergingIndustry, InvitationState},
 };
 use sea_orm::{
@@ -380,6 +380,22 @@ lists! {
             t.success_story_id
         })
     };
+    /// A digest subscriber's topics of every kind, by kind and value.
+    DigestTopicsOf: digest_subscriber_topic::Model = |l, owners| digest_topics_of(&l.db, owners);
+}
+
+async fn digest_topics_of(
+    db: &DatabaseConnection,
+    subscribers: Vec<Uuid>,
+) -> AppResult<Vec<(Uuid, digest_subscriber_topic::Model)>> {
+    let rows = digest_subscriber_topic::Entity::find()
+        .filter(digest_subscriber_topic::Column::SubscriberId.is_in(subscribers))
+        .order_by_asc(digest_subscriber_topic::Column::SubscriberId)
+        .order_by_asc(digest_subscriber_topic::Column::Kind)
+        .order_by_asc(digest_subscriber_topic::Column::Value)
+        .all(db)
+        .await?;
+    Ok(rows.into_iter().map(|t| (t.subscriber_id, t)).collect())
 }
 
 /// The translations of a page of records (posts, clusters, stories) in one statement, each

@@ -7,6 +7,7 @@ pub mod cluster;
 pub mod connection;
 pub mod context;
 pub mod cost;
+pub mod digest;
 pub mod digest_issue;
 pub mod discovery;
 pub mod enums;
@@ -67,6 +68,7 @@ pub struct Query(
     post::PostQuery,
     mail::MailQuery,
     digest_issue::DigestQuery,
+    digest::DigestSubscriptionQuery,
 );
 
 /// Every change. Each mutation takes one `input`, runs in one transaction and returns a payload;
@@ -90,6 +92,7 @@ pub struct Mutation(
     post::PostTranslationMutation,
     translations::TranslationMutation,
     digest_issue::DigestMutation,
+    digest::DigestSubscriptionMutation,
 );
 
 pub use self::live::Subscription;
@@ -97,12 +100,14 @@ pub use self::live::Subscription;
 pub type ClusterSchema = Schema<Query, Mutation, Subscription>;
 
 /// The schema; `hub` carries the live notifications that mutations publish and subscriptions
-/// follow, `links` makes the links that queued mails carry.
+/// follow, `links` makes the links that queued mails carry, `subscription` limits the digest's
+/// confirmation mails.
 pub fn build_schema(
     db: DatabaseConnection,
     tokens: TokenService,
     hub: Hub,
     links: crate::auth::Links,
+    subscription: crate::domain::digest::subscription::SubscriptionSettings,
     production: bool,
 ) -> ClusterSchema {
     let builder = scalars::describe(Schema::build(
@@ -114,6 +119,7 @@ pub fn build_schema(
     .data(tokens)
     .data(hub)
     .data(links)
+    .data(subscription)
     .data(crate::domain::recommendation::PartnerIndex::default())
     .extension(cost::CostGuard)
     .limit_depth(MAX_DEPTH)

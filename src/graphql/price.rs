@@ -82,6 +82,13 @@ pub const WORK: &[(&str, &str, Work)] = &[
     ("Query", "digestIssue", Work::Fixed(1)),
     // Reads the week's content and mails every confirmed subscriber, in batches.
     ("Mutation", "buildDigest", Work::Fixed(500)),
+    // An index range over one status of subscribers, and three counts.
+    ("Query", "digestSubscribers", Work::Fixed(1)),
+    ("Query", "digestSubscriberCounts", Work::Fixed(3)),
+    // Each may send a mail to an address of the caller's choosing: priced like a login, so one
+    // anonymous client queues at most 50 a minute (RATE_LIMIT_ANONYMOUS), one address one per
+    // DIGEST_CONFIRMATION_INTERVAL.
+    ("Mutation", "subscribeToDigest", Work::Fixed(1_000)),
 ];
 
 /// What a document costs.

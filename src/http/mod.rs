@@ -5,6 +5,7 @@ mod authenticate;
 mod charge;
 mod claim;
 pub mod client_address;
+pub mod digest_links;
 pub mod digest_view;
 mod documents;
 mod execute;

@@ -46,6 +46,7 @@ impl AppState {
                 tokens.clone(),
                 hub.clone(),
                 settings.links.clone(),
+                settings.subscription,
                 settings.production,
             ),
             hub,
@@ -77,6 +78,8 @@ pub struct EndpointSettings {
     pub live: LiveSettings,
     /// The public address and the signer of the links mails carry.
     pub links: crate::auth::Links,
+    /// The per-address limit on the digest's confirmation mails.
+    pub subscription: crate::domain::digest::subscription::SubscriptionSettings,
 }
 
 impl Default for EndpointSettings {
@@ -91,6 +94,7 @@ impl Default for EndpointSettings {
             persisted_query_limit: 10_000,
             live: LiveSettings::default(),
             links: crate::auth::Links::default(),
+            subscription: Default::default(),
         }
     }
 }

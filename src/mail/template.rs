@@ -15,6 +15,23 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("layout.html", include_str!("templates/layout.html")),
     ("digest.html", include_str!("templates/digest.html")),
     ("digest.txt", include_str!("templates/digest.txt")),
+    (
+        "subscription_confirmation.html",
+        include_str!("templates/subscription_confirmation.html"),
+    ),
+    (
+        "subscription_confirmation.txt",
+        include_str!("templates/subscription_confirmation.txt"),
+    ),
+    (
+        "subscription_active.html",
+        include_str!("templates/subscription_active.html"),
+    ),
+    (
+        "subscription_active.txt",
+        include_str!("templates/subscription_active.txt"),
+    ),
+    ("digest_link_page.html", include_str!("templates/digest_link_page.html")),
 ];
 
 static ENVIRONMENT: LazyLock<Environment<'static>> = LazyLock::new(|| {

@@ -13,6 +13,7 @@ mod clusters;
 mod consent;
 mod cost;
 mod digest;
+mod digest_subscription;
 mod directory;
 mod discovery;
 mod faults;

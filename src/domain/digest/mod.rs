@@ -4,6 +4,8 @@
 pub mod build;
 pub mod content;
 pub mod issue;
+pub mod subscription;
+mod subscription_mail;
 pub mod unsubscribe;
 pub mod week;
 

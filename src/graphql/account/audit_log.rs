@@ -33,6 +33,8 @@ pub enum AuditActorKind {
     External,
     /// A token minted by an operator with `issue-token`, or the server itself (demo data).
     Operator,
+    /// Someone not signed in: a digest subscriber, or the holder of a mailed link.
+    Anonymous,
 }
 
 /// The kind of record a change was made to.
@@ -69,6 +71,8 @@ pub enum AuditEntityType {
     OutboxMail,
     /// An issue of the weekly digest.
     DigestIssue,
+    /// A subscriber of the weekly digest.
+    DigestSubscriber,
 }
 
 /// What a change did.
@@ -146,6 +150,12 @@ pub enum AuditAction {
     Retry,
     /// A week's digest was built and its mails queued (or a rerun queued what was missing).
     Build,
+    /// An address asked for the weekly digest (a confirmation mail was queued).
+    Subscribe,
+    /// A digest subscription was confirmed through its mailed link.
+    Confirm,
+    /// A digest subscription was ended.
+    Unsubscribe,
 }
 
 #[derive(Clone)]
