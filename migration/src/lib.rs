@@ -25,6 +25,7 @@ mod m20261203_000019_posts;
 mod m20261203_000020_outbox_mail;
 mod m20261203_000021_post_translations;
 mod m20261204_000022_digest_subscriber;
+mod m20261204_000024_account_mail;
 
 pub struct Migrator;
 
@@ -54,6 +55,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000020_outbox_mail::Migration),
             Box::new(m20261203_000021_post_translations::Migration),
             Box::new(m20261204_000022_digest_subscriber::Migration),
+            Box::new(m20261204_000024_account_mail::Migration),
         ]
     }
 }

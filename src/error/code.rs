@@ -133,6 +133,10 @@ error_codes! {
     SubscriptionLimitReached = "SUBSCRIPTION_LIMIT_REACHED",            409, 200, 422, false;
     /// A WebSocket over the process's cap of open subscription sockets.
     ConnectionLimitReached = "CONNECTION_LIMIT_REACHED",                503, 503, 503, true;
+    /// A mailed link's token (verify an address, reset a password) that is forged, malformed,
+    /// made for another purpose, expired or used already: one code for all, so a caller learns
+    /// nothing about accounts from it. Ask for a new link.
+    InvalidLink = "INVALID_LINK",                                       400, 200, 422, false;
 }
 
 impl ErrorCode {

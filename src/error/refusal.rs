@@ -34,6 +34,9 @@ pub enum Refusal {
     EventNotFinished { status: String },
     #[error("the meeting is {state}{unscheduled}: only an accepted meeting that had a slot took place")]
     MeetingNotHeld { state: String, unscheduled: &'static str },
+    /// Every bad link token alike; the cause is logged, never told.
+    #[error("the link is invalid or has expired; ask for a new one")]
+    InvalidLink,
 }
 
 impl Refusal {
@@ -50,6 +53,7 @@ impl Refusal {
             Refusal::MeetingKindNotAllowed { .. } => ErrorCode::MeetingKindNotAllowed,
             Refusal::EventNotFinished { .. } => ErrorCode::EventNotFinished,
             Refusal::MeetingNotHeld { .. } => ErrorCode::MeetingNotHeld,
+            Refusal::InvalidLink => ErrorCode::InvalidLink,
         }
     }
 }
