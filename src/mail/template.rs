@@ -13,12 +13,30 @@ use crate::error::{AppError, AppResult};
 /// Every template, by name.
 const TEMPLATES: &[(&str, &str)] = &[
     ("layout.html", include_str!("templates/layout.html")),
-    ("account/invitation.html", include_str!("templates/account/invitation.html")),
-    ("account/invitation.txt", include_str!("templates/account/invitation.txt")),
-    ("account/verification.html", include_str!("templates/account/verification.html")),
-    ("account/verification.txt", include_str!("templates/account/verification.txt")),
-    ("account/password_reset.html", include_str!("templates/account/password_reset.html")),
-    ("account/password_reset.txt", include_str!("templates/account/password_reset.txt")),
+    (
+        "account/invitation.html",
+        include_str!("templates/account/invitation.html"),
+    ),
+    (
+        "account/invitation.txt",
+        include_str!("templates/account/invitation.txt"),
+    ),
+    (
+        "account/verification.html",
+        include_str!("templates/account/verification.html"),
+    ),
+    (
+        "account/verification.txt",
+        include_str!("templates/account/verification.txt"),
+    ),
+    (
+        "account/password_reset.html",
+        include_str!("templates/account/password_reset.html"),
+    ),
+    (
+        "account/password_reset.txt",
+        include_str!("templates/account/password_reset.txt"),
+    ),
     ("account/interest.html", include_str!("templates/account/interest.html")),
     ("account/interest.txt", include_str!("templates/account/interest.txt")),
 ];

@@ -21,7 +21,8 @@ use crate::{
 
 const LOGIN: &str = r#"mutation($e: String!, $p: String!) { login(input: {email: $e, password: $p}) {
     accessToken refreshToken } }"#;
-const REFRESH: &str = r#"mutation($t: String!) { refreshToken(input: {refreshToken: $t}) { accessToken refreshToken } }"#;
+const REFRESH: &str =
+    r#"mutation($t: String!) { refreshToken(input: {refreshToken: $t}) { accessToken refreshToken } }"#;
 const REGISTER: &str = r#"mutation($i: RegisterInput!) { register(input: $i) { user { id email emailVerified } } }"#;
 const CONTACT: &str = r#"{ clusterBySlug(slug: "tpca") { contact { email } } }"#;
 const ME: &str = "{ me { emailVerified user { emailVerified } } }";
@@ -37,7 +38,8 @@ fn login(app: &TestApp, email: &str, password: &str) -> (String, String) {
 }
 
 fn register(app: &TestApp, email: &str, password: &str, language: Option<&str>) -> Value {
-    let input = json!({ "i": { "email": email, "displayName": "Mei-Ling Chen", "password": password, "language": language } });
+    let input =
+        json!({ "i": { "email": email, "displayName": "Mei-Ling Chen", "password": password, "language": language } });
     app.query(REGISTER, input).data()["register"]["user"].clone()
 }
 
@@ -120,17 +122,13 @@ fn an_invitation_is_accepted_with_the_token_of_the_mailed_link() {
     let app = TestApp::spawn();
     let smtp = SmtpServer::start(0);
     let (manager, _) = login(&app, DEMO_ACCOUNTS[2].0, DEMO_ACCOUNTS[2].2);
-    let tpca = app
-        .query(r#"{ clusterBySlug(slug: "tpca") { id } }"#, json!({}))
-        .data()["clusterBySlug"]["id"]
-        .clone();
+    let tpca = app.query(r#"{ clusterBySlug(slug: "tpca") { id } }"#, json!({})).data()["clusterBySlug"]["id"].clone();
     let invite = |selection: &str| {
         format!("mutation($c: ID!) {{ inviteClusterManager(input: {{clusterId: $c, email: \"Colleague@Example.TW\"}}) {{ {selection} }} }}")
     };
     // The token is in no answer any more.
     assert_eq!(
-        app.post(Some(&manager), &invite("token"), json!({ "c": tpca }))
-            .code(),
+        app.post(Some(&manager), &invite("token"), json!({ "c": tpca })).code(),
         "GRAPHQL_VALIDATION_FAILED"
     );
     let invited = app.post(Some(&manager), &invite("invitation { email }"), json!({ "c": tpca }));
@@ -139,19 +137,28 @@ fn an_invitation_is_accepted_with_the_token_of_the_mailed_link() {
         "colleague@example.tw"
     );
     assert_eq!(
-        app.count("SELECT COUNT(*) FROM outbox_mail WHERE purpose = 'INVITATION' AND recipient = 'colleague@example.tw'"),
+        app.count(
+            "SELECT COUNT(*) FROM outbox_mail WHERE purpose = 'INVITATION' AND recipient = 'colleague@example.tw'"
+        ),
         1
     );
 
     let mails = deliver(&app, &smtp);
     let mail = only_mail_to(&mails, "colleague@example.tw", "/invitations/accept");
-    assert!(mail.text.contains("Taiwan Printed Circuit Association"), "{}", mail.text);
+    assert!(
+        mail.text.contains("Taiwan Printed Circuit Association"),
+        "{}",
+        mail.text
+    );
     assert!(mail.raw.contains("Subject: Invitation to manage"), "{}", mail.raw);
     let token = token_in(&mail.text, "/invitations/accept");
 
     register(&app, "colleague@example.tw", "a colleague's passphrase", None);
     let (colleague, refresh) = login(&app, "colleague@example.tw", "a colleague's passphrase");
-    assert_eq!(app.post(Some(&colleague), ME, json!({})).data()["me"]["emailVerified"], false);
+    assert_eq!(
+        app.post(Some(&colleague), ME, json!({})).data()["me"]["emailVerified"],
+        false
+    );
     let accept = r#"mutation($t: String!) { acceptInvitation(input: {token: $t}) { cluster { slug } } }"#;
     let accepted = app.post(Some(&colleague), accept, json!({ "t": token }));
     assert_eq!(accepted.data()["acceptInvitation"]["cluster"]["slug"], "tpca");
@@ -162,7 +169,10 @@ fn an_invitation_is_accepted_with_the_token_of_the_mailed_link() {
         "{ me { role emailVerified user { emailVerified } } }",
         json!({}),
     );
-    assert_eq!(me.data()["me"], json!({ "role": "CLUSTER_MANAGER", "emailVerified": true, "user": { "emailVerified": true } }));
+    assert_eq!(
+        me.data()["me"],
+        json!({ "role": "CLUSTER_MANAGER", "emailVerified": true, "user": { "emailVerified": true } })
+    );
 }
 
 #[test]
@@ -223,8 +233,7 @@ fn an_unverified_user_sees_no_contact_details_until_the_mailed_link_is_opened() 
     );
 }
 
-const REQUEST_RESET: &str =
-    r#"mutation($e: String!) { requestPasswordReset(input: {email: $e}) { accepted } }"#;
+const REQUEST_RESET: &str = r#"mutation($e: String!) { requestPasswordReset(input: {email: $e}) { accepted } }"#;
 const RESET: &str = r#"mutation($t: String!, $p: String!) { resetPassword(input: {token: $t, newPassword: $p}) {
     signedOutEverywhere } }"#;
 
@@ -243,7 +252,11 @@ fn a_password_is_reset_once_with_the_mailed_link_and_every_session_ends() {
     let unknown = app.query(REQUEST_RESET, json!({ "e": "nobody@example.eu" }));
     assert_eq!(known.body, unknown.body, "the same answer for an unknown address");
     assert_eq!(known.data()["requestPasswordReset"]["accepted"], true);
-    assert_eq!(app.count("SELECT COUNT(*) FROM outbox_mail"), 1, "nothing queued for nobody");
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM outbox_mail"),
+        1,
+        "nothing queued for nobody"
+    );
     assert_eq!(
         app.count("SELECT COUNT(*) FROM outbox_mail WHERE purpose = 'PASSWORD_RESET' AND recipient = 'ana@example.eu'"),
         1
@@ -256,23 +269,35 @@ fn a_password_is_reset_once_with_the_mailed_link_and_every_session_ends() {
     let weak = app.query(RESET, json!({ "t": token, "p": "short" }));
     assert_eq!(weak.bad_fields(), ["newPassword"]);
     assert_eq!(
-        app.query(RESET, json!({ "t": "rp.forged", "p": "Ana's new passphrase" })).code(),
+        app.query(RESET, json!({ "t": "rp.forged", "p": "Ana's new passphrase" }))
+            .code(),
         "INVALID_LINK"
     );
     let reset = app.query(RESET, json!({ "t": token, "p": "Ana's new passphrase" }));
     assert_eq!(reset.data()["resetPassword"]["signedOutEverywhere"], true);
 
-    assert_eq!(app.query(RESET, json!({ "t": token, "p": "Ana's third passphrase" })).code(), "INVALID_LINK");
+    assert_eq!(
+        app.query(RESET, json!({ "t": token, "p": "Ana's third passphrase" }))
+            .code(),
+        "INVALID_LINK"
+    );
     assert_eq!(app.query(REFRESH, json!({ "t": refresh })).code(), "UNAUTHENTICATED");
     assert_eq!(app.post(Some(&access), ME, json!({})).code(), "UNAUTHENTICATED");
     assert_eq!(
-        app.query(LOGIN, json!({ "e": "ana@example.eu", "p": "Ana's old passphrase" })).code(),
+        app.query(LOGIN, json!({ "e": "ana@example.eu", "p": "Ana's old passphrase" }))
+            .code(),
         "UNAUTHENTICATED"
     );
     let (access, _) = login(&app, "ana@example.eu", "Ana's new passphrase");
     // The link came to the address: it is verified now.
-    assert_eq!(app.post(Some(&access), ME, json!({})).data()["me"]["emailVerified"], true);
-    assert_eq!(app.count("SELECT COUNT(*) FROM audit_log WHERE action = 'RESET_PASSWORD'"), 1);
+    assert_eq!(
+        app.post(Some(&access), ME, json!({})).data()["me"]["emailVerified"],
+        true
+    );
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM audit_log WHERE action = 'RESET_PASSWORD'"),
+        1
+    );
 }
 
 #[test]
@@ -285,21 +310,42 @@ fn an_expired_reset_link_is_refused_like_any_bad_one() {
     let hash = password_hash(&app, user_id);
     let links = Links::default();
     let made = chrono::Utc::now() - chrono::Duration::hours(2);
-    let expired = links.issue(LinkPurpose::ResetPassword, user_id, &hash, chrono::Duration::hours(1), made);
-    let fresh = links.issue(LinkPurpose::ResetPassword, user_id, &hash, chrono::Duration::hours(1), chrono::Utc::now());
+    let expired = links.issue(
+        LinkPurpose::ResetPassword,
+        user_id,
+        &hash,
+        chrono::Duration::hours(1),
+        made,
+    );
+    let fresh = links.issue(
+        LinkPurpose::ResetPassword,
+        user_id,
+        &hash,
+        chrono::Duration::hours(1),
+        chrono::Utc::now(),
+    );
     assert_eq!(
-        app.query(RESET, json!({ "t": expired, "p": "Bo's new passphrase" })).code(),
+        app.query(RESET, json!({ "t": expired, "p": "Bo's new passphrase" }))
+            .code(),
         "INVALID_LINK"
     );
     // A link for another purpose is refused alike.
-    let other = links.issue(LinkPurpose::VerifyEmail, user_id, &hash, chrono::Duration::hours(1), chrono::Utc::now());
+    let other = links.issue(
+        LinkPurpose::VerifyEmail,
+        user_id,
+        &hash,
+        chrono::Duration::hours(1),
+        chrono::Utc::now(),
+    );
     assert_eq!(
-        app.query(RESET, json!({ "t": other, "p": "Bo's new passphrase" })).code(),
+        app.query(RESET, json!({ "t": other, "p": "Bo's new passphrase" }))
+            .code(),
         "INVALID_LINK"
     );
     // The same link made now works: it was the expiry that refused it.
     assert_eq!(
-        app.query(RESET, json!({ "t": fresh, "p": "Bo's new passphrase" })).data()["resetPassword"]["signedOutEverywhere"],
+        app.query(RESET, json!({ "t": fresh, "p": "Bo's new passphrase" }))
+            .data()["resetPassword"]["signedOutEverywhere"],
         true
     );
 }
@@ -374,8 +420,11 @@ fn the_poster_is_mailed_a_link_to_the_search_and_not_the_message() {
     let app = TestApp::spawn();
     let smtp = SmtpServer::start(0);
     let id = |slug: &str| {
-        app.query("query($s: String!) { clusterBySlug(slug: $s) { id } }", json!({ "s": slug }))
-            .data()["clusterBySlug"]["id"]
+        app.query(
+            "query($s: String!) { clusterBySlug(slug: $s) { id } }",
+            json!({ "s": slug }),
+        )
+        .data()["clusterBySlug"]["id"]
             .clone()
     };
     let (tpca, castra) = (id("tpca"), id("castra"));
@@ -396,15 +445,26 @@ fn the_poster_is_mailed_a_link_to_the_search_and_not_the_message() {
     let interest = r#"mutation($s: ID!, $c: ID!) { expressInterest(input: {partnerSearchId: $s, clusterId: $c,
         message: "Confidential: our drone line has spare capacity"}) { expressionOfInterest { cluster { slug } } } }"#;
     let answered = app.post(Some(&answerer), interest, json!({ "s": search, "c": castra }));
-    assert_eq!(answered.data()["expressInterest"]["expressionOfInterest"]["cluster"]["slug"], "castra");
+    assert_eq!(
+        answered.data()["expressInterest"]["expressionOfInterest"]["cluster"]["slug"],
+        "castra"
+    );
     // A burst of the same answer mails once.
-    assert_eq!(app.post(Some(&answerer), interest, json!({ "s": search, "c": castra })).code(), "CONFLICT");
-    assert_eq!(app.count("SELECT COUNT(*) FROM outbox_mail WHERE purpose = 'INTEREST'"), 1);
+    assert_eq!(
+        app.post(Some(&answerer), interest, json!({ "s": search, "c": castra }))
+            .code(),
+        "CONFLICT"
+    );
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM outbox_mail WHERE purpose = 'INTEREST'"),
+        1
+    );
 
     let mails = deliver(&app, &smtp);
     let mail = only_mail_to(&mails, DEMO_ACCOUNTS[2].0, "/partner-searches/");
     assert!(
-        mail.text.contains(&format!("http://127.0.0.1:8080/partner-searches/{search}")),
+        mail.text
+            .contains(&format!("http://127.0.0.1:8080/partner-searches/{search}")),
         "{}",
         mail.text
     );

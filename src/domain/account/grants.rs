@@ -13,16 +13,18 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-use super::{expiry, find_user, find_user_by_email, mail_language, normalise_email, own_user, principal_of, INVITATION_TTL};
+use super::{
+    expiry, find_user, find_user_by_email, mail_language, normalise_email, own_user, principal_of, INVITATION_TTL,
+};
 use crate::{
     auth::{secret, Actor, Links, Principal},
-    mail::{account_mail, enqueue},
     domain::{
         audit::{self, AuditAction, AuditEntityType, Entry},
         policy,
         validation::Checker,
     },
     error::{AppError, AppResult},
+    mail::{account_mail, enqueue},
 };
 
 /// What a grant is about: a platform role, a partner organisation, or one cluster.

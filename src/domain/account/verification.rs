@@ -8,7 +8,9 @@
 
 use chrono::{Duration, Utc};
 use entity::user;
-use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, TransactionSession, TransactionTrait};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, TransactionSession, TransactionTrait,
+};
 
 use super::{find_user, mail_language, own_user, principal_of};
 use crate::{
@@ -88,7 +90,9 @@ pub async fn verify_email<C: TransactionTrait + ConnectionTrait>(
         tracing::info!(%why, "verification link refused");
         AppError::Refused(Refusal::InvalidLink)
     };
-    let user_id = links.subject(LinkPurpose::VerifyEmail, token).map_err(|e| refused(&e))?;
+    let user_id = links
+        .subject(LinkPurpose::VerifyEmail, token)
+        .map_err(|e| refused(&e))?;
     let Some(user) = find_user(db, user_id).await? else {
         return Err(refused(&"no such account"));
     };

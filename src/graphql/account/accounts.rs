@@ -30,7 +30,8 @@ pub const INVITATION: &str = "Invitation";
 #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
 #[graphql(remote = "crate::auth::Role")]
 pub enum Role {
-    /// A signed-in person: sees contact details besides what anyone sees.
+    /// A signed-in person: sees contact details besides what anyone sees, once its e-mail address
+    /// is verified.
     User,
     /// Edits the clusters it manages: profile, members, stories, partnership seats.
     ClusterManager,
