@@ -1,7 +1,7 @@
 //! Accounts in GraphQL: who you are, sign-up and sessions, roles and invitations to manage a cluster.
 //!
 //! Why this file is long: every field, input and payload carries the description GraphiQL shows;
-//! without the doc comments it is about 340 lines.
+//! without the doc comments it is about 360 lines.
 
 use async_graphql::{Context, Enum, InputObject, Object, SimpleObject, ID};
 use chrono::{DateTime, Utc};
