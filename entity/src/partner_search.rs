@@ -14,6 +14,9 @@ pub struct Model {
     pub description: String,
     pub expires_on: Date,
     pub created_at: DateTimeUtc,
+    /// The account that posted the search, mailed when someone expresses interest; null when an
+    /// API key, an operator or the demo data posted it.
+    pub posted_by_id: Option<Uuid>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

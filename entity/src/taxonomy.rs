@@ -228,6 +228,8 @@ text_enum!(
         Invite = "INVITE",
         Accept = "ACCEPT",
         ChangePassword = "CHANGE_PASSWORD",
+        VerifyEmail = "VERIFY_EMAIL",
+        ResetPassword = "RESET_PASSWORD",
         Revoke = "REVOKE",
         Trust = "TRUST",
         ConfirmCluster = "CONFIRM_CLUSTER",

@@ -17,6 +17,11 @@ pub struct Model {
     /// Moved on when every outstanding access token of the user must stop working (a password
     /// change, a role taken away); tokens carry the generation they were issued at.
     pub token_generation: i64,
+    /// When the user opened a verification link (or proved the address otherwise: an accepted
+    /// invitation, a password reset); null for a self-registered account until then.
+    pub email_verified_at: Option<DateTimeUtc>,
+    /// BCP 47 tag of the language the user's mails are written in; null for English.
+    pub language: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

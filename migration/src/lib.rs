@@ -26,6 +26,7 @@ mod m20261203_000020_outbox_mail;
 mod m20261203_000021_post_translations;
 mod m20261204_000022_digest_subscriber;
 mod m20261204_000023_digest_issue;
+mod m20261204_000024_account_mail;
 mod m20261204_000025_story_workflow;
 mod m20261204_000026_cluster_story_translations;
 
@@ -58,6 +59,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000021_post_translations::Migration),
             Box::new(m20261204_000022_digest_subscriber::Migration),
             Box::new(m20261204_000023_digest_issue::Migration),
+            Box::new(m20261204_000024_account_mail::Migration),
             Box::new(m20261204_000025_story_workflow::Migration),
             Box::new(m20261204_000026_cluster_story_translations::Migration),
         ]

@@ -32,6 +32,10 @@ pub struct Claims {
     /// without one count as generation 0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gen: Option<i64>,
+    /// `false` while the account's e-mail address is unverified; absent otherwise (and on
+    /// tokens of API keys, operators and partners' identity providers).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email_verified: Option<bool>,
     pub iss: String,
     pub aud: String,
     pub iat: i64,
@@ -142,6 +146,7 @@ impl TokenService {
             partners: principal.partner_organisations.clone(),
             sid: stamp.session,
             gen: (stamp.generation != 0).then_some(stamp.generation),
+            email_verified: (!principal.email_verified).then_some(false),
             iss: ISSUER.into(),
             aud: AUDIENCE.into(),
             iat: now,
@@ -162,6 +167,7 @@ impl TokenService {
             countries: vec![],
             clusters: vec![],
             partner_organisations: vec![],
+            email_verified: true,
         };
         self.issue(&principal, ttl)
     }
@@ -207,6 +213,7 @@ impl TokenService {
                 countries: claims.countries,
                 clusters: vec![],
                 partner_organisations: vec![],
+                email_verified: true,
             };
             return Ok((principal, Stamp::default()));
         }
@@ -221,6 +228,7 @@ impl TokenService {
             countries: claims.countries,
             clusters: claims.clusters,
             partner_organisations: claims.partners,
+            email_verified: claims.email_verified.unwrap_or(true),
         };
         Ok((principal, stamp))
     }

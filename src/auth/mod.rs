@@ -68,6 +68,9 @@ pub struct Principal {
     pub clusters: Vec<Uuid>,
     /// Partner organisations a PARTNER belongs to.
     pub partner_organisations: Vec<Uuid>,
+    /// False only for a person whose account's e-mail address is not verified yet, as their
+    /// access token says (set at sign-in and refresh); API keys and operators count as verified.
+    pub email_verified: bool,
 }
 
 pub const API_KEY_SUBJECT_PREFIX: &str = "api-key:";
@@ -82,6 +85,7 @@ impl Principal {
             countries: vec![],
             clusters: vec![],
             partner_organisations: vec![],
+            email_verified: true,
         }
     }
 

@@ -280,6 +280,7 @@ pub async fn authenticate<C: ConnectionTrait>(db: &C, key: &str) -> AppResult<Ke
         countries: countries_of(db, row.id).await?,
         clusters: vec![],
         partner_organisations: vec![row.partner_organisation_id],
+        email_verified: true,
     };
     Ok(KeyHolder {
         principal,

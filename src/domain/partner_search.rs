@@ -19,8 +19,9 @@ use super::{
     validation::{Checker, NAME_MAX},
 };
 use crate::{
-    auth::Principal,
+    auth::{Links, Principal},
     error::{AppError, AppResult},
+    mail::{account_mail, enqueue},
 };
 
 const DESCRIPTION_MAX: usize = 5_000;
@@ -171,6 +172,7 @@ pub async fn create<C: TransactionTrait + ConnectionTrait>(
         description: Set(new.description),
         expires_on: Set(new.expires_on),
         created_at: Set(Utc::now()),
+        posted_by_id: Set(policy::user_of(actor)),
     })
     .exec_with_returning(&txn)
     .await?;
@@ -239,9 +241,11 @@ pub async fn delete<C: TransactionTrait + ConnectionTrait>(db: &C, actor: &Princ
     Ok(id)
 }
 
-/// A cluster the caller edits answers an open search of another cluster, once.
+/// A cluster the caller edits answers an open search of another cluster, once. The poster's
+/// account is mailed a link to the search (not the message), once per search and cluster.
 pub async fn express_interest<C: TransactionTrait + ConnectionTrait>(
     db: &C,
+    links: &Links,
     actor: &Principal,
     search_id: Uuid,
     cluster_id: Uuid,
@@ -290,11 +294,40 @@ pub async fn express_interest<C: TransactionTrait + ConnectionTrait>(
         entity_id: search_id,
         action: AuditAction::ExpressInterest,
         changed_fields: vec!["interests"],
-        country: Some(interested.country),
+        country: Some(interested.country.clone()),
     };
     audit::record(&txn, actor, entry).await?;
+    mail_poster(&txn, links, &search, &interested).await?;
     txn.commit().await?;
     Ok(model)
+}
+
+/// Queues the interest mail to the account that posted `search`, if one did and still exists.
+async fn mail_poster<C: ConnectionTrait>(
+    txn: &C,
+    links: &Links,
+    search: &partner_search::Model,
+    interested: &cluster::Model,
+) -> AppResult<()> {
+    let Some(poster) = search.posted_by_id else {
+        return Ok(());
+    };
+    let Some(poster) = super::account::find_user(txn, poster).await? else {
+        return Ok(());
+    };
+    let mail = account_mail::interest(
+        links,
+        account_mail::MailLanguage::of(poster.language.as_deref()),
+        &account_mail::Interest {
+            recipient: &poster.email,
+            search_id: search.id,
+            search_title: &search.title,
+            interested_cluster_id: interested.id,
+            interested_cluster: &interested.name,
+        },
+    )?;
+    enqueue(txn, mail).await?;
+    Ok(())
 }
 
 /// Who answered a search: for the poster's editors only.

@@ -370,9 +370,14 @@ pub fn audit_scope(p: &Principal) -> AppResult<AuditScope> {
     }
 }
 
-/// Contact details of a cluster are for signed-in callers only.
+/// Contact details of a cluster are for signed-in callers with a verified e-mail address or a
+/// role above USER.
 pub fn may_see_contact(caller: &Caller) -> bool {
-    caller.principal().is_some()
+    // A role above USER was granted by someone who vouched for the person; a self-registered
+    // USER proves the address first, so a throwaway account does not harvest contact details.
+    caller
+        .principal()
+        .is_some_and(|p| p.email_verified || p.role > Role::User)
 }
 
 /// The user a principal acts for, if it is a person with an account here.

@@ -38,6 +38,15 @@ impl Default for ThrottleLimits {
     }
 }
 
+/// Mails a request may make the service send (a reset link, a verification link), per address
+/// mailed and per client, counted by the same rows as password checks under names of their own:
+/// asking for mails does not lock anyone out of signing in, nor the reverse.
+pub const MAIL_LIMITS: ThrottleLimits = ThrottleLimits {
+    per_account: 3,
+    per_address: 20,
+    window: Duration::from_secs(15 * 60),
+};
+
 /// Request data: the limits and the client address that password checks are counted against.
 #[derive(Debug, Clone)]
 pub struct PasswordGuard {
@@ -55,11 +64,15 @@ impl Default for PasswordGuard {
 }
 
 /// What a password check is about: an account by its e-mail address, or an API key by its prefix.
+#[derive(Clone, Copy)]
 pub enum Target<'a> {
     Account(&'a str),
     Key(&'a str),
     /// Nothing to name (a key that does not parse): counted per address only.
     Nobody,
+    /// A mail of `kind` (e.g. `password-reset`) asked for an e-mail address; counted apart from
+    /// password checks. Use with [`PasswordGuard::for_mail`].
+    Mail(&'static str, &'a str),
 }
 
 /// A password check under way; say how it ended with [`Attempt::succeeded`].
@@ -70,6 +83,14 @@ pub struct Attempt {
 }
 
 impl PasswordGuard {
+    /// The same client, under [`MAIL_LIMITS`].
+    pub fn for_mail(&self) -> Self {
+        Self {
+            limits: MAIL_LIMITS,
+            address: self.address.clone(),
+        }
+    }
+
     /// Counts a password check before it runs. Over a limit: RATE_LIMITED, with the wait until the
     /// oldest failure that keeps it over leaves the window; the password is then not checked at
     /// all, so the answer and its timing are the same whether the account exists or not.
@@ -86,11 +107,16 @@ impl PasswordGuard {
             Target::Account(email) => Some(format!("account:{}", email.trim().to_lowercase())),
             Target::Key(prefix) => Some(format!("key:{prefix}")),
             Target::Nobody => None,
+            Target::Mail(kind, email) => Some(format!("{kind}:{}", email.trim().to_lowercase())),
+        };
+        let address = match target {
+            Target::Mail(kind, _) => format!("{kind}-address:{}", self.address),
+            _ => format!("address:{}", self.address),
         };
         let attempt = Attempt {
             id: Uuid::now_v7(),
             account,
-            address: format!("address:{}", self.address),
+            address,
         };
         let mut checks = vec![(attempt.address.clone(), self.limits.per_address)];
         if let Some(account) = &attempt.account {

@@ -133,9 +133,9 @@ error_codes! {
     SubscriptionLimitReached = "SUBSCRIPTION_LIMIT_REACHED",            409, 200, 422, false;
     /// A WebSocket over the process's cap of open subscription sockets.
     ConnectionLimitReached = "CONNECTION_LIMIT_REACHED",                503, 503, 503, true;
-    /// A mailed link's token (confirm a subscription, unsubscribe) that is malformed, forged,
-    /// expired, made for another purpose or used already: one code for all, so a caller learns
-    /// nothing about which.
+    /// A mailed link's token (confirm a subscription, unsubscribe, verify an address, reset a
+    /// password) that is malformed, forged, expired, made for another purpose or used already: one
+    /// code for all, so a caller learns nothing about which, nor about accounts. Ask for a new link.
     LinkInvalid = "LINK_INVALID",                                       400, 200, 422, false;
 }
 

@@ -71,12 +71,14 @@ pub struct Query(
     digest::DigestSubscriptionQuery,
 );
 
-/// Every change. Each mutation takes one `input`, runs in one transaction and returns a payload;
-/// all of them need a signed-in caller except `register`, `login`, `refreshToken`, `logout` and
-/// `exchangeApiKey`. Send an `Idempotency-Key` header to make a retry safe.
+/// Every change. Each mutation takes one `input` (`requestEmailVerification` needs none), runs
+/// in one transaction and returns a payload; all of them need a signed-in caller except
+/// `register`, `login`, `refreshToken`, `logout`, `exchangeApiKey`, `verifyEmail`,
+/// `requestPasswordReset` and `resetPassword`. Send an `Idempotency-Key` header to make a retry safe.
 #[derive(MergedObject, Default)]
 pub struct Mutation(
     account::AccountMutation,
+    account::AccountMailMutation,
     account::ApiKeyMutation,
     cluster::ClusterMutation,
     member::MemberMutation,

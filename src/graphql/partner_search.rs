@@ -9,7 +9,7 @@ use super::{
     connection::{
         slice_connection, total_count_if_selected, Connection, ExpressionOfInterestConnection, PartnerSearchConnection,
     },
-    context::{caller, db, list, loaders, visibility},
+    context::{caller, db, links, list, loaders, visibility},
     enums::{to_entity, Ecosystem},
     loaders as l, node,
     scalars::Date,
@@ -277,7 +277,8 @@ impl PartnerSearchMutation {
         })
     }
 
-    /// Answers an open partner search on behalf of one of your clusters, once.
+    /// Answers an open partner search on behalf of one of your clusters, once. The account that
+    /// posted the search is mailed a link to it (without your message), once per cluster.
     async fn express_interest(
         &self,
         ctx: &Context<'_>,
@@ -287,7 +288,7 @@ impl PartnerSearchMutation {
         let actor = policy::signed_in(caller(ctx))?;
         let search_id = node::decode("partnerSearchId", &input.partner_search_id, TYPE_NAME)?;
         let cluster_id = node::decode("clusterId", &input.cluster_id, CLUSTER)?;
-        let model = domain::express_interest(db(ctx), actor, search_id, cluster_id, &input.message).await?;
+        let model = domain::express_interest(db(ctx), links(ctx), actor, search_id, cluster_id, &input.message).await?;
         Ok(ExpressInterestPayload {
             expression_of_interest: ExpressionOfInterest(model),
         })

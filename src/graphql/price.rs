@@ -68,6 +68,12 @@ pub const WORK: &[(&str, &str, Work)] = &[
     ("Mutation", "acceptInvitation", Work::Credential(50)),
     ("Mutation", "exchangeApiKey", Work::Credential(50)),
     ("Mutation", "refreshToken", Work::Credential(50)),
+    // A throttle check, a link made and a mail rendered and written; one per request, so a batch
+    // cannot probe many addresses at once.
+    ("Mutation", "requestPasswordReset", Work::Credential(100)),
+    ("Mutation", "resetPassword", Work::Credential(1_000)),
+    ("Mutation", "verifyEmail", Work::Credential(50)),
+    ("Mutation", "requestEmailVerification", Work::Credential(100)),
     ("Mutation", "registerClusters", Work::PerRow(20, "clusters")),
     ("Mutation", "scheduleEvent", Work::Fixed(200)),
     // A subscription holds a place on its socket and reads its records back per notification.

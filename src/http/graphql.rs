@@ -108,8 +108,9 @@ async fn run(
         };
         credential_checks += prepared.price.credential_checks;
         if credential_checks > MAX_CREDENTIAL_CHECKS && prepared.price.credential_checks > 0 {
-            let message = "at most one login, register, changePassword, refreshToken, acceptInvitation \
-                           or exchangeApiKey per HTTP request, whatever the aliases, fragments or batch";
+            let message = "at most one login, register, changePassword, refreshToken, acceptInvitation, \
+                           exchangeApiKey, requestPasswordReset, resetPassword, verifyEmail or \
+                           requestEmailVerification per HTTP request, whatever the aliases, fragments or batch";
             answers.push(
                 async_graphql::Response::from_errors(vec![ErrorCode::QueryTooLarge.server_error(message)]),
                 false,

@@ -32,6 +32,32 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("templates/subscription_active.txt"),
     ),
     ("digest_link_page.html", include_str!("templates/digest_link_page.html")),
+    (
+        "account/invitation.html",
+        include_str!("templates/account/invitation.html"),
+    ),
+    (
+        "account/invitation.txt",
+        include_str!("templates/account/invitation.txt"),
+    ),
+    (
+        "account/verification.html",
+        include_str!("templates/account/verification.html"),
+    ),
+    (
+        "account/verification.txt",
+        include_str!("templates/account/verification.txt"),
+    ),
+    (
+        "account/password_reset.html",
+        include_str!("templates/account/password_reset.html"),
+    ),
+    (
+        "account/password_reset.txt",
+        include_str!("templates/account/password_reset.txt"),
+    ),
+    ("account/interest.html", include_str!("templates/account/interest.html")),
+    ("account/interest.txt", include_str!("templates/account/interest.txt")),
 ];
 
 static ENVIRONMENT: LazyLock<Environment<'static>> = LazyLock::new(|| {

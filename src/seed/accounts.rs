@@ -36,7 +36,13 @@ pub(super) async fn insert(db: &DatabaseTransaction, cnfi: Uuid, clusters: &Writ
         vec![Grant::ClusterManager(clusters.id("castra")?)],
     ];
     for ((email, name, password), grants) in DEMO_ACCOUNTS.iter().zip(grants) {
-        account::create_with_grants(db, email, name, password, &grants).await?;
+        let new = account::NewAccount {
+            email,
+            display_name: name,
+            password,
+            language: None,
+        };
+        account::create_with_grants(db, new, &grants).await?;
     }
     Ok(DEMO_ACCOUNTS.len())
 }

@@ -3,6 +3,7 @@
 
 mod support;
 
+mod account_mail;
 mod accounts;
 mod agenda;
 mod auth;

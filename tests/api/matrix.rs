@@ -926,7 +926,11 @@ fn cluster_profile_edits() {
         Case {
             name: "inviteClusterManager(X)",
             setup: X_ONLY,
-            mutation: mutation!("inviteClusterManager", "InviteClusterManagerInput", "token"),
+            mutation: mutation!(
+                "inviteClusterManager",
+                "InviteClusterManagerInput",
+                "invitation { email }"
+            ),
             input: |f| json!({ "clusterId": f.x, "email": "colleague@matrix.example.tw" }),
             allowed: EDITORS,
             changes: "/audit/totalCount",

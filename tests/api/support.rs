@@ -216,6 +216,7 @@ impl TestApp {
             countries: countries.iter().map(|c| c.to_string()).collect(),
             clusters: clusters.iter().map(|id| uuid_of(id)).collect(),
             partner_organisations: partners.iter().map(|id| uuid_of(id)).collect(),
+            email_verified: true,
         };
         TokenService::new(SECRET)
             .issue(&principal, Duration::from_secs(600))

@@ -1,5 +1,6 @@
 //! Roles and invitations: granting and revoking a role (scoped to clusters or countries), and
-//! the invitation a manager sends a colleague, accepted with its token.
+//! the invitation a manager sends a colleague, mailed with a link carrying its token and
+//! accepted with that token.
 //!
 //! Grants do not expire; they last until revoked. Revoking one ends the user's outstanding access
 //! tokens (the token generation moves on) and the API keys the user made on the strength of it.
@@ -12,15 +13,18 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-use super::{expiry, find_user, normalise_email, own_user, principal_of, INVITATION_TTL};
+use super::{
+    expiry, find_user, find_user_by_email, mail_language, normalise_email, own_user, principal_of, INVITATION_TTL,
+};
 use crate::{
-    auth::{secret, Actor, Principal},
+    auth::{secret, Actor, Links, Principal},
     domain::{
         audit::{self, AuditAction, AuditEntityType, Entry},
         policy,
         validation::Checker,
     },
     error::{AppError, AppResult},
+    mail::{account_mail, enqueue},
 };
 
 /// What a grant is about: a platform role, a partner organisation, or one cluster.
@@ -162,14 +166,15 @@ pub async fn revoke<C: TransactionTrait>(
     Ok(user)
 }
 
-/// Invites a colleague by e-mail to manage a cluster. The token is returned once; only its hash
-/// is kept.
+/// Invites a colleague by e-mail to manage a cluster. The token travels only in the mail's link;
+/// only its hash is kept. The mail is in the language of the colleague's account, if there is one.
 pub async fn invite<C: TransactionTrait>(
     db: &C,
+    links: &Links,
     actor: &Principal,
     cluster_id: Uuid,
     email: &str,
-) -> AppResult<(invitation::Model, String)> {
+) -> AppResult<invitation::Model> {
     let mut check = Checker::new();
     let email = normalise_email(&mut check, "email", email);
     check.finish()?;
@@ -194,11 +199,27 @@ pub async fn invite<C: TransactionTrait>(
         entity_id: model.id,
         action: AuditAction::Invite,
         changed_fields: vec!["email", "clusterId"],
-        country: Some(cluster.country),
+        country: Some(cluster.country.clone()),
     };
     audit::record(&txn, actor, entry).await?;
+    let language = match find_user_by_email(&txn, &model.email).await? {
+        Some(colleague) => mail_language(&colleague),
+        None => account_mail::MailLanguage::English,
+    };
+    let mail = account_mail::invitation(
+        links,
+        language,
+        &account_mail::Invitation {
+            id: model.id,
+            recipient: &model.email,
+            cluster: &cluster.name,
+            token: &token,
+            expires_at: model.expires_at,
+        },
+    )?;
+    enqueue(&txn, mail).await?;
     txn.commit().await?;
-    Ok((model, token))
+    Ok(model)
 }
 
 /// The invited person, signed in with the invited address, becomes a manager of the cluster.
@@ -241,6 +262,13 @@ pub async fn accept_invitation<C: TransactionTrait>(
     invitation::Entity::update_many()
         .col_expr(invitation::Column::AcceptedAt, Expr::value(Some(Utc::now())))
         .filter(invitation::Column::Id.eq(invitation.id))
+        .exec(&txn)
+        .await?;
+    // The token came by mail to this address (checked above), which proves the address.
+    user::Entity::update_many()
+        .col_expr(user::Column::EmailVerifiedAt, Expr::value(Some(Utc::now())))
+        .filter(user::Column::Id.eq(user_id))
+        .filter(user::Column::EmailVerifiedAt.is_null())
         .exec(&txn)
         .await?;
     let entry = Entry {

@@ -1,11 +1,14 @@
 //! Accounts: registration, sessions with rotating refresh tokens, roles and invitations.
 //!
 //! Sessions are in `session`, roles and invitations in `grants`, the revocation of outstanding
-//! access tokens in `revocation`; this file registers and reads users.
+//! access tokens in `revocation`, the mailed links that verify an address in `verification` and
+//! reset a password in `password_reset`; this file registers and reads users.
 
 mod grants;
+mod password_reset;
 mod revocation;
 mod session;
+mod verification;
 
 use std::time::Duration;
 
@@ -19,13 +22,19 @@ use uuid::Uuid;
 use self::grants::insert_grant;
 pub use self::{
     grants::{accept_invitation, grant, invite, revoke, Grant},
+    password_reset::{request_password_reset, reset_password, RESET_LINK_TTL},
     revocation::Revocations,
     session::{change_password, login, logout, refresh},
+    verification::{request_email_verification, verify_email, VERIFICATION_LINK_TTL},
 };
-use super::validation::{Checker, NAME_MAX};
+use super::{
+    locale::{LanguageTag, LANGUAGE_HINT},
+    validation::{Checker, NAME_MAX},
+};
 use crate::{
-    auth::{password, Actor, Principal, Role},
+    auth::{password, Actor, Links, Principal, Role},
     error::{AppError, AppResult},
+    mail::account_mail::MailLanguage,
 };
 
 pub const REFRESH_TTL: Duration = Duration::from_secs(30 * 86_400);
@@ -55,24 +64,55 @@ fn expiry(ttl: Duration) -> chrono::DateTime<Utc> {
     Utc::now() + chrono::Duration::from_std(ttl).unwrap_or(chrono::Duration::days(1))
 }
 
-pub async fn register<C: TransactionTrait>(
-    db: &C,
-    email: &str,
-    display_name: &str,
-    new_password: &str,
+/// What a new account is made of, as given.
+pub struct NewAccount<'a> {
+    pub email: &'a str,
+    pub display_name: &'a str,
+    pub password: &'a str,
+    /// BCP 47 tag of the language the account's mails are written in.
+    pub language: Option<&'a str>,
+}
+
+/// The language of mails to `user`.
+fn mail_language(user: &user::Model) -> MailLanguage {
+    MailLanguage::of(user.language.as_deref())
+}
+
+/// A self-registered account with the USER role. Its address is unverified until the link of
+/// the verification mail queued here is opened.
+pub async fn register<C: TransactionTrait>(db: &C, links: &Links, new: NewAccount<'_>) -> AppResult<user::Model> {
+    let txn = crate::db::begin_write(db).await?;
+    let user = insert_user(&txn, new, None).await?;
+    verification::queue(&txn, links, &user).await?;
+    txn.commit().await?;
+    Ok(user)
+}
+
+/// Checks `new` and stores it, verified at `verified_at`.
+async fn insert_user<C: ConnectionTrait>(
+    txn: &C,
+    new: NewAccount<'_>,
+    verified_at: Option<chrono::DateTime<Utc>>,
 ) -> AppResult<user::Model> {
     let mut check = Checker::new();
-    let email = normalise_email(&mut check, "email", email);
-    let mut display_name = display_name.to_owned();
+    let email = normalise_email(&mut check, "email", new.email);
+    let mut display_name = new.display_name.to_owned();
     check.name("displayName", &mut display_name, NAME_MAX);
-    if let Some(why) = password::weakness(new_password) {
+    if let Some(why) = password::weakness(new.password) {
         check.fail("password", why);
     }
+    let language = match new.language.map(|raw| (raw, LanguageTag::parse(raw))) {
+        None => None,
+        Some((_, Some(tag))) => Some(tag.as_str().to_owned()),
+        Some((_, None)) => {
+            check.fail("language", LANGUAGE_HINT);
+            None
+        }
+    };
     check.finish()?;
-    let txn = crate::db::begin_write(db).await?;
     if user::Entity::find()
         .filter(user::Column::Email.eq(&email))
-        .one(&txn)
+        .one(txn)
         .await?
         .is_some()
     {
@@ -85,14 +125,14 @@ pub async fn register<C: TransactionTrait>(
         id: Set(Uuid::now_v7()),
         email: Set(email),
         display_name: Set(display_name),
-        password_hash: Set(password::hash(new_password)?),
+        password_hash: Set(password::hash(new.password)?),
         created_at: Set(now),
         updated_at: Set(now),
         token_generation: Set(0),
+        email_verified_at: Set(verified_at),
+        language: Set(language),
     };
-    let model = user::Entity::insert(row).exec_with_returning(&txn).await?;
-    txn.commit().await?;
-    Ok(model)
+    Ok(user::Entity::insert(row).exec_with_returning(txn).await?)
 }
 
 pub async fn find_user<C: ConnectionTrait>(db: &C, id: Uuid) -> AppResult<Option<user::Model>> {
@@ -131,6 +171,7 @@ pub async fn principal_of<C: ConnectionTrait>(db: &C, user: &user::Model) -> App
         countries,
         clusters,
         partner_organisations,
+        email_verified: user.email_verified_at.is_some(),
     })
 }
 
@@ -141,17 +182,18 @@ fn own_user(actor: &Principal) -> AppResult<Uuid> {
     }
 }
 
-/// An account with grants, for the demo data; no policy applies to the server itself.
+/// An account with grants, for the demo data; no policy applies to the server itself. The
+/// platform vouches for these addresses, so they count as verified and no mail is sent.
 pub async fn create_with_grants<C: TransactionTrait + ConnectionTrait>(
     db: &C,
-    email: &str,
-    display_name: &str,
-    pass: &str,
+    new: NewAccount<'_>,
     grants: &[Grant],
 ) -> AppResult<user::Model> {
-    let user = register(db, email, display_name, pass).await?;
+    let txn = crate::db::begin_write(db).await?;
+    let user = insert_user(&txn, new, Some(Utc::now())).await?;
     for &grant in grants {
-        insert_grant(db, user.id, grant, None).await?;
+        insert_grant(&txn, user.id, grant, None).await?;
     }
+    txn.commit().await?;
     Ok(user)
 }

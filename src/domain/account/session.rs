@@ -141,6 +141,19 @@ pub async fn logout<C: ConnectionTrait>(db: &C, presented: &str) -> AppResult<()
     Ok(())
 }
 
+/// Ends every sign-in of the user: every refresh token is revoked and the token generation moves
+/// on, which ends the outstanding access tokens too (within REVOCATION_DELAY).
+pub(super) async fn sign_out_everywhere<C: ConnectionTrait>(txn: &C, user_id: Uuid) -> AppResult<()> {
+    super::revocation::end_access_tokens(txn, user_id).await?;
+    refresh_token::Entity::update_many()
+        .col_expr(refresh_token::Column::RevokedAt, Expr::value(Some(Utc::now())))
+        .filter(refresh_token::Column::UserId.eq(user_id))
+        .filter(refresh_token::Column::RevokedAt.is_null())
+        .exec(txn)
+        .await?;
+    Ok(())
+}
+
 /// Changes the caller's password and signs it out everywhere: every refresh token is revoked and
 /// the token generation moves on, which ends the outstanding access tokens too.
 pub async fn change_password<C: TransactionTrait + ConnectionTrait>(
@@ -178,13 +191,7 @@ pub async fn change_password<C: TransactionTrait + ConnectionTrait>(
         .filter(user::Column::Id.eq(user_id))
         .exec(&txn)
         .await?;
-    super::revocation::end_access_tokens(&txn, user_id).await?;
-    refresh_token::Entity::update_many()
-        .col_expr(refresh_token::Column::RevokedAt, Expr::value(Some(Utc::now())))
-        .filter(refresh_token::Column::UserId.eq(user_id))
-        .filter(refresh_token::Column::RevokedAt.is_null())
-        .exec(&txn)
-        .await?;
+    sign_out_everywhere(&txn, user_id).await?;
     let entry = Entry {
         entity_type: AuditEntityType::User,
         entity_id: user_id,

@@ -1,7 +1,7 @@
 //! Accounts in GraphQL: who you are, sign-up and sessions, roles and invitations to manage a cluster.
 //!
 //! Why this file is long: every field, input and payload carries the description GraphiQL shows;
-//! without the doc comments it is about 340 lines.
+//! without the doc comments it is about 360 lines.
 
 use async_graphql::{Context, Enum, InputObject, Object, SimpleObject, ID};
 use chrono::{DateTime, Utc};
@@ -17,7 +17,7 @@ use crate::{
     error::{AppError, AppResult},
     graphql::{
         cluster::{Cluster, TYPE_NAME as CLUSTER},
-        context::{caller, db, loaders, password_guard, tokens},
+        context::{caller, db, links, loaders, password_guard, tokens},
         loaders as l, node,
         partner_organisation::{PartnerOrganisation, TYPE_NAME as PARTNER_ORGANISATION},
     },
@@ -30,7 +30,8 @@ pub const INVITATION: &str = "Invitation";
 #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
 #[graphql(remote = "crate::auth::Role")]
 pub enum Role {
-    /// A signed-in person: sees contact details besides what anyone sees.
+    /// A signed-in person: sees contact details besides what anyone sees, once its e-mail address
+    /// is verified.
     User,
     /// Edits the clusters it manages: profile, members, stories, partnership seats.
     ClusterManager,
@@ -59,6 +60,13 @@ impl User {
         let p = caller(ctx).principal()?;
         policy::may_see_email(p, self.0.id).then_some(self.0.email.as_str())
     }
+    /// Whether the person opened the link of a verification mail (or proved the address by
+    /// accepting an invitation or resetting the password); only for the person themself and
+    /// administrators, like `email`. Accounts made by the platform count as verified.
+    async fn email_verified(&self, ctx: &Context<'_>) -> Option<bool> {
+        let p = caller(ctx).principal()?;
+        policy::may_see_email(p, self.0.id).then_some(self.0.email_verified_at.is_some())
+    }
     /// When the account was created.
     async fn created_at(&self) -> DateTime<Utc> {
         self.0.created_at
@@ -80,6 +88,12 @@ impl Me {
     /// The token's subject: an e-mail address for a person, an identifier for an API key or an operator.
     async fn subject(&self) -> &str {
         &self.0.subject
+    }
+    /// Whether your e-mail address was verified, as your access token says: a verification
+    /// reaches it at the next `refreshToken` or `login`. Until it is true, a USER sees no
+    /// contact details. True for API keys and operators.
+    async fn email_verified(&self) -> bool {
+        self.0.email_verified
     }
     /// Your highest role.
     async fn role(&self) -> Role {
@@ -175,6 +189,9 @@ pub struct RegisterInput {
     pub display_name: String,
     /// 12–128 characters.
     pub password: String,
+    /// BCP 47 tag of the language your mails are written in (`en`, `zh-TW` …); English if none
+    /// or not offered. Mails are written in English and Traditional Chinese.
+    pub language: Option<String>,
 }
 
 /// The result of `register`.
@@ -293,16 +310,15 @@ pub struct InviteClusterManagerInput {
 /// The result of `inviteClusterManager`.
 #[derive(SimpleObject)]
 pub struct InviteClusterManagerPayload {
-    /// The invitation sent.
+    /// The invitation, mailed to the colleague with a link carrying its token (the token is in
+    /// no answer of the API).
     pub invitation: Invitation,
-    /// Shown once: pass it to the colleague, who accepts it with `acceptInvitation`.
-    pub token: String,
 }
 
 /// The invitation to accept.
 #[derive(InputObject)]
 pub struct AcceptInvitationInput {
-    /// The token from `inviteClusterManager`, as the colleague passed it on.
+    /// The `token` parameter of the link in the invitation mail.
     pub token: String,
 }
 
@@ -337,13 +353,20 @@ pub struct AccountMutation;
 
 #[Object]
 impl AccountMutation {
-    /// Creates an account with the USER role.
+    /// Creates an account with the USER role and mails a link to verify its address; until it
+    /// is opened (`verifyEmail`), the account sees no contact details.
     async fn register(
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "The mutation's input; its fields are described on `RegisterInput`.")] input: RegisterInput,
     ) -> AppResult<RegisterPayload> {
-        let user = account::register(db(ctx), &input.email, &input.display_name, &input.password).await?;
+        let new = account::NewAccount {
+            email: &input.email,
+            display_name: &input.display_name,
+            password: &input.password,
+            language: input.language.as_deref(),
+        };
+        let user = account::register(db(ctx), links(ctx), new).await?;
         Ok(RegisterPayload { user: User(user) })
     }
 
@@ -433,7 +456,8 @@ impl AccountMutation {
         Ok(GrantRolePayload { user: User(user) })
     }
 
-    /// Invites a colleague, by e-mail address, to manage a cluster with you.
+    /// Invites a colleague, by e-mail address, to manage a cluster with you: the colleague is
+    /// mailed a link to `PUBLIC_BASE_URL/invitations/accept?token=…`, valid 7 days.
     async fn invite_cluster_manager(
         &self,
         ctx: &Context<'_>,
@@ -442,10 +466,9 @@ impl AccountMutation {
     ) -> AppResult<InviteClusterManagerPayload> {
         let actor = policy::signed_in(caller(ctx))?;
         let cluster_id = node::decode("clusterId", &input.cluster_id, CLUSTER)?;
-        let (invitation, token) = account::invite(db(ctx), actor, cluster_id, &input.email).await?;
+        let invitation = account::invite(db(ctx), links(ctx), actor, cluster_id, &input.email).await?;
         Ok(InviteClusterManagerPayload {
             invitation: Invitation(invitation),
-            token,
         })
     }
 

@@ -112,6 +112,10 @@ pub enum AuditAction {
     Accept,
     /// An account's password was changed.
     ChangePassword,
+    /// An account's e-mail address was verified through the mailed link.
+    VerifyEmail,
+    /// An account's password was set anew through a mailed reset link.
+    ResetPassword,
     /// An API key was revoked.
     Revoke,
     /// A document was trusted for allow-list keys.

@@ -1,9 +1,11 @@
 //! Accounts, API keys and the audit log in GraphQL.
 
+mod account_mail;
 mod accounts;
 mod api_keys;
 mod audit_log;
 
+pub use account_mail::AccountMailMutation;
 pub use accounts::{AccountMutation, AccountQuery, TYPE_NAME};
 pub use api_keys::{ApiKeyMutation, ApiKeyQuery};
 pub use audit_log::{AuditEntry, AuditLogQuery};
