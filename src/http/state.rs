@@ -77,6 +77,9 @@ pub struct EndpointSettings {
     pub live: LiveSettings,
     /// The public address and the signer of the links mails carry.
     pub links: crate::auth::Links,
+    /// The bearer token `/metrics` asks for; without one it answers loopback callers in
+    /// development only.
+    pub metrics_token: Option<String>,
 }
 
 impl Default for EndpointSettings {
@@ -91,6 +94,7 @@ impl Default for EndpointSettings {
             persisted_query_limit: 10_000,
             live: LiveSettings::default(),
             links: crate::auth::Links::default(),
+            metrics_token: None,
         }
     }
 }
