@@ -234,6 +234,12 @@ fn large_answers_are_compressed_as_negotiated_and_small_ones_are_not() {
         .read_to_end(&mut unbrotlied)
         .expect("brotli");
     assert_eq!(unbrotlied, plain);
+    eprintln!(
+        "answer bytes: plain {}, gzip {}, br {}",
+        plain.len(),
+        gzipped.len(),
+        brotli.len()
+    );
 
     let (coding, small) = fetch(Some("gzip, br"), &json!({ "query": "{ __typename }" }));
     assert_eq!(coding, None, "small answers go as they are");
@@ -241,8 +247,11 @@ fn large_answers_are_compressed_as_negotiated_and_small_ones_are_not() {
     assert_eq!(small["data"]["__typename"], "Query");
 }
 
+/// The path and body of each POST a collector was sent.
+type Received = Arc<Mutex<Vec<(String, Vec<u8>)>>>;
+
 /// A collector on loopback: records the path and body of each POST it is sent.
-fn collector() -> (String, Arc<Mutex<Vec<(String, Vec<u8>)>>>) {
+fn collector() -> (String, Received) {
     let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
     let address = format!("http://{}", listener.local_addr().expect("address"));
     let received = Arc::new(Mutex::new(Vec::new()));
