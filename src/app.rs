@@ -2,9 +2,13 @@
 
 use std::net::TcpListener;
 
-use crate::http::{authenticate, graphql::endpoint, live, AppState};
+use crate::{
+    http::{authenticate, graphql::endpoint, live, observe, AppState},
+    observability::span::RequestSpan,
+};
 use actix_web::{guard, http::header, middleware, web, App, HttpRequest, HttpResponse, HttpServer};
 use async_graphql::http::GraphiQLSource;
+use tracing_actix_web::TracingLogger;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(
@@ -17,6 +21,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     .route("/", web::get().to(graphiql))
     .route("/healthz", web::get().to(healthz))
     .route("/readyz", web::get().to(readyz))
+    .route("/metrics", web::get().to(crate::http::metrics::metrics))
     .route(
         "/events/{event_id}/agenda/{participant_file}",
         web::get().to(crate::http::agenda::agenda_ics),
@@ -47,6 +52,8 @@ pub fn server(
     cors_origins: Vec<String>,
 ) -> std::io::Result<actix_web::dev::Server> {
     let state = web::Data::new(state);
+    // Installed before the first request so that none goes uncounted.
+    crate::observability::metrics::handle();
     Ok(HttpServer::new(move || {
         let mut cors = actix_cors::Cors::default()
             .allowed_methods(["GET", "POST"])
@@ -56,6 +63,9 @@ pub fn server(
                 header::ACCEPT,
                 header::HeaderName::from_static("graphql-require-preflight"),
                 header::HeaderName::from_static("idempotency-key"),
+                header::HeaderName::from_static("x-request-id"),
+                header::HeaderName::from_static("traceparent"),
+                header::HeaderName::from_static("tracestate"),
             ])
             .expose_headers([header::RETRY_AFTER, header::HeaderName::from_static("x-request-id")])
             .max_age(600);
@@ -65,34 +75,18 @@ pub fn server(
         App::new()
             .app_data(state.clone())
             .wrap(cors)
-            .wrap(middleware::Logger::new("%{request}xi %s %b %Dms").custom_request_replace("request", request_line))
+            // Inside out: the request's own span (outermost, so that every line of the request
+            // has its id), compression for what `observe` found worth it, and `observe` with
+            // the access log, the metrics and the X-Request-Id header.
+            .wrap(middleware::from_fn(observe::observe))
+            .wrap(middleware::Compress::default())
+            .wrap(middleware::from_fn(observe::unmark))
+            .wrap(TracingLogger::<RequestSpan>::new())
             .configure(routes)
     })
     .workers(workers)
     .listen(listener)?
     .run())
-}
-
-/// The request line as the log shows it: an agenda link's `token` is a credential, so its value
-/// never reaches the log.
-fn request_line(req: &actix_web::dev::ServiceRequest) -> String {
-    let query = req.query_string();
-    let query = if query.is_empty() {
-        String::new()
-    } else {
-        let pairs: Vec<&str> = query
-            .split('&')
-            .map(|pair| {
-                if pair.starts_with("token=") {
-                    "token=[redacted]"
-                } else {
-                    pair
-                }
-            })
-            .collect();
-        format!("?{}", pairs.join("&"))
-    };
-    format!("{} {}{query} {:?}", req.method(), req.path(), req.version())
 }
 
 /// The query GraphiQL opens with, so a first visitor sees the demo data at once.
@@ -151,17 +145,5 @@ async fn readyz(state: web::Data<AppState>) -> HttpResponse {
             .insert_header((header::RETRY_AFTER, "5"))
             .content_type("text/plain")
             .body("database unavailable"),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn an_agenda_token_never_reaches_the_log() {
-        let req = actix_web::test::TestRequest::with_uri("/events/E/agenda/P.ics?token=s3cret&x=1").to_srv_request();
-        let line = super::request_line(&req);
-        assert_eq!(line, "GET /events/E/agenda/P.ics?token=[redacted]&x=1 HTTP/1.1");
-        let plain = actix_web::test::TestRequest::with_uri("/graphql?query=%7Bx%7D").to_srv_request();
-        assert_eq!(super::request_line(&plain), "GET /graphql?query=%7Bx%7D HTTP/1.1");
     }
 }

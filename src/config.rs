@@ -9,6 +9,7 @@ use crate::{
     http::{
         client_address::TrustedProxies, limits::Budgets, live::LiveSettings, rate_limit::RateLimits, EndpointSettings,
     },
+    observability::logging::LogFormat,
 };
 
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/eccp.db?mode=rwc";
@@ -51,6 +52,8 @@ pub enum SettingsError {
     PersistedQueryLimit,
     #[error("LIVE_MAX_SOCKETS and LIVE_MAX_SUBSCRIPTIONS must be at least 1")]
     LiveLimitZero,
+    #[error("METRICS_TOKEN must be at least 16 characters")]
+    ShortMetricsToken,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -145,6 +148,17 @@ pub struct Settings {
     /// nothing and mails nothing (and answers the same).
     #[arg(long, env = "DIGEST_CONFIRMATION_INTERVAL", default_value_t = 10)]
     pub digest_confirmation_interval: u32,
+    /// Log lines as `json` or `text` (default: text in development, json in production).
+    #[arg(long, env = "LOG_FORMAT", value_enum)]
+    pub log_format: Option<LogFormat>,
+    /// Base URL of an OTLP/HTTP collector (e.g. `http://127.0.0.1:4318`): spans are exported to
+    /// its `/v1/traces`. Unset: no export.
+    #[arg(long, env = "OTEL_EXPORTER_OTLP_ENDPOINT")]
+    pub otel_exporter_otlp_endpoint: Option<String>,
+    /// Bearer token that `/metrics` asks for. Unset: open to loopback in development, closed
+    /// in production.
+    #[arg(long, env = "METRICS_TOKEN", hide_env_values = true)]
+    pub metrics_token: Option<String>,
     #[command(flatten)]
     pub mail: crate::mail::MailSettings,
 }
@@ -224,6 +238,10 @@ impl Settings {
         if self.live_max_sockets == 0 || self.live_max_subscriptions == 0 {
             return Err(SettingsError::LiveLimitZero);
         }
+        let metrics_token = self.metrics_token.clone().filter(|t| !t.is_empty());
+        if metrics_token.as_ref().is_some_and(|t| t.len() < 16) {
+            return Err(SettingsError::ShortMetricsToken);
+        }
         let trusted_proxies = self
             .trusted_proxies
             .parse::<TrustedProxies>()
@@ -253,7 +271,16 @@ impl Settings {
             subscription: crate::domain::digest::subscription::SubscriptionSettings {
                 confirmation_interval: chrono::Duration::minutes(i64::from(self.digest_confirmation_interval)),
             },
+            metrics_token,
             ..EndpointSettings::default()
+        })
+    }
+
+    /// The log format asked for, else the environment's: JSON for collectors in production.
+    pub fn log_format(&self) -> LogFormat {
+        self.log_format.unwrap_or(match self.environment {
+            Environment::Production => LogFormat::Json,
+            Environment::Development => LogFormat::Text,
         })
     }
 

@@ -12,6 +12,7 @@ pub mod generate;
 pub mod graphql;
 pub mod http;
 pub mod mail;
+pub mod observability;
 pub mod seed;
 #[doc(hidden)]
 pub mod testing;

@@ -14,9 +14,9 @@ use clusterbridge::{
     graphql,
     http::AppState,
     mail::{sender::Sender, transport::Mailer},
+    observability::logging,
     seed,
 };
-use tracing_subscriber::EnvFilter;
 
 // glibc's allocator took a quarter of the server's instructions on nested pages (callgrind,
 // bench/shapes/q3); mimalloc's thread-local free lists suit many small, short-lived allocations.
@@ -185,11 +185,21 @@ fn parse_ttl(s: &str) -> Result<Duration, String> {
 }
 
 fn main() -> ExitCode {
-    tracing_subscriber::fmt()
-        .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")))
-        .with_writer(std::io::stderr)
-        .init();
     let cli = Cli::parse();
+    // Only the server exports spans; the other commands log as it does.
+    let serves = matches!(cli.command, None | Some(Command::Serve));
+    let otlp = cli
+        .settings
+        .otel_exporter_otlp_endpoint
+        .as_deref()
+        .filter(|e| serves && !e.is_empty());
+    let _logging = match logging::init(cli.settings.log_format(), otlp) {
+        Ok(guard) => guard,
+        Err(err) => {
+            eprintln!("{err}");
+            return ExitCode::FAILURE;
+        }
+    };
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {

@@ -137,6 +137,7 @@ impl PasswordGuard {
         }
         if wait > Duration::ZERO {
             attempt.forget(db).await?;
+            metrics::counter!(crate::observability::metrics::THROTTLE_REFUSALS).increment(1);
             return Err(AppError::RateLimited { retry_after: wait });
         }
         Ok(attempt)

@@ -12,8 +12,7 @@ use actix_web::{
 };
 use std::sync::Arc;
 
-use tracing::Instrument;
-use uuid::Uuid;
+use async_graphql::parser::types::DocumentOperations;
 
 pub use super::state::EndpointSettings;
 use super::{
@@ -33,32 +32,33 @@ use crate::{
     domain::{locale::Preference, persisted_document},
     error::ErrorCode,
     graphql::cost::CostMeter,
+    observability::{
+        metrics::{self, OperationOutcome, Outcome},
+        span::request_id,
+        RequestId,
+    },
 };
 
 /// Credential-checking fields (`login`, `register` …) one HTTP request may run.
 pub const MAX_CREDENTIAL_CHECKS: u64 = 1;
 
 pub async fn endpoint(state: web::Data<AppState>, http: HttpRequest, payload: web::Payload) -> HttpResponse {
-    let request_id = Uuid::now_v7();
-    // Every log line of the request, an internal error's cause among them, carries its id.
-    let span = tracing::info_span!("graphql", %request_id);
-    let mut response = handle(&state, &http, payload, request_id).instrument(span).await;
-    if let Ok(value) = header::HeaderValue::from_str(&request_id.to_string()) {
-        response
-            .headers_mut()
-            .insert(header::HeaderName::from_static("x-request-id"), value);
-    }
-    response
-}
-
-async fn handle(state: &AppState, http: &HttpRequest, payload: web::Payload, request_id: Uuid) -> HttpResponse {
-    let media = match negotiate(http) {
-        Ok(media) => media,
-        Err(refusal) => return refusal.into_response(Media::Json),
+    // The request's root span (crate::observability::span) carries this id into every log
+    // line of the request, an internal error's cause among them; the response carries it too.
+    let request_id = request_id(&http);
+    let mut outcome = OperationOutcome {
+        operation: metrics::UNNAMED,
+        outcome: Outcome::Refused,
     };
-    run(state, http, payload, media, request_id)
-        .await
-        .unwrap_or_else(|refusal| refusal.into_response(media))
+    let media = negotiate(&http);
+    let mut response = match media {
+        Ok(media) => run(&state, &http, payload, media, request_id, &mut outcome)
+            .await
+            .unwrap_or_else(|refusal| refusal.into_response(media)),
+        Err(refusal) => refusal.into_response(Media::Json),
+    };
+    response.extensions_mut().insert(outcome);
+    response
 }
 
 async fn run(
@@ -66,11 +66,16 @@ async fn run(
     http: &HttpRequest,
     payload: web::Payload,
     media: Media,
-    request_id: Uuid,
+    request_id: RequestId,
+    outcome: &mut OperationOutcome,
 ) -> Result<HttpResponse, Refusal> {
     let who = authenticate_request(state, http).await?;
     let operations = read(http, payload).await?;
     let single = operations.single();
+    outcome.operation = match operations.requests.as_slice() {
+        [request] => metrics::operation_label(request.operation_name.as_deref()),
+        _ => metrics::BATCH,
+    };
     let address = state.settings.trusted_proxies.client_address(http);
     // Texts written in several languages answer in the one the client prefers.
     let languages = http
@@ -85,6 +90,9 @@ async fn run(
     for request in operations.requests {
         prepared.push(prepare(state, request, who.trusted_only).await?);
     }
+    if let [Ok(one)] = prepared.as_mut_slice() {
+        outcome.operation = metrics::operation_label(operation_name(&mut one.request).as_deref());
+    }
     if http.method() == Method::GET && prepared.iter().flatten().any(Prepared::is_mutation) {
         let refusal = Refusal::new(ErrorCode::MethodNotAllowed, "mutations must be sent with POST");
         return Err(refusal.with_header(header::ALLOW, "POST"));
@@ -98,6 +106,9 @@ async fn run(
     let mut answers = Answers::new(media, state.settings.production, request_id);
     // Password and secret checks (argon2 for passwords) are what guessing costs: one per request.
     let mut credential_checks = 0;
+    // What the request's metrics say: it ran when any operation ran, failed when any answer
+    // holds an error.
+    let (mut ran, mut failed) = (false, false);
     for (prepared, charged) in prepared.into_iter().zip(meters) {
         let prepared = match prepared {
             Ok(prepared) => prepared,
@@ -146,10 +157,31 @@ async fn run(
         if let Some(document) = persist.filter(|_| executed) {
             remember(state, &document).await;
         }
+        ran |= executed;
+        failed |= !response.errors.is_empty();
         let (response, body) = answers.push(response, executed);
         if let Some(key) = key {
             settle(&state.db, &key, response, body).await;
         }
     }
+    outcome.outcome = match (ran, failed) {
+        (false, _) => Outcome::Refused,
+        (true, true) => Outcome::Error,
+        (true, false) => Outcome::Ok,
+    };
     Ok(answers.respond(&who.caller, single))
+}
+
+/// The operation's name: the one the request selects, else the document's only named operation
+/// (from the document `prepare` parsed already).
+fn operation_name(request: &mut async_graphql::Request) -> Option<String> {
+    if let Some(name) = &request.operation_name {
+        return Some(name.clone());
+    }
+    match &request.parsed_query().ok()?.operations {
+        DocumentOperations::Multiple(operations) if operations.len() == 1 => {
+            operations.keys().next().map(|name| name.to_string())
+        }
+        _ => None,
+    }
 }

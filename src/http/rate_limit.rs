@@ -17,7 +17,10 @@ use std::{
 
 use sea_orm::{ConnectionTrait, DatabaseBackend, Statement, Value};
 
-use crate::error::{AppError, AppResult};
+use crate::{
+    error::{AppError, AppResult},
+    observability::metrics::RATE_LIMIT_REFUSALS,
+};
 
 /// Points per minute for each kind of caller.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -119,6 +122,7 @@ pub async fn charge<C: ConnectionTrait>(db: &C, clock: &Clock, buckets: &[Bucket
     }
     if buckets.iter().any(|bucket| cost > bucket.per_minute) {
         // It would never fit; waiting does not help.
+        metrics::counter!(RATE_LIMIT_REFUSALS, "reason" => "over_budget").increment(1);
         return Err(AppError::RateLimited {
             retry_after: Duration::from_secs(60),
         });
@@ -160,6 +164,7 @@ pub async fn charge<C: ConnectionTrait>(db: &C, clock: &Clock, buckets: &[Bucket
     } else {
         // Each bucket that refused waits its own time; one with room now was refused on the
         // statement's snapshot of a fuller one, and may be retried at once.
+        metrics::counter!(RATE_LIMIT_REFUSALS, "reason" => "over_rate").increment(1);
         Err(AppError::RateLimited {
             retry_after: retry_after.max(Duration::from_nanos(1)),
         })

@@ -7,9 +7,9 @@
 
 use actix_web::{http::header, http::StatusCode, HttpResponse};
 use async_graphql::{Response, Value};
-use uuid::Uuid;
 
 use super::negotiate::Media;
+use crate::observability::RequestId;
 use crate::{
     auth::Caller,
     error::{Answer, ErrorCode},
@@ -19,7 +19,7 @@ use crate::{
 pub struct Answers {
     media: Media,
     production: bool,
-    request_id: Uuid,
+    request_id: RequestId,
     responses: Vec<Response>,
     /// Each answer as the JSON text it is sent as.
     bodies: Vec<String>,
@@ -28,7 +28,7 @@ pub struct Answers {
 }
 
 impl Answers {
-    pub fn new(media: Media, production: bool, request_id: Uuid) -> Self {
+    pub fn new(media: Media, production: bool, request_id: RequestId) -> Self {
         Self {
             media,
             production,
@@ -43,7 +43,7 @@ impl Answers {
     /// Adds one operation's answer, its errors finished, and whether it `executed`; the finished
     /// answer and its JSON are what an idempotency key keeps.
     pub fn push(&mut self, mut response: Response, executed: bool) -> (&Response, &str) {
-        finish_errors(&mut response, self.production, self.request_id, executed);
+        finish_errors(&mut response, self.production, &self.request_id, executed);
         let answer = match self.media {
             Media::GraphqlResponse if !executed => Answer::GraphqlResponseWithoutData,
             _ => Answer::Json,
@@ -110,7 +110,7 @@ pub fn replay(body: String, media: Media) -> HttpResponse {
 }
 
 /// Gives every error a code, and masks what a client must not see.
-fn finish_errors(response: &mut Response, production: bool, request_id: Uuid, executed: bool) {
+fn finish_errors(response: &mut Response, production: bool, request_id: &RequestId, executed: bool) {
     for error in &mut response.errors {
         // Every error of our own carries a code; one without comes from async-graphql checking
         // the client's document or input values (a wrong type, a missing variable, a bad scalar).
@@ -122,7 +122,7 @@ fn finish_errors(response: &mut Response, production: bool, request_id: Uuid, ex
         let extensions = error.extensions.get_or_insert_with(Default::default);
         extensions.set("code", code.as_str());
         if code == ErrorCode::Internal {
-            extensions.set("requestId", request_id.to_string());
+            extensions.set("requestId", request_id.as_str());
             if production {
                 error.message = "internal error".into();
             }

@@ -80,6 +80,9 @@ pub struct EndpointSettings {
     pub links: crate::auth::Links,
     /// The per-address limit on the digest's confirmation mails.
     pub subscription: crate::domain::digest::subscription::SubscriptionSettings,
+    /// The bearer token `/metrics` asks for; without one it answers loopback callers in
+    /// development only.
+    pub metrics_token: Option<String>,
 }
 
 impl Default for EndpointSettings {
@@ -95,6 +98,7 @@ impl Default for EndpointSettings {
             live: LiveSettings::default(),
             links: crate::auth::Links::default(),
             subscription: Default::default(),
+            metrics_token: None,
         }
     }
 }

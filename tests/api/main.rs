@@ -26,6 +26,7 @@ mod marketplace;
 mod matchmaking;
 mod matrix;
 mod n_plus_one;
+mod observability;
 mod outcomes;
 mod over_http;
 mod pagination;

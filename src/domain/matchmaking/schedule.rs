@@ -145,7 +145,10 @@ pub async fn schedule_event<C: TransactionTrait + ConnectionTrait>(
     }
     let status = next_status(context.event.status, StatusChange::Schedule)?;
     let (instance, meetings, names) = instance(&txn, &context).await?;
-    let mut schedule = scheduler::schedule(&instance)
+    let started = std::time::Instant::now();
+    let scheduled = scheduler::schedule(&instance);
+    crate::observability::metrics::record_scheduler_run(scheduled.is_ok(), started.elapsed());
+    let mut schedule = scheduled
         .map_err(|err| AppError::Conflict(format!("the event's meetings cannot be scheduled as they stand: {err}")))?;
     let placed: HashMap<String, Position> = schedule
         .placed
