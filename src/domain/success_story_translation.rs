@@ -13,7 +13,7 @@ use super::{
     audit::{self, AuditAction, AuditEntityType, Entry},
     locale::{LanguageTag, LANGUAGE_HINT},
     policy,
-    success_story::{with_editors, SUMMARY_MAX},
+    success_story::{ensure_changeable, with_editors, SUMMARY_MAX},
     translation::{check_language, language_to_remove},
     validation::{Checker, NAME_MAX, TEXT_MAX},
     version::{self, stale},
@@ -54,7 +54,8 @@ async fn of<C: ConnectionTrait>(db: &C, id: Uuid) -> AppResult<Vec<translation::
         .await?)
 }
 
-/// The story for a translation's write: NOT_FOUND, FORBIDDEN, then CONFLICT on a stale version;
+/// The story for a translation's write: NOT_FOUND, FORBIDDEN, TRANSITION_NOT_ALLOWED when
+/// PUBLISHED, then CONFLICT on a stale version;
 /// with the clusters named in its audit entry.
 async fn locked<C: ConnectionTrait>(
     db: &C,
@@ -64,6 +65,7 @@ async fn locked<C: ConnectionTrait>(
 ) -> AppResult<(success_story::Model, Vec<entity::cluster::Model>)> {
     let (story, editors) = with_editors(db, id).await?;
     policy::may_translate_success_story(actor, &editors)?;
+    ensure_changeable(&story)?;
     if story.version != expected_version {
         return Err(stale(story.version, expected_version));
     }

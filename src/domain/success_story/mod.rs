@@ -72,6 +72,21 @@ impl SuccessStoryProfile {
     }
 }
 
+/// A PUBLISHED story's texts change only once a moderator returned it, so nothing goes out
+/// unmoderated: its profile and its translations alike.
+pub(crate) fn ensure_changeable(story: &success_story::Model) -> AppResult<()> {
+    if story.status == Status::Published {
+        return Err(Refusal::TransitionNotAllowed {
+            what: "success story",
+            from: status_code(story.status),
+            action: "changed",
+            why: "a moderator returns it to DRAFT first (returnSuccessStory)",
+        }
+        .into());
+    }
+    Ok(())
+}
+
 /// The code of a status, as the API spells it.
 fn status_code(status: Status) -> String {
     match status {
@@ -363,15 +378,7 @@ pub async fn update<C: TransactionTrait>(
     let stored = load(&txn, id).await?;
     let confirmed = stored.confirmed();
     policy::may_edit_success_story(actor, &confirmed)?;
-    if stored.current.status == Status::Published {
-        return Err(Refusal::TransitionNotAllowed {
-            what: "success story",
-            from: status_code(stored.current.status),
-            action: "changed",
-            why: "a moderator returns it to DRAFT first (returnSuccessStory)",
-        }
-        .into());
-    }
+    ensure_changeable(&stored.current)?;
     if stored.current.version != expected_version {
         return Err(stale(stored.current.version, expected_version));
     }

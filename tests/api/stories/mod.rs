@@ -42,6 +42,15 @@ pub fn step(app: &TestApp, token: Option<&str>, mutation: &str, id: &Value, vers
     app.post(token, mutation, json!({ "input": { "id": id, "version": version } }))
 }
 
+/// Takes a DRAFT story at `version` through the workflow: submitted by `editor`, published by
+/// an administrator. Returns the published version.
+pub fn publish(app: &TestApp, editor: &str, id: &Value, version: i64) -> i64 {
+    step(app, Some(editor), SUBMIT_STORY, id, version).data();
+    let admin = TestApp::admin();
+    step(app, admin.as_deref(), PUBLISH_STORY, id, version + 1).data();
+    version + 2
+}
+
 /// `field`'s story in a step's reply.
 fn story_of(reply: &Reply, field: &str) -> Value {
     reply.data()[field]["successStory"].clone()

@@ -4,7 +4,7 @@ use clusterbridge::auth::Role;
 use serde_json::{json, Value};
 
 use super::{change, extra_statements, read};
-use crate::{posts::cluster_id, support::TestApp};
+use crate::{posts::cluster_id, stories::publish, support::TestApp};
 
 const TELL: &str = r#"mutation($input: CreateSuccessStoryInput!) { createSuccessStory(input: $input) {
     successStory { id version } } }"#;
@@ -56,6 +56,7 @@ fn the_reader_gets_the_best_language_of_a_story_and_the_primary_one_otherwise() 
         set.data()["setSuccessStoryTranslation"]["successStory"],
         json!({ "version": 2, "primaryLanguage": "en", "translations": ["zh-Hant"] })
     );
+    publish(&app, &editor, &json!(id), 2);
     let at = |locale: Option<&str>| json!({ "id": id, "locale": locale });
     let taiwanese = read(&app, "zh-TW,zh;q=0.9", READ, at(None));
     assert_eq!(language_title(&taiwanese), (Some("zh-Hant"), Some(CHINESE)));
@@ -157,6 +158,12 @@ fn only_the_storys_editors_translate_it_at_its_version() {
          AND changed_fields LIKE '%translations%'",
     );
     assert_eq!(audited, 2, "the set and the removal");
+    // Readers see it once published; a published story's translations wait for a moderator.
+    publish(&app, &editor, &json!(id), 3);
+    assert_eq!(
+        change(&app, Some(&editor), SET, chinese(&id, 5)).code(),
+        "TRANSITION_NOT_ALLOWED"
+    );
     assert_eq!(
         language_title(&read(&app, "zh-TW", READ, json!({ "id": id }))),
         (Some("en"), Some(ENGLISH))
@@ -169,6 +176,7 @@ fn a_page_of_stories_reads_its_translations_in_one_statement() {
     for _ in 0..3 {
         let (id, editor) = story(&app);
         change(&app, Some(&editor), SET, chinese(&id, 1)).data();
+        publish(&app, &editor, &json!(id), 2);
     }
     assert_eq!(
         extra_statements(&app, "successStories", "language title summary body translations", 4),
