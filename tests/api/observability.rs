@@ -14,9 +14,15 @@ use serde_json::{json, Value};
 
 use crate::support::TestApp;
 
+type Samples = Vec<(String, HashMap<String, String>, f64)>;
+
+/// The samples of a test server's `/metrics`.
+fn scrape(app: &TestApp) -> Samples {
+    samples(app.get("/metrics"))
+}
+
 /// The samples of a Prometheus text exposition: `(name, labels) → value`.
-fn scrape(app: &TestApp) -> Vec<(String, HashMap<String, String>, f64)> {
-    let (status, text, headers) = app.get("/metrics");
+fn samples((status, text, headers): (u16, String, ureq::http::HeaderMap)) -> Samples {
     assert_eq!(status, 200, "{text}");
     let media = headers.get("content-type").and_then(|v| v.to_str().ok()).unwrap_or("");
     assert!(media.starts_with("text/plain; version=0.0.4"), "{media}");
@@ -52,10 +58,15 @@ fn value(samples: &[(String, HashMap<String, String>, f64)], name: &str, with: &
 
 #[test]
 fn metrics_count_exactly_the_requests_made() {
-    let app = TestApp::spawn();
-    // The process's counters are shared by every test server in it: an operation name of this
-    // test's own keeps its counts apart.
-    let name = format!("ObservedPage{}", uuid::Uuid::now_v7().simple());
+    // A `serve` process of its own: the metrics registry, and its cap on distinct operation
+    // names, is one per process, and the test servers of this process fill it.
+    let app = TestApp::empty();
+    let server = Process::serve(
+        &app,
+        &[("METRICS_TOKEN", METRICS_TOKEN), ("DATABASE_MAX_CONNECTIONS", "4")],
+    );
+    let scrape = |_: &TestApp| server.metrics();
+    let name = "ObservedPage".to_owned();
     let count = |samples: &_, outcome| {
         value(
             samples,
@@ -65,22 +76,16 @@ fn metrics_count_exactly_the_requests_made() {
     };
     let before = scrape(&app);
     for _ in 0..3 {
-        let ok = app.query(
-            &format!("query {name} {{ clusters(first: 1) {{ totalCount }} }}"),
-            json!({}),
-        );
-        assert!(ok.body.get("errors").is_none(), "{}", ok.body);
+        let ok = server.query(&format!("query {name} {{ clusters(first: 1) {{ totalCount }} }}"));
+        assert!(ok.get("errors").is_none(), "{ok}");
     }
     for _ in 0..2 {
-        let error = app.query(
-            &format!("query {name} {{ cluster(id: \"nonsense\") {{ name }} }}"),
-            json!({}),
-        );
-        assert!(error.body["errors"].is_array(), "{}", error.body);
+        let error = server.query(&format!("query {name} {{ cluster(id: \"nonsense\") {{ name }} }}"));
+        assert!(error["errors"].is_array(), "{error}");
     }
     // A mutation sent with GET is turned away before it runs.
     let path = format!("/graphql?query=mutation%20{name}%20%7B%20logout%20%7B%20ok%20%7D%20%7D");
-    assert_eq!(app.get(&path).0, 405);
+    assert_eq!(server.get(&path, None).0, 405);
     let after = scrape(&app);
     assert_eq!(count(&after, "ok") - count(&before, "ok"), 3.0);
     assert_eq!(count(&after, "error") - count(&before, "error"), 2.0);
@@ -100,7 +105,7 @@ fn metrics_count_exactly_the_requests_made() {
             &[("route", "/healthz"), ("outcome", "ok")],
         )
     };
-    app.get("/healthz");
+    server.get("/healthz", None);
     assert!(
         healthz(&scrape(&app)) >= healthz(&after) + 1.0,
         "other routes count too"
@@ -290,13 +295,99 @@ fn collector() -> (String, Received) {
     (address, received)
 }
 
-/// The server process, stopped however the test ends.
-struct Server(std::process::Child);
+const METRICS_TOKEN: &str = "a-metrics-token-for-the-test";
 
-impl Drop for Server {
+/// A `serve` process of its own over a test database, in production mode (no demo data, JSON
+/// logs), its log lines collected; stopped however the test ends.
+struct Process {
+    child: std::process::Child,
+    base: String,
+    agent: ureq::Agent,
+    log: Arc<Mutex<Vec<String>>>,
+    mail_out: std::path::PathBuf,
+}
+
+impl Process {
+    fn serve(app: &TestApp, env: &[(&str, &str)]) -> Self {
+        let port = TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .expect("a free port")
+            .port();
+        let mail_out = std::env::temp_dir().join(format!("observed-mail-{}", uuid::Uuid::now_v7()));
+        let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_clusterbridge"));
+        command
+            .arg("serve")
+            .env("DATABASE_URL", app.database_url())
+            .env("LISTEN_ADDR", format!("127.0.0.1:{port}"))
+            .env("CLUSTERBRIDGE_ENV", "production")
+            .env("JWT_SECRET", "a-production-secret-of-at-least-32-bytes")
+            .env("MAIL_OUT_DIR", &mail_out)
+            .env_remove("SMTP_URL")
+            .env_remove("LOG_FORMAT")
+            .env_remove("RUST_LOG")
+            .stderr(std::process::Stdio::piped());
+        for (key, value) in env {
+            command.env(key, value);
+        }
+        let mut child = command.spawn().expect("start the server");
+        let stderr = child.stderr.take().expect("stderr");
+        let log = Arc::new(Mutex::new(Vec::new()));
+        let lines = log.clone();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                lines.lock().expect("log").push(line);
+            }
+        });
+        let process = Process {
+            child,
+            base: format!("http://127.0.0.1:{port}"),
+            agent: ureq::Agent::config_builder().http_status_as_error(false).build().into(),
+            log,
+            mail_out,
+        };
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while process.agent.get(format!("{}/healthz", process.base)).call().is_err() {
+            assert!(Instant::now() < deadline, "the server starts");
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        process
+    }
+
+    fn get(&self, path: &str, token: Option<&str>) -> (u16, String, ureq::http::HeaderMap) {
+        let mut request = self.agent.get(format!("{}{path}", self.base));
+        if let Some(token) = token {
+            request = request.header("Authorization", format!("Bearer {token}"));
+        }
+        let mut response = request.call().expect("request");
+        let headers = response.headers().clone();
+        let status = response.status().as_u16();
+        (
+            status,
+            response.body_mut().read_to_string().unwrap_or_default(),
+            headers,
+        )
+    }
+
+    fn query(&self, query: &str) -> Value {
+        self.agent
+            .post(format!("{}/graphql", self.base))
+            .send_json(json!({ "query": query }))
+            .expect("request")
+            .body_mut()
+            .read_json()
+            .expect("a JSON answer")
+    }
+
+    fn metrics(&self) -> Samples {
+        samples(self.get("/metrics", Some(METRICS_TOKEN)))
+    }
+}
+
+impl Drop for Process {
     fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let _ = std::fs::remove_dir_all(&self.mail_out);
     }
 }
 
@@ -304,44 +395,15 @@ impl Drop for Server {
 fn spans_reach_an_otlp_collector_as_children_of_the_callers_trace_and_logs_carry_the_request_id() {
     let app = TestApp::empty();
     let (endpoint, received) = collector();
-    let port = TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .expect("a free port")
-        .port();
-    let out = std::env::temp_dir().join(format!("otlp-mail-{}", uuid::Uuid::now_v7()));
-    let mut server = Server(
-        std::process::Command::new(env!("CARGO_BIN_EXE_clusterbridge"))
-            .arg("serve")
-            .env("DATABASE_URL", app.database_url())
-            .env("LISTEN_ADDR", format!("127.0.0.1:{port}"))
-            // Production: no demo data to load, and JSON logs by default.
-            .env("CLUSTERBRIDGE_ENV", "production")
-            .env("JWT_SECRET", "a-production-secret-of-at-least-32-bytes")
-            .env("MAIL_OUT_DIR", &out)
-            .env_remove("SMTP_URL")
-            .env_remove("LOG_FORMAT")
-            .env_remove("RUST_LOG")
-            .env("OTEL_EXPORTER_OTLP_ENDPOINT", &endpoint)
-            .env("OTEL_BSP_SCHEDULE_DELAY", "100")
-            .stderr(std::process::Stdio::piped())
-            .spawn()
-            .expect("start the server"),
+    let server = Process::serve(
+        &app,
+        &[
+            ("OTEL_EXPORTER_OTLP_ENDPOINT", &endpoint),
+            ("OTEL_BSP_SCHEDULE_DELAY", "100"),
+        ],
     );
-    let stderr = server.0.stderr.take().expect("stderr");
-    let lines = Arc::new(Mutex::new(Vec::new()));
-    let log = lines.clone();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-            log.lock().expect("log").push(line);
-        }
-    });
-    let agent: ureq::Agent = ureq::Agent::config_builder().http_status_as_error(false).build().into();
-    let base = format!("http://127.0.0.1:{port}");
+    let (agent, base, lines) = (&server.agent, &server.base, server.log.clone());
     let deadline = Instant::now() + Duration::from_secs(30);
-    while agent.get(format!("{base}/healthz")).call().is_err() {
-        assert!(Instant::now() < deadline, "the server starts");
-        std::thread::sleep(Duration::from_millis(100));
-    }
     let trace_id = "4bf92f3577b34da6a3ce929d0e0e4736";
     let parent_id = "00f067aa0ba902b7";
     let answer = agent
@@ -370,7 +432,6 @@ fn spans_reach_an_otlp_collector_as_children_of_the_callers_trace_and_logs_carry
         std::thread::sleep(Duration::from_millis(100));
     };
     drop(server);
-    let _ = std::fs::remove_dir_all(&out);
     assert_eq!(exported.0, "/v1/traces");
     // The server span's parent is the caller's span; its attributes name the request id.
     assert!(contains(&exported.1, &parent_bytes), "the caller's span is the parent");

@@ -105,7 +105,7 @@ fn craft(app: &TestApp) -> (String, String, String) {
         quoted(&partnership)
     ));
     app.sql(&format!(
-        "UPDATE success_story SET created_at = '{IN_WEEK}' WHERE title = '{}'",
+        "UPDATE success_story SET published_at = '{IN_WEEK}' WHERE title = '{}'",
         quoted(&story)
     ));
     app.sql(&format!(
