@@ -54,6 +54,11 @@ async fn of<C: ConnectionTrait>(db: &C, id: Uuid) -> AppResult<Vec<translation::
         .await?)
 }
 
+/// Refuses a new primary language that the story has a translation in.
+pub(crate) async fn free_for_primary<C: ConnectionTrait>(db: &C, id: Uuid, language: &str) -> AppResult<()> {
+    crate::domain::translation::free_for_primary("success story", language, &of(db, id).await?)
+}
+
 /// The story for a translation's write: NOT_FOUND, FORBIDDEN, TRANSITION_NOT_ALLOWED when
 /// PUBLISHED, then CONFLICT on a stale version;
 /// with the clusters named in its audit entry.

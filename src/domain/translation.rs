@@ -67,6 +67,16 @@ pub fn check_language<T: Translated>(
     Some(tag)
 }
 
+/// Refuses `language` as a `record`'s new primary language when it has a translation in it: one
+/// text per language.
+pub fn free_for_primary<T: Translated>(record: &str, language: &str, existing: &[T]) -> AppResult<()> {
+    if existing.iter().any(|t| t.language() == language) {
+        let why = format!("the {record} has a translation in this language: remove it first");
+        return Err(AppError::bad_field("language", why));
+    }
+    Ok(())
+}
+
 /// The language of a translation to remove, in canonical form.
 pub fn language_to_remove(raw: &str) -> AppResult<LanguageTag> {
     LanguageTag::parse(raw).ok_or_else(|| AppError::bad_field("language", LANGUAGE_HINT))

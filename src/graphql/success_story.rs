@@ -262,6 +262,10 @@ pub struct CreateSuccessStoryInput {
     pub meeting_id: Option<ID>,
     /// The matchmaking event it began at: its global ID.
     pub matchmaking_event_id: Option<ID>,
+    /// The language title, summary and body are written in: a BCP 47 tag (`en`, `zh-Hant`,
+    /// `zh-TW` …), stored in canonical form; `en` when left out. Other languages are added with
+    /// `setSuccessStoryTranslation`.
+    pub language: Option<String>,
 }
 
 /// Changes to a success story. Left-out fields stay; null clears an optional field.
@@ -290,6 +294,9 @@ pub struct UpdateSuccessStoryInput {
     pub meeting_id: MaybeUndefined<ID>,
     /// The matchmaking event it began at.
     pub matchmaking_event_id: MaybeUndefined<ID>,
+    /// The language title, summary and body are written in (BCP 47 tag); not one the story has
+    /// a translation in.
+    pub language: Option<String>,
 }
 
 /// The story to delete.
@@ -352,6 +359,7 @@ impl SuccessStoryMutation {
                 .matchmaking_event_id
                 .map(|id| node::decode("matchmakingEventId", &id, MATCHMAKING_EVENT))
                 .transpose()?,
+            language: input.language.unwrap_or_else(|| "en".to_owned()),
         };
         let model = domain::create(db(ctx), actor, profile).await?;
         Ok(CreateSuccessStoryPayload {
@@ -394,6 +402,9 @@ impl SuccessStoryMutation {
             patch(&mut p.matchmaking_event_id, event_id);
             if let Some(ids) = cluster_ids {
                 p.cluster_ids = ids;
+            }
+            if let Some(language) = input.language {
+                p.language = language;
             }
         })
         .await?;

@@ -33,6 +33,7 @@ pub(super) async fn insert(
                 .collect::<AppResult<Vec<Uuid>>>()?,
             meeting_id: (record.title == CASTRA_STORY).then_some(castra_2016.meeting),
             matchmaking_event_id: (record.title == CASTRA_STORY).then_some(castra_2016.event),
+            language: "en".to_owned(),
         };
         let written = stories::create(db, operator, story).await?;
         let submitted = stories::advance(db, operator, written.id, written.version, Step::Submit).await?;

@@ -31,13 +31,9 @@ pub async fn translations_of<C: ConnectionTrait>(db: &C, cluster_id: Uuid) -> Ap
         .await?)
 }
 
-/// Refuses a new primary language that the cluster has a translation in: one text per language.
+/// Refuses a new primary language that the cluster has a translation in.
 pub(super) async fn free_for_primary<C: ConnectionTrait>(db: &C, id: Uuid, language: &str) -> AppResult<()> {
-    if translations_of(db, id).await?.iter().any(|t| t.language == language) {
-        let why = "the cluster has a translation in this language: remove it first";
-        return Err(AppError::bad_field("language", why));
-    }
-    Ok(())
+    crate::domain::translation::free_for_primary("cluster", language, &translations_of(db, id).await?)
 }
 
 /// The cluster for a translation's write: NOT_FOUND, FORBIDDEN, then CONFLICT on a stale version.

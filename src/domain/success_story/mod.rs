@@ -24,6 +24,7 @@ use super::{
 };
 use crate::{
     auth::Principal,
+    domain::locale::{LanguageTag, LANGUAGE_HINT},
     error::{AppError, AppResult, Refusal},
 };
 
@@ -50,6 +51,9 @@ pub struct SuccessStoryProfile {
     pub meeting_id: Option<Uuid>,
     /// The matchmaking event it began at; the meeting's, when a meeting is named.
     pub matchmaking_event_id: Option<Uuid>,
+    /// The language title, summary and body are written in: a BCP 47 tag, canonical once
+    /// validated.
+    pub language: String,
 }
 
 impl SuccessStoryProfile {
@@ -58,6 +62,10 @@ impl SuccessStoryProfile {
         check.name("title", &mut self.title, NAME_MAX);
         check.name("summary", &mut self.summary, SUMMARY_MAX);
         check.optional_text("body", &mut self.body, TEXT_MAX);
+        match LanguageTag::parse(&self.language) {
+            Some(tag) => self.language = tag.to_string(),
+            None => check.fail("language", LANGUAGE_HINT),
+        }
         if let Some(year) = self.began_in {
             if !(1990..=Utc::now().year()).contains(&year) {
                 check.fail("beganIn", "must be a year between 1990 and this year");
@@ -155,7 +163,7 @@ fn changed(old: &SuccessStoryProfile, new: &SuccessStoryProfile) -> Vec<&'static
     changed_fields!(old, new;
         title => "title", summary => "summary", body => "body", outcome => "outcome", began_in => "beganIn",
         partnership_id => "partnershipId", cluster_ids => "clusterIds", meeting_id => "meetingId",
-        matchmaking_event_id => "matchmakingEventId",
+        matchmaking_event_id => "matchmakingEventId", language => "language",
     )
 }
 
@@ -169,6 +177,7 @@ fn profile_columns(p: &SuccessStoryProfile) -> success_story::ActiveModel {
         partnership_id: Set(p.partnership_id),
         meeting_id: Set(p.meeting_id),
         matchmaking_event_id: Set(p.matchmaking_event_id),
+        language: Set(p.language.clone()),
         ..Default::default()
     }
 }
@@ -346,6 +355,7 @@ async fn load<C: ConnectionTrait>(db: &C, id: Uuid) -> AppResult<Stored> {
         cluster_ids: links.iter().map(|(link, _)| link.cluster_id).collect(),
         meeting_id: current.meeting_id,
         matchmaking_event_id: current.matchmaking_event_id,
+        language: current.language.clone(),
     };
     Ok(Stored {
         current,
@@ -386,6 +396,9 @@ pub async fn update<C: TransactionTrait>(
     let mut profile = old.clone();
     change(&mut profile);
     profile.validate()?;
+    if profile.language != old.language {
+        crate::domain::success_story_translation::free_for_primary(&txn, id, &profile.language).await?;
+    }
     let now_involved = involved(&txn, &profile).await?;
     // A newly named meeting brings its own event, unless the change names an event too.
     if profile.meeting_id.is_some()

@@ -183,3 +183,48 @@ fn a_page_of_stories_reads_its_translations_in_one_statement() {
         1
     );
 }
+
+#[test]
+fn a_story_is_written_in_the_language_its_editor_names() {
+    let app = TestApp::spawn();
+    let castra = cluster_id(&app, "castra");
+    let editor = TestApp::scoped_token(Role::ClusterManager, &[], &[&castra], &[]);
+    let tell = |language: &str| {
+        change(
+            &app,
+            Some(&editor),
+            TELL,
+            json!({ "title": CHINESE, "summary": "雙方在2016年ECCP舉辦的媒合會上認識。", "outcome": "JOINT_R_AND_D",
+                    "clusterIds": [castra], "language": language }),
+        )
+    };
+    assert_eq!(tell("chinese!").bad_fields(), ["language"]);
+    let id = tell("zh-Hant").data()["createSuccessStory"]["successStory"]["id"]
+        .as_str()
+        .expect("an id")
+        .to_owned();
+    let english = json!({ "id": id, "version": 1, "language": "en", "title": ENGLISH,
+                          "summary": "They met at a 2016 ECCP matchmaking event." });
+    change(&app, Some(&editor), SET, english).data();
+    const UPDATE: &str = r#"mutation($input: UpdateSuccessStoryInput!) { updateSuccessStory(input: $input) {
+        successStory { version primaryLanguage } } }"#;
+    let to_english = json!({ "id": id, "version": 2, "language": "en-GB" });
+    assert_eq!(
+        change(&app, Some(&editor), UPDATE, to_english).data()["updateSuccessStory"]["successStory"],
+        json!({ "version": 3, "primaryLanguage": "en-GB" }),
+        "another English than the translation's is free"
+    );
+    let taken = json!({ "id": id, "version": 3, "language": "en" });
+    assert_eq!(change(&app, Some(&editor), UPDATE, taken).bad_fields(), ["language"]);
+    publish(&app, &editor, &json!(id), 3);
+    let at = |locale: Option<&str>| json!({ "id": id, "locale": locale });
+    assert_eq!(
+        language_title(&read(&app, "", READ, at(None))),
+        (Some("en-GB"), Some(CHINESE)),
+        "no preference: the primary text, as its editor labelled it"
+    );
+    assert_eq!(
+        language_title(&read(&app, "", READ, at(Some("en")))),
+        (Some("en"), Some(ENGLISH))
+    );
+}
