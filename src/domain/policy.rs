@@ -154,13 +154,10 @@ pub fn may_review_cluster(p: &Principal, cluster: &cluster::Model) -> AppResult<
 
 /// Set a status directly instead of going through review.
 pub fn may_set_status(p: &Principal) -> AppResult<()> {
-    if p.is_admin() {
-        Ok(())
-    } else {
-        Err(forbidden(
-            "set a profile's status directly; use submitClusterForReview and publishCluster",
-        ))
-    }
+    admin_only(
+        p,
+        "set a profile's status directly; use submitClusterForReview and publishCluster",
+    )
 }
 
 /// Let a partner organisation represent a cluster.
@@ -256,11 +253,7 @@ impl StoryVisibility {
         if let Some(user) = self.user {
             any = any.add(Expr::col((success_story::Entity, success_story::Column::AuthorId)).eq(user));
         }
-        if any.is_empty() {
-            Condition::all().add(Expr::val(false))
-        } else {
-            any
-        }
+        any_or_nothing(any)
     }
 
     /// Published stories.
@@ -297,11 +290,7 @@ impl StoryVisibility {
 
 /// Grant ADMIN or PARTNER: administrators only.
 pub fn may_grant_platform_role(p: &Principal) -> AppResult<()> {
-    if p.is_admin() {
-        Ok(())
-    } else {
-        Err(forbidden("grant ADMIN or PARTNER"))
-    }
+    admin_only(p, "grant ADMIN or PARTNER")
 }
 
 /// Make someone a manager of a cluster directly: its partner or an administrator. Managers
@@ -544,11 +533,7 @@ impl MatchmakingVisibility {
                 ),
             );
         }
-        if any.is_empty() {
-            Condition::all().add(Expr::val(false))
-        } else {
-            any
-        }
+        any_or_nothing(any)
     }
 
     /// The events the caller sees, as a condition on `matchmaking_event`.
@@ -588,11 +573,7 @@ impl MatchmakingVisibility {
                 ),
             );
         }
-        if any.is_empty() {
-            Condition::all().add(Expr::val(false))
-        } else {
-            any
-        }
+        any_or_nothing(any)
     }
 
     /// The participants the caller sees, as a condition on `event_participant` (their events
@@ -693,11 +674,7 @@ impl PostVisibility {
         if let Some(user) = self.user {
             any = any.add(Expr::col((post::Entity, post::Column::AuthorId)).eq(user));
         }
-        if any.is_empty() {
-            Condition::all().add(Expr::val(false))
-        } else {
-            any
-        }
+        any_or_nothing(any)
     }
 
     /// Published posts of the clusters the caller sees.
@@ -743,28 +720,35 @@ pub fn may_follow_event(organises: bool, acts_for_approved_participant: bool) ->
 /// The mail outbox (failed mails, retrying them) is for administrators: mails hold other
 /// people's addresses and what was sent to them.
 pub fn may_manage_mail(p: &Principal) -> AppResult<()> {
-    if p.is_admin() {
-        Ok(())
-    } else {
-        Err(forbidden("manage the mail outbox"))
-    }
+    admin_only(p, "manage the mail outbox")
 }
 
 /// Building a week's digest mails every confirmed subscriber: administrators (and the operator's
 /// `clusterbridge digest`) only.
 pub fn may_build_digest(p: &Principal) -> AppResult<()> {
-    if p.is_admin() {
-        Ok(())
-    } else {
-        Err(forbidden("build the weekly digest"))
-    }
+    admin_only(p, "build the weekly digest")
 }
 
 /// The digest's subscribers are for administrators: their addresses are personal data.
 pub fn may_manage_digest_subscribers(p: &Principal) -> AppResult<()> {
+    admin_only(p, "read the digest's subscribers")
+}
+
+/// `any` of a caller's grounds to see a record, or nothing when the caller has none: an empty
+/// `Condition::any()` would match every row.
+fn any_or_nothing(any: Condition) -> Condition {
+    if any.is_empty() {
+        Condition::all().add(Expr::val(false))
+    } else {
+        any
+    }
+}
+
+/// Administrators only; anyone else is refused doing `what`.
+fn admin_only(p: &Principal, what: &str) -> AppResult<()> {
     if p.is_admin() {
         Ok(())
     } else {
-        Err(forbidden("read the digest's subscribers"))
+        Err(forbidden(what))
     }
 }
