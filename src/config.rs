@@ -1,4 +1,7 @@
-//! Settings from the environment, with defaults that run out of the box.
+//! Settings from the command line, the environment or a TOML file (see [`source`]), with defaults
+//! that run out of the box, and every check they must pass before the service starts.
+
+pub mod source;
 
 use std::{net::SocketAddr, time::Duration};
 
@@ -54,6 +57,31 @@ pub enum SettingsError {
     LiveLimitZero,
     #[error("METRICS_TOKEN must be at least 16 characters")]
     ShortMetricsToken,
+    #[error("DATABASE_URL must be an sqlite: or postgres:// URL")]
+    DatabaseUrl,
+    #[error("{0} must be at least 1")]
+    Zero(&'static str),
+    #[error(transparent)]
+    Mail(#[from] crate::mail::transport::TransportError),
+    #[error("CLUSTERBRIDGE_CONFIG {path}: {source}")]
+    ConfigFile {
+        path: std::path::PathBuf,
+        source: std::io::Error,
+    },
+    #[error("CLUSTERBRIDGE_CONFIG {path} is not TOML: {message}")]
+    ConfigSyntax { path: std::path::PathBuf, message: String },
+    #[error("the config file has no setting {key:?}{}", suggestion.as_ref().map(|s| format!(" (did you mean {s:?}?)")).unwrap_or_default())]
+    UnknownKey { key: String, suggestion: Option<String> },
+    #[error("{name} in the config file: {message}")]
+    FileValue { name: String, message: String },
+    #[error("set {0} or {0}_FILE, not both")]
+    BothSet(String),
+    #[error("{name} {path}: {source}")]
+    SecretFile {
+        name: String,
+        path: std::path::PathBuf,
+        source: std::io::Error,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -64,9 +92,16 @@ pub enum Environment {
 
 #[derive(Debug, Clone, Args)]
 pub struct Settings {
+    /// A TOML file of settings: lower-case keys named as the variables (`database_url = "…"`).
+    /// The environment and flags win over it.
+    #[arg(long, env = "CLUSTERBRIDGE_CONFIG", global = true)]
+    pub config: Option<std::path::PathBuf>,
     /// Database to use: an SQLite file (created on first start) or a PostgreSQL URL.
     #[arg(long, env = "DATABASE_URL", default_value = DEFAULT_DATABASE_URL)]
     pub database_url: String,
+    /// A file holding DATABASE_URL (a mounted secret).
+    #[arg(long, env = "DATABASE_URL_FILE")]
+    pub database_url_file: Option<std::path::PathBuf>,
     /// Address the HTTP server listens on.
     #[arg(long, env = "LISTEN_ADDR", default_value = "127.0.0.1:8080")]
     pub listen_addr: SocketAddr,
@@ -76,6 +111,9 @@ pub struct Settings {
     /// Secret for HS256 access tokens (the signing key of mailed links is derived from it too).
     #[arg(long, env = "JWT_SECRET", default_value = DEVELOPMENT_JWT_SECRET, hide_env_values = true)]
     pub jwt_secret: String,
+    /// A file holding JWT_SECRET (a mounted secret).
+    #[arg(long, env = "JWT_SECRET_FILE")]
+    pub jwt_secret_file: Option<std::path::PathBuf>,
     /// `production` refuses the development JWT secret and never loads demo data by itself.
     #[arg(long, env = "CLUSTERBRIDGE_ENV", value_enum, default_value = "development")]
     pub environment: Environment,
@@ -85,6 +123,9 @@ pub struct Settings {
     /// Retired keys that still verify tokens they signed: `kid=secret,kid2=secret2`.
     #[arg(long, env = "JWT_RETIRED_KEYS", default_value = "", hide_env_values = true)]
     pub jwt_retired_keys: String,
+    /// A file holding JWT_RETIRED_KEYS (a mounted secret).
+    #[arg(long, env = "JWT_RETIRED_KEYS_FILE")]
+    pub jwt_retired_keys_file: Option<std::path::PathBuf>,
     /// Lifetime of access tokens in seconds.
     #[arg(long, env = "ACCESS_TOKEN_TTL", default_value_t = 900)]
     pub access_token_ttl: u64,
@@ -159,6 +200,9 @@ pub struct Settings {
     /// in production.
     #[arg(long, env = "METRICS_TOKEN", hide_env_values = true)]
     pub metrics_token: Option<String>,
+    /// A file holding METRICS_TOKEN (a mounted secret).
+    #[arg(long, env = "METRICS_TOKEN_FILE")]
+    pub metrics_token_file: Option<std::path::PathBuf>,
     #[command(flatten)]
     pub mail: crate::mail::MailSettings,
 }
@@ -167,6 +211,39 @@ impl Settings {
     /// The keys that sign and verify access tokens, from these settings.
     pub fn token_service(&self) -> Result<TokenService, SettingsError> {
         self.validate()?;
+        let retired = self.retired_keys()?;
+        let partner_idp = self.partner_idp()?;
+        self.check_access_token_ttl()?;
+        Ok(TokenService::with_keys(
+            &self.jwt_key_id,
+            &self.jwt_secret,
+            &retired,
+            partner_idp,
+            Duration::from_secs(self.access_token_ttl),
+        ))
+    }
+
+    /// Every problem these settings have, not only the first: what `serve` and `config check`
+    /// report before anything starts.
+    pub fn problems(&self) -> Vec<SettingsError> {
+        let mut problems: Vec<SettingsError> = [
+            self.check_database_url(),
+            self.check_public_base_url(),
+            self.check_jwt_secret(),
+            self.retired_keys().map(drop),
+            self.partner_idp().map(drop),
+            self.check_access_token_ttl(),
+            self.trusted_proxies().map(drop),
+        ]
+        .into_iter()
+        .filter_map(Result::err)
+        .collect();
+        problems.extend(self.limit_problems());
+        problems.extend(self.mail_problems());
+        problems
+    }
+
+    fn retired_keys(&self) -> Result<Vec<(String, String)>, SettingsError> {
         let mut retired = Vec::new();
         for pair in self
             .jwt_retired_keys
@@ -180,7 +257,11 @@ impl Settings {
             }
             retired.push((kid.to_owned(), secret.to_owned()));
         }
-        let partner_idp = match (&self.partner_idp_issuer, &self.partner_idp_public_key) {
+        Ok(retired)
+    }
+
+    fn partner_idp(&self) -> Result<Option<PartnerIdp>, SettingsError> {
+        match (&self.partner_idp_issuer, &self.partner_idp_public_key) {
             (Some(issuer), Some(path)) => {
                 let pem = std::fs::read(path).map_err(|source| SettingsError::PartnerIdpKeyFile {
                     path: path.clone(),
@@ -192,35 +273,33 @@ impl Settings {
                     .map(|c| c.trim().to_ascii_uppercase())
                     .filter(|c| !c.is_empty())
                     .collect();
-                Some(PartnerIdp::from_pem(
+                Ok(Some(PartnerIdp::from_pem(
                     issuer,
                     &self.partner_idp_algorithm,
                     &pem,
                     countries,
-                )?)
+                )?))
             }
-            (None, None) => None,
-            _ => return Err(SettingsError::PartnerIdpHalfSet),
-        };
+            (None, None) => Ok(None),
+            _ => Err(SettingsError::PartnerIdpHalfSet),
+        }
+    }
+
+    fn check_access_token_ttl(&self) -> Result<(), SettingsError> {
         if !(60..=86_400).contains(&self.access_token_ttl) {
             return Err(SettingsError::AccessTokenTtl);
         }
-        Ok(TokenService::with_keys(
-            &self.jwt_key_id,
-            &self.jwt_secret,
-            &retired,
-            partner_idp,
-            Duration::from_secs(self.access_token_ttl),
-        ))
+        Ok(())
     }
 
-    /// The GraphQL endpoint's limits, from these settings.
-    pub fn endpoint_settings(&self) -> Result<EndpointSettings, SettingsError> {
+    /// The limits out of their range, each once.
+    fn limit_problems(&self) -> Vec<SettingsError> {
+        let mut problems = Vec::new();
         if !(1..=300).contains(&self.request_timeout) {
-            return Err(SettingsError::RequestTimeout);
+            problems.push(SettingsError::RequestTimeout);
         }
         if self.revocation_delay > 60 {
-            return Err(SettingsError::RevocationDelay);
+            problems.push(SettingsError::RevocationDelay);
         }
         for (name, value) in [
             ("ANONYMOUS", self.rate_limit_anonymous),
@@ -229,23 +308,62 @@ impl Settings {
             ("PER_ADDRESS", self.rate_limit_per_address),
         ] {
             if value == 0 {
-                return Err(SettingsError::RateLimitZero(name));
+                problems.push(SettingsError::RateLimitZero(name));
             }
         }
         if self.persisted_query_limit == 0 {
-            return Err(SettingsError::PersistedQueryLimit);
+            problems.push(SettingsError::PersistedQueryLimit);
         }
         if self.live_max_sockets == 0 || self.live_max_subscriptions == 0 {
-            return Err(SettingsError::LiveLimitZero);
+            problems.push(SettingsError::LiveLimitZero);
+        }
+        if self.database_max_connections == 0 {
+            problems.push(SettingsError::Zero("DATABASE_MAX_CONNECTIONS"));
+        }
+        if self
+            .metrics_token
+            .as_ref()
+            .is_some_and(|t| !t.is_empty() && t.len() < 16)
+        {
+            problems.push(SettingsError::ShortMetricsToken);
+        }
+        problems
+    }
+
+    /// What the mail sender would stumble on only at its first mail.
+    fn mail_problems(&self) -> Vec<SettingsError> {
+        let mail = &self.mail;
+        let mut problems = Vec::new();
+        // Making the mailer connects to nothing; it checks MAIL_FROM and SMTP_URL.
+        if let Err(err) = crate::mail::transport::Mailer::from_settings(mail) {
+            problems.push(err.into());
+        }
+        for (name, value) in [
+            ("MAIL_BATCH_SIZE", u64::from(mail.mail_batch_size)),
+            ("MAIL_SEND_INTERVAL", mail.mail_send_interval),
+            ("MAIL_LEASE", mail.mail_lease),
+            ("MAIL_MAX_ATTEMPTS", u64::from(mail.mail_max_attempts)),
+        ] {
+            if value == 0 {
+                problems.push(SettingsError::Zero(name));
+            }
+        }
+        problems
+    }
+
+    fn trusted_proxies(&self) -> Result<TrustedProxies, SettingsError> {
+        self.trusted_proxies
+            .parse::<TrustedProxies>()
+            .map_err(SettingsError::TrustedProxy)
+    }
+
+    /// The GraphQL endpoint's limits, from these settings.
+    pub fn endpoint_settings(&self) -> Result<EndpointSettings, SettingsError> {
+        if let Some(problem) = self.limit_problems().into_iter().next() {
+            return Err(problem);
         }
         let metrics_token = self.metrics_token.clone().filter(|t| !t.is_empty());
-        if metrics_token.as_ref().is_some_and(|t| t.len() < 16) {
-            return Err(SettingsError::ShortMetricsToken);
-        }
-        let trusted_proxies = self
-            .trusted_proxies
-            .parse::<TrustedProxies>()
-            .map_err(SettingsError::TrustedProxy)?;
+        let trusted_proxies = self.trusted_proxies()?;
         let rate_limits = (self.rate_limit == "on").then_some(RateLimits {
             anonymous: self.rate_limit_anonymous,
             user: self.rate_limit_user,
@@ -294,10 +412,25 @@ impl Settings {
     }
 
     pub fn validate(&self) -> Result<(), SettingsError> {
-        match url::Url::parse(&self.public_base_url) {
-            Ok(url) if matches!(url.scheme(), "http" | "https") && url.query().is_none() && url.has_host() => {}
-            _ => return Err(SettingsError::PublicBaseUrl),
+        self.check_public_base_url()?;
+        self.check_jwt_secret()
+    }
+
+    fn check_database_url(&self) -> Result<(), SettingsError> {
+        match url::Url::parse(&self.database_url) {
+            Ok(url) if matches!(url.scheme(), "sqlite" | "postgres" | "postgresql") => Ok(()),
+            _ => Err(SettingsError::DatabaseUrl),
         }
+    }
+
+    fn check_public_base_url(&self) -> Result<(), SettingsError> {
+        match url::Url::parse(&self.public_base_url) {
+            Ok(url) if matches!(url.scheme(), "http" | "https") && url.query().is_none() && url.has_host() => Ok(()),
+            _ => Err(SettingsError::PublicBaseUrl),
+        }
+    }
+
+    fn check_jwt_secret(&self) -> Result<(), SettingsError> {
         if self.environment == Environment::Production && self.jwt_secret == DEVELOPMENT_JWT_SECRET {
             return Err(SettingsError::DevelopmentSecretInProduction);
         }

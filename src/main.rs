@@ -3,11 +3,11 @@
 
 use std::{net::TcpListener, process::ExitCode, time::Duration};
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 use clusterbridge::{
     app,
     auth::{Principal, Role},
-    config::{Environment, Settings, SettingsError},
+    config::{source, Environment, Settings, SettingsError},
     db,
     domain::scheduler,
     error::AppError,
@@ -145,6 +145,11 @@ enum Command {
         #[arg(long)]
         week: String,
     },
+    /// Work with the configuration.
+    Config {
+        #[command(subcommand)]
+        action: ConfigAction,
+    },
     /// Mint an access token for an operator or a test client.
     IssueToken {
         #[arg(long, value_enum)]
@@ -166,6 +171,13 @@ enum Command {
     },
 }
 
+#[derive(Subcommand)]
+enum ConfigAction {
+    /// Load the settings the way `serve` does and run every check: print every problem (one line
+    /// each, naming the setting) and exit 1, or print the settings (secrets masked) and exit 0.
+    Check,
+}
+
 fn parse_ttl(s: &str) -> Result<Duration, String> {
     let (number, unit) = s.split_at(s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len()));
     let n: u64 = number
@@ -185,7 +197,32 @@ fn parse_ttl(s: &str) -> Result<Duration, String> {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let command = Cli::command();
+    let loaded = source::load(&command, std::env::args_os().collect()).unwrap_or_else(|err| err.exit());
+    let cli = Cli::from_arg_matches(&loaded.matches).unwrap_or_else(|err| err.exit());
+    let mut problems = Vec::new();
+    problems.extend(loaded.problems.iter().map(ToString::to_string));
+    // The commands that start something long-lived check everything first; the others need only
+    // what they use, and fail on that when they use it.
+    let checks = matches!(cli.command, None | Some(Command::Serve) | Some(Command::Config { .. }));
+    if checks {
+        problems.extend(cli.settings.problems().iter().map(ToString::to_string));
+    }
+    for problem in &problems {
+        eprintln!("{problem}");
+    }
+    if !problems.is_empty() {
+        return ExitCode::FAILURE;
+    }
+    if let Some(Command::Config {
+        action: ConfigAction::Check,
+    }) = cli.command
+    {
+        for line in source::summary(&command, &loaded) {
+            println!("{line}");
+        }
+        return ExitCode::SUCCESS;
+    }
     // Only the server exports spans; the other commands log as it does.
     let serves = matches!(cli.command, None | Some(Command::Serve));
     let otlp = cli
@@ -360,6 +397,8 @@ fn run(cli: Cli) -> Result<(), CliError> {
             );
             Ok(())
         }),
+        // main answered it: nothing to start.
+        Command::Config { .. } => Ok(()),
         Command::Serve => {
             settings.token_service()?;
             actix_web::rt::System::new().block_on(serve(settings))

@@ -17,7 +17,7 @@ pub struct MailSettings {
     /// Password for the SMTP server.
     #[arg(long, env = "SMTP_PASSWORD", hide_env_values = true)]
     pub smtp_password: Option<String>,
-    /// A file holding the SMTP password (a mounted secret); wins over SMTP_PASSWORD.
+    /// A file holding SMTP_PASSWORD (a mounted secret).
     #[arg(long, env = "SMTP_PASSWORD_FILE")]
     pub smtp_password_file: Option<PathBuf>,
     /// Seconds an SMTP conversation may take before it counts as a temporary failure.

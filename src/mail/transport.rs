@@ -20,8 +20,6 @@ use super::{outbox::headers_of, outbox::Outcome, settings::MailSettings};
 pub enum TransportError {
     #[error("SMTP_URL: {0}")]
     SmtpUrl(String),
-    #[error("SMTP_PASSWORD_FILE {path}: {source}")]
-    PasswordFile { path: PathBuf, source: std::io::Error },
     #[error("MAIL_FROM {0:?} is not a mailbox such as `Name <address@example.org>`")]
     From(String),
 }
@@ -49,18 +47,8 @@ impl Mailer {
                 let mut builder = AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
                     .map_err(|err| TransportError::SmtpUrl(err.to_string()))?
                     .timeout(Some(Duration::from_secs(settings.smtp_timeout.max(1))));
-                let password = match &settings.smtp_password_file {
-                    Some(path) => Some(
-                        std::fs::read_to_string(path)
-                            .map_err(|source| TransportError::PasswordFile {
-                                path: path.clone(),
-                                source,
-                            })?
-                            .trim_end_matches(['\r', '\n'])
-                            .to_owned(),
-                    ),
-                    None => settings.smtp_password.clone(),
-                };
+                // SMTP_PASSWORD_FILE was read into the password with the other secrets' files.
+                let password = settings.smtp_password.clone();
                 if let Some(username) = &settings.smtp_username {
                     builder = builder.credentials(Credentials::new(username.clone(), password.unwrap_or_default()));
                 }

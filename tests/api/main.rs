@@ -11,6 +11,7 @@ mod bounds;
 mod cli;
 mod client_address;
 mod clusters;
+mod config;
 mod consent;
 mod cost;
 mod digest;
