@@ -19,6 +19,7 @@ mod directory;
 mod discovery;
 mod faults;
 mod fuzz;
+mod graphiql;
 mod hardening;
 mod http;
 mod mail;
