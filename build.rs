@@ -1,5 +1,6 @@
 //! Fetches GraphiQL's browser build (pinned by `graphiql/package-lock.json`) with `npm ci` when it
-//! is missing, so that `cargo run` on a fresh clone serves GraphiQL with no CDN at run time.
+//! is missing, so that `cargo run` on a fresh clone serves GraphiQL with no CDN at run time, and
+//! gzips it once into OUT_DIR (compressing 4 MB per request would be work a client could order).
 
 use std::{path::Path, process::Command};
 
@@ -23,17 +24,37 @@ fn main() {
     let lock_time = modified(&project.join("package-lock.json"));
     let installed = modified(&project.join("node_modules/.package-lock.json"));
     let current = installed >= lock_time && ASSETS.iter().all(|asset| project.join(asset).is_file());
-    if current {
-        return;
+    if !current {
+        install(&project);
     }
+    let out = std::path::PathBuf::from(std::env::var_os("OUT_DIR").unwrap_or_default());
+    for asset in ASSETS {
+        let source = project.join(asset);
+        let name = source.file_name().unwrap_or_default().to_string_lossy().into_owned();
+        if let Err(err) = gzip(&source, &out.join(format!("{name}.gz"))) {
+            fail(&format!("could not gzip graphiql/{asset}: {err}"));
+        }
+    }
+}
+
+fn gzip(source: &Path, target: &Path) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    encoder.write_all(&std::fs::read(source)?)?;
+    std::fs::write(target, encoder.finish()?)
+}
+
+fn install(project: &Path) {
     let npm = if cfg!(windows) { "npm.cmd" } else { "npm" };
     let status = Command::new(npm)
         .args(["ci", "--no-audit", "--no-fund", "--ignore-scripts"])
-        .current_dir(&project)
+        .current_dir(project)
         .status();
     match status {
         Ok(status) if status.success() => {}
-        Ok(status) => fail(&format!("`npm ci` in graphiql/ failed ({status}); GraphiQL's assets are needed")),
+        Ok(status) => fail(&format!(
+            "`npm ci` in graphiql/ failed ({status}); GraphiQL's assets are needed"
+        )),
         Err(_) => fail("npm not found: install Node.js and npm (GraphiQL's assets come from `npm ci` in graphiql/)"),
     }
     if let Some(missing) = ASSETS.iter().find(|asset| !project.join(asset).is_file()) {
