@@ -1,6 +1,8 @@
 # Build stage: the whole workspace, release profile.
 FROM rust:1.95-bookworm AS build
 WORKDIR /src
+# build.rs fetches GraphiQL's browser build with `npm ci` (pinned by graphiql/package-lock.json).
+RUN apt-get update && apt-get install -y --no-install-recommends nodejs npm && rm -rf /var/lib/apt/lists/*
 COPY . .
 RUN cargo build --release --locked --bin clusterbridge
 

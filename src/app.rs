@@ -3,11 +3,10 @@
 use std::net::TcpListener;
 
 use crate::{
-    http::{authenticate, graphql::endpoint, live, observe, AppState},
+    http::{graphql::endpoint, live, observe, AppState},
     observability::span::RequestSpan,
 };
-use actix_web::{guard, http::header, middleware, web, App, HttpRequest, HttpResponse, HttpServer};
-use async_graphql::http::GraphiQLSource;
+use actix_web::{guard, http::header, middleware, web, App, HttpResponse, HttpServer};
 use tracing_actix_web::TracingLogger;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -18,7 +17,11 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .route(web::get().guard(guard::fn_guard(live::is_upgrade)).to(live::endpoint))
             .route(web::get().to(endpoint)),
     )
-    .route("/", web::get().to(graphiql))
+    .route("/", web::get().to(crate::http::graphiql::page))
+    .route(
+        &format!("{}/{{name}}", crate::http::graphiql::ASSETS_PATH),
+        web::get().to(crate::http::graphiql::file),
+    )
     .route("/healthz", web::get().to(healthz))
     .route("/readyz", web::get().to(readyz))
     .route("/metrics", web::get().to(crate::http::metrics::metrics))
@@ -108,28 +111,6 @@ query TaiwaneseClusters {
   }
 }
 "#;
-
-async fn graphiql(state: web::Data<AppState>, http: HttpRequest) -> HttpResponse {
-    if state.settings.production {
-        // In production GraphiQL is an administrators' tool; others get nothing to explore.
-        let admin = authenticate(&state, &http).await.is_ok_and(|who| who.caller.is_admin());
-        if !admin {
-            return HttpResponse::NotFound().finish();
-        }
-    }
-    let page = GraphiQLSource::build()
-        .endpoint("/graphql")
-        .title("clusterbridge")
-        .finish();
-    // GraphiQLSource has no option for a default query; GraphiQL itself takes `defaultQuery`.
-    let example = serde_json::to_string(EXAMPLE_QUERY).unwrap_or_default();
-    let page = page.replacen(
-        "defaultEditorToolsVisibility: true,",
-        &format!("defaultEditorToolsVisibility: true, defaultQuery: {example},"),
-        1,
-    );
-    HttpResponse::Ok().content_type("text/html; charset=utf-8").body(page)
-}
 
 /// The process serves.
 async fn healthz() -> HttpResponse {

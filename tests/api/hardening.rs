@@ -256,15 +256,10 @@ fn production_mode_hides_the_schema_and_masks_failures() {
         typo.body
     );
 
+    // GraphiQL's page is static and served to anyone (a browser cannot send a bearer header);
+    // what it may explore is the schema rule above (tests/api/graphiql.rs signs in through it).
     let (status, _, _) = app.get("/");
-    assert_eq!(status, 404, "GraphiQL is for administrators");
-    let page = app
-        .agent()
-        .get(format!("{}/", app.base))
-        .header("Authorization", format!("Bearer {}", TestApp::token(Role::Admin)))
-        .call()
-        .unwrap();
-    assert_eq!(page.status().as_u16(), 200);
+    assert_eq!(status, 200);
 
     // Break the database under the server: the client learns a request id, never the cause.
     app.sql("DROP TABLE partner_organisation_country");

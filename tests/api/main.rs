@@ -20,6 +20,7 @@ mod directory;
 mod discovery;
 mod faults;
 mod fuzz;
+mod graphiql;
 mod hardening;
 mod http;
 mod mail;

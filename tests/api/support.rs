@@ -349,3 +349,17 @@ where
             .expect("a thread of its own")
     })
 }
+
+/// Chromium and playwright-core, installed by `scripts/install-browser` when missing; false only
+/// when they cannot be installed.
+pub fn browser_ready(root: &std::path::Path) -> bool {
+    let ready = || {
+        std::path::Path::new("/usr/bin/chromium").exists()
+            && root.join("tests/browser/node_modules/playwright-core").exists()
+    };
+    if !ready() {
+        let installed = std::process::Command::new(root.join("scripts/install-browser")).status();
+        eprintln!("scripts/install-browser: {installed:?}");
+    }
+    ready()
+}

@@ -7,7 +7,10 @@ use std::path::Path;
 use serde_json::Value;
 
 use super::{build, news_in_week, WEEK};
-use crate::{mail::scratch, support::TestApp};
+use crate::{
+    mail::scratch,
+    support::{browser_ready, TestApp},
+};
 
 #[test]
 fn the_web_views_serve_the_stored_issue_and_404_otherwise() {
@@ -44,18 +47,6 @@ fn the_web_views_serve_the_stored_issue_and_404_otherwise() {
     build(&app, TestApp::admin().as_deref(), "2026-W41").data();
     let (_, latest, _) = app.get("/digest/latest");
     assert!(latest.contains("2026-W41") && !latest.contains("Only in week 40"));
-}
-
-/// Chromium and playwright-core, installed by `scripts/install-browser` when missing; false only
-/// when they cannot be installed.
-fn browser_ready(root: &Path) -> bool {
-    let ready =
-        || Path::new("/usr/bin/chromium").exists() && root.join("tests/browser/node_modules/playwright-core").exists();
-    if !ready() {
-        let installed = std::process::Command::new(root.join("scripts/install-browser")).status();
-        eprintln!("scripts/install-browser: {installed:?}");
-    }
-    ready()
 }
 
 #[test]
