@@ -16,6 +16,7 @@ use clusterbridge::{
     mail::{sender::Sender, transport::Mailer},
     observability::logging,
     seed,
+    shutdown::Shutdown,
 };
 
 // glibc's allocator took a quarter of the server's instructions on nested pages (callgrind,
@@ -456,8 +457,47 @@ async fn serve(settings: Settings) -> Result<(), CliError> {
         settings.listen_addr
     );
     let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
-    actix_web::rt::spawn(clusterbridge::http::sweep::run(db.clone(), endpoint.clone()));
-    actix_web::rt::spawn(Sender::new(mailer, settings.mail.clone()).run(db.clone()));
-    let state = AppState::with_settings(db, tokens, endpoint);
-    Ok(app::server(listener, state, workers, settings.cors_origins())?.await?)
+    let (shutdown_timeout, shutdown_drain) = settings.shutdown_times()?;
+    let shutdown = Shutdown::default();
+    // Before the server starts, so that a signal sent at once is not lost.
+    let signals = clusterbridge::shutdown::signals()?;
+    let sweep = actix_web::rt::spawn(clusterbridge::http::sweep::run(
+        db.clone(),
+        endpoint.clone(),
+        shutdown.clone(),
+    ));
+    let sender = Sender::new(mailer, settings.mail.clone()).stopping_on(shutdown.clone());
+    let sender = actix_web::rt::spawn(sender.run(db.clone()));
+    let mut state = AppState::with_settings(db, tokens, endpoint);
+    state.shutdown = shutdown.clone();
+    let server = app::server(listener, state, workers, settings.cors_origins(), shutdown_timeout)?;
+    let handle = server.handle();
+    let mut running = actix_web::rt::spawn(server);
+    let signal = tokio::select! {
+        served = &mut running => {
+            // The server ended by itself (it is told to stop only below): report why.
+            served.map_err(std::io::Error::other)??;
+            return Ok(());
+        }
+        signal = signals => signal,
+    };
+    shutdown.begin();
+    tracing::info!(
+        signal,
+        drain_seconds = shutdown_drain.as_secs(),
+        "shutdown: readiness answers 503"
+    );
+    tokio::time::sleep(shutdown_drain).await;
+    tracing::info!(
+        timeout_seconds = shutdown_timeout.as_secs(),
+        "shutdown: listener closed, waiting for requests in flight"
+    );
+    handle.stop(true).await;
+    running.await.map_err(std::io::Error::other)??;
+    tracing::info!("shutdown: HTTP server stopped");
+    // Each ends after its work in hand (the sender's mail), unless it panicked.
+    let _ = sweep.await;
+    let _ = sender.await;
+    tracing::info!("shutdown: complete");
+    Ok(())
 }

@@ -39,6 +39,7 @@ mod repository;
 mod revocation;
 mod schedule;
 mod schema_docs;
+mod shutdown;
 mod statements;
 mod storage;
 mod stories;
