@@ -62,6 +62,9 @@ impl Sender {
 
     /// Claims one batch and sends it.
     pub async fn pass(&self, db: &DatabaseConnection) -> AppResult<Pass> {
+        if self.shutdown.has_begun() {
+            return Ok(Pass::default());
+        }
         let lease = Duration::from_secs(self.settings.mail_lease.max(1));
         let claimed = outbox::claim(db, &self.owner, self.settings.mail_batch_size.max(1), lease, Utc::now()).await?;
         let backoff = self.settings.backoff();

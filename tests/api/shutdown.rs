@@ -1,6 +1,6 @@
 //! Graceful shutdown of the real `serve` binary on SIGTERM: readiness 503 at once, requests in
 //! flight finish (within SHUTDOWN_TIMEOUT, else they are cut), subscription sockets close with
-//! 1001, the process exits 0.
+//! 1001, the mail sender finishes the mail in hand, the process exits 0.
 
 use std::{
     io::{Read, Write},
@@ -11,6 +11,7 @@ use std::{
 use serde_json::json;
 
 use crate::{
+    mail::{mail, queue, SmtpServer},
     subscriptions::client::{Client, Incoming},
     support::{Process, TestApp},
 };
@@ -119,4 +120,39 @@ fn a_request_held_past_the_shutdown_timeout_is_cut_and_the_process_still_exits_0
         "the held request was cut, not answered: {answered}"
     );
     assert!(logged(&server, "shutdown: complete"));
+}
+
+#[test]
+fn on_sigterm_the_mail_sender_finishes_the_mail_in_hand_and_gives_back_the_rest_of_its_batch() {
+    let app = TestApp::empty();
+    let smtp = SmtpServer::start(0);
+    queue(app.database_url(), vec![mail("slow@example.org")]);
+    // Claimed in the order they are due: the slow one first.
+    std::thread::sleep(Duration::from_millis(50));
+    queue(
+        app.database_url(),
+        vec![mail("ana@example.org"), mail("ben@example.org")],
+    );
+    let url = smtp.url();
+    let mut server = Process::serve(&app, &[("SMTP_URL", url.as_str()), ("MAIL_SEND_INTERVAL", "1")]);
+    let count = |status: &str| app.count(&format!("SELECT COUNT(*) FROM outbox_mail WHERE status = '{status}'"));
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while count("SENDING") < 3 {
+        assert!(Instant::now() < deadline, "the sender claims the batch");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+
+    server.terminate();
+    let exit = server.exit_within(Duration::from_secs(20)).expect("the process exits");
+    assert_eq!(exit.code(), Some(0), "exit status {exit:?}");
+    assert_eq!(count("SENT"), 1, "the mail in hand is sent and marked");
+    assert_eq!(count("QUEUED"), 2, "the rest of the batch is back in the queue");
+    assert_eq!(count("SENDING"), 0);
+    let received = smtp.received();
+    assert_eq!(received.len(), 1, "{received:?}");
+    assert!(received[0].0.contains("slow@example.org"), "{received:?}");
+    assert!(logged(
+        &server,
+        "shutdown: mail sender gave back the mails it had not sent"
+    ));
 }
