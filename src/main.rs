@@ -16,7 +16,7 @@ use clusterbridge::{
     mail::{sender::Sender, transport::Mailer},
     observability::logging,
     seed,
-    shutdown::Shutdown,
+    shutdown::{Serving, Shutdown},
 };
 
 // glibc's allocator took a quarter of the server's instructions on nested pages (callgrind,
@@ -471,33 +471,12 @@ async fn serve(settings: Settings) -> Result<(), CliError> {
     let mut state = AppState::with_settings(db, tokens, endpoint);
     state.shutdown = shutdown.clone();
     let server = app::server(listener, state, workers, settings.cors_origins(), shutdown_timeout)?;
-    let handle = server.handle();
-    let mut running = actix_web::rt::spawn(server);
-    let signal = tokio::select! {
-        served = &mut running => {
-            // The server ended by itself (it is told to stop only below): report why.
-            served.map_err(std::io::Error::other)??;
-            return Ok(());
-        }
-        signal = signals => signal,
+    let background = vec![sweep, sender];
+    let serving = Serving {
+        server,
+        shutdown,
+        drain: shutdown_drain,
+        timeout: shutdown_timeout,
     };
-    shutdown.begin();
-    tracing::info!(
-        signal,
-        drain_seconds = shutdown_drain.as_secs(),
-        "shutdown: readiness answers 503"
-    );
-    tokio::time::sleep(shutdown_drain).await;
-    tracing::info!(
-        timeout_seconds = shutdown_timeout.as_secs(),
-        "shutdown: listener closed, waiting for requests in flight"
-    );
-    handle.stop(true).await;
-    running.await.map_err(std::io::Error::other)??;
-    tracing::info!("shutdown: HTTP server stopped");
-    // Each ends after its work in hand (the sender's mail), unless it panicked.
-    let _ = sweep.await;
-    let _ = sender.await;
-    tracing::info!("shutdown: complete");
-    Ok(())
+    Ok(serving.until(signals, background).await?)
 }

@@ -3,9 +3,9 @@
 //! background loops (mail sender, sweep) end after the work in hand, and `serve` stops the
 //! listener and lets requests in flight finish within SHUTDOWN_TIMEOUT.
 
-use std::sync::Arc;
+use std::{future::Future, sync::Arc, time::Duration};
 
-use tokio::sync::watch;
+use tokio::{sync::watch, task::JoinHandle};
 
 /// Whether shutdown has begun; clones share one state. A watch channel rather than a flag so
 /// that the parts can wait for it as well as look at it.
@@ -45,7 +45,7 @@ impl Shutdown {
 
 /// Resolves with the signal's name on the first SIGTERM or SIGINT. Installed before the server
 /// starts, so a signal sent at once is not lost.
-pub fn signals() -> std::io::Result<impl std::future::Future<Output = &'static str>> {
+pub fn signals() -> std::io::Result<impl Future<Output = &'static str>> {
     use tokio::signal::unix::{signal, SignalKind};
     let mut term = signal(SignalKind::terminate())?;
     let mut int = signal(SignalKind::interrupt())?;
@@ -55,6 +55,63 @@ pub fn signals() -> std::io::Result<impl std::future::Future<Output = &'static s
             _ = int.recv() => "SIGINT",
         }
     })
+}
+
+/// A serving HTTP server and what its shutdown needs.
+pub struct Serving {
+    pub server: actix_web::dev::Server,
+    pub shutdown: Shutdown,
+    /// SHUTDOWN_DRAIN: between readiness 503 and the listener closing.
+    pub drain: Duration,
+    /// SHUTDOWN_TIMEOUT, as given to the server (logged here).
+    pub timeout: Duration,
+}
+
+impl Serving {
+    /// Serves until `signal` resolves, then shuts down in phases, each logged, and waits for
+    /// the `background` loops (they end after their work in hand). Ok once all is done; the
+    /// server's error if it ended by itself.
+    pub async fn until(
+        self,
+        signal: impl Future<Output = &'static str>,
+        background: Vec<JoinHandle<()>>,
+    ) -> std::io::Result<()> {
+        let Serving {
+            server,
+            shutdown,
+            drain,
+            timeout,
+        } = self;
+        let handle = server.handle();
+        let mut running = actix_web::rt::spawn(server);
+        let signal = tokio::select! {
+            served = &mut running => {
+                // The server is told to stop only below: it ended by itself, report why.
+                return served.map_err(std::io::Error::other)?;
+            }
+            signal = signal => signal,
+        };
+        shutdown.begin();
+        tracing::info!(
+            signal,
+            drain_seconds = drain.as_secs(),
+            "shutdown: readiness answers 503"
+        );
+        tokio::time::sleep(drain).await;
+        tracing::info!(
+            timeout_seconds = timeout.as_secs(),
+            "shutdown: listener closed, waiting for requests in flight"
+        );
+        handle.stop(true).await;
+        running.await.map_err(std::io::Error::other)??;
+        tracing::info!("shutdown: HTTP server stopped");
+        for task in background {
+            // A loop that panicked has ended too.
+            let _ = task.await;
+        }
+        tracing::info!("shutdown: complete");
+        Ok(())
+    }
 }
 
 #[cfg(test)]
