@@ -47,12 +47,15 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     );
 }
 
-/// The HTTP server on `listener`; it runs when awaited, until told to stop.
+/// The HTTP server on `listener`; it runs when awaited, until stopped through its handle (it
+/// does not watch for signals itself: `serve` does, see `crate::shutdown`). Stopped gracefully,
+/// it waits `shutdown_timeout` for requests in flight, then cuts them.
 pub fn server(
     listener: TcpListener,
     state: AppState,
     workers: usize,
     cors_origins: Vec<String>,
+    shutdown_timeout: std::time::Duration,
 ) -> std::io::Result<actix_web::dev::Server> {
     let state = web::Data::new(state);
     // Installed before the first request so that none goes uncounted.
@@ -88,6 +91,8 @@ pub fn server(
             .configure(routes)
     })
     .workers(workers)
+    .disable_signals()
+    .shutdown_timeout(shutdown_timeout.as_secs())
     .listen(listener)?
     .run())
 }
@@ -117,8 +122,14 @@ async fn healthz() -> HttpResponse {
     HttpResponse::Ok().content_type("text/plain").body("ok")
 }
 
-/// The process can do its work: the database answers.
+/// The process can do its work: it is not shutting down and the database answers.
 async fn readyz(state: web::Data<AppState>) -> HttpResponse {
+    // First, so that a proxy stops sending here while the listener still accepts.
+    if state.shutdown.has_begun() {
+        return HttpResponse::ServiceUnavailable()
+            .content_type("text/plain")
+            .body("shutting down");
+    }
     let ping = tokio::time::timeout(std::time::Duration::from_secs(2), state.db.ping()).await;
     match ping {
         Ok(Ok(())) => HttpResponse::Ok().content_type("text/plain").body("ready"),

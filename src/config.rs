@@ -45,6 +45,8 @@ pub enum SettingsError {
     AccessTokenTtl,
     #[error("REQUEST_TIMEOUT must be between 1 and 300 seconds")]
     RequestTimeout,
+    #[error("SHUTDOWN_TIMEOUT must be between 1 and 3600 seconds, SHUTDOWN_DRAIN at most 300")]
+    ShutdownTimes,
     #[error("REVOCATION_DELAY must be between 0 and 60 seconds")]
     RevocationDelay,
     #[error("TRUSTED_PROXIES: {0:?} is neither an IP address nor a CIDR range (e.g. 10.0.0.0/8)")]
@@ -147,6 +149,14 @@ pub struct Settings {
     /// Longest a request may run, in seconds; its database work is cancelled after that.
     #[arg(long, env = "REQUEST_TIMEOUT", default_value_t = 10)]
     pub request_timeout: u64,
+    /// Seconds requests in flight may take to finish once shutdown begins (SIGTERM/SIGINT);
+    /// then they are cut and the process exits.
+    #[arg(long, env = "SHUTDOWN_TIMEOUT", default_value_t = 30)]
+    pub shutdown_timeout: u64,
+    /// Seconds between readiness turning 503 and the listener closing on shutdown, for a proxy
+    /// or load balancer to notice and stop sending here.
+    #[arg(long, env = "SHUTDOWN_DRAIN", default_value_t = 0)]
+    pub shutdown_drain: u64,
     /// Seconds a process may trust its last look at a token's revocation state: the longest a
     /// signed-out, demoted or revoked access token still works.
     #[arg(long, env = "REVOCATION_DELAY", default_value_t = 5)]
@@ -292,6 +302,18 @@ impl Settings {
         Ok(())
     }
 
+    /// How long shutdown waits for requests in flight, and how long before it closes the
+    /// listener (see `crate::shutdown`).
+    pub fn shutdown_times(&self) -> Result<(Duration, Duration), SettingsError> {
+        if !(1..=3600).contains(&self.shutdown_timeout) || self.shutdown_drain > 300 {
+            return Err(SettingsError::ShutdownTimes);
+        }
+        Ok((
+            Duration::from_secs(self.shutdown_timeout),
+            Duration::from_secs(self.shutdown_drain),
+        ))
+    }
+
     /// The limits out of their range, each once.
     fn limit_problems(&self) -> Vec<SettingsError> {
         let mut problems = Vec::new();
@@ -319,6 +341,9 @@ impl Settings {
         }
         if self.database_max_connections == 0 {
             problems.push(SettingsError::Zero("DATABASE_MAX_CONNECTIONS"));
+        }
+        if let Err(problem) = self.shutdown_times() {
+            problems.push(problem);
         }
         if self
             .metrics_token

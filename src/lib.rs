@@ -14,5 +14,6 @@ pub mod http;
 pub mod mail;
 pub mod observability;
 pub mod seed;
+pub mod shutdown;
 #[doc(hidden)]
 pub mod testing;

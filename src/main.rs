@@ -16,6 +16,7 @@ use clusterbridge::{
     mail::{sender::Sender, transport::Mailer},
     observability::logging,
     seed,
+    shutdown::{Serving, Shutdown},
 };
 
 // glibc's allocator took a quarter of the server's instructions on nested pages (callgrind,
@@ -495,8 +496,26 @@ async fn serve(settings: Settings) -> Result<(), CliError> {
         settings.listen_addr
     );
     let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
-    actix_web::rt::spawn(clusterbridge::http::sweep::run(db.clone(), endpoint.clone()));
-    actix_web::rt::spawn(Sender::new(mailer, settings.mail.clone()).run(db.clone()));
-    let state = AppState::with_settings(db, tokens, endpoint);
-    Ok(app::server(listener, state, workers, settings.cors_origins())?.await?)
+    let (shutdown_timeout, shutdown_drain) = settings.shutdown_times()?;
+    let shutdown = Shutdown::default();
+    // Before the server starts, so that a signal sent at once is not lost.
+    let signals = clusterbridge::shutdown::signals()?;
+    let sweep = actix_web::rt::spawn(clusterbridge::http::sweep::run(
+        db.clone(),
+        endpoint.clone(),
+        shutdown.clone(),
+    ));
+    let sender = Sender::new(mailer, settings.mail.clone()).stopping_on(shutdown.clone());
+    let sender = actix_web::rt::spawn(sender.run(db.clone()));
+    let mut state = AppState::with_settings(db, tokens, endpoint);
+    state.shutdown = shutdown.clone();
+    let server = app::server(listener, state, workers, settings.cors_origins(), shutdown_timeout)?;
+    let background = vec![sweep, sender];
+    let serving = Serving {
+        server,
+        shutdown,
+        drain: shutdown_drain,
+        timeout: shutdown_timeout,
+    };
+    Ok(serving.until(signals, background).await?)
 }

@@ -29,6 +29,8 @@ pub struct AppState {
     pub hub: Hub,
     /// This process's open subscription sockets.
     pub sockets: Sockets,
+    /// Begun on SIGTERM/SIGINT: readiness answers 503 and sockets close with 1001.
+    pub shutdown: crate::shutdown::Shutdown,
 }
 
 impl AppState {
@@ -51,6 +53,7 @@ impl AppState {
             ),
             hub,
             sockets: Sockets::default(),
+            shutdown: Default::default(),
             db,
             tokens,
             revocations: Revocations::new(settings.revocation_delay),

@@ -48,15 +48,19 @@ pub async fn sweep(db: &DatabaseConnection, clock: &Clock, persisted_query_limit
     })
 }
 
-/// Sweeps every [`INTERVAL`] for as long as the server runs.
-pub async fn run(db: DatabaseConnection, settings: EndpointSettings) {
+/// Sweeps every [`INTERVAL`] until shutdown begins.
+pub async fn run(db: DatabaseConnection, settings: EndpointSettings, shutdown: crate::shutdown::Shutdown) {
     let mut ticks = tokio::time::interval(INTERVAL);
     loop {
-        ticks.tick().await;
+        tokio::select! {
+            _ = ticks.tick() => {}
+            () = shutdown.begun() => break,
+        }
         match sweep(&db, &settings.budgets.clock, settings.persisted_query_limit).await {
             Ok(swept) => tracing::debug!(?swept, "swept expired rows"),
             // A database away now is likely back at the next tick.
             Err(err) => tracing::warn!(%err, "sweep failed"),
         }
     }
+    tracing::info!("shutdown: sweep stopped");
 }

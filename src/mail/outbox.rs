@@ -134,6 +134,27 @@ pub async fn claim(
     Ok(outbox_mail::Entity::find().from_raw_sql(statement).all(db).await?)
 }
 
+/// Gives back the mails `owner` claimed and has not sent (a sender stopping mid-batch), so
+/// that the next sender takes them at once rather than after the lease.
+pub async fn release(db: &impl ConnectionTrait, owner: &str, now: DateTime<Utc>) -> AppResult<u64> {
+    let backend = db.get_database_backend();
+    let sql = match backend {
+        DatabaseBackend::Postgres => {
+            "UPDATE outbox_mail SET status = 'QUEUED', lease_owner = NULL, lease_until = NULL, \
+             updated_at = $1, version = version + 1 WHERE status = 'SENDING' AND lease_owner = $2"
+        }
+        _ => {
+            "UPDATE outbox_mail SET status = 'QUEUED', lease_owner = NULL, lease_until = NULL, \
+             updated_at = ?, version = version + 1 WHERE status = 'SENDING' AND lease_owner = ?"
+        }
+    };
+    let values: Vec<sea_orm::Value> = vec![now.into(), owner.into()];
+    let result = db
+        .execute_raw(Statement::from_sql_and_values(backend, sql, values))
+        .await?;
+    Ok(result.rows_affected())
+}
+
 /// How one attempt to send a mail ended.
 #[derive(Debug)]
 pub enum Outcome {

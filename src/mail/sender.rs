@@ -12,7 +12,7 @@ use entity::outbox_mail::MailStatus;
 use sea_orm::DatabaseConnection;
 
 use super::{outbox, settings::MailSettings, transport::Mailer};
-use crate::error::AppResult;
+use crate::{error::AppResult, shutdown::Shutdown};
 
 /// What one pass over the outbox did.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
@@ -27,6 +27,8 @@ pub struct Sender {
     pub settings: MailSettings,
     /// Names this sender's leases, so a sender whose lease was taken over does not mark a mail.
     pub owner: String,
+    /// Once begun, the sender claims nothing more and stops after the mail in hand.
+    pub shutdown: Shutdown,
 }
 
 impl Sender {
@@ -35,7 +37,13 @@ impl Sender {
             mailer,
             settings,
             owner: format!("{}-{}", std::process::id(), uuid::Uuid::now_v7().simple()),
+            shutdown: Shutdown::default(),
         }
+    }
+
+    /// This sender, stopping when `shutdown` begins.
+    pub fn stopping_on(self, shutdown: Shutdown) -> Self {
+        Sender { shutdown, ..self }
     }
 
     /// Sends batches until no mail is due.
@@ -46,7 +54,7 @@ impl Sender {
             total.sent += pass.sent;
             total.retrying += pass.retrying;
             total.failed += pass.failed;
-            if pass == Pass::default() {
+            if pass == Pass::default() || self.shutdown.has_begun() {
                 return Ok(total);
             }
         }
@@ -54,11 +62,20 @@ impl Sender {
 
     /// Claims one batch and sends it.
     pub async fn pass(&self, db: &DatabaseConnection) -> AppResult<Pass> {
+        if self.shutdown.has_begun() {
+            return Ok(Pass::default());
+        }
         let lease = Duration::from_secs(self.settings.mail_lease.max(1));
         let claimed = outbox::claim(db, &self.owner, self.settings.mail_batch_size.max(1), lease, Utc::now()).await?;
         let backoff = self.settings.backoff();
         let mut pass = Pass::default();
         for mail in &claimed {
+            if self.shutdown.has_begun() {
+                // The mail in hand is finished and marked; the rest go back to the queue.
+                let released = outbox::release(db, &self.owner, Utc::now()).await?;
+                tracing::info!(released, "shutdown: mail sender gave back the mails it had not sent");
+                break;
+            }
             let outcome = self.mailer.send(mail).await;
             if let outbox::Outcome::Temporary(error) | outbox::Outcome::Permanent(error) = &outcome {
                 tracing::warn!(mail = %mail.id, to = %mail.recipient, %error, "mail not sent");
@@ -74,16 +91,23 @@ impl Sender {
         Ok(pass)
     }
 
-    /// The background task: a pass every MAIL_SEND_INTERVAL seconds, for as long as the server
-    /// runs. A failed pass (database away) is logged and tried again at the next tick.
+    /// The background task: a pass every MAIL_SEND_INTERVAL seconds, until shutdown begins.
+    /// A failed pass (database away) is logged and tried again at the next tick.
     pub async fn run(self, db: DatabaseConnection) {
         let mut ticks = tokio::time::interval(Duration::from_secs(self.settings.mail_send_interval.max(1)));
         ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
-            ticks.tick().await;
+            tokio::select! {
+                _ = ticks.tick() => {}
+                () = self.shutdown.begun() => break,
+            }
             if let Err(err) = self.drain(&db).await {
                 tracing::warn!(%err, "mail pass failed");
             }
+            if self.shutdown.has_begun() {
+                break;
+            }
         }
+        tracing::info!("shutdown: mail sender stopped");
     }
 }

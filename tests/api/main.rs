@@ -41,6 +41,7 @@ mod repository;
 mod revocation;
 mod schedule;
 mod schema_docs;
+mod shutdown;
 mod statements;
 mod storage;
 mod stories;

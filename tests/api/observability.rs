@@ -12,7 +12,7 @@ use std::{
 use clusterbridge::http::EndpointSettings;
 use serde_json::{json, Value};
 
-use crate::support::TestApp;
+use crate::support::{Process, TestApp};
 
 type Samples = Vec<(String, HashMap<String, String>, f64)>;
 
@@ -65,7 +65,7 @@ fn metrics_count_exactly_the_requests_made() {
         &app,
         &[("METRICS_TOKEN", METRICS_TOKEN), ("DATABASE_MAX_CONNECTIONS", "4")],
     );
-    let scrape = |_: &TestApp| server.metrics();
+    let scrape = |_: &TestApp| metrics(&server);
     let name = "ObservedPage".to_owned();
     let count = |samples: &_, outcome| {
         value(
@@ -297,98 +297,9 @@ fn collector() -> (String, Received) {
 
 const METRICS_TOKEN: &str = "a-metrics-token-for-the-test";
 
-/// A `serve` process of its own over a test database, in production mode (no demo data, JSON
-/// logs), its log lines collected; stopped however the test ends.
-struct Process {
-    child: std::process::Child,
-    base: String,
-    agent: ureq::Agent,
-    log: Arc<Mutex<Vec<String>>>,
-    mail_out: std::path::PathBuf,
-}
-
-impl Process {
-    fn serve(app: &TestApp, env: &[(&str, &str)]) -> Self {
-        let port = TcpListener::bind("127.0.0.1:0")
-            .and_then(|l| l.local_addr())
-            .expect("a free port")
-            .port();
-        let mail_out = std::env::temp_dir().join(format!("observed-mail-{}", uuid::Uuid::now_v7()));
-        let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_clusterbridge"));
-        command
-            .arg("serve")
-            .env("DATABASE_URL", app.database_url())
-            .env("LISTEN_ADDR", format!("127.0.0.1:{port}"))
-            .env("CLUSTERBRIDGE_ENV", "production")
-            .env("JWT_SECRET", "a-production-secret-of-at-least-32-bytes")
-            .env("MAIL_OUT_DIR", &mail_out)
-            .env_remove("SMTP_URL")
-            .env_remove("LOG_FORMAT")
-            .env_remove("RUST_LOG")
-            .stderr(std::process::Stdio::piped());
-        for (key, value) in env {
-            command.env(key, value);
-        }
-        let mut child = command.spawn().expect("start the server");
-        let stderr = child.stderr.take().expect("stderr");
-        let log = Arc::new(Mutex::new(Vec::new()));
-        let lines = log.clone();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-                lines.lock().expect("log").push(line);
-            }
-        });
-        let process = Process {
-            child,
-            base: format!("http://127.0.0.1:{port}"),
-            agent: ureq::Agent::config_builder().http_status_as_error(false).build().into(),
-            log,
-            mail_out,
-        };
-        let deadline = Instant::now() + Duration::from_secs(30);
-        while process.agent.get(format!("{}/healthz", process.base)).call().is_err() {
-            assert!(Instant::now() < deadline, "the server starts");
-            std::thread::sleep(Duration::from_millis(100));
-        }
-        process
-    }
-
-    fn get(&self, path: &str, token: Option<&str>) -> (u16, String, ureq::http::HeaderMap) {
-        let mut request = self.agent.get(format!("{}{path}", self.base));
-        if let Some(token) = token {
-            request = request.header("Authorization", format!("Bearer {token}"));
-        }
-        let mut response = request.call().expect("request");
-        let headers = response.headers().clone();
-        let status = response.status().as_u16();
-        (
-            status,
-            response.body_mut().read_to_string().unwrap_or_default(),
-            headers,
-        )
-    }
-
-    fn query(&self, query: &str) -> Value {
-        self.agent
-            .post(format!("{}/graphql", self.base))
-            .send_json(json!({ "query": query }))
-            .expect("request")
-            .body_mut()
-            .read_json()
-            .expect("a JSON answer")
-    }
-
-    fn metrics(&self) -> Samples {
-        samples(self.get("/metrics", Some(METRICS_TOKEN)))
-    }
-}
-
-impl Drop for Process {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-        let _ = std::fs::remove_dir_all(&self.mail_out);
-    }
+/// The metrics of a `serve` process, scraped with the token it was given.
+fn metrics(server: &Process) -> Samples {
+    samples(server.get("/metrics", Some(METRICS_TOKEN)))
 }
 
 #[test]

@@ -1,6 +1,8 @@
 //! A real server on a real database for each test: SQLite by default, PostgreSQL when
 //! `TEST_DATABASE_URL` names one (each test then works in a schema of its own).
 
+mod process;
+
 use std::{
     net::TcpListener,
     sync::{
@@ -19,6 +21,8 @@ use clusterbridge::{
     testing::TestDatabase,
 };
 use serde_json::{json, Value};
+
+pub use self::process::Process;
 
 pub const SECRET: &str = "test-secret-that-is-long-enough-for-hs256";
 /// A key that no longer signs but still verifies, as after a key rotation.
@@ -183,7 +187,7 @@ impl TestApp {
                 let addr = listener.local_addr().expect("address");
                 let state = AppState::with_settings(db, token_service(), settings);
                 let cors = vec!["https://portal.example.eu".to_owned()];
-                let server = app::server(listener, state, 1, cors).expect("server");
+                let server = app::server(listener, state, 1, cors, std::time::Duration::from_secs(1)).expect("server");
                 tx.send((addr, server.handle())).expect("report address");
                 server.await.expect("serve");
             });

@@ -9,7 +9,10 @@ use std::{
     time::{Duration, Instant},
 };
 
-use actix::{Actor, ActorContext, ActorStreamExt, AsyncContext, ContextFutureSpawner, StreamHandler, WrapStream};
+use actix::{
+    Actor, ActorContext, ActorFutureExt, ActorStreamExt, AsyncContext, ContextFutureSpawner, StreamHandler, WrapFuture,
+    WrapStream,
+};
 use actix_web::{web, Error, HttpRequest, HttpResponse};
 use actix_web_actors::ws::{self, CloseCode, CloseReason, Message, ProtocolError, WebsocketContext};
 use async_graphql::http::{WebSocket, WebSocketProtocols, WsMessage};
@@ -94,6 +97,12 @@ impl Actor for LiveSocket {
                 close(ctx, 4408, "Connection initialisation timeout");
             }
         });
+        // Going Away: the client may reconnect at once, to another replica.
+        let shutdown = self.executor.state.shutdown.clone();
+        async move { shutdown.begun().await }
+            .into_actor(self)
+            .map(|(), _act, ctx| close(ctx, 1001, "server shutting down"))
+            .spawn(ctx);
         let (sender, receiver) = mpsc::unbounded_channel::<Vec<u8>>();
         let incoming = stream::unfold(receiver, |mut receiver| async move {
             receiver.recv().await.map(|message| (message, receiver))

@@ -19,9 +19,9 @@ pub struct Client {
     socket: WebSocket<MaybeTlsStream<TcpStream>>,
 }
 
-/// The request that opens a socket on `app`'s `/graphql`.
-fn upgrade(app: &TestApp) -> tungstenite::handshake::client::Request {
-    let url = format!("{}/graphql", app.base.replacen("http://", "ws://", 1));
+/// The request that opens a socket on the `/graphql` of the server at `base`.
+fn upgrade(base: &str) -> tungstenite::handshake::client::Request {
+    let url = format!("{}/graphql", base.replacen("http://", "ws://", 1));
     let mut request = url.into_client_request().expect("a WebSocket URL");
     request.headers_mut().insert(
         "Sec-WebSocket-Protocol",
@@ -37,7 +37,13 @@ impl Client {
 
     /// The socket, or the HTTP status the upgrade was refused with.
     pub fn try_connect(app: &TestApp) -> Result<Self, u16> {
-        match tungstenite::connect(upgrade(app)) {
+        Self::try_connect_to(&app.base)
+    }
+
+    /// The socket on the server at `base` (a `serve` process of its own), or the HTTP status
+    /// the upgrade was refused with.
+    pub fn try_connect_to(base: &str) -> Result<Self, u16> {
+        match tungstenite::connect(upgrade(base)) {
             Ok((socket, response)) => {
                 assert_eq!(
                     response.headers()["sec-websocket-protocol"],

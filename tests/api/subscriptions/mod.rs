@@ -4,7 +4,7 @@
 //! `scheduleEvent` heard live (`scheduling`), and
 //! on PostgreSQL an event raised on one server process reaching a subscriber of another.
 
-mod client;
+pub(crate) mod client;
 mod feed;
 mod scheduling;
 
