@@ -1,5 +1,9 @@
 //! Settings from the command line, the environment or a TOML file (see [`source`]), with defaults
 //! that run out of the box, and every check they must pass before the service starts.
+//!
+//! Long because clap's `Args` struct is the one list of settings (the README table is checked
+//! against it), and the checks sit beside the fields they read so that `config check` and `serve`
+//! report every problem from one pass; where settings come from is in [`source`].
 
 pub mod source;
 

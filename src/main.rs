@@ -1,5 +1,9 @@
 //! The clusterbridge command line: serve the API (the default), migrate, seed, export the schema,
 //! mint operator tokens.
+//!
+//! Long because every command is one arm of one `run` and its small set-up (settings, database,
+//! runtime); each arm delegates to the library. Moving the arms into `src/cli/`, one file a
+//! command, is the next step when another command is added.
 
 use std::{net::TcpListener, process::ExitCode, time::Duration};
 

@@ -2,6 +2,10 @@
 //! cluster's editors before the story shows on the cluster. A story is written as a DRAFT and
 //! changed while DRAFT or SUBMITTED; its way to publication is in [`workflow`], its lists in
 //! [`list`].
+//!
+//! Long because a story's profile, its validation and its writes (create, update, delete, the
+//! cluster links and their confirmation) share the one `load`/`Stored` view of a story and its
+//! links; the workflow and the lists are split off already.
 
 use std::collections::HashSet;
 
