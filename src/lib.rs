@@ -10,6 +10,7 @@ pub mod domain;
 pub mod error;
 pub mod generate;
 pub mod graphql;
+pub mod health;
 pub mod http;
 pub mod mail;
 pub mod observability;

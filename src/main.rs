@@ -66,6 +66,8 @@ enum CliError {
     Instance(#[from] scheduler::InstanceError),
     #[error(transparent)]
     Mail(#[from] clusterbridge::mail::transport::TransportError),
+    #[error(transparent)]
+    Health(#[from] clusterbridge::health::ProbeError),
 }
 
 impl CliError {
@@ -103,7 +105,12 @@ enum Command {
     /// Bring the database schema up to date.
     Migrate,
     /// Load the demo data set into an empty database.
-    Seed,
+    Seed {
+        /// Succeed without loading anything when the database already holds clusters (a
+        /// deployment's one-shot seed, run again on every start).
+        #[arg(long)]
+        if_empty: bool,
+    },
     /// Print the GraphQL schema (SDL).
     ExportSchema,
     /// Fill an empty database with synthetic clusters for load tests (deterministic per seed).
@@ -149,6 +156,16 @@ enum Command {
         /// An ISO 8601 week that has ended, e.g. 2026-W48 (bounds in UTC).
         #[arg(long)]
         week: String,
+    },
+    /// Probe the server this configuration serves (LISTEN_ADDR, a wildcard address on loopback)
+    /// with one GET: exit 0 on a 200, else 1 with the reason. For a container's HEALTHCHECK.
+    Health {
+        /// The path to GET: /readyz (the database answers, not shutting down) or /healthz.
+        #[arg(long, default_value = "/readyz")]
+        path: String,
+        /// Seconds each step (connect, send, read) may take.
+        #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u64).range(1..=60))]
+        timeout: u64,
     },
     /// Work with the configuration.
     Config {
@@ -350,10 +367,14 @@ fn run(cli: Cli) -> Result<(), CliError> {
         }
         Command::BenchmarkSchedule { smoke, seed } => benchmark_schedule(smoke, seed),
         Command::Migrate => block_on(async { Ok(db::migrate_url(&settings.database_url).await?) }),
-        Command::Seed => block_on(async {
+        Command::Seed { if_empty } => block_on(async {
             db::migrate_url(&settings.database_url).await?;
             let db = db::connect(&settings.database_url, settings.database_max_connections).await?;
             if !seed::is_empty(&db).await? {
+                if if_empty {
+                    tracing::info!("the database already holds clusters: nothing to seed");
+                    return Ok(());
+                }
                 return Err(CliError::Refused(
                     "the database already holds clusters; seed loads demo data into an empty one only",
                 ));
@@ -404,6 +425,12 @@ fn run(cli: Cli) -> Result<(), CliError> {
         }),
         // main answered it: nothing to start.
         Command::Config { .. } => Ok(()),
+        Command::Health { path, timeout } => {
+            let target = clusterbridge::health::target(settings.listen_addr);
+            clusterbridge::health::probe(target, &path, Duration::from_secs(timeout))?;
+            println!("ok: {target}{path}");
+            Ok(())
+        }
         Command::Serve => {
             settings.token_service()?;
             actix_web::rt::System::new().block_on(serve(settings))

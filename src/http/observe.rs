@@ -1,6 +1,7 @@
 //! The middleware every request passes inside its root span: it puts the request id on the
-//! response, counts and times the request, writes its one access-log line, and tells the
-//! compression middleware which responses to leave alone.
+//! response, counts and times the request, writes its one access-log line (with the client's
+//! address as `TRUSTED_PROXIES` lets it be known), and tells the compression middleware which
+//! responses to leave alone.
 
 use std::time::Instant;
 
@@ -12,8 +13,10 @@ use actix_web::{
         StatusCode,
     },
     middleware::Next,
-    Error,
+    web, Error,
 };
+
+use super::AppState;
 
 use crate::observability::{
     metrics::{self, OperationOutcome, Outcome},
@@ -32,6 +35,10 @@ pub async fn observe(
     let line = request_line(req.method().as_str(), req.path(), req.query_string(), req.version());
     // Not a clone of the request: the router needs it unshared.
     let id = request_id(req.request());
+    let client = req
+        .app_data::<web::Data<AppState>>()
+        .map(|state| state.settings.trusted_proxies.client_address(req.request()))
+        .unwrap_or_default();
     let mut res = next.call(req).await?.map_into_boxed_body();
     let status = res.status();
     let (operation, outcome) = match res.response().extensions().get::<OperationOutcome>() {
@@ -51,6 +58,7 @@ pub async fn observe(
         ms = elapsed.as_secs_f64() * 1000.0,
         operation,
         outcome = outcome.label(),
+        client,
         "{line}"
     );
     let headers = res.headers_mut();

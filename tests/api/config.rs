@@ -10,7 +10,7 @@ use clusterbridge::{auth::TokenService, config::Settings};
 const SECRET: &str = "a-production-secret-of-at-least-32-bytes";
 
 /// Variables read by libraries rather than by the command line, that the table lists too.
-const READ_BY_LIBRARIES: [&str; 1] = ["RUST_LOG"];
+pub(crate) const READ_BY_LIBRARIES: [&str; 1] = ["RUST_LOG"];
 
 /// A folder of its own for one test's files.
 struct Folder(PathBuf);

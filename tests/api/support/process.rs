@@ -25,6 +25,11 @@ pub struct Process {
 
 impl Process {
     pub fn serve(app: &TestApp, env: &[(&str, &str)]) -> Self {
+        Self::serve_on(app.database_url(), env)
+    }
+
+    /// The same over a database the test runs itself (migrated already: production mode).
+    pub fn serve_on(database_url: &str, env: &[(&str, &str)]) -> Self {
         let port = TcpListener::bind("127.0.0.1:0")
             .and_then(|l| l.local_addr())
             .expect("a free port")
@@ -33,7 +38,7 @@ impl Process {
         let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_clusterbridge"));
         command
             .arg("serve")
-            .env("DATABASE_URL", app.database_url())
+            .env("DATABASE_URL", database_url)
             .env("LISTEN_ADDR", format!("127.0.0.1:{port}"))
             .env("CLUSTERBRIDGE_ENV", "production")
             .env("JWT_SECRET", "a-production-secret-of-at-least-32-bytes")
