@@ -145,6 +145,7 @@ enum Command {
     },
     /// Send the mail that is due from the outbox, then keep looking every MAIL_SEND_INTERVAL
     /// seconds (or stop once nothing is due, with --once). Prints sent, retrying and failed.
+    /// SIGTERM or SIGINT stops it after the mail in hand, the rest of its batch given back.
     SendMail {
         #[arg(long)]
         once: bool,
@@ -390,7 +391,17 @@ fn run(cli: Cli) -> Result<(), CliError> {
         Command::SendMail { once } => block_on(async {
             let mailer = Mailer::from_settings(&settings.mail)?;
             let db = db::connect(&settings.database_url, 2).await?;
-            let sender = Sender::new(mailer, settings.mail.clone());
+            // As serve's sender: on SIGTERM or SIGINT it finishes the mail in hand, puts the
+            // rest of its batch back in the queue, and the command exits 0.
+            let shutdown = Shutdown::default();
+            let signals = clusterbridge::shutdown::signals()?;
+            let stopping = shutdown.clone();
+            tokio::spawn(async move {
+                let signal = signals.await;
+                tracing::info!(signal, "shutdown: the sender finishes the mail in hand and stops");
+                stopping.begin();
+            });
+            let sender = Sender::new(mailer, settings.mail.clone()).stopping_on(shutdown);
             if once {
                 let pass = sender.drain(&db).await?;
                 println!("sent {} retrying {} failed {}", pass.sent, pass.retrying, pass.failed);

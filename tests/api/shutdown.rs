@@ -1,6 +1,7 @@
 //! Graceful shutdown of the real `serve` binary on SIGTERM: readiness 503 at once, requests in
 //! flight finish (within SHUTDOWN_TIMEOUT, else they are cut), subscription sockets close with
-//! 1001, the mail sender finishes the mail in hand, the process exits 0.
+//! 1001, the mail sender finishes the mail in hand, the process exits 0; and `send-mail`'s sender
+//! alike.
 
 use std::{
     io::{Read, Write},
@@ -161,4 +162,54 @@ fn on_sigterm_the_mail_sender_finishes_the_mail_in_hand_and_gives_back_the_rest_
         &server,
         "shutdown: mail sender gave back the mails it had not sent"
     ));
+}
+
+/// The `send-mail` command stops as serve's sender does: the mail in hand sent and marked, the
+/// rest of its batch back in the queue, exit 0.
+#[test]
+fn send_mail_on_sigterm_finishes_the_mail_in_hand_and_exits_0() {
+    let app = TestApp::empty();
+    let smtp = SmtpServer::start(0);
+    let recipients = ["slow-dan@example.org", "slow-eve@example.org", "slow-fay@example.org"];
+    queue(app.database_url(), recipients.iter().map(|r| mail(r)).collect());
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_clusterbridge"));
+    command
+        .arg("send-mail")
+        .env("DATABASE_URL", app.database_url())
+        .env("SMTP_URL", smtp.url())
+        .env("MAIL_SEND_INTERVAL", "1")
+        .env("LOG_FORMAT", "text")
+        .env_remove("RUST_LOG")
+        .stderr(std::process::Stdio::piped());
+    let mut child = command.spawn().expect("start send-mail");
+    let count = |status: &str| app.count(&format!("SELECT COUNT(*) FROM outbox_mail WHERE status = '{status}'"));
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while count("SENDING") < 3 {
+        assert!(Instant::now() < deadline, "the sender claims the batch");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let sent = std::process::Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .expect("run kill");
+    assert!(sent.success());
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let exit = loop {
+        if let Some(status) = child.try_wait().expect("the process's state") {
+            break status;
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("send-mail did not stop on SIGTERM");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    let mut log = String::new();
+    let _ = child.stderr.take().map(|mut e| e.read_to_string(&mut log));
+    assert_eq!(exit.code(), Some(0), "exit status {exit:?}: {log}");
+    assert_eq!(count("SENT"), 1, "the mail in hand is sent and marked: {log}");
+    assert_eq!(count("QUEUED"), 2, "the rest of the batch is back in the queue");
+    assert_eq!(count("SENDING"), 0);
+    assert_eq!(smtp.received().len(), 1);
+    assert!(log.contains("shutdown: the sender finishes the mail in hand"), "{log}");
 }
