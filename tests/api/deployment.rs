@@ -115,6 +115,10 @@ fn compose_runs_postgres_a_migration_two_replicas_and_a_proxy() {
         .collect();
     assert_eq!(migrating, ["migrate"], "one one-shot service runs the migrations");
     assert_eq!(services["migrate"]["restart"].as_str(), Some("no"));
+    for one_shot in ["migrate", "seed"] {
+        let disabled = services[one_shot]["healthcheck"]["disable"].as_bool();
+        assert_eq!(disabled, Some(true), "{one_shot} runs no server to probe");
+    }
     assert_eq!(
         services["migrate"]["depends_on"]["db"]["condition"].as_str(),
         Some("service_healthy")
