@@ -377,7 +377,7 @@ fn the_image_builds_in_stages_and_runs_small_unprivileged_and_probed() {
     assert!(!["root", "0", ""].contains(&uid), "not root: {user}");
     let workdir = one("WORKDIR");
     assert!(workdir.starts_with('/'), "{workdir}");
-    // The working directory is the user's (the default SQLite file, data/eccp.db, goes there).
+    // The working directory's folders are the user's (the default SQLite file is data/eccp.db).
     assert!(
         last_stage.iter().any(|(i, r)| *i == "COPY"
             && r.contains(&format!("--from={build_stage}"))
