@@ -1,7 +1,7 @@
 //! The deployment files' shape: docker-compose.yml (PostgreSQL, a one-shot migration, two API
 //! replicas behind nginx, secrets from files, a demo profile) and the Dockerfile (multi-stage,
 //! non-root, a working directory, 0.0.0.0, a HEALTHCHECK the final image can run). There is no
-//! Docker engine here; tests/api/topology.rs runs the same topology as processes.
+//! Docker engine here; tests/api/topology/ runs the same topology as processes.
 
 use std::collections::BTreeSet;
 
