@@ -11,6 +11,7 @@ pub mod digest;
 pub mod digest_issue;
 pub mod discovery;
 pub mod enums;
+pub mod guarded_loaders;
 pub mod live;
 pub mod loaders;
 pub mod mail;
@@ -155,7 +156,8 @@ pub fn request_data(
 ) -> (async_graphql::Request, Batches) {
     let loaders = loaders::Loaders::new(db.clone(), Visibility::of(&caller), MatchmakingVisibility::of(&caller))
         .with_posts(PostVisibility::of(&caller))
-        .with_stories(StoryVisibility::of(&caller));
+        .with_stories(StoryVisibility::of(&caller))
+        .with_principal(caller.principal().cloned());
     let batches = Batches::default();
     let parked = batches.clone();
     // No delay: the fetches wait for the request to be idle (see batching.rs), not for a timer.
@@ -176,7 +178,8 @@ pub fn subscription_data(
     db: &DatabaseConnection,
     caller: Caller,
 ) -> async_graphql::Request {
-    let loaders = loaders::Loaders::new(db.clone(), Visibility::of(&caller), MatchmakingVisibility::of(&caller));
+    let loaders = loaders::Loaders::new(db.clone(), Visibility::of(&caller), MatchmakingVisibility::of(&caller))
+        .with_principal(caller.principal().cloned());
     let loader = DataLoader::new(loaders, tokio::spawn);
     request.data(caller).data(loader)
 }
