@@ -7,7 +7,9 @@
 use std::{collections::HashMap, hash::Hash};
 
 use async_graphql::dataloader::Loader;
-use entity::{api_key, audit_log, digest_subscriber, expression_of_interest, invitation, outbox_mail, partner_search, user};
+use entity::{
+    api_key, audit_log, digest_subscriber, expression_of_interest, invitation, outbox_mail, partner_search, user,
+};
 use uuid::Uuid;
 
 use super::loaders::Loaders;
@@ -59,7 +61,9 @@ impl Loader<UserById> for Loaders {
     type Error = AppError;
 
     async fn load(&self, keys: &[UserById]) -> AppResult<HashMap<UserById, user::Model>> {
-        let Some(actor) = self.principal() else { return Ok(HashMap::new()) };
+        let Some(actor) = self.principal() else {
+            return Ok(HashMap::new());
+        };
         let rows = domain::account::visible_users(self.db(), actor, &ids(keys, |k| k.0)).await?;
         Ok(keyed(rows, |m| UserById(m.id)))
     }
@@ -70,7 +74,9 @@ impl Loader<ApiKeyById> for Loaders {
     type Error = AppError;
 
     async fn load(&self, keys: &[ApiKeyById]) -> AppResult<HashMap<ApiKeyById, api_key::Model>> {
-        let Some(actor) = self.principal() else { return Ok(HashMap::new()) };
+        let Some(actor) = self.principal() else {
+            return Ok(HashMap::new());
+        };
         let rows = domain::api_key::visible(self.db(), actor, &ids(keys, |k| k.0)).await?;
         Ok(keyed(rows, |m| ApiKeyById(m.id)))
     }
@@ -81,7 +87,9 @@ impl Loader<InvitationById> for Loaders {
     type Error = AppError;
 
     async fn load(&self, keys: &[InvitationById]) -> AppResult<HashMap<InvitationById, invitation::Model>> {
-        let Some(actor) = self.principal() else { return Ok(HashMap::new()) };
+        let Some(actor) = self.principal() else {
+            return Ok(HashMap::new());
+        };
         let rows = domain::account::visible_invitations(self.db(), actor, &ids(keys, |k| k.0)).await?;
         Ok(keyed(rows, |m| InvitationById(m.id)))
     }
@@ -118,7 +126,9 @@ impl Loader<ExpressionOfInterestById> for Loaders {
         &self,
         keys: &[ExpressionOfInterestById],
     ) -> AppResult<HashMap<ExpressionOfInterestById, expression_of_interest::Model>> {
-        let Some(actor) = self.principal() else { return Ok(HashMap::new()) };
+        let Some(actor) = self.principal() else {
+            return Ok(HashMap::new());
+        };
         let rows = domain::partner_search::visible_interests(self.db(), actor, &ids(keys, |k| k.0)).await?;
         Ok(keyed(rows, |m| ExpressionOfInterestById(m.id)))
     }
@@ -129,7 +139,9 @@ impl Loader<OutboxMailById> for Loaders {
     type Error = AppError;
 
     async fn load(&self, keys: &[OutboxMailById]) -> AppResult<HashMap<OutboxMailById, outbox_mail::Model>> {
-        let Some(actor) = self.principal() else { return Ok(HashMap::new()) };
+        let Some(actor) = self.principal() else {
+            return Ok(HashMap::new());
+        };
         let rows = crate::mail::admin::visible(self.db(), actor, &ids(keys, |k| k.0)).await?;
         Ok(keyed(rows, |m| OutboxMailById(m.id)))
     }
@@ -143,7 +155,9 @@ impl Loader<DigestSubscriberById> for Loaders {
         &self,
         keys: &[DigestSubscriberById],
     ) -> AppResult<HashMap<DigestSubscriberById, digest_subscriber::Model>> {
-        let Some(actor) = self.principal() else { return Ok(HashMap::new()) };
+        let Some(actor) = self.principal() else {
+            return Ok(HashMap::new());
+        };
         let rows = domain::digest::subscription::visible(self.db(), actor, &ids(keys, |k| k.0)).await?;
         Ok(keyed(rows, |m| DigestSubscriberById(m.id)))
     }

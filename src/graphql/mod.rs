@@ -23,6 +23,7 @@ pub mod partner_search;
 pub mod partnership;
 pub mod post;
 pub mod price;
+pub mod rate_limit;
 pub mod scalars;
 pub mod shape;
 pub mod story_consent;
@@ -70,6 +71,7 @@ pub struct Query(
     mail::MailQuery,
     digest_issue::DigestQuery,
     digest::DigestSubscriptionQuery,
+    rate_limit::RateLimitQuery,
 );
 
 /// Every change. Each mutation takes one `input` (`requestEmailVerification` needs none), runs

@@ -181,7 +181,9 @@ async fn resolve(ctx: &Context<'_>, type_name: &str, id: Uuid, read: Read) -> Ap
             .map(|m| Node::Meeting(Meeting(m))),
         "Post" => one(ctx, l::PostById(id), read).await?.map(|m| Node::Post(Post::new(m))),
         USER => one(ctx, g::UserById(id), read).await?.map(|m| Node::User(User(m))),
-        API_KEY => one(ctx, g::ApiKeyById(id), read).await?.map(|m| Node::ApiKey(ApiKey(m))),
+        API_KEY => one(ctx, g::ApiKeyById(id), read)
+            .await?
+            .map(|m| Node::ApiKey(ApiKey(m))),
         INVITATION => one(ctx, g::InvitationById(id), read)
             .await?
             .map(|m| Node::Invitation(Invitation(m))),

@@ -10,9 +10,8 @@ use super::{
         slice_connection, total_count_if_selected, Connection, ExpressionOfInterestConnection, PartnerSearchConnection,
     },
     context::{caller, db, links, list, loaders, look_up, visibility},
-    guarded_loaders as g,
     enums::{to_entity, Ecosystem},
-    loaders as l, node,
+    guarded_loaders as g, loaders as l, node,
     scalars::Date,
 };
 use crate::{

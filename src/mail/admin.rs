@@ -110,7 +110,11 @@ pub fn status_code(status: MailStatus) -> &'static str {
 }
 
 /// The mails of `ids`, for those who manage the outbox (`node`); none for anyone else.
-pub async fn visible<C: ConnectionTrait>(db: &C, actor: &Principal, ids: &[Uuid]) -> AppResult<Vec<outbox_mail::Model>> {
+pub async fn visible<C: ConnectionTrait>(
+    db: &C,
+    actor: &Principal,
+    ids: &[Uuid],
+) -> AppResult<Vec<outbox_mail::Model>> {
     if policy::may_manage_mail(actor).is_err() {
         return Ok(Vec::new());
     }

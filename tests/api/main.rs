@@ -36,6 +36,7 @@ mod partnerships;
 mod password_throttle;
 mod posts;
 mod racing_writes;
+mod rate_limit_status;
 mod rate_limits;
 mod repository;
 mod revocation;
