@@ -38,6 +38,7 @@ mod posts;
 mod racing_writes;
 mod rate_limit_status;
 mod rate_limits;
+mod relay;
 mod repository;
 mod revocation;
 mod schedule;
