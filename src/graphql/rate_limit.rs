@@ -38,15 +38,15 @@ impl From<&BucketStanding> for RateLimitBucket {
     }
 }
 
-/// What this request cost and where your rate limits stand after it. `limit`, `remaining`,
-/// `used` and `resetAt` are those of your own bucket; `buckets` lists every bucket the request
-/// was charged to.
 pub struct RateLimit {
     cost: u64,
     buckets: Vec<BucketStanding>,
 }
 
 #[Object]
+/// What this request cost and where your rate limits stand after it. `limit`, `remaining`,
+/// `used` and `resetAt` are those of your own bucket; `buckets` lists every bucket the request
+/// was charged to.
 impl RateLimit {
     /// Points this operation cost (as `extensions.cost` says); a batch is charged once for the
     /// sum of its operations.
