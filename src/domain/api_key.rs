@@ -288,3 +288,16 @@ pub async fn authenticate<C: ConnectionTrait>(db: &C, key: &str) -> AppResult<Ke
         expires_at: row.expires_at,
     })
 }
+
+/// The keys of `ids` the actor may see: those of the partner organisations whose keys it
+/// manages, as [`list`] decides (`node`).
+pub async fn visible<C: ConnectionTrait>(db: &C, actor: &Principal, ids: &[Uuid]) -> AppResult<Vec<api_key::Model>> {
+    let keys = api_key::Entity::find()
+        .filter(api_key::Column::Id.is_in(ids.iter().copied()))
+        .all(db)
+        .await?;
+    Ok(keys
+        .into_iter()
+        .filter(|key| policy::may_manage_api_keys(actor, key.partner_organisation_id).is_ok())
+        .collect())
+}

@@ -148,3 +148,12 @@ pub async fn count<C: ConnectionTrait>(db: &C, scope: &AuditScope, filter: &Audi
         .count(db)
         .await?)
 }
+
+/// The entries of `ids` that `scope` may read: the audit log's own rule, by id (`node`).
+pub async fn visible<C: ConnectionTrait>(db: &C, scope: &AuditScope, ids: &[Uuid]) -> AppResult<Vec<audit_log::Model>> {
+    Ok(audit_log::Entity::find()
+        .filter(condition(scope, &AuditFilter::default()))
+        .filter(audit_log::Column::Id.is_in(ids.iter().copied()))
+        .all(db)
+        .await?)
+}

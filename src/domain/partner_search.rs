@@ -345,3 +345,46 @@ pub async fn interests<C: ConnectionTrait>(
         .all(db)
         .await?)
 }
+
+/// The searches of `ids` that `visibility` sees: those [`list`] shows, open and of visible
+/// clusters (`node`, `partnerSearch`).
+pub async fn visible<C: ConnectionTrait>(
+    db: &C,
+    visibility: &Visibility,
+    ids: &[Uuid],
+) -> AppResult<Vec<partner_search::Model>> {
+    Ok(partner_search::Entity::find()
+        .filter(PartnerSearchFilter::default().condition(visibility))
+        .filter(partner_search::Column::Id.is_in(ids.iter().copied()))
+        .all(db)
+        .await?)
+}
+
+/// The expressions of interest of `ids` the actor may read: as [`interests`] decides, those
+/// answering searches of clusters it edits (`node`).
+pub async fn visible_interests<C: ConnectionTrait>(
+    db: &C,
+    actor: &Principal,
+    ids: &[Uuid],
+) -> AppResult<Vec<expression_of_interest::Model>> {
+    let interests = expression_of_interest::Entity::find()
+        .filter(expression_of_interest::Column::Id.is_in(ids.iter().copied()))
+        .all(db)
+        .await?;
+    let searches = partner_search::Entity::find()
+        .filter(partner_search::Column::Id.is_in(interests.iter().map(|i| i.partner_search_id)))
+        .all(db)
+        .await?;
+    let owners = cluster::Entity::find()
+        .filter(cluster::Column::Id.is_in(searches.iter().map(|s| s.cluster_id)))
+        .all(db)
+        .await?;
+    let edited = |search_id: Uuid| {
+        searches
+            .iter()
+            .find(|s| s.id == search_id)
+            .and_then(|s| owners.iter().find(|c| c.id == s.cluster_id))
+            .is_some_and(|owner| policy::may_edit_cluster(actor, owner).is_ok())
+    };
+    Ok(interests.into_iter().filter(|i| edited(i.partner_search_id)).collect())
+}

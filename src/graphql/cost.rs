@@ -3,7 +3,12 @@
 //! the request's [`CostMeter`] after validation and before any resolver runs. Every answer
 //! reports its cost in `extensions.cost`.
 
-use std::sync::{Arc, Mutex};
+use std::{
+    sync::{Arc, Mutex},
+    time::Duration,
+};
+
+use chrono::{DateTime, Utc};
 
 use async_graphql::{
     extensions::{Extension, ExtensionContext, ExtensionFactory, NextRequest, NextValidation},
@@ -20,6 +25,28 @@ use crate::error::AppResult;
 pub trait CostMeter: Send + Sync {
     /// Charges `cost` points, or refuses the request.
     async fn charge(&self, cost: usize) -> AppResult<()>;
+
+    /// The caller's rate-limit buckets as the charge left them, the caller's own first; empty
+    /// when rate limits are off or nothing was charged.
+    fn standing(&self) -> Vec<BucketStanding> {
+        Vec::new()
+    }
+}
+
+/// One rate-limit bucket of the caller, as a request's charge left it (`rateLimit`, and the
+/// `RateLimit` header fields).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BucketStanding {
+    /// The policy's name: `anonymous`, `user`, `api-key` or `address`.
+    pub policy: &'static str,
+    /// Points a minute.
+    pub limit: u64,
+    /// Points that fit now.
+    pub remaining: u64,
+    /// How long until the bucket is empty again, with all of `limit` to spend.
+    pub reset_after: Duration,
+    /// When this was read.
+    pub at: DateTime<Utc>,
 }
 
 /// The async-graphql extension that charges each document's cost to the request's [`CostMeter`].

@@ -42,6 +42,9 @@ pub struct Loaders {
     matchmaking: MatchmakingVisibility,
     posts: PostVisibility,
     stories: StoryVisibility,
+    /// Who asks, for the records a domain rule decides on rather than a visibility condition
+    /// (`guarded_loaders`).
+    principal: Option<crate::auth::Principal>,
 }
 
 impl Loaders {
@@ -52,7 +55,21 @@ impl Loaders {
             matchmaking,
             posts: PostVisibility::of(None),
             stories: StoryVisibility::of(None),
+            principal: None,
         }
+    }
+
+    /// The loaders with who asks (none: anonymous).
+    pub fn with_principal(self, principal: Option<crate::auth::Principal>) -> Self {
+        Self { principal, ..self }
+    }
+
+    pub(crate) fn principal(&self) -> Option<&crate::auth::Principal> {
+        self.principal.as_ref()
+    }
+
+    pub(crate) fn visibility(&self) -> &Visibility {
+        &self.visibility
     }
 
     /// The connection, for loaders declared beside the types they serve.

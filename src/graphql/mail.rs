@@ -56,7 +56,7 @@ pub struct OutboxMail(pub outbox_mail::Model);
 /// A mail in the outbox.
 impl OutboxMail {
     /// Opaque global identifier.
-    async fn id(&self) -> ID {
+    pub async fn id(&self) -> ID {
         node::encode(TYPE_NAME, self.0.id)
     }
     /// Why it is sent.

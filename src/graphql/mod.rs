@@ -11,6 +11,7 @@ pub mod digest;
 pub mod digest_issue;
 pub mod discovery;
 pub mod enums;
+pub mod guarded_loaders;
 pub mod live;
 pub mod loaders;
 pub mod mail;
@@ -22,6 +23,7 @@ pub mod partner_search;
 pub mod partnership;
 pub mod post;
 pub mod price;
+pub mod rate_limit;
 pub mod scalars;
 pub mod shape;
 pub mod story_consent;
@@ -69,6 +71,7 @@ pub struct Query(
     mail::MailQuery,
     digest_issue::DigestQuery,
     digest::DigestSubscriptionQuery,
+    rate_limit::RateLimitQuery,
 );
 
 /// Every change. Each mutation takes one `input` (`requestEmailVerification` needs none), runs
@@ -155,7 +158,8 @@ pub fn request_data(
 ) -> (async_graphql::Request, Batches) {
     let loaders = loaders::Loaders::new(db.clone(), Visibility::of(&caller), MatchmakingVisibility::of(&caller))
         .with_posts(PostVisibility::of(&caller))
-        .with_stories(StoryVisibility::of(&caller));
+        .with_stories(StoryVisibility::of(&caller))
+        .with_principal(caller.principal().cloned());
     let batches = Batches::default();
     let parked = batches.clone();
     // No delay: the fetches wait for the request to be idle (see batching.rs), not for a timer.
@@ -176,7 +180,8 @@ pub fn subscription_data(
     db: &DatabaseConnection,
     caller: Caller,
 ) -> async_graphql::Request {
-    let loaders = loaders::Loaders::new(db.clone(), Visibility::of(&caller), MatchmakingVisibility::of(&caller));
+    let loaders = loaders::Loaders::new(db.clone(), Visibility::of(&caller), MatchmakingVisibility::of(&caller))
+        .with_principal(caller.principal().cloned());
     let loader = DataLoader::new(loaders, tokio::spawn);
     request.data(caller).data(loader)
 }

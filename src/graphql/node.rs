@@ -7,12 +7,17 @@ use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
 use uuid::Uuid;
 
 use super::{
+    account::{ApiKey, AuditEntry, Invitation, User, API_KEY, AUDIT_ENTRY, INVITATION, TYPE_NAME as USER},
     cluster::Cluster,
     context::{loaders, look_up},
+    digest::{DigestSubscriber, TYPE_NAME as DIGEST_SUBSCRIBER},
+    guarded_loaders as g,
     loaders::{self as l, Loaders},
+    mail::{OutboxMail, TYPE_NAME as OUTBOX_MAIL},
     matchmaking::{event::MatchmakingEvent, meeting::Meeting, participant::EventParticipant},
     member::Member,
     partner_organisation::PartnerOrganisation,
+    partner_search::{ExpressionOfInterest, PartnerSearch, EXPRESSION_OF_INTEREST, TYPE_NAME as PARTNER_SEARCH},
     partnership::Partnership,
     post::Post,
     success_story::SuccessStory,
@@ -64,8 +69,9 @@ pub fn decode_all(field: &str, ids: &[ID], type_name: &str) -> AppResult<Vec<Uui
     ids.iter().map(|id| decode(field, id, type_name)).collect()
 }
 
-/// An object with a global ID.
-// Values live for one response only; boxing the large variant would buy nothing.
+/// An object with a global ID, fetched with `node(id:)` or `nodes(ids:)`.
+// Every type whose `id` is a global ID is one; [`resolve`] reads each through a loader that
+// applies the rule of the type's own queries. Values live for one response only; boxing the large variant would buy nothing.
 #[allow(clippy::large_enum_variant)]
 #[derive(Interface)]
 #[graphql(field(name = "id", ty = "ID", desc = "Opaque global identifier."))]
@@ -79,6 +85,14 @@ pub enum Node {
     EventParticipant(EventParticipant),
     Meeting(Meeting),
     Post(Post),
+    User(User),
+    ApiKey(ApiKey),
+    Invitation(Invitation),
+    AuditEntry(AuditEntry),
+    PartnerSearch(PartnerSearch),
+    ExpressionOfInterest(ExpressionOfInterest),
+    OutboxMail(OutboxMail),
+    DigestSubscriber(DigestSubscriber),
 }
 
 #[derive(Default)]
@@ -166,6 +180,28 @@ async fn resolve(ctx: &Context<'_>, type_name: &str, id: Uuid, read: Read) -> Ap
             .await?
             .map(|m| Node::Meeting(Meeting(m))),
         "Post" => one(ctx, l::PostById(id), read).await?.map(|m| Node::Post(Post::new(m))),
+        USER => one(ctx, g::UserById(id), read).await?.map(|m| Node::User(User(m))),
+        API_KEY => one(ctx, g::ApiKeyById(id), read)
+            .await?
+            .map(|m| Node::ApiKey(ApiKey(m))),
+        INVITATION => one(ctx, g::InvitationById(id), read)
+            .await?
+            .map(|m| Node::Invitation(Invitation(m))),
+        AUDIT_ENTRY => one(ctx, g::AuditEntryById(id), read)
+            .await?
+            .map(|m| Node::AuditEntry(AuditEntry(m))),
+        PARTNER_SEARCH => one(ctx, g::PartnerSearchById(id), read)
+            .await?
+            .map(|m| Node::PartnerSearch(PartnerSearch(m))),
+        EXPRESSION_OF_INTEREST => one(ctx, g::ExpressionOfInterestById(id), read)
+            .await?
+            .map(|m| Node::ExpressionOfInterest(ExpressionOfInterest(m))),
+        OUTBOX_MAIL => one(ctx, g::OutboxMailById(id), read)
+            .await?
+            .map(|m| Node::OutboxMail(OutboxMail(m))),
+        DIGEST_SUBSCRIBER => one(ctx, g::DigestSubscriberById(id), read)
+            .await?
+            .map(|m| Node::DigestSubscriber(DigestSubscriber(m))),
         _ => None,
     })
 }

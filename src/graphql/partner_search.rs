@@ -9,9 +9,9 @@ use super::{
     connection::{
         slice_connection, total_count_if_selected, Connection, ExpressionOfInterestConnection, PartnerSearchConnection,
     },
-    context::{caller, db, links, list, loaders, visibility},
+    context::{caller, db, links, list, loaders, look_up, visibility},
     enums::{to_entity, Ecosystem},
-    loaders as l, node,
+    guarded_loaders as g, loaders as l, node,
     scalars::Date,
 };
 use crate::{
@@ -24,6 +24,7 @@ use crate::{
 };
 
 pub const TYPE_NAME: &str = "PartnerSearch";
+pub const EXPRESSION_OF_INTEREST: &str = "ExpressionOfInterest";
 
 /// Whether a partner search offers or asks for cooperation.
 #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
@@ -45,8 +46,8 @@ pub struct ExpressionOfInterest(pub expression_of_interest::Model);
 /// A cluster's answer to a partner search.
 impl ExpressionOfInterest {
     /// Opaque global identifier.
-    async fn id(&self) -> ID {
-        node::encode("ExpressionOfInterest", self.0.id)
+    pub async fn id(&self) -> ID {
+        node::encode(EXPRESSION_OF_INTEREST, self.0.id)
     }
     /// The cluster that answered; null when you may not see it.
     async fn cluster(&self, ctx: &Context<'_>) -> AppResult<Option<Cluster>> {
@@ -143,6 +144,17 @@ pub struct PartnerSearchQuery;
 
 #[Object]
 impl PartnerSearchQuery {
+    /// An open partner search by its global ID; null when it does not exist, has expired or is
+    /// of a cluster you may not see (as in `partnerSearches`).
+    async fn partner_search(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The partner search's global ID.")] id: ID,
+    ) -> AppResult<Option<PartnerSearch>> {
+        let id = node::decode("id", &id, TYPE_NAME)?;
+        Ok(look_up(ctx, g::PartnerSearchById(id)).await?.map(PartnerSearch))
+    }
+
     /// Open partner searches (expired ones drop out), newest first.
     async fn partner_searches(
         &self,

@@ -37,6 +37,9 @@ pub enum Work {
     Credential(u64),
     /// This much per row of the input list at `input.<name>`.
     PerRow(u64, &'static str),
+    /// Nothing, with what it selects: it reads no rows (`rateLimit`), so asked alone it costs
+    /// the one point every request costs.
+    Free,
 }
 
 /// The fields that cost more than their rows: (type, field, work). Everything else is priced
@@ -95,6 +98,8 @@ pub const WORK: &[(&str, &str, Work)] = &[
     // anonymous client queues at most 50 a minute (RATE_LIMIT_ANONYMOUS), one address one per
     // DIGEST_CONFIRMATION_INTERVAL.
     ("Mutation", "subscribeToDigest", Work::Fixed(1_000)),
+    // What the request's charge left in memory.
+    ("Query", "rateLimit", Work::Free),
 ];
 
 /// What a document costs.
@@ -249,6 +254,9 @@ impl Walk<'_> {
             .iter()
             .find(|(t, f, _)| *t == parent && *f == name)
             .map(|(_, _, w)| w);
+        if matches!(work, Some(Work::Free)) {
+            return 0;
+        }
         let searched = self.searched(field);
         let mut tenths = match work {
             Some(Work::Fixed(points)) => points * POINT,
@@ -258,6 +266,7 @@ impl Walk<'_> {
                 points * POINT
             }
             Some(Work::PerRow(points, list)) => points.saturating_mul(self.input_rows(field, list)) * POINT,
+            Some(Work::Free) => 0,
             None if parent == "Mutation" => WRITE * POINT,
             None => 0,
         };

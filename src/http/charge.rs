@@ -70,4 +70,8 @@ impl CostMeter for Granted {
             None => self.meter.charge(cost).await,
         }
     }
+
+    fn standing(&self) -> Vec<crate::graphql::cost::BucketStanding> {
+        self.meter.standing()
+    }
 }

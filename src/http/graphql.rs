@@ -23,6 +23,7 @@ use super::{
     limits::Meter,
     negotiate::{negotiate, Media},
     prepare::{prepare, remember, Prepared},
+    rate_limit_fields,
     read::read,
     refusal::Refusal,
     respond::{replay, Answers},
@@ -51,12 +52,23 @@ pub async fn endpoint(state: web::Data<AppState>, http: HttpRequest, payload: we
         outcome: Outcome::Refused,
     };
     let media = negotiate(&http);
+    let mut charged = None;
     let mut response = match media {
-        Ok(media) => run(&state, &http, payload, media, request_id, &mut outcome)
+        Ok(media) => run(&state, &http, payload, media, request_id, &mut outcome, &mut charged)
             .await
             .unwrap_or_else(|refusal| refusal.into_response(media)),
         Err(refusal) => refusal.into_response(Media::Json),
     };
+    // Once the caller is known, every answer says where its rate limits stand, 429s too.
+    if let Some(meter) = charged {
+        let headers = response.headers_mut();
+        if let Some(value) = rate_limit_fields::policy_field(&meter.policies()) {
+            headers.insert(rate_limit_fields::RATELIMIT_POLICY, value);
+        }
+        if let Some(value) = rate_limit_fields::standing_field(&meter.standing_now().await) {
+            headers.insert(rate_limit_fields::RATELIMIT, value);
+        }
+    }
     response.extensions_mut().insert(outcome);
     response
 }
@@ -68,6 +80,7 @@ async fn run(
     media: Media,
     request_id: RequestId,
     outcome: &mut OperationOutcome,
+    charged: &mut Option<Arc<Meter>>,
 ) -> Result<HttpResponse, Refusal> {
     let who = authenticate_request(state, http).await?;
     let operations = read(http, payload).await?;
@@ -86,6 +99,7 @@ async fn run(
         .unwrap_or_default();
     // One budget for the whole HTTP request, however many operations it holds.
     let meter = Meter::for_request(&state.settings.budgets, &who.caller, address.clone(), state.db.clone());
+    *charged = Some(meter.clone());
     let mut prepared = Vec::with_capacity(operations.requests.len());
     for request in operations.requests {
         prepared.push(prepare(state, request, who.trusted_only).await?);

@@ -9,7 +9,7 @@ use std::sync::{
 
 use sea_orm::DatabaseConnection;
 
-use super::rate_limit::{self, Bucket, Clock, RateLimits};
+use super::rate_limit::{self, Bucket, BucketStanding, Clock, RateLimits};
 use crate::{
     auth::{Actor, Caller},
     error::AppError,
@@ -51,6 +51,8 @@ pub struct Meter {
     storage_fee: AtomicU64,
     /// Operations whose document validated and was paid for, so they run.
     paid: AtomicUsize,
+    /// The buckets as the last charge left them.
+    standing: Mutex<Vec<BucketStanding>>,
 }
 
 impl Meter {
@@ -71,6 +73,7 @@ impl Meter {
             clock: budgets.clock.clone(),
             storage_fee: AtomicU64::new(0),
             paid: AtomicUsize::new(0),
+            standing: Mutex::new(Vec::new()),
         })
     }
 
@@ -132,30 +135,75 @@ impl Meter {
         verdicts
     }
 
-    /// Charges `points` to the caller's rate-limit buckets: its own, and its address's when it
-    /// is signed in (an anonymous caller's own bucket is its address's), in one statement.
-    async fn pay(&self, points: u64) -> Result<(), AppError> {
-        let Some(limits) = self.rate_limits else { return Ok(()) };
-        let buckets = match self.caller.principal() {
+    /// The caller's rate-limit buckets: its own, and its address's when it is signed in (an
+    /// anonymous caller's own bucket is its address's); none when rate limits are off.
+    fn buckets(&self) -> Vec<Bucket> {
+        let Some(limits) = self.rate_limits else {
+            return Vec::new();
+        };
+        match self.caller.principal() {
             None => vec![Bucket {
                 key: format!("anonymous:{}", self.address),
                 per_minute: limits.anonymous,
+                policy: "anonymous",
             }],
-            Some(p) => vec![
-                Bucket {
-                    key: format!("principal:{}", p.subject),
-                    per_minute: match p.actor {
-                        Actor::ApiKey(_) => limits.api_key,
-                        _ => limits.user,
+            Some(p) => {
+                let (per_minute, policy) = match p.actor {
+                    Actor::ApiKey(_) => (limits.api_key, "api-key"),
+                    _ => (limits.user, "user"),
+                };
+                vec![
+                    Bucket {
+                        key: format!("principal:{}", p.subject),
+                        per_minute,
+                        policy,
                     },
-                },
-                Bucket {
-                    key: format!("address:{}", self.address),
-                    per_minute: limits.per_address,
-                },
-            ],
-        };
-        rate_limit::charge(&self.db, &self.clock, &buckets, points).await
+                    Bucket {
+                        key: format!("address:{}", self.address),
+                        per_minute: limits.per_address,
+                        policy: "address",
+                    },
+                ]
+            }
+        }
+    }
+
+    /// Charges `points` to the caller's rate-limit buckets in one statement, and keeps their
+    /// standing for the response.
+    async fn pay(&self, points: u64) -> Result<(), AppError> {
+        let buckets = self.buckets();
+        if buckets.is_empty() {
+            return Ok(());
+        }
+        let (verdict, standing) = rate_limit::charge(&self.db, &self.clock, &buckets, points).await;
+        if !standing.is_empty() {
+            if let Ok(mut kept) = self.standing.lock() {
+                *kept = standing;
+            }
+        }
+        verdict
+    }
+
+    /// The buckets' standing for the response's `RateLimit` fields: as the last charge left
+    /// them, else read (a request that was never charged); empty when rate limits are off.
+    pub async fn standing_now(&self) -> Vec<BucketStanding> {
+        let kept = self.standing();
+        if !kept.is_empty() {
+            return kept;
+        }
+        let buckets = self.buckets();
+        match rate_limit::standing(&self.db, &self.clock, &buckets).await {
+            Ok(standing) => standing,
+            Err(err) => {
+                tracing::warn!(%err, "rate-limit standing not read");
+                Vec::new()
+            }
+        }
+    }
+
+    /// The policies the caller's buckets follow, for `RateLimit-Policy`: (name, points a minute).
+    pub fn policies(&self) -> Vec<(&'static str, u64)> {
+        self.buckets().iter().map(|b| (b.policy, b.per_minute)).collect()
     }
 }
 
@@ -167,5 +215,9 @@ impl CostMeter for Meter {
         self.pay(cost as u64 + fee).await?;
         self.paid.fetch_add(1, Ordering::SeqCst);
         Ok(())
+    }
+
+    fn standing(&self) -> Vec<BucketStanding> {
+        self.standing.lock().map(|kept| kept.clone()).unwrap_or_default()
     }
 }

@@ -19,6 +19,7 @@ mod negotiate;
 pub mod observe;
 mod prepare;
 pub mod rate_limit;
+pub mod rate_limit_fields;
 pub mod read;
 mod refusal;
 mod respond;

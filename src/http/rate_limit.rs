@@ -17,6 +17,7 @@ use std::{
 
 use sea_orm::{ConnectionTrait, DatabaseBackend, Statement, Value};
 
+pub use crate::graphql::cost::BucketStanding;
 use crate::{
     error::{AppError, AppResult},
     observability::metrics::RATE_LIMIT_REFUSALS,
@@ -101,11 +102,76 @@ pub fn decide(theoretical_arrival_ns: i64, now_ns: i64, per_minute: u64, cost: u
     }
 }
 
-/// A bucket a request is charged to: its key and the points a minute it refills.
+/// A bucket a request is charged to: its key, the points a minute it refills, and the name of
+/// its policy as the `RateLimit-Policy` header and the `rateLimit` query give it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Bucket {
     pub key: String,
     pub per_minute: u64,
+    pub policy: &'static str,
+}
+
+impl Bucket {
+    /// The bucket as a charge left it: its theoretical arrival time at `now_ns`.
+    pub fn standing(&self, theoretical_arrival_ns: i64, now_ns: i64) -> BucketStanding {
+        let ahead = theoretical_arrival_ns.saturating_sub(now_ns).max(0);
+        // The points still in the bucket: the time ahead of now, at the bucket's rate, rounded
+        // up, so `remaining` never promises a point that is not there.
+        let held = (u128::from(ahead as u64) * u128::from(self.per_minute)).div_ceil(WINDOW_NS as u128);
+        let used = u64::try_from(held).unwrap_or(u64::MAX).min(self.per_minute);
+        BucketStanding {
+            policy: self.policy,
+            limit: self.per_minute,
+            remaining: self.per_minute - used,
+            reset_after: Duration::from_nanos(ahead as u64),
+            at: chrono::DateTime::from_timestamp_nanos(now_ns),
+        }
+    }
+}
+
+/// The standing of the request's buckets: after its charge, or as they are when nothing was
+/// charged (the document did not validate, or the request was refused before). Read without
+/// locking: a concurrent charge may have moved them since.
+pub async fn standing<C: ConnectionTrait>(db: &C, clock: &Clock, buckets: &[Bucket]) -> AppResult<Vec<BucketStanding>> {
+    let now = clock.now_ns();
+    if buckets.is_empty() {
+        return Ok(Vec::new());
+    }
+    let backend = db.get_database_backend();
+    let placeholders: Vec<String> = (1..=buckets.len())
+        .map(|n| match backend {
+            DatabaseBackend::Postgres => format!("${n}"),
+            _ => format!("?{n}"),
+        })
+        .collect();
+    let rows = db
+        .query_all_raw(Statement::from_sql_and_values(
+            backend,
+            format!(
+                "SELECT key, theoretical_arrival_ns FROM rate_limit_bucket WHERE key IN ({})",
+                placeholders.join(", ")
+            ),
+            buckets.iter().map(|b| Value::from(b.key.clone())),
+        ))
+        .await?;
+    let mut arrivals = Vec::with_capacity(rows.len());
+    for row in rows {
+        arrivals.push((
+            row.try_get::<String>("", "key")?,
+            row.try_get::<i64>("", "theoretical_arrival_ns")?,
+        ));
+    }
+    Ok(buckets
+        .iter()
+        .map(|bucket| {
+            // A bucket without a row is empty.
+            let arrival = arrivals
+                .iter()
+                .find(|(key, _)| *key == bucket.key)
+                .map_or(now, |(_, t)| *t);
+            bucket.standing(arrival, now)
+        })
+        .collect())
 }
 
 /// Charges `cost` to every one of `buckets`, each holding at most a minute's worth, in one SQL
@@ -116,7 +182,27 @@ pub struct Bucket {
 /// The buckets are charged together or not at all, as far as the statement's snapshot of the
 /// others tells: under a race, a request refused by one bucket may still have been charged to
 /// another, but no bucket ever grants more than its limit.
-pub async fn charge<C: ConnectionTrait>(db: &C, clock: &Clock, buckets: &[Bucket], cost: u64) -> AppResult<()> {
+///
+/// With the verdict, the buckets' standing after the charge (none when nothing was charged: the
+/// cost could never fit).
+pub async fn charge<C: ConnectionTrait>(
+    db: &C,
+    clock: &Clock,
+    buckets: &[Bucket],
+    cost: u64,
+) -> (AppResult<()>, Vec<BucketStanding>) {
+    let mut standing = Vec::with_capacity(buckets.len());
+    let verdict = charge_into(db, clock, buckets, cost, &mut standing).await;
+    (verdict, standing)
+}
+
+async fn charge_into<C: ConnectionTrait>(
+    db: &C,
+    clock: &Clock,
+    buckets: &[Bucket],
+    cost: u64,
+    standing: &mut Vec<BucketStanding>,
+) -> AppResult<()> {
     if buckets.is_empty() {
         return Ok(());
     }
@@ -144,13 +230,16 @@ pub async fn charge<C: ConnectionTrait>(db: &C, clock: &Clock, buckets: &[Bucket
         .await?;
     let mut granted = rows.len() == buckets.len();
     let mut retry_after = Duration::ZERO;
+    let mut arrivals = Vec::with_capacity(rows.len());
     for row in rows {
-        if row.try_get::<bool>("", "last_charge_granted")? {
+        let key = row.try_get::<String>("", "key")?;
+        let arrival = row.try_get::<i64>("", "theoretical_arrival_ns")?;
+        let last_granted = row.try_get::<bool>("", "last_charge_granted")?;
+        arrivals.push((key.clone(), arrival));
+        if last_granted {
             continue;
         }
         granted = false;
-        let key = row.try_get::<String>("", "key")?;
-        let arrival = row.try_get::<i64>("", "theoretical_arrival_ns")?;
         let per_minute = buckets
             .iter()
             .find(|bucket| bucket.key == key)
@@ -159,6 +248,13 @@ pub async fn charge<C: ConnectionTrait>(db: &C, clock: &Clock, buckets: &[Bucket
             retry_after = retry_after.max(wait);
         }
     }
+    standing.extend(buckets.iter().map(|bucket| {
+        let arrival = arrivals
+            .iter()
+            .find(|(key, _)| *key == bucket.key)
+            .map_or(now, |(_, t)| *t);
+        bucket.standing(arrival, now)
+    }));
     if granted {
         Ok(())
     } else {

@@ -108,3 +108,18 @@ pub fn status_code(status: MailStatus) -> &'static str {
         MailStatus::Failed => "FAILED",
     }
 }
+
+/// The mails of `ids`, for those who manage the outbox (`node`); none for anyone else.
+pub async fn visible<C: ConnectionTrait>(
+    db: &C,
+    actor: &Principal,
+    ids: &[Uuid],
+) -> AppResult<Vec<outbox_mail::Model>> {
+    if policy::may_manage_mail(actor).is_err() {
+        return Ok(Vec::new());
+    }
+    Ok(outbox_mail::Entity::find()
+        .filter(outbox_mail::Column::Id.is_in(ids.iter().copied()))
+        .all(db)
+        .await?)
+}

@@ -282,3 +282,31 @@ pub async fn accept_invitation<C: TransactionTrait>(
     txn.commit().await?;
     Ok(cluster)
 }
+
+/// The invitations of `ids` the actor may see: those it sent, and those to clusters it may
+/// invite managers to, as [`invite`] decides (`node`).
+pub async fn visible_invitations<C: ConnectionTrait>(
+    db: &C,
+    actor: &Principal,
+    ids: &[Uuid],
+) -> AppResult<Vec<invitation::Model>> {
+    let invitations = invitation::Entity::find()
+        .filter(invitation::Column::Id.is_in(ids.iter().copied()))
+        .all(db)
+        .await?;
+    let clusters = cluster::Entity::find()
+        .filter(cluster::Column::Id.is_in(invitations.iter().map(|i| i.cluster_id)))
+        .all(db)
+        .await?;
+    let own = policy::user_of(actor);
+    Ok(invitations
+        .into_iter()
+        .filter(|i| {
+            (own.is_some() && i.invited_by_id == own)
+                || clusters
+                    .iter()
+                    .find(|c| c.id == i.cluster_id)
+                    .is_some_and(|c| policy::may_edit_cluster(actor, c).is_ok())
+        })
+        .collect())
+}

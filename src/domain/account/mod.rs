@@ -21,7 +21,7 @@ use uuid::Uuid;
 
 use self::grants::insert_grant;
 pub use self::{
-    grants::{accept_invitation, grant, invite, revoke, Grant},
+    grants::{accept_invitation, grant, invite, revoke, visible_invitations, Grant},
     password_reset::{request_password_reset, reset_password, RESET_LINK_TTL},
     revocation::Revocations,
     session::{change_password, login, logout, refresh},
@@ -196,4 +196,16 @@ pub async fn create_with_grants<C: TransactionTrait + ConnectionTrait>(
     }
     txn.commit().await?;
     Ok(user)
+}
+
+/// The accounts of `ids` the actor may see: its own, and any for those who look accounts up
+/// (`userByEmail`) (`node`).
+pub async fn visible_users<C: ConnectionTrait>(db: &C, actor: &Principal, ids: &[Uuid]) -> AppResult<Vec<user::Model>> {
+    let everyone = super::policy::may_look_up_accounts(actor).is_ok();
+    let own = super::policy::user_of(actor);
+    let ids: Vec<Uuid> = ids.iter().copied().filter(|id| everyone || own == Some(*id)).collect();
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(user::Entity::find().filter(user::Column::Id.is_in(ids)).all(db).await?)
 }

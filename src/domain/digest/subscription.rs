@@ -387,6 +387,18 @@ pub async fn count<C: ConnectionTrait>(db: &C, status: Option<Status>) -> AppRes
     Ok(with_status(status).count(db).await?)
 }
 
+/// The subscribers of `ids`, for those who manage them as [`list`] decides (`node`); none for
+/// anyone else.
+pub async fn visible<C: ConnectionTrait>(db: &C, actor: &Principal, ids: &[Uuid]) -> AppResult<Vec<row::Model>> {
+    if policy::may_manage_digest_subscribers(actor).is_err() {
+        return Ok(Vec::new());
+    }
+    Ok(row::Entity::find()
+        .filter(row::Column::Id.is_in(ids.iter().copied()))
+        .all(db)
+        .await?)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

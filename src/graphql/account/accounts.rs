@@ -133,13 +133,14 @@ impl Me {
     }
 }
 
+#[derive(Clone)]
 pub struct Invitation(pub invitation::Model);
 
 #[Object]
 /// An invitation to manage a cluster.
 impl Invitation {
     /// Opaque global identifier.
-    async fn id(&self) -> ID {
+    pub async fn id(&self) -> ID {
         node::encode(INVITATION, self.0.id)
     }
     /// The address the invitation was sent to; only that person can accept it.

@@ -162,6 +162,9 @@ pub enum AuditAction {
     Unsubscribe,
 }
 
+/// The GraphQL type name in an audit entry's global ID.
+pub const AUDIT_ENTRY: &str = "AuditEntry";
+
 #[derive(Clone)]
 pub struct AuditEntry(pub audit_log::Model);
 
@@ -169,8 +172,8 @@ pub struct AuditEntry(pub audit_log::Model);
 /// One successful change.
 impl AuditEntry {
     /// Opaque global identifier.
-    async fn id(&self) -> ID {
-        node::encode("AuditEntry", self.0.id)
+    pub async fn id(&self) -> ID {
+        node::encode(AUDIT_ENTRY, self.0.id)
     }
     /// Who made the change: a person, a partner system, a partner's identity provider or an operator.
     async fn actor_kind(&self) -> AuditActorKind {

@@ -60,7 +60,7 @@ impl DigestSubscriber {
 /// A subscriber of the weekly digest (administrators only: the address is personal data).
 impl DigestSubscriber {
     /// Opaque global identifier.
-    async fn id(&self) -> ID {
+    pub async fn id(&self) -> ID {
         node::encode(TYPE_NAME, self.0.id)
     }
     /// The address, in lower case.
