@@ -3,6 +3,7 @@
 pub mod account;
 pub mod batching;
 pub mod bounds;
+pub mod change_feed;
 pub mod cluster;
 pub mod connection;
 pub mod context;
@@ -69,6 +70,7 @@ pub struct Query(
     mail::MailQuery,
     digest_issue::DigestQuery,
     digest::DigestSubscriptionQuery,
+    change_feed::ChangeFeedQuery,
 );
 
 /// Every change. Each mutation takes one `input` (`requestEmailVerification` needs none), runs
