@@ -27,6 +27,7 @@ fn concurrent_writers_reach_a_paging_reader_exactly_once() {
     let app = TestApp::empty();
     let start = head(&app, None);
     let done = AtomicBool::new(false);
+    let began = std::time::Instant::now();
     let (written, seen) = std::thread::scope(|scope| {
         let reader = scope.spawn(|| {
             let mut cursor = start.clone();
@@ -43,7 +44,11 @@ fn concurrent_writers_reach_a_paging_reader_exactly_once() {
                 seen.extend(changes);
                 cursor = next;
                 if last {
-                    eprintln!("change feed reader: {polls} polls, {} changes", seen.len());
+                    eprintln!(
+                        "change feed reader: {polls} polls, {} changes, {:.0} ms in all",
+                        seen.len(),
+                        began.elapsed().as_secs_f64() * 1e3
+                    );
                     return seen;
                 }
             }
