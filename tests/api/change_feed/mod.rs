@@ -263,3 +263,54 @@ fn an_expired_or_foreign_cursor_is_refused_with_its_code() {
         assert_eq!(reply.bad_fields(), ["first"]);
     }
 }
+
+#[test]
+fn stories_and_events_the_caller_may_not_see_read_as_deletions_too() {
+    let app = TestApp::empty();
+    let start = head(&app, None);
+    let cluster = create(&app, "Feed Story Cluster", "PUBLISHED");
+    let input = json!({ "title": "Feed Draft Story", "summary": "Two clusters met.", "outcome": "MOU",
+                        "clusterIds": [cluster] });
+    let story = app.as_admin(
+        "mutation($input: CreateSuccessStoryInput!) { createSuccessStory(input: $input) { successStory { id } } }",
+        json!({ "input": input }),
+    );
+    let story = story.data()["createSuccessStory"]["successStory"]["id"].clone();
+    let partner = crate::matchmaking::partner_tw();
+    let event = app.post(
+        Some(&partner),
+        crate::matchmaking::CREATE_EVENT,
+        json!({ "input": crate::matchmaking::event_input() }),
+    );
+    let event = event.data()["createMatchmakingEvent"]["matchmakingEvent"]["id"].clone();
+
+    let feed = |token: Option<&str>, field: &str, record: &str| {
+        let query = format!(
+            "query($after: String) {{ {field}(after: $after) {{ nodes {{ kind recordId {record} {{ id }} }} }} }}"
+        );
+        let reply = app.post(token, &query, json!({ "after": start }));
+        let nodes = reply.data()[field]["nodes"].as_array().expect("nodes").clone();
+        assert_eq!(nodes.len(), 1, "{field}: {nodes:?}");
+        nodes[0].clone()
+    };
+    // A DRAFT story is its editors'; a DRAFT event its organisers'.
+    let hidden = feed(None, "successStoryChanges", "successStory");
+    assert_eq!(
+        (hidden["kind"].as_str(), &hidden["recordId"]),
+        (Some("DELETED"), &story)
+    );
+    assert!(hidden["successStory"].is_null());
+    let shown = feed(TestApp::admin().as_deref(), "successStoryChanges", "successStory");
+    assert_eq!(shown["kind"], "UPSERTED");
+    assert_eq!(shown["successStory"]["id"], story);
+
+    let hidden = feed(None, "matchmakingEventChanges", "matchmakingEvent");
+    assert_eq!(
+        (hidden["kind"].as_str(), &hidden["recordId"]),
+        (Some("DELETED"), &event)
+    );
+    assert!(hidden["matchmakingEvent"].is_null());
+    let shown = feed(Some(&partner), "matchmakingEventChanges", "matchmakingEvent");
+    assert_eq!(shown["kind"], "UPSERTED");
+    assert_eq!(shown["matchmakingEvent"]["id"], event);
+}
