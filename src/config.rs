@@ -67,6 +67,8 @@ pub enum SettingsError {
     DatabaseUrl,
     #[error("{0} must be at least 1")]
     Zero(&'static str),
+    #[error("CHANGE_FEED_RETENTION must be 1–3650 days")]
+    ChangeFeedRetention,
     #[error(transparent)]
     Mail(#[from] crate::mail::transport::TransportError),
     #[error("CLUSTERBRIDGE_CONFIG {path}: {source}")]
@@ -203,6 +205,10 @@ pub struct Settings {
     /// nothing and mails nothing (and answers the same).
     #[arg(long, env = "DIGEST_CONFIRMATION_INTERVAL", default_value_t = 10)]
     pub digest_confirmation_interval: u32,
+    /// Days (1–3650) the change feed keeps a change; a cursor older than that is refused with
+    /// CURSOR_EXPIRED.
+    #[arg(long, env = "CHANGE_FEED_RETENTION", default_value_t = 30)]
+    pub change_feed_retention: u32,
     /// Log lines as `json` or `text` (default: text in development, json in production).
     #[arg(long, env = "LOG_FORMAT", value_enum)]
     pub log_format: Option<LogFormat>,
@@ -346,6 +352,9 @@ impl Settings {
         if self.database_max_connections == 0 {
             problems.push(SettingsError::Zero("DATABASE_MAX_CONNECTIONS"));
         }
+        if !(1..=3650).contains(&self.change_feed_retention) {
+            problems.push(SettingsError::ChangeFeedRetention);
+        }
         if let Err(problem) = self.shutdown_times() {
             problems.push(problem);
         }
@@ -419,6 +428,7 @@ impl Settings {
                 confirmation_interval: chrono::Duration::minutes(i64::from(self.digest_confirmation_interval)),
             },
             metrics_token,
+            change_feed_retention: chrono::Duration::days(i64::from(self.change_feed_retention)),
             ..EndpointSettings::default()
         })
     }

@@ -48,6 +48,7 @@ pub mod post_country;
 pub mod post_ecosystem;
 pub mod post_translation;
 pub mod rate_limit_bucket;
+pub mod record_change;
 pub mod refresh_token;
 pub mod search_term;
 pub mod success_story;

@@ -88,6 +88,11 @@ pub async fn record_by<C: ConnectionTrait>(db: &C, actor: Option<&Principal>, en
         created_at: Set(Utc::now()),
     };
     audit_log::Entity::insert(row).exec(db).await?;
+    // Every write of a record the change feed follows records its audit entry here, in the
+    // write's transaction: the one place to hook the feed so that no write path forgets it.
+    if let Some(record_type) = super::change_feed::followed(entry.entity_type) {
+        super::change_feed::record(db, record_type, entry.entity_id, entry.action).await?;
+    }
     Ok(())
 }
 

@@ -137,6 +137,9 @@ error_codes! {
     /// password) that is malformed, forged, expired, made for another purpose or used already: one
     /// code for all, so a caller learns nothing about which, nor about accounts. Ask for a new link.
     LinkInvalid = "LINK_INVALID",                                       400, 200, 422, false;
+    /// A change feed cursor older than the feed's retention (CHANGE_FEED_RETENTION): changes after
+    /// it are gone. Synchronise again from the list and follow the feed from `changeFeedCursor`.
+    CursorExpired = "CURSOR_EXPIRED",                                   410, 200, 422, false;
 }
 
 impl ErrorCode {

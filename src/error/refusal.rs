@@ -36,6 +36,8 @@ pub enum Refusal {
     MeetingNotHeld { state: String, unscheduled: &'static str },
     #[error("this link is not valid (any more): it may have expired or been used; ask for a new one")]
     LinkInvalid,
+    #[error("the change feed no longer holds the changes after this cursor: synchronise again from the list, then follow the feed from `changeFeedCursor`")]
+    CursorExpired,
 }
 
 impl Refusal {
@@ -53,6 +55,7 @@ impl Refusal {
             Refusal::EventNotFinished { .. } => ErrorCode::EventNotFinished,
             Refusal::MeetingNotHeld { .. } => ErrorCode::MeetingNotHeld,
             Refusal::LinkInvalid => ErrorCode::LinkInvalid,
+            Refusal::CursorExpired => ErrorCode::CursorExpired,
         }
     }
 }

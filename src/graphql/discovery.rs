@@ -68,6 +68,9 @@ pub struct ClusterFilter {
     pub target_countries: Option<Vec<String>>,
     /// Profiles that are not published are listed only for those allowed to see them.
     pub statuses: Option<Vec<ClusterStatus>>,
+    /// Only records changed (their `updatedAt`) at or after this moment: a cheap poll for
+    /// what changed since the last look (the change feeds also report deletions).
+    pub updated_since: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 impl ClusterFilter {
@@ -85,6 +88,7 @@ impl ClusterFilter {
             founded_year: self.founded_year.into(),
             active_partnership_kinds: to_entity(self.has_active_partnership_of_kind),
             target_countries: self.target_countries.unwrap_or_default(),
+            updated_since: self.updated_since,
         };
         filter.validate()?;
         Ok(filter)

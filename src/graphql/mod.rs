@@ -3,6 +3,7 @@
 pub mod account;
 pub mod batching;
 pub mod bounds;
+pub mod change_feed;
 pub mod cluster;
 pub mod connection;
 pub mod context;
@@ -72,6 +73,7 @@ pub struct Query(
     digest_issue::DigestQuery,
     digest::DigestSubscriptionQuery,
     rate_limit::RateLimitQuery,
+    change_feed::ChangeFeedQuery,
 );
 
 /// Every change. Each mutation takes one `input` (`requestEmailVerification` needs none), runs

@@ -129,6 +129,9 @@ pub struct PartnershipFilter {
     pub kinds: Option<Vec<PartnershipKind>>,
     /// Partnerships in one of these states.
     pub statuses: Option<Vec<PartnershipStatus>>,
+    /// Only records changed (their `updatedAt`) at or after this moment: a cheap poll for
+    /// what changed since the last look (the change feeds also report deletions).
+    pub updated_since: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 #[derive(Default)]
@@ -163,6 +166,7 @@ impl PartnershipQuery {
         let filter = DomainFilter {
             kinds: to_entity(filter.kinds),
             statuses: to_entity(filter.statuses),
+            updated_since: filter.updated_since,
         };
         let page = domain::list(db(ctx), &filter, &window).await?;
         let total = total_count_if_selected(ctx, domain::count(db(ctx), &filter)).await?;

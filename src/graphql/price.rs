@@ -100,6 +100,13 @@ pub const WORK: &[(&str, &str, Work)] = &[
     ("Mutation", "subscribeToDigest", Work::Fixed(1_000)),
     // What the request's charge left in memory.
     ("Query", "rateLimit", Work::Free),
+    // Numbering what has committed since the last read (one UPDATE, when there is any), the
+    // page, the bounds of the numbers kept, and the page's records under the caller's visibility.
+    ("Query", "changeFeedCursor", Work::Fixed(2)),
+    ("Query", "clusterChanges", Work::Fixed(3)),
+    ("Query", "partnershipChanges", Work::Fixed(3)),
+    ("Query", "successStoryChanges", Work::Fixed(3)),
+    ("Query", "matchmakingEventChanges", Work::Fixed(3)),
 ];
 
 /// What a document costs.

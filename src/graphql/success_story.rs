@@ -224,6 +224,9 @@ pub struct SuccessStoryFilter {
     pub cluster_id: Option<ID>,
     /// Stories with this outcome.
     pub outcome: Option<SuccessStoryOutcome>,
+    /// Only records changed (their `updatedAt`) at or after this moment: a cheap poll for
+    /// what changed since the last look (the change feeds also report deletions).
+    pub updated_since: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 impl SuccessStoryFilter {
@@ -235,6 +238,7 @@ impl SuccessStoryFilter {
                 .map(|id| node::decode("filter.clusterId", &id, CLUSTER))
                 .transpose()?,
             outcome: self.outcome.map(Into::into),
+            updated_since: self.updated_since,
         })
     }
 }

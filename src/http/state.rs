@@ -86,6 +86,8 @@ pub struct EndpointSettings {
     /// The bearer token `/metrics` asks for; without one it answers loopback callers in
     /// development only.
     pub metrics_token: Option<String>,
+    /// How long the change feed keeps a change (the sweep deletes older ones).
+    pub change_feed_retention: chrono::Duration,
 }
 
 impl Default for EndpointSettings {
@@ -102,6 +104,7 @@ impl Default for EndpointSettings {
             links: crate::auth::Links::default(),
             subscription: Default::default(),
             metrics_token: None,
+            change_feed_retention: chrono::Duration::days(30),
         }
     }
 }

@@ -1,7 +1,8 @@
 //! The sweep: what anonymous clients can make the service store expires and is deleted, so the
 //! tables stay bounded whatever they send. Idempotency keys live 24 hours; a rate-limit bucket
 //! that has drained (its theoretical arrival time is past) says nothing a fresh one would not;
-//! automatic persisted queries beyond their limit go least recently used first.
+//! automatic persisted queries beyond their limit go least recently used first; changes older
+//! than CHANGE_FEED_RETENTION leave the change feed.
 //!
 //! Every replica sweeps; the deletes are idempotent, so replicas sweeping at once only repeat
 //! each other's work.
@@ -60,6 +61,10 @@ pub async fn run(db: DatabaseConnection, settings: EndpointSettings, shutdown: c
             Ok(swept) => tracing::debug!(?swept, "swept expired rows"),
             // A database away now is likely back at the next tick.
             Err(err) => tracing::warn!(%err, "sweep failed"),
+        }
+        match crate::domain::change_feed::prune(&db, settings.change_feed_retention, Utc::now()).await {
+            Ok(pruned) => tracing::debug!(pruned, "pruned the change feed"),
+            Err(err) => tracing::warn!(%err, "change feed prune failed"),
         }
     }
     tracing::info!("shutdown: sweep stopped");

@@ -8,6 +8,7 @@ mod accounts;
 mod agenda;
 mod auth;
 mod bounds;
+mod change_feed;
 mod cli;
 mod client_address;
 mod clusters;

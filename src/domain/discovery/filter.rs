@@ -46,6 +46,8 @@ pub struct ClusterFilter {
     pub active_partnership_kinds: Vec<PartnershipKind>,
     /// Clusters with one of these among their target countries.
     pub target_countries: Vec<String>,
+    /// Clusters whose profile changed at or after this moment.
+    pub updated_since: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 /// The dimensions facet counts are given for.
@@ -145,6 +147,9 @@ impl ClusterFilter {
         }
         if !self.statuses.is_empty() {
             cond = cond.add(cluster::Column::Status.is_in(self.statuses.clone()));
+        }
+        if let Some(since) = self.updated_since {
+            cond = cond.add(cluster::Column::UpdatedAt.gte(since));
         }
         for (column, range) in [
             (cluster::Column::MembersTotal, self.member_count),

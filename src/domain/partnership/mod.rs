@@ -79,6 +79,8 @@ pub struct Seat {
 pub struct PartnershipFilter {
     pub kinds: Vec<PartnershipKind>,
     pub statuses: Vec<PartnershipStatus>,
+    /// Partnerships changed (members too) at or after this moment.
+    pub updated_since: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 impl PartnershipFilter {
@@ -89,6 +91,9 @@ impl PartnershipFilter {
         }
         if !self.statuses.is_empty() {
             cond = cond.add(partnership::Column::Status.is_in(self.statuses.clone()));
+        }
+        if let Some(since) = self.updated_since {
+            cond = cond.add(partnership::Column::UpdatedAt.gte(since));
         }
         cond
     }

@@ -30,6 +30,8 @@ pub struct StoryFilter {
     /// Stories naming this cluster: those it confirmed, and for its editors those it has yet to answer.
     pub cluster_id: Option<Uuid>,
     pub outcome: Option<SuccessStoryOutcome>,
+    /// Stories changed at or after this moment.
+    pub updated_since: Option<DateTime<Utc>>,
 }
 
 impl StoryFilter {
@@ -52,6 +54,9 @@ impl StoryFilter {
         }
         if let Some(outcome) = self.outcome {
             cond = cond.add(success_story::Column::Outcome.eq(outcome));
+        }
+        if let Some(since) = self.updated_since {
+            cond = cond.add(success_story::Column::UpdatedAt.gte(since));
         }
         cond
     }

@@ -25,6 +25,8 @@ pub struct EventFilter {
     pub from: Option<NaiveDate>,
     /// Events with a session on or before this day.
     pub to: Option<NaiveDate>,
+    /// Events changed at or after this moment.
+    pub updated_since: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 impl EventFilter {
@@ -43,6 +45,9 @@ impl EventFilter {
         let mut cond = Condition::all().add(visibility.events());
         if !self.statuses.is_empty() {
             cond = cond.add(row::Column::Status.is_in(self.statuses.clone()));
+        }
+        if let Some(since) = self.updated_since {
+            cond = cond.add(row::Column::UpdatedAt.gte(since));
         }
         if !self.countries.is_empty() {
             cond = cond.add(

@@ -266,6 +266,9 @@ pub struct MatchmakingEventFilter {
     pub from: Option<Date>,
     /// Events with a session on or before this day.
     pub to: Option<Date>,
+    /// Only records changed (their `updatedAt`) at or after this moment: a cheap poll for
+    /// what changed since the last look (the change feeds also report deletions).
+    pub updated_since: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 #[derive(Default)]
@@ -306,6 +309,7 @@ impl EventQuery {
             countries: filter.countries.unwrap_or_default(),
             from: filter.from.map(|d| d.0),
             to: filter.to.map(|d| d.0),
+            updated_since: filter.updated_since,
         };
         filter.validate()?;
         let visibility = matchmaking_visibility(ctx);
