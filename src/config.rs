@@ -424,10 +424,12 @@ impl Settings {
             .map(str::to_owned)
             .collect();
         let postgres = |u: &str| url::Url::parse(u).is_ok_and(|u| matches!(u.scheme(), "postgres" | "postgresql"));
-        if !urls.is_empty() && !(postgres(&self.database_url) && urls.iter().all(|u| postgres(u))) {
-            return Err(SettingsError::ReplicaUrls);
+        let usable = postgres(&self.database_url) && urls.iter().all(|u| postgres(u));
+        if urls.is_empty() || usable {
+            Ok(urls)
+        } else {
+            Err(SettingsError::ReplicaUrls)
         }
-        Ok(urls)
     }
 
     /// How reads are routed over the replicas.

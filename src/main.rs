@@ -99,8 +99,9 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Migrate the database, load the demo data into an empty development database, and serve
-    /// the API with GraphiQL at / (the default command).
+    /// Migrate the database (in production only with MIGRATE_ON_START=on), load the demo data
+    /// into an empty development database, and serve the API with GraphiQL at / (the default
+    /// command).
     Serve,
     /// Bring the database schema up to date.
     Migrate,

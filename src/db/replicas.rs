@@ -9,7 +9,8 @@
 //! primary does not make a replica look behind.
 //!
 //! Read-your-writes: after each mutation the endpoint asks the primary for its WAL position
-//! (`pg_current_wal_lsn()`, the commit is behind it) and records it for the client (its subject,
+//! (`pg_current_wal_insert_lsn()`: the commit record is behind it even when it is not yet
+//! written out, as with `synchronous_commit = off`, where `pg_current_wal_lsn()` can lag it) and records it for the client (its subject,
 //! else its address) for [`ReplicaSettings::window`]. Other processes learn of it through the
 //! notification hub (LISTEN/NOTIFY), so a client whose next read lands on another replica of the
 //! service is routed the same way, once that process has heard (milliseconds on one network).
@@ -297,13 +298,13 @@ async fn primary_lsn(db: &DatabaseConnection) -> AppResult<Lsn> {
     let row = db
         .query_one_raw(Statement::from_string(
             DbBackend::Postgres,
-            "SELECT pg_current_wal_lsn()::text AS lsn",
+            "SELECT pg_current_wal_insert_lsn()::text AS lsn",
         ))
         .await
         .map_err(AppError::internal)?;
     row.and_then(|r| r.try_get::<String>("", "lsn").ok())
         .and_then(|text| parse_lsn(&text))
-        .ok_or_else(|| AppError::internal("pg_current_wal_lsn() gave no position"))
+        .ok_or_else(|| AppError::internal("pg_current_wal_insert_lsn() gave no position"))
 }
 
 /// A standby's replayed position, or why it is not usable.

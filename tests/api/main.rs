@@ -37,6 +37,7 @@ mod password_throttle;
 mod posts;
 mod racing_writes;
 mod rate_limits;
+mod replicas;
 mod repository;
 mod revocation;
 mod schedule;

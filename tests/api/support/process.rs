@@ -25,6 +25,12 @@ pub struct Process {
 
 impl Process {
     pub fn serve(app: &TestApp, env: &[(&str, &str)]) -> Self {
+        Self::serve_on(app.database_url(), env)
+    }
+
+    /// A `serve` process over the database at `url`, which the test manages itself (it may
+    /// be empty: production mode migrates it only with MIGRATE_ON_START=on).
+    pub fn serve_on(url: &str, env: &[(&str, &str)]) -> Self {
         let port = TcpListener::bind("127.0.0.1:0")
             .and_then(|l| l.local_addr())
             .expect("a free port")
@@ -33,7 +39,7 @@ impl Process {
         let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_clusterbridge"));
         command
             .arg("serve")
-            .env("DATABASE_URL", app.database_url())
+            .env("DATABASE_URL", url)
             .env("LISTEN_ADDR", format!("127.0.0.1:{port}"))
             .env("CLUSTERBRIDGE_ENV", "production")
             .env("JWT_SECRET", "a-production-secret-of-at-least-32-bytes")
