@@ -23,8 +23,8 @@ pub enum SchemaError {
 }
 
 /// Brings the schema at `url` up to date, holding the migration lock: on PostgreSQL an advisory
-/// lock (one per schema, as tests keep a schema each), on SQLite an exclusive lock on a file
-/// beside the database. Returns how many migrations this call applied.
+/// lock (one per schema, as tests keep a schema each), on SQLite an exclusive lock on the
+/// database file. Returns how many migrations this call applied.
 pub async fn migrate_once(url: &str) -> AppResult<usize> {
     // One connection: a session's advisory lock belongs to the connection that took it, and the
     // migrations must run on that one.
@@ -122,13 +122,13 @@ async fn lock_postgres(db: &DatabaseConnection) -> AppResult<()> {
     Ok(())
 }
 
-/// An exclusive lock on `<database file>.migrate-lock`, held while the returned file is open;
-/// none for an in-memory database.
+/// An exclusive `flock` on the database file itself, held while the returned file is open;
+/// none for an in-memory database. SQLite locks with `fcntl` byte ranges, which on Linux and the
+/// BSDs are apart from `flock`, so this waits only for another migrator and leaves no file.
 async fn lock_file(url: &str) -> AppResult<Option<std::fs::File>> {
-    let Some(path) = super::sqlite_file(url) else {
+    let Some(path) = super::sqlite_file(url).map(str::to_owned) else {
         return Ok(None);
     };
-    let path = format!("{path}.migrate-lock");
     tokio::task::spawn_blocking(move || {
         let file = std::fs::OpenOptions::new()
             .create(true)

@@ -70,7 +70,15 @@ fn queries_read_from_the_replica_writers_read_their_writes_and_a_lagging_or_stop
     };
     assert_eq!(tpca, cluster_id(&server, "tpca"));
 
-    // The replica stops replaying: it keeps what it has and falls behind.
+    // Caught up with everything so far, the replica stops replaying: it keeps what it has and
+    // falls behind.
+    let now = pair.psql(pair.primary_port, "SELECT pg_current_wal_insert_lsn()");
+    assert!(eventually(Duration::from_secs(10), || {
+        pair.psql(
+            pair.replica_port,
+            &format!("SELECT pg_last_wal_replay_lsn() >= '{now}'::pg_lsn"),
+        ) == "t"
+    }));
     pair.psql(pair.replica_port, "SELECT pg_wal_replay_pause()");
     assert!(eventually(Duration::from_secs(10), || {
         pair.psql(pair.replica_port, "SELECT pg_get_wal_replay_pause_state()") == "paused"
