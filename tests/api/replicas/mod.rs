@@ -1,8 +1,10 @@
 //! Issue 17 points 3 and 4: several `serve` processes as one service over one database
-//! (`several`), and reads from PostgreSQL streaming replicas built on loopback (`read`).
+//! (`several`), reads from PostgreSQL streaming replicas built on loopback (`read`), and their
+//! settings (`settings`).
 
 mod cluster;
 mod read;
+mod settings;
 mod several;
 
 use std::time::Duration;

@@ -1,6 +1,7 @@
 //! Reads from a streaming replica (issue 17 point 4), on a primary and a replica built for the
 //! test: with the replica's replay paused, a reader sees the old state (so its read was served
-//! by the replica) while the writer reads its own write (from the primary); once the replica is
+//! by the replica) while the writer reads its own write (from the primary), through another
+//! process of the service too; once the replica is
 //! further behind than the bound it is skipped; stopped, it is skipped too.
 
 use std::time::Duration;
@@ -37,17 +38,18 @@ fn queries_read_from_the_replica_writers_read_their_writes_and_a_lagging_or_stop
     let mut pair = Pair::start();
     let primary = Pair::url(pair.primary_port);
     pair.psql(pair.primary_port, "CREATE EXTENSION IF NOT EXISTS pg_trgm");
-    let server = Process::serve_on(
-        &primary,
-        &[
-            ("MIGRATE_ON_START", "on"),
-            ("JWT_SECRET", SECRET),
-            ("DATABASE_REPLICA_URLS", &Pair::url(pair.replica_port)),
-            ("DATABASE_REPLICA_MAX_LAG", "3"),
-            ("READ_YOUR_WRITES_WINDOW", "3"),
-            ("METRICS_TOKEN", METRICS_TOKEN),
-        ],
-    );
+    let replica_url = Pair::url(pair.replica_port);
+    let env = [
+        ("MIGRATE_ON_START", "on"),
+        ("JWT_SECRET", SECRET),
+        ("DATABASE_REPLICA_URLS", replica_url.as_str()),
+        ("DATABASE_REPLICA_MAX_LAG", "3"),
+        ("READ_YOUR_WRITES_WINDOW", "3"),
+        ("METRICS_TOKEN", METRICS_TOKEN),
+    ];
+    let server = Process::serve_on(&primary, &env);
+    // Another process of the service, to which the writer's next read may go.
+    let other = Process::serve_on(&primary, &env);
     seed(&primary);
     let writer = TestApp::admin().expect("a token");
     let reader = TestApp::scoped_token(Role::Admin, &[], &[], &[]);
@@ -113,6 +115,14 @@ fn queries_read_from_the_replica_writers_read_their_writes_and_a_lagging_or_stop
         own.body
     );
     assert_eq!(reads(&server, "primary"), primary_before + 1, "from the primary");
+    // Through the other process: the reader still reads the replica, and the writer, once
+    // that process has heard of the write (LISTEN/NOTIFY), the primary.
+    let elsewhere = run(&other, Some(&reader), READ_POST, json!({ "id": post_id }));
+    assert_eq!(elsewhere.body["data"]["post"], json!(null), "{}", elsewhere.body);
+    let heard = eventually(Duration::from_secs(2), || {
+        run(&other, Some(&writer), READ_POST, json!({ "id": post_id })).body["data"]["post"]["id"] == post_id
+    });
+    assert!(heard, "the writer reads its write through another process too");
 
     // Further behind than DATABASE_REPLICA_MAX_LAG: skipped, so the reader finds the post (on
     // the primary) while the replica still has not replayed it.
@@ -158,7 +168,7 @@ fn queries_read_from_the_replica_writers_read_their_writes_and_a_lagging_or_stop
         replica_before,
         "none went to the stopped replica"
     );
-    drop(server);
+    drop((server, other));
     drop(pair);
     eprintln!("read replicas test took {:.1} s", started.elapsed().as_secs_f64());
 }
