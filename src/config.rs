@@ -65,6 +65,10 @@ pub enum SettingsError {
     ShortMetricsToken,
     #[error("DATABASE_URL must be an sqlite: or postgres:// URL")]
     DatabaseUrl,
+    #[error("DATABASE_REPLICA_URLS must be postgres:// URLs, comma-separated, beside a postgres:// DATABASE_URL")]
+    ReplicaUrls,
+    #[error("DATABASE_REPLICA_MAX_LAG must be between 1 and 3600 seconds, READ_YOUR_WRITES_WINDOW at least as long")]
+    ReplicaTimes,
     #[error("{0} must be at least 1")]
     Zero(&'static str),
     #[error("CHANGE_FEED_RETENTION must be 1–3650 days")]
@@ -198,6 +202,25 @@ pub struct Settings {
     /// Seconds to wait for a database connection before failing the request.
     #[arg(long, env = "DATABASE_ACQUIRE_TIMEOUT", default_value_t = 2)]
     pub database_acquire_timeout: u64,
+    /// Whether `serve` brings the schema up to date at start (under a lock, so replicas starting
+    /// together migrate once): `auto` does in development and not in production, where `serve`
+    /// refuses a schema that is behind and `clusterbridge migrate` runs first; `on` or `off`.
+    #[arg(long, env = "MIGRATE_ON_START", default_value = "auto", value_parser = ["auto", "on", "off"])]
+    pub migrate_on_start: String,
+    /// PostgreSQL streaming replicas that queries read from, comma-separated (none by default:
+    /// everything on DATABASE_URL).
+    #[arg(long, env = "DATABASE_REPLICA_URLS", default_value = "", hide_env_values = true)]
+    pub database_replica_urls: String,
+    /// A file holding DATABASE_REPLICA_URLS (a mounted secret).
+    #[arg(long, env = "DATABASE_REPLICA_URLS_FILE")]
+    pub database_replica_urls_file: Option<std::path::PathBuf>,
+    /// Seconds a replica may be behind the primary before reads skip it.
+    #[arg(long, env = "DATABASE_REPLICA_MAX_LAG", default_value_t = 10)]
+    pub database_replica_max_lag: u64,
+    /// Seconds after a write during which the writer (its subject, else its address) reads only
+    /// from the primary or a replica that has replayed the write; at least DATABASE_REPLICA_MAX_LAG.
+    #[arg(long, env = "READ_YOUR_WRITES_WINDOW", default_value_t = 15)]
+    pub read_your_writes_window: u64,
     /// Maximum connections in the database pool.
     #[arg(long, env = "DATABASE_MAX_CONNECTIONS", default_value_t = 10)]
     pub database_max_connections: u32,
@@ -254,6 +277,8 @@ impl Settings {
             self.partner_idp().map(drop),
             self.check_access_token_ttl(),
             self.trusted_proxies().map(drop),
+            self.replica_urls().map(drop),
+            self.replica_settings().map(drop),
         ]
         .into_iter()
         .filter_map(Result::err)
@@ -387,6 +412,45 @@ impl Settings {
             }
         }
         problems
+    }
+
+    /// Whether `serve` migrates at start.
+    pub fn migrates_on_start(&self) -> bool {
+        match self.migrate_on_start.as_str() {
+            "on" => true,
+            "off" => false,
+            _ => self.environment == Environment::Development,
+        }
+    }
+
+    /// The read replicas' URLs, each a PostgreSQL one beside a PostgreSQL primary.
+    pub fn replica_urls(&self) -> Result<Vec<String>, SettingsError> {
+        let urls: Vec<String> = self
+            .database_replica_urls
+            .split(',')
+            .map(str::trim)
+            .filter(|u| !u.is_empty())
+            .map(str::to_owned)
+            .collect();
+        let postgres = |u: &str| url::Url::parse(u).is_ok_and(|u| matches!(u.scheme(), "postgres" | "postgresql"));
+        let usable = postgres(&self.database_url) && urls.iter().all(|u| postgres(u));
+        if urls.is_empty() || usable {
+            Ok(urls)
+        } else {
+            Err(SettingsError::ReplicaUrls)
+        }
+    }
+
+    /// How reads are routed over the replicas.
+    pub fn replica_settings(&self) -> Result<crate::db::replicas::ReplicaSettings, SettingsError> {
+        let (lag, window) = (self.database_replica_max_lag, self.read_your_writes_window);
+        if !(1..=3600).contains(&lag) || window < lag {
+            return Err(SettingsError::ReplicaTimes);
+        }
+        Ok(crate::db::replicas::ReplicaSettings {
+            max_lag: Duration::from_secs(lag),
+            window: Duration::from_secs(window),
+        })
     }
 
     fn trusted_proxies(&self) -> Result<TrustedProxies, SettingsError> {

@@ -1,5 +1,8 @@
 //! Connecting to the database and bringing its schema up to date.
 
+pub mod replicas;
+pub mod schema;
+
 use std::time::Duration;
 
 use migration::{Migrator, MigratorTrait};
@@ -19,11 +22,10 @@ pub async fn connect_for_maintenance(url: &str) -> AppResult<DatabaseConnection>
     connect_with(url, 2, Duration::from_secs(10), Duration::ZERO).await
 }
 
-/// Brings the schema at `url` up to date over a maintenance connection of its own.
+/// Brings the schema at `url` up to date over a maintenance connection of its own, holding the
+/// database's migration lock, so replicas starting together migrate once (see [`schema`]).
 pub async fn migrate_url(url: &str) -> AppResult<()> {
-    let db = connect_for_maintenance(url).await?;
-    migrate(&db).await?;
-    db.close().await.map_err(AppError::internal)
+    schema::migrate_once(url).await.map(drop)
 }
 
 /// `acquire_timeout` bounds the wait for a connection, so requests fail fast while the database

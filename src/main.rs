@@ -44,6 +44,8 @@ enum CliError {
     },
     #[error(transparent)]
     Io(#[from] std::io::Error),
+    #[error(transparent)]
+    Schema(#[from] db::schema::SchemaError),
     /// The benchmark reports its failures as text.
     #[error("benchmark: {0}")]
     Benchmark(String),
@@ -99,8 +101,9 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Migrate the database, load the demo data into an empty development database, and serve
-    /// the API with GraphiQL at / (the default command).
+    /// Migrate the database (in production only with MIGRATE_ON_START=on), load the demo data
+    /// into an empty development database, and serve the API with GraphiQL at / (the default
+    /// command).
     Serve,
     /// Bring the database schema up to date.
     Migrate,
@@ -514,7 +517,11 @@ async fn serve(settings: Settings) -> Result<(), CliError> {
     // Bad settings stop the server before it touches the database.
     let endpoint = settings.endpoint_settings()?;
     let tokens = settings.token_service()?;
-    db::migrate_url(&settings.database_url).await?;
+    if settings.migrates_on_start() {
+        db::migrate_url(&settings.database_url).await?;
+    } else {
+        db::schema::check_current(&settings.database_url).await?;
+    }
     let db = db::connect_with(
         &settings.database_url,
         settings.database_max_connections,
@@ -551,6 +558,15 @@ async fn serve(settings: Settings) -> Result<(), CliError> {
     let sender = actix_web::rt::spawn(sender.run(db.clone()));
     let mut state = AppState::with_settings(db, tokens, endpoint);
     state.shutdown = shutdown.clone();
+    state.reads = db::replicas::Reads::with_replicas(
+        state.db.clone(),
+        &settings.replica_urls()?,
+        settings.replica_settings()?,
+        state.hub.clone(),
+        settings.database_max_connections,
+        Duration::from_secs(settings.request_timeout),
+    )
+    .await?;
     let server = app::server(listener, state, workers, settings.cors_origins(), shutdown_timeout)?;
     let background = vec![sweep, sender];
     let serving = Serving {

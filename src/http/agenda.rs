@@ -11,6 +11,8 @@ use uuid::Uuid;
 
 use super::{authenticate, AppState};
 use crate::{
+    auth::Caller,
+    db::replicas::ClientKey,
     domain::matchmaking::agenda,
     error::{Answer, AppError},
     graphql::{
@@ -60,23 +62,31 @@ pub async fn agenda_ics(
     let (Some(event_id), Some(participant_id)) = (id_of(&event, EVENT), id_of(participant, PARTICIPANT)) else {
         return not_found();
     };
-    let agenda = match agenda::agenda(&state.db, event_id, participant_id).await {
+    let token = web::Query::<LinkQuery>::from_query(http.query_string())
+        .ok()
+        .and_then(|q| q.into_inner().token);
+    // A bad or expired bearer token is no more than no token here.
+    let caller = match token {
+        Some(_) => Caller::Anonymous,
+        None => authenticate(&state, &http)
+            .await
+            .map(|who| who.caller)
+            .unwrap_or_default(),
+    };
+    // A read: from a replica, unless this client has just written.
+    let address = state.settings.trusted_proxies.client_address(&http);
+    let db = state.reads.for_read(&ClientKey::of(&caller, &address));
+    let agenda = match agenda::agenda(&db, event_id, participant_id).await {
         Ok(Some(agenda)) => agenda,
         Ok(None) => return not_found(),
         Err(err) => return failed(err),
     };
-    let token = web::Query::<LinkQuery>::from_query(http.query_string())
-        .ok()
-        .and_then(|q| q.into_inner().token);
     let allowed = match token {
-        Some(token) => match agenda::token_opens(&state.db, participant_id, &token).await {
+        Some(token) => match agenda::token_opens(&db, participant_id, &token).await {
             Ok(opens) => opens,
             Err(err) => return failed(err),
         },
-        // A bad or expired bearer token is no more than no token here.
-        None => authenticate(&state, &http)
-            .await
-            .is_ok_and(|who| who.caller.principal().is_some_and(|p| agenda.seen_by(p))),
+        None => caller.principal().is_some_and(|p| agenda.seen_by(p)),
     };
     if !allowed {
         return not_found();

@@ -134,13 +134,16 @@ pub async fn confirm(state: web::Data<AppState>, http: HttpRequest, body: web::B
         return invalid();
     };
     match subscription::confirm(&state.db, &state.settings.links, None, &token).await {
-        Ok(_) => respond(
-            actix_web::http::StatusCode::OK,
-            &Page::text(
-                "Subscription confirmed",
-                "Thank you: the weekly digest will come to this address. Every digest carries a link to unsubscribe.",
-            ),
-        ),
+        Ok(_) => {
+            wrote(&state, &http).await;
+            respond(
+                actix_web::http::StatusCode::OK,
+                &Page::text(
+                    "Subscription confirmed",
+                    "Thank you: the weekly digest will come to this address. Every digest carries a link to unsubscribe.",
+                ),
+            )
+        }
         Err(err) => failed(&err),
     }
 }
@@ -179,10 +182,26 @@ pub async fn unsubscribe(state: web::Data<AppState>, http: HttpRequest, body: we
         return invalid();
     };
     match subscription::unsubscribe(&state.db, &state.settings.links, None, &token).await {
-        Ok(_) => respond(
-            actix_web::http::StatusCode::OK,
-            &Page::text("Unsubscribed", "No more digests will come to this address."),
-        ),
+        Ok(_) => {
+            wrote(&state, &http).await;
+            respond(
+                actix_web::http::StatusCode::OK,
+                &Page::text("Unsubscribed", "No more digests will come to this address."),
+            )
+        }
         Err(err) => failed(&err),
     }
+}
+
+/// A page's write, for read-your-writes (see `crate::db::replicas`): the address reads from
+/// where the write is visible for a while.
+async fn wrote(state: &AppState, http: &HttpRequest) {
+    let address = state.settings.trusted_proxies.client_address(http);
+    state
+        .reads
+        .wrote(&crate::db::replicas::ClientKey::of(
+            &crate::auth::Caller::Anonymous,
+            &address,
+        ))
+        .await;
 }

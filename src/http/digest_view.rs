@@ -3,7 +3,7 @@
 //! or malformed week is a 404 page. A named week never changes once built, so it may be cached
 //! for a day; `latest` moves when a new week is built, so for five minutes.
 
-use actix_web::{http::header, web, HttpResponse};
+use actix_web::{http::header, web, HttpRequest, HttpResponse};
 
 use super::AppState;
 use crate::{
@@ -46,19 +46,28 @@ fn page(issue: entity::digest_issue::Model, max_age: u32) -> HttpResponse {
         .body(issue.html)
 }
 
-pub async fn latest(state: web::Data<AppState>) -> HttpResponse {
-    match issue::latest(&state.db).await {
+/// Where an anonymous page reads: a replica, unless this address has just written.
+fn reads(state: &AppState, http: &HttpRequest) -> sea_orm::DatabaseConnection {
+    let address = state.settings.trusted_proxies.client_address(http);
+    state.reads.for_read(&crate::db::replicas::ClientKey::of(
+        &crate::auth::Caller::Anonymous,
+        &address,
+    ))
+}
+
+pub async fn latest(state: web::Data<AppState>, http: HttpRequest) -> HttpResponse {
+    match issue::latest(&reads(&state, &http)).await {
         Ok(Some(found)) => page(found, 300),
         Ok(None) => not_found(),
         Err(err) => failed(err),
     }
 }
 
-pub async fn of_week(state: web::Data<AppState>, week: web::Path<String>) -> HttpResponse {
+pub async fn of_week(state: web::Data<AppState>, http: HttpRequest, week: web::Path<String>) -> HttpResponse {
     let Some(week) = Week::parse(&week) else {
         return not_found();
     };
-    match issue::find(&state.db, week).await {
+    match issue::find(&reads(&state, &http), week).await {
         Ok(Some(found)) => page(found, 86_400),
         Ok(None) => not_found(),
         Err(err) => failed(err),

@@ -3,11 +3,12 @@
 
 use std::sync::Arc;
 
-use async_graphql::Response;
+use async_graphql::{parser::types::OperationType, Response};
 
 use super::{prepare::Prepared, state::AppState};
 use crate::{
     auth::Caller,
+    db::replicas::ClientKey,
     domain::{locale::Preference, throttle::PasswordGuard},
     error::{AppError, ErrorCode},
     graphql::{self, cost::CostMeter},
@@ -26,8 +27,16 @@ pub async fn execute(
         limits: state.settings.password_throttle,
         address: address.to_owned(),
     };
-    let (request, batches) = graphql::request_data(prepared.request, &state.db, caller.clone());
-    let mut request = request.data(meter).data(guard).data(languages.clone());
+    // A query reads where the router says (a replica, unless the caller has just written);
+    // mutations and everything they read go to the primary.
+    let db = if prepared.operation == Some(OperationType::Query) {
+        state.reads.for_read(&ClientKey::of(caller, address))
+    } else {
+        state.db.clone()
+    };
+    let (request, batches) = graphql::request_data(prepared.request, &db, caller.clone());
+    // Request data comes before the schema's: resolvers that read `db` read this one.
+    let mut request = request.data(db).data(meter).data(guard).data(languages.clone());
     if state.settings.production && !caller.is_admin() {
         if prepared.introspects {
             let error = ErrorCode::Forbidden.server_error("introspection is for administrators");

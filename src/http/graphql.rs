@@ -30,6 +30,7 @@ use super::{
     state::AppState,
 };
 use crate::{
+    db::replicas::ClientKey,
     domain::{locale::Preference, persisted_document},
     error::ErrorCode,
     graphql::cost::CostMeter,
@@ -164,12 +165,17 @@ async fn run(
                 .map_or(0, |d| persisted_document::storage_fee(d.len())),
         );
         let paid_before = meter.paid();
+        let mutation = prepared.is_mutation();
         let response = execute(state, prepared, &who.caller, &address, charged, &languages).await;
         meter.set_storage_fee(0);
         // An operation that was never paid for did not validate or was refused: it never ran.
         let executed = meter.paid() > paid_before;
         if let Some(document) = persist.filter(|_| executed) {
             remember(state, &document).await;
+        }
+        if mutation && executed {
+            // Before the answer leaves: the client's next read must find what it wrote.
+            state.reads.wrote(&ClientKey::of(&who.caller, &address)).await;
         }
         ran |= executed;
         failed |= !response.errors.is_empty();

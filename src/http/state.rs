@@ -31,6 +31,8 @@ pub struct AppState {
     pub sockets: Sockets,
     /// Begun on SIGTERM/SIGINT: readiness answers 503 and sockets close with 1001.
     pub shutdown: crate::shutdown::Shutdown,
+    /// Where queries read: the primary (`db`) alone, or its streaming replicas too.
+    pub reads: crate::db::replicas::Reads,
 }
 
 impl AppState {
@@ -54,6 +56,7 @@ impl AppState {
             hub,
             sockets: Sockets::default(),
             shutdown: Default::default(),
+            reads: crate::db::replicas::Reads::primary_only(db.clone()),
             db,
             tokens,
             revocations: Revocations::new(settings.revocation_delay),

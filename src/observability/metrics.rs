@@ -51,6 +51,10 @@ pub fn handle() -> &'static PrometheusHandle {
         metrics::describe_counter!(RATE_LIMIT_REFUSALS, "Requests refused by a cost-point bucket");
         metrics::describe_counter!(THROTTLE_REFUSALS, "Credential checks refused while throttled");
         metrics::describe_counter!(SCHEDULER_RUNS, "Matchmaking scheduler runs by outcome");
+        metrics::describe_counter!(
+            crate::db::replicas::DATABASE_READS,
+            "Queries' reads by target database (primary, replica1 …)"
+        );
         metrics::describe_histogram!(
             SCHEDULER_RUN_DURATION,
             metrics::Unit::Seconds,

@@ -41,6 +41,7 @@ mod racing_writes;
 mod rate_limit_status;
 mod rate_limits;
 mod relay;
+mod replicas;
 mod repository;
 mod revocation;
 mod schedule;

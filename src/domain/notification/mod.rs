@@ -37,6 +37,10 @@ pub enum Notification {
     EventScheduled { event_id: Uuid },
     /// A post went up: a draft published, or an unpublished post put back by a moderator.
     PostPublished { post_id: Uuid },
+    /// A client wrote at this WAL position of the primary: every process reads its next reads
+    /// from the primary or a replica that has replayed that far (see `crate::db::replicas`).
+    /// `client` is a digest of who wrote, never the identity itself.
+    ClientWrote { client: String, lsn: u64 },
 }
 
 /// How a meeting changed.
@@ -78,7 +82,7 @@ impl Notification {
             Self::MeetingRequested { participant_ids, .. } | Self::MeetingUpdated { participant_ids, .. } => {
                 participant_ids.contains(&participant)
             }
-            Self::EventScheduled { .. } | Self::PostPublished { .. } => false,
+            Self::EventScheduled { .. } | Self::PostPublished { .. } | Self::ClientWrote { .. } => false,
         }
     }
 }

@@ -28,7 +28,8 @@ impl Process {
         Self::serve_on(app.database_url(), env)
     }
 
-    /// The same over a database the test runs itself (migrated already: production mode).
+    /// The same over a database the test manages itself (it may be empty: production mode
+    /// migrates it only with MIGRATE_ON_START=on).
     pub fn serve_on(database_url: &str, env: &[(&str, &str)]) -> Self {
         let port = TcpListener::bind("127.0.0.1:0")
             .and_then(|l| l.local_addr())
