@@ -219,6 +219,8 @@ pub struct Settings {
     pub metrics_token_file: Option<std::path::PathBuf>,
     #[command(flatten)]
     pub mail: crate::mail::MailSettings,
+    #[command(flatten)]
+    pub webhook: crate::webhook::WebhookSettings,
 }
 
 impl Settings {
@@ -254,6 +256,13 @@ impl Settings {
         .collect();
         problems.extend(self.limit_problems());
         problems.extend(self.mail_problems());
+        problems.extend(
+            self.webhook
+                .nonzero()
+                .into_iter()
+                .filter(|(_, value)| *value == 0)
+                .map(|(name, _)| SettingsError::Zero(name)),
+        );
         problems
     }
 
@@ -419,6 +428,7 @@ impl Settings {
                 confirmation_interval: chrono::Duration::minutes(i64::from(self.digest_confirmation_interval)),
             },
             metrics_token,
+            webhooks: self.webhook.rules(),
             ..EndpointSettings::default()
         })
     }

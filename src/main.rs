@@ -21,6 +21,7 @@ use clusterbridge::{
     observability::logging,
     seed,
     shutdown::{Serving, Shutdown},
+    webhook::sender::WebhookSender,
 };
 
 // glibc's allocator took a quarter of the server's instructions on nested pages (callgrind,
@@ -139,6 +140,12 @@ enum Command {
     /// Send the mail that is due from the outbox, then keep looking every MAIL_SEND_INTERVAL
     /// seconds (or stop once nothing is due, with --once). Prints sent, retrying and failed.
     SendMail {
+        #[arg(long)]
+        once: bool,
+    },
+    /// Deliver the webhooks that are due, then keep looking every WEBHOOK_SEND_INTERVAL seconds
+    /// (or stop once nothing is due, with --once). Prints sent, retrying, failed and disabled.
+    SendWebhooks {
         #[arg(long)]
         once: bool,
     },
@@ -378,6 +385,20 @@ fn run(cli: Cli) -> Result<(), CliError> {
             }
             Ok(())
         }),
+        Command::SendWebhooks { once } => block_on(async {
+            let db = db::connect(&settings.database_url, 2).await?;
+            let sender = WebhookSender::new(settings.webhook.clone())?;
+            if once {
+                let pass = sender.drain(&db).await?;
+                println!(
+                    "sent {} retrying {} failed {} disabled {}",
+                    pass.sent, pass.retrying, pass.failed, pass.disabled
+                );
+            } else {
+                sender.run(db).await;
+            }
+            Ok(())
+        }),
         Command::Digest { week } => block_on(async {
             let links = settings.endpoint_settings()?.links;
             let week = clusterbridge::domain::digest::Week::from_input("week", &week)?;
@@ -511,10 +532,12 @@ async fn serve(settings: Settings) -> Result<(), CliError> {
     ));
     let sender = Sender::new(mailer, settings.mail.clone()).stopping_on(shutdown.clone());
     let sender = actix_web::rt::spawn(sender.run(db.clone()));
+    let webhooks = WebhookSender::new(settings.webhook.clone())?.stopping_on(shutdown.clone());
+    let webhooks = actix_web::rt::spawn(webhooks.run(db.clone()));
     let mut state = AppState::with_settings(db, tokens, endpoint);
     state.shutdown = shutdown.clone();
     let server = app::server(listener, state, workers, settings.cors_origins(), shutdown_timeout)?;
-    let background = vec![sweep, sender];
+    let background = vec![sweep, sender, webhooks];
     let serving = Serving {
         server,
         shutdown,

@@ -49,6 +49,7 @@ impl AppState {
                 hub.clone(),
                 settings.links.clone(),
                 settings.subscription,
+                settings.webhooks,
                 settings.production,
             ),
             hub,
@@ -86,6 +87,8 @@ pub struct EndpointSettings {
     /// The bearer token `/metrics` asks for; without one it answers loopback callers in
     /// development only.
     pub metrics_token: Option<String>,
+    /// What webhook endpoint URLs may be, and how long a rotated-out secret still signs.
+    pub webhooks: crate::webhook::WebhookRules,
 }
 
 impl Default for EndpointSettings {
@@ -102,6 +105,7 @@ impl Default for EndpointSettings {
             links: crate::auth::Links::default(),
             subscription: Default::default(),
             metrics_token: None,
+            webhooks: Default::default(),
         }
     }
 }

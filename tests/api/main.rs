@@ -48,3 +48,4 @@ mod stories;
 mod subscriptions;
 mod translations;
 mod validation;
+mod webhooks;
