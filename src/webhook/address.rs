@@ -228,4 +228,27 @@ mod tests {
         };
         assert!(check_url("http://127.0.0.1:8080/in", open).is_ok());
     }
+
+    #[test]
+    fn the_resolver_drops_loopback_addresses_after_resolution() {
+        use reqwest::dns::Resolve;
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("a runtime");
+        let name = || "localhost".parse::<reqwest::dns::Name>().expect("a name");
+        let strict = FilteringResolver { rules: STRICT };
+        assert!(runtime.block_on(strict.resolve(name())).is_err(), "localhost resolved");
+        let open = FilteringResolver {
+            rules: AddressRules {
+                allow_http: true,
+                allow_private: true,
+            },
+        };
+        let found: Vec<SocketAddr> = runtime.block_on(open.resolve(name())).expect("resolves").collect();
+        assert!(
+            !found.is_empty() && found.iter().all(|a| a.ip().is_loopback()),
+            "{found:?}"
+        );
+    }
 }
