@@ -3,7 +3,7 @@
 //! redelivery with the same `webhook-id`, rotation with two signatures, a failing receiver
 //! retried then disabled with its partners mailed, private addresses refused at registration
 //! and at delivery, redirects not followed, events only for what the owner may see, and who may
-//! manage endpoints.
+//! manage endpoints; and the `serve` process delivering in the background.
 
 mod receiver;
 
@@ -421,4 +421,29 @@ fn only_the_partner_organisations_partners_and_administrators_manage_its_endpoin
     // Input is checked: no event type, an unknown ID.
     let none = json!({ "i": { "partnerOrganisationId": org, "url": receiver.url("/x"), "eventTypes": [] } });
     assert_eq!(app.post(Some(&partner), CREATE, none).bad_fields(), ["eventTypes"]);
+}
+
+#[test]
+fn the_server_delivers_in_the_background() {
+    let app = app();
+    let org = cnfi(&app);
+    let partner = partner_of(&org);
+    let receiver = Receiver::answering(200);
+    let (_, _, secret) = register(&app, &partner, &org, &receiver.url("/live"), &["CLUSTER_CREATED"]);
+    let _server = crate::support::Process::serve(
+        &app,
+        &[
+            ("WEBHOOK_SEND_INTERVAL", "1"),
+            ("WEBHOOK_ALLOW_HTTP", "true"),
+            ("WEBHOOK_ALLOW_PRIVATE_ADDRESSES", "true"),
+        ],
+    );
+    make_cluster(&app, &partner, "Webhook Background Cluster", "TW");
+    let deadline = std::time::Instant::now() + Duration::from_secs(15);
+    while receiver.requests().is_empty() && std::time::Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let got = receiver.requests();
+    assert_eq!(got.len(), 1, "the serve process delivered the event");
+    verified(&secret, &got[0]).expect("standardwebhooks verifies it");
 }
