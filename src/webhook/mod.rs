@@ -5,6 +5,7 @@
 
 pub mod address;
 pub mod client;
+pub mod delivery;
 pub mod endpoint;
 pub mod event;
 pub mod sender;
