@@ -80,6 +80,7 @@ pub async fn run(
         crate::domain::notification::Hub::in_process(),
         crate::auth::Links::default(),
         Default::default(),
+        Default::default(),
         false,
     );
     let mut rng = ChaCha8Rng::seed_from_u64(seed);

@@ -248,6 +248,8 @@ pub struct Settings {
     pub metrics_token_file: Option<std::path::PathBuf>,
     #[command(flatten)]
     pub mail: crate::mail::MailSettings,
+    #[command(flatten)]
+    pub webhook: crate::webhook::WebhookSettings,
 }
 
 impl Settings {
@@ -285,6 +287,13 @@ impl Settings {
         .collect();
         problems.extend(self.limit_problems());
         problems.extend(self.mail_problems());
+        problems.extend(
+            self.webhook
+                .nonzero()
+                .into_iter()
+                .filter(|(_, value)| *value == 0)
+                .map(|(name, _)| SettingsError::Zero(name)),
+        );
         problems
     }
 
@@ -493,6 +502,7 @@ impl Settings {
             },
             metrics_token,
             change_feed_retention: chrono::Duration::days(i64::from(self.change_feed_retention)),
+            webhooks: self.webhook.rules(),
             ..EndpointSettings::default()
         })
     }

@@ -14,7 +14,9 @@ pub mod health;
 pub mod http;
 pub mod mail;
 pub mod observability;
+pub mod outbox;
 pub mod seed;
 pub mod shutdown;
 #[doc(hidden)]
 pub mod testing;
+pub mod webhook;

@@ -21,6 +21,7 @@ use clusterbridge::{
     observability::logging,
     seed,
     shutdown::{Serving, Shutdown},
+    webhook::sender::WebhookSender,
 };
 
 // glibc's allocator took a quarter of the server's instructions on nested pages (callgrind,
@@ -150,6 +151,12 @@ enum Command {
     /// seconds (or stop once nothing is due, with --once). Prints sent, retrying and failed.
     /// SIGTERM or SIGINT stops it after the mail in hand, the rest of its batch given back.
     SendMail {
+        #[arg(long)]
+        once: bool,
+    },
+    /// Deliver the webhooks that are due, then keep looking every WEBHOOK_SEND_INTERVAL seconds
+    /// (or stop once nothing is due, with --once). Prints sent, retrying, failed and disabled.
+    SendWebhooks {
         #[arg(long)]
         once: bool,
     },
@@ -413,6 +420,20 @@ fn run(cli: Cli) -> Result<(), CliError> {
             }
             Ok(())
         }),
+        Command::SendWebhooks { once } => block_on(async {
+            let db = db::connect(&settings.database_url, 2).await?;
+            let sender = WebhookSender::new(settings.webhook.clone())?;
+            if once {
+                let pass = sender.drain(&db).await?;
+                println!(
+                    "sent {} retrying {} failed {} disabled {}",
+                    pass.sent, pass.retrying, pass.failed, pass.disabled
+                );
+            } else {
+                sender.run(db).await;
+            }
+            Ok(())
+        }),
         Command::Digest { week } => block_on(async {
             let links = settings.endpoint_settings()?.links;
             let week = clusterbridge::domain::digest::Week::from_input("week", &week)?;
@@ -556,6 +577,8 @@ async fn serve(settings: Settings) -> Result<(), CliError> {
     ));
     let sender = Sender::new(mailer, settings.mail.clone()).stopping_on(shutdown.clone());
     let sender = actix_web::rt::spawn(sender.run(db.clone()));
+    let webhooks = WebhookSender::new(settings.webhook.clone())?.stopping_on(shutdown.clone());
+    let webhooks = actix_web::rt::spawn(webhooks.run(db.clone()));
     let mut state = AppState::with_settings(db, tokens, endpoint);
     state.shutdown = shutdown.clone();
     state.reads = db::replicas::Reads::with_replicas(
@@ -568,7 +591,7 @@ async fn serve(settings: Settings) -> Result<(), CliError> {
     )
     .await?;
     let server = app::server(listener, state, workers, settings.cors_origins(), shutdown_timeout)?;
-    let background = vec![sweep, sender];
+    let background = vec![sweep, sender, webhooks];
     let serving = Serving {
         server,
         shutdown,

@@ -57,6 +57,9 @@ pub mod success_story_translation;
 pub mod taxonomy;
 pub mod user;
 pub mod user_grant;
+pub mod webhook_delivery;
+pub mod webhook_endpoint;
+pub mod webhook_endpoint_event_type;
 
 pub mod prelude {
     pub use super::cluster::Entity as Cluster;

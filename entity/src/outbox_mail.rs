@@ -21,6 +21,9 @@ pub enum MailPurpose {
     Verification,
     #[sea_orm(string_value = "INTEREST")]
     Interest,
+    /// A partner organisation's webhook endpoint was disabled after failing too long.
+    #[sea_orm(string_value = "WEBHOOK_DISABLED")]
+    WebhookDisabled,
 }
 
 /// Where a mail stands: QUEUED → SENDING (leased) → SENT, or back to QUEUED after a temporary

@@ -206,6 +206,8 @@ text_enum!(
         OutboxMail = "OutboxMail",
         DigestIssue = "DigestIssue",
         DigestSubscriber = "DigestSubscriber",
+        WebhookEndpoint = "WebhookEndpoint",
+        WebhookDelivery = "WebhookDelivery",
     }
 );
 
@@ -252,6 +254,8 @@ text_enum!(
         Subscribe = "SUBSCRIBE",
         Confirm = "CONFIRM",
         Unsubscribe = "UNSUBSCRIBE",
+        RotateSecret = "ROTATE_SECRET",
+        Disable = "DISABLE",
     }
 );
 

@@ -22,6 +22,7 @@ use crate::{
     auth::{Links, Principal},
     error::{AppError, AppResult},
     mail::{account_mail, enqueue},
+    webhook,
 };
 
 const DESCRIPTION_MAX: usize = 5_000;
@@ -298,6 +299,23 @@ pub async fn express_interest<C: TransactionTrait + ConnectionTrait>(
     };
     audit::record(&txn, actor, entry).await?;
     mail_poster(&txn, links, &search, &interested).await?;
+    let mut data = serde_json::Map::new();
+    data.insert(
+        "partnerSearchId".into(),
+        webhook::event::global_id("PartnerSearch", search_id).into(),
+    );
+    data.insert(
+        "clusterId".into(),
+        webhook::event::global_id("Cluster", cluster_id).into(),
+    );
+    let event = webhook::Event {
+        event_type: webhook::EventType::InterestExpressed,
+        id: webhook::event::global_id("ExpressionOfInterest", model.id),
+        data,
+        // Private to the two clusters: the poster's and the interested one's.
+        audience: webhook::Audience::LooksAfter(vec![&owner, &interested]),
+    };
+    webhook::event::raise(&txn, event).await?;
     txn.commit().await?;
     Ok(model)
 }

@@ -752,3 +752,41 @@ fn admin_only(p: &Principal, what: &str) -> AppResult<()> {
         Err(forbidden(what))
     }
 }
+
+/// Register, change, rotate, delete and read the webhook endpoints of a partner organisation
+/// and their deliveries: its partners, or an administrator.
+pub fn may_manage_webhooks(p: &Principal, partner_organisation: Uuid) -> AppResult<()> {
+    if p.is_admin() || (p.role == Role::Partner && p.partner_organisations.contains(&partner_organisation)) {
+        Ok(())
+    } else {
+        Err(forbidden("manage the webhooks of this partner organisation"))
+    }
+}
+
+/// What a partner organisation's webhooks may be told of: what its partners may see, whoever
+/// registered the endpoint (an administrator's registration widens nothing).
+pub struct WebhookAudience {
+    partners: Visibility,
+}
+
+impl WebhookAudience {
+    pub fn of_partner_countries(countries: Vec<String>) -> Self {
+        Self {
+            partners: Visibility {
+                everything: false,
+                countries,
+                clusters: vec![],
+            },
+        }
+    }
+
+    /// A record as visible as its cluster's profile (published, or of the organisation's countries).
+    pub fn sees_cluster(&self, cluster: &cluster::Model) -> bool {
+        self.partners.sees(cluster)
+    }
+
+    /// A record private to the clusters involved: the organisation looks after one of them.
+    pub fn looks_after(&self, cluster: &cluster::Model) -> bool {
+        self.partners.countries.contains(&cluster.country)
+    }
+}

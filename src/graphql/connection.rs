@@ -22,6 +22,7 @@ use super::{
     partnership::Partnership,
     post::Post,
     success_story::SuccessStory,
+    webhook::WebhookDelivery,
 };
 use crate::{
     domain::pagination::{slice, OffsetRequest, Page, PageRequest},
@@ -285,3 +286,4 @@ connection!(MeetingConnection, MeetingEdge, Meeting);
 connection!(PostConnection, PostEdge, Post);
 connection!(OutboxMailConnection, OutboxMailEdge, OutboxMail);
 connection!(DigestSubscriberConnection, DigestSubscriberEdge, DigestSubscriber);
+connection!(WebhookDeliveryConnection, WebhookDeliveryEdge, WebhookDelivery);

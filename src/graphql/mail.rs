@@ -33,6 +33,8 @@ pub enum MailPurpose {
     Verification,
     /// Someone's interest in a partner search.
     Interest,
+    /// A webhook endpoint was disabled after failing too long.
+    WebhookDisabled,
 }
 
 /// Where a mail stands.

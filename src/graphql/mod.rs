@@ -32,6 +32,7 @@ pub mod story_workflow;
 pub mod success_story;
 pub mod translations;
 pub mod trusted_document;
+pub mod webhook;
 
 use std::time::Duration;
 
@@ -74,6 +75,7 @@ pub struct Query(
     digest::DigestSubscriptionQuery,
     rate_limit::RateLimitQuery,
     change_feed::ChangeFeedQuery,
+    webhook::WebhookQuery,
 );
 
 /// Every change. Each mutation takes one `input` (`requestEmailVerification` needs none), runs
@@ -100,6 +102,7 @@ pub struct Mutation(
     translations::TranslationMutation,
     digest_issue::DigestMutation,
     digest::DigestSubscriptionMutation,
+    webhook::WebhookMutation,
 );
 
 pub use self::live::Subscription;
@@ -108,13 +111,14 @@ pub type ClusterSchema = Schema<Query, Mutation, Subscription>;
 
 /// The schema; `hub` carries the live notifications that mutations publish and subscriptions
 /// follow, `links` makes the links that queued mails carry, `subscription` limits the digest's
-/// confirmation mails.
+/// confirmation mails, `webhooks` checks webhook URLs and times secret rotations.
 pub fn build_schema(
     db: DatabaseConnection,
     tokens: TokenService,
     hub: Hub,
     links: crate::auth::Links,
     subscription: crate::domain::digest::subscription::SubscriptionSettings,
+    webhooks: crate::webhook::WebhookRules,
     production: bool,
 ) -> ClusterSchema {
     let builder = scalars::describe(Schema::build(
@@ -127,6 +131,7 @@ pub fn build_schema(
     .data(hub)
     .data(links)
     .data(subscription)
+    .data(webhooks)
     .data(crate::domain::recommendation::PartnerIndex::default())
     .extension(cost::CostGuard)
     .limit_depth(MAX_DEPTH)

@@ -51,6 +51,7 @@ impl AppState {
                 hub.clone(),
                 settings.links.clone(),
                 settings.subscription,
+                settings.webhooks,
                 settings.production,
             ),
             hub,
@@ -91,6 +92,8 @@ pub struct EndpointSettings {
     pub metrics_token: Option<String>,
     /// How long the change feed keeps a change (the sweep deletes older ones).
     pub change_feed_retention: chrono::Duration,
+    /// What webhook endpoint URLs may be, and how long a rotated-out secret still signs.
+    pub webhooks: crate::webhook::WebhookRules,
 }
 
 impl Default for EndpointSettings {
@@ -108,6 +111,7 @@ impl Default for EndpointSettings {
             subscription: Default::default(),
             metrics_token: None,
             change_feed_retention: chrono::Duration::days(30),
+            webhooks: Default::default(),
         }
     }
 }

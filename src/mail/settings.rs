@@ -56,25 +56,7 @@ pub struct MailSettings {
     pub mail_max_attempts: u32,
 }
 
-/// How long to wait before the next attempt, after `attempts` failed ones.
-#[derive(Debug, Clone, Copy)]
-pub struct Backoff {
-    pub base: Duration,
-    pub factor: u32,
-    pub cap: Duration,
-    pub max_attempts: u32,
-}
-
-impl Backoff {
-    /// base × factor^(attempts−1), at most the cap. No jitter: a sender's batch is small and
-    /// mails fail at different times, and a deterministic delay keeps the tests exact.
-    pub fn delay(&self, attempts: u32) -> Duration {
-        let exponent = attempts.saturating_sub(1).min(30);
-        let factor = u64::from(self.factor.max(1)).saturating_pow(exponent);
-        let seconds = self.base.as_secs().saturating_mul(factor);
-        Duration::from_secs(seconds).min(self.cap)
-    }
-}
+pub use crate::outbox::Backoff;
 
 impl MailSettings {
     pub fn backoff(&self) -> Backoff {
@@ -83,23 +65,9 @@ impl MailSettings {
             factor: self.mail_retry_factor,
             cap: Duration::from_secs(self.mail_retry_cap),
             max_attempts: self.mail_max_attempts.max(1),
+            // No jitter: a sender's batch is small and mails fail at different times, and a
+            // deterministic delay keeps the tests exact.
+            jitter: false,
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_delay_grows_by_the_factor_up_to_the_cap() {
-        let backoff = Backoff {
-            base: Duration::from_secs(60),
-            factor: 2,
-            cap: Duration::from_secs(300),
-            max_attempts: 8,
-        };
-        let delays: Vec<u64> = (1..=5).map(|n| backoff.delay(n).as_secs()).collect();
-        assert_eq!(delays, [60, 120, 240, 300, 300]);
     }
 }

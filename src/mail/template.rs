@@ -58,6 +58,8 @@ const TEMPLATES: &[(&str, &str)] = &[
     ),
     ("account/interest.html", include_str!("templates/account/interest.html")),
     ("account/interest.txt", include_str!("templates/account/interest.txt")),
+    ("webhook_disabled.html", include_str!("templates/webhook_disabled.html")),
+    ("webhook_disabled.txt", include_str!("templates/webhook_disabled.txt")),
 ];
 
 static ENVIRONMENT: LazyLock<Environment<'static>> = LazyLock::new(|| {

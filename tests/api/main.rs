@@ -54,3 +54,4 @@ mod subscriptions;
 mod topology;
 mod translations;
 mod validation;
+mod webhooks;

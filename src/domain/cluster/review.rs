@@ -98,6 +98,9 @@ pub async fn review<C: TransactionTrait>(
         std::slice::from_ref(&model),
     );
     audit::record(&txn, actor, entry).await?;
+    if to == ClusterStatus::Published {
+        crate::webhook::event::cluster_event(&txn, crate::webhook::EventType::ClusterPublished, &model).await?;
+    }
     txn.commit().await?;
     Ok(model)
 }

@@ -22,6 +22,7 @@ use crate::{
         search, version,
     },
     error::{AppError, AppResult, FieldError},
+    webhook,
 };
 
 fn visible(visibility: &Visibility) -> Select<cluster::Entity> {
@@ -184,6 +185,10 @@ async fn insert<C: ConnectionTrait>(db: &C, actor: &Principal, profile: &Cluster
         std::slice::from_ref(&model),
     );
     audit::record(db, actor, entry).await?;
+    webhook::event::cluster_event(db, webhook::EventType::ClusterCreated, &model).await?;
+    if model.status == ClusterStatus::Published {
+        webhook::event::cluster_event(db, webhook::EventType::ClusterPublished, &model).await?;
+    }
     Ok(model)
 }
 
@@ -291,6 +296,10 @@ pub async fn update<C: TransactionTrait>(
         std::slice::from_ref(&model),
     );
     audit::record(&txn, actor, entry).await?;
+    webhook::event::cluster_event(&txn, webhook::EventType::ClusterUpdated, &model).await?;
+    if model.status == ClusterStatus::Published && current.status != ClusterStatus::Published {
+        webhook::event::cluster_event(&txn, webhook::EventType::ClusterPublished, &model).await?;
+    }
     txn.commit().await?;
     Ok(model)
 }

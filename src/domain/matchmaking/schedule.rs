@@ -200,6 +200,11 @@ pub async fn schedule_event<C: TransactionTrait + ConnectionTrait>(
             .exec(&txn)
             .await?;
     }
+    let placed: Vec<(&row::Model, i32, i32)> = changes
+        .iter()
+        .filter_map(|&(m, new)| new.map(|p| (m, p.slot as i32, p.table as i32)))
+        .collect();
+    crate::webhook::event::meetings_scheduled(&txn, id, &placed).await?;
     let model = version::save::<event_row::Entity, _>(
         &txn,
         id,

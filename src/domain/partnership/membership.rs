@@ -162,6 +162,9 @@ pub async fn add_member<C: TransactionTrait>(
         ),
     )
     .await?;
+    if state == InvitationState::Accepted {
+        crate::webhook::event::partnership_joined(&txn, partnership_id, &joining).await?;
+    }
     txn.commit().await?;
     Ok(model)
 }
@@ -257,6 +260,9 @@ pub async fn respond_to_invitation<C: TransactionTrait>(
         ),
     )
     .await?;
+    if accept {
+        crate::webhook::event::partnership_joined(&txn, partnership_id, &invited).await?;
+    }
     txn.commit().await?;
     Ok(model)
 }

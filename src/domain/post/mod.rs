@@ -23,6 +23,7 @@ use crate::{
         version::{self, stale},
     },
     error::{AppError, AppResult, Refusal},
+    webhook,
 };
 
 mod input;
@@ -314,6 +315,19 @@ pub(crate) async fn publish_dated<C: TransactionTrait + ConnectionTrait>(
         entry(&model, AuditAction::Publish, vec!["status"], &cluster),
     )
     .await?;
+    let mut data = serde_json::Map::new();
+    data.insert(
+        "clusterId".into(),
+        webhook::event::global_id("Cluster", cluster.id).into(),
+    );
+    data.insert("title".into(), model.title.clone().into());
+    let event = webhook::Event {
+        event_type: webhook::EventType::PostPublished,
+        id: webhook::event::global_id("Post", model.id),
+        data,
+        audience: webhook::Audience::SeesCluster(&cluster),
+    };
+    webhook::event::raise(&txn, event).await?;
     txn.commit().await?;
     Ok(model)
 }

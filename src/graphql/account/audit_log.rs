@@ -73,6 +73,10 @@ pub enum AuditEntityType {
     DigestIssue,
     /// A subscriber of the weekly digest.
     DigestSubscriber,
+    /// A webhook endpoint of a partner organisation.
+    WebhookEndpoint,
+    /// A delivery of an event to a webhook endpoint.
+    WebhookDelivery,
 }
 
 /// What a change did.
@@ -160,6 +164,10 @@ pub enum AuditAction {
     Confirm,
     /// A digest subscription was ended.
     Unsubscribe,
+    /// A webhook endpoint was given a new signing secret.
+    RotateSecret,
+    /// A webhook endpoint that kept failing was disabled.
+    Disable,
 }
 
 /// The GraphQL type name in an audit entry's global ID.

@@ -267,6 +267,19 @@ pub async fn request<C: TransactionTrait + ConnectionTrait>(
         entry(model.id, AuditAction::Request, fields, &from.participant.country),
     )
     .await?;
+    let gid = crate::webhook::event::global_id;
+    let mut data = serde_json::Map::new();
+    data.insert("matchmakingEventId".into(), gid("MatchmakingEvent", event_id).into());
+    data.insert("fromParticipantId".into(), gid("EventParticipant", from_id).into());
+    data.insert("toParticipantId".into(), gid("EventParticipant", to_id).into());
+    let event = crate::webhook::Event {
+        event_type: crate::webhook::EventType::MeetingRequested,
+        id: gid("Meeting", model.id),
+        data,
+        // A meeting is private to its sides: told to the partners of a side's cluster only.
+        audience: crate::webhook::Audience::LooksAfter(from.cluster.iter().chain(to.cluster.iter()).collect()),
+    };
+    crate::webhook::event::raise(&txn, event).await?;
     txn.commit().await?;
     Ok(model)
 }
