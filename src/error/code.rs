@@ -137,6 +137,8 @@ error_codes! {
     /// password) that is malformed, forged, expired, made for another purpose or used already: one
     /// code for all, so a caller learns nothing about which, nor about accounts. Ask for a new link.
     LinkInvalid = "LINK_INVALID",                                       400, 200, 422, false;
+    /// A multipart request with more files than the endpoint takes (`UPLOAD_MAX_FILES`).
+    TooManyFiles = "TOO_MANY_FILES",                                    400, 400, 400, false;
 }
 
 impl ErrorCode {

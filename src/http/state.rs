@@ -63,6 +63,9 @@ impl AppState {
     }
 }
 
+/// The licence of the open-data export unless `EXPORT_LICENCE` names another.
+pub const DEFAULT_EXPORT_LICENCE: &str = "CC-BY-4.0";
+
 /// The GraphQL endpoint's share of the app's settings.
 #[derive(Debug, Clone)]
 pub struct EndpointSettings {
@@ -86,6 +89,12 @@ pub struct EndpointSettings {
     /// The bearer token `/metrics` asks for; without one it answers loopback callers in
     /// development only.
     pub metrics_token: Option<String>,
+    /// The licence the open-data export names (`EXPORT_LICENCE`).
+    pub export_licence: String,
+    /// The largest file a multipart request may carry, in bytes (`UPLOAD_MAX_BYTES`).
+    pub upload_max_bytes: usize,
+    /// The most files one multipart request may carry (`UPLOAD_MAX_FILES`).
+    pub upload_max_files: usize,
 }
 
 impl Default for EndpointSettings {
@@ -102,6 +111,9 @@ impl Default for EndpointSettings {
             links: crate::auth::Links::default(),
             subscription: Default::default(),
             metrics_token: None,
+            export_licence: DEFAULT_EXPORT_LICENCE.into(),
+            upload_max_bytes: 8 * 1024 * 1024,
+            upload_max_files: 1,
         }
     }
 }
