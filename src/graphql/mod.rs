@@ -95,6 +95,7 @@ pub struct Mutation(
     translations::TranslationMutation,
     digest_issue::DigestMutation,
     digest::DigestSubscriptionMutation,
+    cluster::ClusterImportMutation,
 );
 
 pub use self::live::Subscription;
