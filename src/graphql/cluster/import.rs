@@ -87,11 +87,7 @@ impl ClusterImportMutation {
         #[graphql(desc = "The file's format; from the file name's extension when left out.")] format: Option<
             ImportFormat,
         >,
-        #[graphql(
-            desc = "ALL_OR_NOTHING (the default) or ROW_BY_ROW.",
-            default_with = "ImportMode::AllOrNothing"
-        )]
-        mode: ImportMode,
+        #[graphql(desc = "ALL_OR_NOTHING (the default) or ROW_BY_ROW.")] mode: Option<ImportMode>,
     ) -> AppResult<ImportClustersPayload> {
         let actor = policy::signed_in(caller(ctx))?;
         let partner = match &partner_organisation_id {
@@ -113,8 +109,8 @@ impl ClusterImportMutation {
                 .ok_or_else(|| AppError::bad_field("format", "say which format the file is in"))?,
         };
         let mode = match mode {
-            ImportMode::AllOrNothing => Mode::AllOrNothing,
-            ImportMode::RowByRow => Mode::RowByRow,
+            Some(ImportMode::RowByRow) => Mode::RowByRow,
+            Some(ImportMode::AllOrNothing) | None => Mode::AllOrNothing,
         };
         let report = domain::import(db(ctx), actor, partner, upload.into_read(), format, mode, &mut |_| {}).await?;
         Ok(ImportClustersPayload {
