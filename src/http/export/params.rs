@@ -42,9 +42,18 @@ pub fn cluster_filter(query_string: &str, clusters: bool) -> AppResult<ClusterFi
                 filter.query = Some(value.into_owned());
                 Ok(())
             }
-            "countries" => Ok(filter.countries.extend(values)),
-            "regions" => Ok(filter.regions.extend(values)),
-            "targetCountries" => Ok(filter.target_countries.extend(values)),
+            "countries" => {
+                filter.countries.extend(values);
+                Ok(())
+            }
+            "regions" => {
+                filter.regions.extend(values);
+                Ok(())
+            }
+            "targetCountries" => {
+                filter.target_countries.extend(values);
+                Ok(())
+            }
             "ecosystems" => codes::<Ecosystem>(&values).map(|v| filter.ecosystems.extend(v)),
             "emergingIndustries" => codes::<EmergingIndustry>(&values).map(|v| filter.emerging_industries.extend(v)),
             "kinds" => codes::<ClusterKind>(&values).map(|v| filter.kinds.extend(v)),
