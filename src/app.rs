@@ -29,6 +29,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         "/events/{event_id}/agenda/{participant_file}",
         web::get().to(crate::http::agenda::agenda_ics),
     )
+    .route("/export/{file}", web::get().to(crate::http::export::export))
     .route("/digest/latest", web::get().to(crate::http::digest_view::latest))
     // Only what looks like a week, so the other pages under /digest/ (unsubscribing) stay theirs.
     .route(

@@ -190,6 +190,15 @@ pub struct Settings {
     /// or CIDR ranges, comma-separated (none by default: the peer is the client).
     #[arg(long, env = "TRUSTED_PROXIES", default_value = "")]
     pub trusted_proxies: String,
+    /// The licence the open-data export (`/export/…`, `clusterbridge export`) names.
+    #[arg(long, env = "EXPORT_LICENCE", default_value = crate::http::state::DEFAULT_EXPORT_LICENCE)]
+    pub export_licence: String,
+    /// The largest file one GraphQL multipart request (`importClusters`) may upload, in bytes.
+    #[arg(long, env = "UPLOAD_MAX_BYTES", default_value_t = 8 * 1024 * 1024)]
+    pub upload_max_bytes: usize,
+    /// The most files one GraphQL multipart request may upload.
+    #[arg(long, env = "UPLOAD_MAX_FILES", default_value_t = 1)]
+    pub upload_max_files: usize,
     /// Most automatic persisted queries kept; the least recently used go first.
     #[arg(long, env = "PERSISTED_QUERY_LIMIT", default_value_t = 10_000)]
     pub persisted_query_limit: u64,
@@ -377,6 +386,12 @@ impl Settings {
                 problems.push(SettingsError::RateLimitZero(name));
             }
         }
+        if self.upload_max_bytes == 0 {
+            problems.push(SettingsError::Zero("UPLOAD_MAX_BYTES"));
+        }
+        if self.upload_max_files == 0 {
+            problems.push(SettingsError::Zero("UPLOAD_MAX_FILES"));
+        }
         if self.persisted_query_limit == 0 {
             problems.push(SettingsError::PersistedQueryLimit);
         }
@@ -503,6 +518,9 @@ impl Settings {
             metrics_token,
             change_feed_retention: chrono::Duration::days(i64::from(self.change_feed_retention)),
             webhooks: self.webhook.rules(),
+            export_licence: self.export_licence.clone(),
+            upload_max_bytes: self.upload_max_bytes,
+            upload_max_files: self.upload_max_files,
             ..EndpointSettings::default()
         })
     }

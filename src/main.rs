@@ -5,6 +5,8 @@
 //! runtime); each arm delegates to the library. Moving the arms into `src/cli/`, one file a
 //! command, is the next step when another command is added.
 
+mod cli;
+
 use std::{net::TcpListener, process::ExitCode, time::Duration};
 
 use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
@@ -177,6 +179,32 @@ enum Command {
         /// Seconds each step (connect, send, read) may take.
         #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u64).range(1..=60))]
         timeout: u64,
+    },
+    /// Import a partner organisation's registry (CSV, JSON array or JSON Lines; see README
+    /// "Import and export"), matched by the partner's own ids. Prints the report; exits 2 when
+    /// rows were rejected.
+    Import {
+        file: std::path::PathBuf,
+        /// The partner organisation (UUID) whose registry the file is.
+        #[arg(long = "partner-organisation")]
+        partner_organisation: uuid::Uuid,
+        /// csv, json or jsonl; from the file's extension when left out.
+        #[arg(long, value_parser = ["csv", "json", "jsonl"])]
+        format: Option<String>,
+        /// all-or-nothing (the default) or row-by-row.
+        #[arg(long, default_value = "all-or-nothing", value_parser = ["all-or-nothing", "row-by-row"])]
+        mode: String,
+    },
+    /// Export the published directory as open data, as an anonymous caller sees it.
+    Export {
+        /// clusters, partnerships, successStories or events.
+        kind: String,
+        /// csv, json or jsonl.
+        #[arg(long, value_parser = ["csv", "json", "jsonl"])]
+        format: String,
+        /// Where to write it; standard output when left out.
+        #[arg(long)]
+        out: Option<std::path::PathBuf>,
     },
     /// Work with the configuration.
     Config {
@@ -456,6 +484,52 @@ fn run(cli: Cli) -> Result<(), CliError> {
                 run.already_queued,
                 run.without_items
             );
+            Ok(())
+        }),
+        Command::Import {
+            file,
+            partner_organisation,
+            format,
+            mode,
+        } => block_on(async {
+            use clusterbridge::domain::import::{Format, Mode};
+            let format = format.as_deref().map(|f| match f {
+                "json" => Format::Json,
+                "jsonl" => Format::JsonLines,
+                _ => Format::Csv,
+            });
+            let mode = if mode == "row-by-row" {
+                Mode::RowByRow
+            } else {
+                Mode::AllOrNothing
+            };
+            let report =
+                cli::transfer::import_file(&settings.database_url, &file, partner_organisation, format, mode).await?;
+            cli::transfer::print_report(&report);
+            if report.rejected > 0 || report.file_error.is_some() {
+                return Err(CliError::App(AppError::bad_field("file", "some rows were rejected")));
+            }
+            Ok(())
+        }),
+        Command::Export { kind, format, out } => block_on(async {
+            let kind = clusterbridge::domain::export::Kind::named(&kind).ok_or(CliError::Refused(
+                "export clusters, partnerships, successStories or events",
+            ))?;
+            let format = clusterbridge::http::export::format::Format::of_extension(&format)
+                .ok_or(CliError::Refused("--format csv, json or jsonl"))?;
+            let mut sink: Box<dyn std::io::Write> = match &out {
+                Some(path) => Box::new(std::io::BufWriter::new(std::fs::File::create(path)?)),
+                None => Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
+            };
+            let count = cli::transfer::export(
+                &settings.database_url,
+                kind,
+                format,
+                &settings.export_licence,
+                &mut sink,
+            )
+            .await?;
+            tracing::info!(records = count, "exported");
             Ok(())
         }),
         // main answered it: nothing to start.

@@ -41,6 +41,8 @@ pub struct Model {
     pub longitude: Option<f64>,
     /// Why a reviewer sent the profile back, or why the publication rules were waived.
     pub review_note: Option<String>,
+    /// The representing partner's own id of the profile, unique per partner: imports match by it.
+    pub external_id: Option<String>,
     /// Optimistic lock: every update bumps it and must name the value it read.
     pub version: i32,
     pub created_at: DateTimeUtc,

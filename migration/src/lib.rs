@@ -29,6 +29,7 @@ mod m20261204_000023_digest_issue;
 mod m20261204_000024_account_mail;
 mod m20261204_000025_story_workflow;
 mod m20261204_000026_cluster_story_translations;
+mod m20261205_000027_cluster_external_id;
 mod m20261205_000028_webhooks;
 mod m20261205_000029_change_feed;
 
@@ -64,6 +65,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000024_account_mail::Migration),
             Box::new(m20261204_000025_story_workflow::Migration),
             Box::new(m20261204_000026_cluster_story_translations::Migration),
+            Box::new(m20261205_000027_cluster_external_id::Migration),
             Box::new(m20261205_000028_webhooks::Migration),
             Box::new(m20261205_000029_change_feed::Migration),
         ]

@@ -8,6 +8,8 @@ pub mod child_rows;
 pub mod cluster;
 pub mod digest;
 pub mod discovery;
+pub mod export;
+pub mod import;
 pub mod locale;
 pub mod matchmaking;
 pub mod member;

@@ -308,6 +308,17 @@ pub fn may_manage_api_keys(p: &Principal, partner_organisation: Uuid) -> AppResu
     }
 }
 
+/// Import profiles from a partner organisation's own registry (matched by its ids): the
+/// organisation's own people, or an administrator for any organisation. Each row then meets the
+/// checks of a single write (countries, recognition, who may edit the profile it matches).
+pub fn may_import_clusters(p: &Principal, partner_organisation: Uuid) -> AppResult<()> {
+    if p.is_admin() || (p.role == Role::Partner && p.partner_organisations.contains(&partner_organisation)) {
+        Ok(())
+    } else {
+        Err(forbidden("import clusters for this partner organisation"))
+    }
+}
+
 /// Make or revoke a key: a person signed in as the organisation's partner or an administrator,
 /// never a key or a token exchanged from one, so a leaked key cannot mint itself successors.
 pub fn may_issue_api_keys(p: &Principal, partner_organisation: Uuid) -> AppResult<()> {

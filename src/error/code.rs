@@ -140,6 +140,8 @@ error_codes! {
     /// A change feed cursor older than the feed's retention (CHANGE_FEED_RETENTION): changes after
     /// it are gone. Synchronise again from the list and follow the feed from `changeFeedCursor`.
     CursorExpired = "CURSOR_EXPIRED",                                   410, 200, 422, false;
+    /// A multipart request with more files than the endpoint takes (`UPLOAD_MAX_FILES`).
+    TooManyFiles = "TOO_MANY_FILES",                                    400, 400, 400, false;
 }
 
 impl ErrorCode {

@@ -143,6 +143,7 @@ pub async fn generate(db: &DatabaseConnection, count: usize, seed: u64) -> AppRe
                 latitude: None,
                 longitude: None,
                 review_note: None,
+                external_id: None,
                 version: 1,
                 created_at: created,
                 updated_at: created,

@@ -103,6 +103,7 @@ pub struct Mutation(
     digest_issue::DigestMutation,
     digest::DigestSubscriptionMutation,
     webhook::WebhookMutation,
+    cluster::ClusterImportMutation,
 );
 
 pub use self::live::Subscription;

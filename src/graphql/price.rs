@@ -78,6 +78,9 @@ pub const WORK: &[(&str, &str, Work)] = &[
     ("Mutation", "verifyEmail", Work::Credential(50)),
     ("Mutation", "requestEmailVerification", Work::Credential(100)),
     ("Mutation", "registerClusters", Work::PerRow(20, "clusters")),
+    // A file of up to UPLOAD_MAX_BYTES: its rows are unknown until read; priced as 250
+    // registered rows, half a signed-in caller's request budget.
+    ("Mutation", "importClusters", Work::Fixed(5_000)),
     ("Mutation", "scheduleEvent", Work::Fixed(200)),
     // A subscription holds a place on its socket and reads its records back per notification.
     ("Subscription", "meetingRequested", Work::Fixed(10)),

@@ -84,7 +84,11 @@ async fn run(
     charged: &mut Option<Arc<Meter>>,
 ) -> Result<HttpResponse, Refusal> {
     let who = authenticate_request(state, http).await?;
-    let operations = read(http, payload).await?;
+    let uploads = super::read::UploadLimits {
+        max_file_bytes: state.settings.upload_max_bytes,
+        max_files: state.settings.upload_max_files,
+    };
+    let operations = read(http, payload, uploads).await?;
     let single = operations.single();
     outcome.operation = match operations.requests.as_slice() {
         [request] => metrics::operation_label(request.operation_name.as_deref()),

@@ -9,6 +9,7 @@ pub mod digest_links;
 pub mod digest_view;
 mod documents;
 mod execute;
+pub mod export;
 pub mod graphiql;
 pub mod graphql;
 pub mod idempotency;

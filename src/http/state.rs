@@ -67,6 +67,9 @@ impl AppState {
     }
 }
 
+/// The licence of the open-data export unless `EXPORT_LICENCE` names another.
+pub const DEFAULT_EXPORT_LICENCE: &str = "CC-BY-4.0";
+
 /// The GraphQL endpoint's share of the app's settings.
 #[derive(Debug, Clone)]
 pub struct EndpointSettings {
@@ -94,6 +97,12 @@ pub struct EndpointSettings {
     pub change_feed_retention: chrono::Duration,
     /// What webhook endpoint URLs may be, and how long a rotated-out secret still signs.
     pub webhooks: crate::webhook::WebhookRules,
+    /// The licence the open-data export names (`EXPORT_LICENCE`).
+    pub export_licence: String,
+    /// The largest file a multipart request may carry, in bytes (`UPLOAD_MAX_BYTES`).
+    pub upload_max_bytes: usize,
+    /// The most files one multipart request may carry (`UPLOAD_MAX_FILES`).
+    pub upload_max_files: usize,
 }
 
 impl Default for EndpointSettings {
@@ -112,6 +121,9 @@ impl Default for EndpointSettings {
             metrics_token: None,
             change_feed_retention: chrono::Duration::days(30),
             webhooks: Default::default(),
+            export_licence: DEFAULT_EXPORT_LICENCE.into(),
+            upload_max_bytes: 8 * 1024 * 1024,
+            upload_max_files: 1,
         }
     }
 }

@@ -25,6 +25,7 @@ mod fuzz;
 mod graphiql;
 mod hardening;
 mod http;
+mod import_export;
 mod mail;
 mod marketplace;
 mod matchmaking;

@@ -3,8 +3,10 @@
 //!
 //! `profile` is what a client writes and the rules it meets, `storage` reads and writes the rows,
 //! `lists` the join tables of the profile's lists, and `review` moves a profile towards
-//! publication; `translation` writes its description in other languages.
+//! publication; `translation` writes its description in other languages; `external` writes the
+//! profiles a partner imports from its own registry, found by the partner's own ids.
 
+pub mod external;
 pub mod lists;
 mod profile;
 mod review;

@@ -51,7 +51,7 @@ pub(super) async fn load_profile<C: ConnectionTrait>(db: &C, model: &cluster::Mo
 }
 
 /// The columns a profile sets; id, version and timestamps are the caller's.
-fn profile_columns(p: &ClusterProfile, slug: String) -> cluster::ActiveModel {
+pub(super) fn profile_columns(p: &ClusterProfile, slug: String) -> cluster::ActiveModel {
     cluster::ActiveModel {
         slug: Set(slug),
         name: Set(p.name.clone()),
@@ -139,7 +139,11 @@ async fn check_references<C: ConnectionTrait>(db: &C, p: &ClusterProfile) -> App
 
 /// Checks what only some callers may put into a profile: a status, a country, a label or a
 /// representing partner.
-fn authorize_profile(actor: &Principal, old: Option<&ClusterProfile>, new: &mut ClusterProfile) -> AppResult<()> {
+pub(super) fn authorize_profile(
+    actor: &Principal,
+    old: Option<&ClusterProfile>,
+    new: &mut ClusterProfile,
+) -> AppResult<()> {
     if old.is_none_or(|o| o.country != new.country) {
         policy::may_create_cluster(actor, &new.country)?;
     }
@@ -164,8 +168,14 @@ fn authorize_profile(actor: &Principal, old: Option<&ClusterProfile>, new: &mut 
     Ok(())
 }
 
-/// Inserts a checked profile; the caller owns the transaction.
-async fn insert<C: ConnectionTrait>(db: &C, actor: &Principal, profile: &ClusterProfile) -> AppResult<cluster::Model> {
+/// Inserts a checked profile, with the representing partner's own id of it if it has one; the
+/// caller owns the transaction.
+pub(super) async fn insert<C: ConnectionTrait>(
+    db: &C,
+    actor: &Principal,
+    profile: &ClusterProfile,
+    external_id: Option<&str>,
+) -> AppResult<cluster::Model> {
     check_references(db, profile).await?;
     let slug = resolve_slug(db, profile, None).await?;
     let now = Utc::now();
@@ -175,6 +185,7 @@ async fn insert<C: ConnectionTrait>(db: &C, actor: &Principal, profile: &Cluster
     row.version = Set(1);
     row.created_at = Set(now);
     row.updated_at = Set(now);
+    row.external_id = Set(external_id.map(str::to_owned));
     let model = cluster::Entity::insert(row).exec_with_returning(db).await?;
     replace_lists(db, id, profile).await?;
     let entry = Entry::about(
@@ -200,7 +211,7 @@ pub async fn create<C: TransactionTrait>(
     profile.validate()?;
     authorize_profile(actor, None, &mut profile)?;
     let txn = crate::db::begin_write(db).await?;
-    let model = insert(&txn, actor, &profile).await?;
+    let model = insert(&txn, actor, &profile, None).await?;
     txn.commit().await?;
     Ok(model)
 }
@@ -251,7 +262,7 @@ pub async fn register_many<C: TransactionTrait>(
     let txn = crate::db::begin_write(db).await?;
     let mut models = Vec::with_capacity(profiles.len());
     for (i, profile) in profiles.iter().enumerate() {
-        let model = insert(&txn, actor, profile).await.map_err(|err| match err {
+        let model = insert(&txn, actor, profile, None).await.map_err(|err| match err {
             AppError::Conflict(m) => AppError::Conflict(format!("clusters[{i}]: {m}")),
             AppError::NotFound(m) => AppError::NotFound(format!("clusters[{i}].{m}")),
             other => other,
@@ -279,15 +290,29 @@ pub async fn update<C: TransactionTrait>(
     let mut profile = old.clone();
     change(&mut profile);
     profile.validate()?;
+    let model = rewrite(&txn, actor, &current, &old, profile).await?;
+    txn.commit().await?;
+    Ok(model)
+}
+
+/// Stores `profile` (validated) over `old`, the stored profile of `current`, if the caller may
+/// make the change; the caller owns the transaction and has checked that `current` is editable.
+pub(super) async fn rewrite<C: ConnectionTrait>(
+    txn: &C,
+    actor: &Principal,
+    current: &cluster::Model,
+    old: &ClusterProfile,
+    mut profile: ClusterProfile,
+) -> AppResult<cluster::Model> {
+    let id = current.id;
     if profile.language != old.language {
-        super::translation::free_for_primary(&txn, id, &profile.language).await?;
+        super::translation::free_for_primary(txn, id, &profile.language).await?;
     }
-    authorize_profile(actor, Some(&old), &mut profile)?;
-    check_references(&txn, &profile).await?;
-    let slug = resolve_slug(&txn, &profile, Some(id)).await?;
-    let model =
-        version::save::<cluster::Entity, _>(&txn, id, expected_version, profile_columns(&profile, slug)).await?;
-    replace_lists(&txn, id, &profile).await?;
+    authorize_profile(actor, Some(old), &mut profile)?;
+    check_references(txn, &profile).await?;
+    let slug = resolve_slug(txn, &profile, Some(id)).await?;
+    let model = version::save::<cluster::Entity, _>(txn, id, current.version, profile_columns(&profile, slug)).await?;
+    replace_lists(txn, id, &profile).await?;
     let entry = Entry::about(
         AuditEntityType::Cluster,
         id,
@@ -295,12 +320,11 @@ pub async fn update<C: TransactionTrait>(
         old.changed_fields(&profile),
         std::slice::from_ref(&model),
     );
-    audit::record(&txn, actor, entry).await?;
-    webhook::event::cluster_event(&txn, webhook::EventType::ClusterUpdated, &model).await?;
+    audit::record(txn, actor, entry).await?;
+    webhook::event::cluster_event(txn, webhook::EventType::ClusterUpdated, &model).await?;
     if model.status == ClusterStatus::Published && current.status != ClusterStatus::Published {
-        webhook::event::cluster_event(&txn, webhook::EventType::ClusterPublished, &model).await?;
+        webhook::event::cluster_event(txn, webhook::EventType::ClusterPublished, &model).await?;
     }
-    txn.commit().await?;
     Ok(model)
 }
 

@@ -113,3 +113,14 @@ pub async fn highlights<C: ConnectionTrait>(db: &C, query: &str, ids: &[Uuid]) -
         .filter_map(|d| Some((d.cluster_id, search::highlight(&d.document, query)?)))
         .collect())
 }
+
+/// The clusters `filter` selects for `visibility`, as SQL on `cluster`, for readers that page on
+/// their own (the open-data export reads them in id order).
+pub async fn filter_condition<C: ConnectionTrait>(
+    db: &C,
+    visibility: &Visibility,
+    filter: &ClusterFilter,
+) -> AppResult<sea_orm::Condition> {
+    let text = TextQuery::resolve_optional(db, filter.query.as_deref()).await?;
+    Ok(filter.condition(visibility, text.as_ref(), &[]))
+}
