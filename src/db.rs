@@ -107,6 +107,13 @@ pub async fn begin_write<C: TransactionTrait>(db: &C) -> Result<C::Transaction, 
     .await
 }
 
+/// A savepoint inside a write transaction from `begin_write`, which holds the write lock already,
+/// so one step can fail (and be rolled back) without aborting the rest: on PostgreSQL a failed
+/// statement otherwise aborts the whole transaction.
+pub async fn savepoint<C: TransactionTrait>(txn: &C) -> Result<C::Transaction, DbErr> {
+    txn.begin().await
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

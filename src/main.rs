@@ -263,6 +263,10 @@ fn parse_ttl(s: &str) -> Result<Duration, String> {
 }
 
 fn main() -> ExitCode {
+    // One rustls provider for the whole process: the webhook client's reqwest is built without
+    // one (its default, aws-lc-rs, needs cmake), and feature unification hands the OTLP
+    // exporter's reqwest the same rustls, which panics at its first client without a default.
+    let _ = rustls::crypto::ring::default_provider().install_default();
     let command = Cli::command();
     let loaded = source::load(&command, std::env::args_os().collect()).unwrap_or_else(|err| err.exit());
     let cli = Cli::from_arg_matches(&loaded.matches).unwrap_or_else(|err| err.exit());

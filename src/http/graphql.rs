@@ -66,7 +66,7 @@ pub async fn endpoint(state: web::Data<AppState>, http: HttpRequest, payload: we
         if let Some(value) = rate_limit_fields::policy_field(&meter.policies()) {
             headers.insert(rate_limit_fields::RATELIMIT_POLICY, value);
         }
-        if let Some(value) = rate_limit_fields::standing_field(&meter.standing_now().await) {
+        if let Some(value) = rate_limit_fields::standing_field(&meter.standing_now()) {
             headers.insert(rate_limit_fields::RATELIMIT, value);
         }
     }

@@ -184,21 +184,11 @@ impl Meter {
         verdict
     }
 
-    /// The buckets' standing for the response's `RateLimit` fields: as the last charge left
-    /// them, else read (a request that was never charged); empty when rate limits are off.
-    pub async fn standing_now(&self) -> Vec<BucketStanding> {
-        let kept = self.standing();
-        if !kept.is_empty() {
-            return kept;
-        }
-        let buckets = self.buckets();
-        match rate_limit::standing(&self.db, &self.clock, &buckets).await {
-            Ok(standing) => standing,
-            Err(err) => {
-                tracing::warn!(%err, "rate-limit standing not read");
-                Vec::new()
-            }
-        }
+    /// The buckets' standing for the response's `RateLimit` field, as this request's charge left
+    /// them; empty when nothing was charged (rate limits off, or a document refused before its
+    /// charge), because a refused document runs no SQL at all, not even a read of its buckets.
+    pub fn standing_now(&self) -> Vec<BucketStanding> {
+        self.standing()
     }
 
     /// The policies the caller's buckets follow, for `RateLimit-Policy`: (name, points a minute).

@@ -129,51 +129,6 @@ impl Bucket {
     }
 }
 
-/// The standing of the request's buckets: after its charge, or as they are when nothing was
-/// charged (the document did not validate, or the request was refused before). Read without
-/// locking: a concurrent charge may have moved them since.
-pub async fn standing<C: ConnectionTrait>(db: &C, clock: &Clock, buckets: &[Bucket]) -> AppResult<Vec<BucketStanding>> {
-    let now = clock.now_ns();
-    if buckets.is_empty() {
-        return Ok(Vec::new());
-    }
-    let backend = db.get_database_backend();
-    let placeholders: Vec<String> = (1..=buckets.len())
-        .map(|n| match backend {
-            DatabaseBackend::Postgres => format!("${n}"),
-            _ => format!("?{n}"),
-        })
-        .collect();
-    let rows = db
-        .query_all_raw(Statement::from_sql_and_values(
-            backend,
-            format!(
-                "SELECT key, theoretical_arrival_ns FROM rate_limit_bucket WHERE key IN ({})",
-                placeholders.join(", ")
-            ),
-            buckets.iter().map(|b| Value::from(b.key.clone())),
-        ))
-        .await?;
-    let mut arrivals = Vec::with_capacity(rows.len());
-    for row in rows {
-        arrivals.push((
-            row.try_get::<String>("", "key")?,
-            row.try_get::<i64>("", "theoretical_arrival_ns")?,
-        ));
-    }
-    Ok(buckets
-        .iter()
-        .map(|bucket| {
-            // A bucket without a row is empty.
-            let arrival = arrivals
-                .iter()
-                .find(|(key, _)| *key == bucket.key)
-                .map_or(now, |(_, t)| *t);
-            bucket.standing(arrival, now)
-        })
-        .collect())
-}
-
 /// Charges `cost` to every one of `buckets`, each holding at most a minute's worth, in one SQL
 /// statement: an upsert that refills and charges each bucket from the row it has locked, so
 /// concurrent requests on any number of replicas never read a bucket's state and write it back

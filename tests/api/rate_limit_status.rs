@@ -196,19 +196,27 @@ fn a_refused_request_keeps_retry_after_and_says_what_remains() {
 }
 
 #[test]
-fn a_request_that_never_ran_still_says_where_the_limits_stand() {
+fn a_request_that_never_ran_runs_no_sql_and_says_only_the_policy() {
     let app = stopped_clock(RateLimits::default());
     let (_, _, headers) = send(&app, None, STATUS);
     let before = list(&headers, "RateLimit")[0].get("r");
+    app.take_statement_count();
     let (status, body, headers) = send(&app, None, "{ noSuchField }");
     assert_eq!(
         body["errors"][0]["extensions"]["code"], "GRAPHQL_VALIDATION_FAILED",
         "{status} {body}"
     );
+    assert_eq!(app.take_statement_count(), 0, "a refused document reads no bucket");
+    assert!(headers.get("RateLimit").is_none(), "nothing was charged");
+    assert!(
+        !list(&headers, "RateLimit-Policy").is_empty(),
+        "the policy is known without SQL"
+    );
+    let (_, _, headers) = send(&app, None, STATUS);
     assert_eq!(
         list(&headers, "RateLimit")[0].get("r"),
-        before,
-        "a document that did not validate is free"
+        before - 1,
+        "the refused document was free: the next status query costs its 1 point from where the first left it"
     );
 }
 

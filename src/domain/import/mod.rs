@@ -18,7 +18,7 @@ use std::{
 };
 
 use entity::partner_organisation;
-use sea_orm::{DatabaseConnection, DatabaseTransaction, EntityTrait, TransactionTrait};
+use sea_orm::{DatabaseConnection, DatabaseTransaction, EntityTrait};
 use uuid::Uuid;
 
 use self::row::Row;
@@ -195,7 +195,7 @@ async fn write_batch(
             report.reject(row.number, Some(cells.external_id), reason);
             continue;
         }
-        let savepoint = txn.begin().await?;
+        let savepoint = crate::db::savepoint(txn).await?;
         let written = external::write(
             &savepoint,
             actor,

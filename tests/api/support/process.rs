@@ -67,9 +67,18 @@ impl Process {
             log,
             mail_out,
         };
-        let deadline = Instant::now() + Duration::from_secs(30);
+        // Generous: on a loaded 2-core machine a debug server has taken over 30 s to come up.
+        let deadline = Instant::now() + Duration::from_secs(90);
+        let mut process = process;
         while process.agent.get(format!("{}/healthz", process.base)).call().is_err() {
-            assert!(Instant::now() < deadline, "the server starts");
+            let exited = process.child.try_wait().ok().flatten();
+            let log = || process.log.lock().map(|l| l.join("\n")).unwrap_or_default();
+            assert!(
+                exited.is_none(),
+                "the server exited ({exited:?}) before serving:\n{}",
+                log()
+            );
+            assert!(Instant::now() < deadline, "the server starts within 90 s:\n{}", log());
             std::thread::sleep(Duration::from_millis(100));
         }
         process
