@@ -1,6 +1,6 @@
 //! Loaders of the records that a domain rule, not a visibility condition on clusters, decides
 //! who may see: accounts, API keys, invitations, audit entries, partner searches and the
-//! interest shown in them, mails and digest subscribers. Each asks the domain function beside
+//! interest shown in them, mails, digest subscribers, webhook endpoints and their deliveries. Each asks the domain function beside
 //! the type's own list (`visible…`), so `node(id:)` and `nodes(ids:)` apply the list's rule;
 //! what the caller may not see is simply missing, as if it did not exist.
 
@@ -9,10 +9,11 @@ use std::{collections::HashMap, hash::Hash};
 use async_graphql::dataloader::Loader;
 use entity::{
     api_key, audit_log, digest_subscriber, expression_of_interest, invitation, outbox_mail, partner_search, user,
+    webhook_delivery,
 };
 use uuid::Uuid;
 
-use super::loaders::Loaders;
+use super::{loaders::Loaders, webhook::WebhookEndpoint};
 use crate::{
     domain::{self, policy},
     error::{AppError, AppResult},
@@ -45,6 +46,10 @@ keys!(
     OutboxMailById,
     /// A digest subscriber, for those who manage them.
     DigestSubscriberById,
+    /// A webhook endpoint of a partner organisation whose webhooks the caller manages.
+    WebhookEndpointById,
+    /// A delivery to an endpoint the caller manages.
+    WebhookDeliveryById,
 );
 
 /// The rows found, keyed as the loader's keys are.
@@ -160,5 +165,36 @@ impl Loader<DigestSubscriberById> for Loaders {
         };
         let rows = domain::digest::subscription::visible(self.db(), actor, &ids(keys, |k| k.0)).await?;
         Ok(keyed(rows, |m| DigestSubscriberById(m.id)))
+    }
+}
+
+impl Loader<WebhookEndpointById> for Loaders {
+    // With its event types, read in the same batch.
+    type Value = WebhookEndpoint;
+    type Error = AppError;
+
+    async fn load(&self, keys: &[WebhookEndpointById]) -> AppResult<HashMap<WebhookEndpointById, WebhookEndpoint>> {
+        let Some(actor) = self.principal() else {
+            return Ok(HashMap::new());
+        };
+        let rows = crate::webhook::endpoint::visible(self.db(), actor, &ids(keys, |k| k.0)).await?;
+        let endpoints = WebhookEndpoint::load_all(self.db(), rows).await?;
+        Ok(keyed(endpoints, |e| WebhookEndpointById(e.model.id)))
+    }
+}
+
+impl Loader<WebhookDeliveryById> for Loaders {
+    type Value = webhook_delivery::Model;
+    type Error = AppError;
+
+    async fn load(
+        &self,
+        keys: &[WebhookDeliveryById],
+    ) -> AppResult<HashMap<WebhookDeliveryById, webhook_delivery::Model>> {
+        let Some(actor) = self.principal() else {
+            return Ok(HashMap::new());
+        };
+        let rows = crate::webhook::delivery::visible(self.db(), actor, &ids(keys, |k| k.0)).await?;
+        Ok(keyed(rows, |m| WebhookDeliveryById(m.id)))
     }
 }

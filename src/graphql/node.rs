@@ -21,6 +21,7 @@ use super::{
     partnership::Partnership,
     post::Post,
     success_story::SuccessStory,
+    webhook::{WebhookDelivery, WebhookEndpoint, DELIVERY as WEBHOOK_DELIVERY, ENDPOINT as WEBHOOK_ENDPOINT},
 };
 use crate::error::{AppError, AppResult};
 
@@ -93,6 +94,8 @@ pub enum Node {
     ExpressionOfInterest(ExpressionOfInterest),
     OutboxMail(OutboxMail),
     DigestSubscriber(DigestSubscriber),
+    WebhookEndpoint(WebhookEndpoint),
+    WebhookDelivery(WebhookDelivery),
 }
 
 #[derive(Default)]
@@ -202,6 +205,12 @@ async fn resolve(ctx: &Context<'_>, type_name: &str, id: Uuid, read: Read) -> Ap
         DIGEST_SUBSCRIBER => one(ctx, g::DigestSubscriberById(id), read)
             .await?
             .map(|m| Node::DigestSubscriber(DigestSubscriber(m))),
+        WEBHOOK_ENDPOINT => one(ctx, g::WebhookEndpointById(id), read)
+            .await?
+            .map(Node::WebhookEndpoint),
+        WEBHOOK_DELIVERY => one(ctx, g::WebhookDeliveryById(id), read)
+            .await?
+            .map(|m| Node::WebhookDelivery(WebhookDelivery(m))),
         _ => None,
     })
 }

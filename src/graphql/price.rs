@@ -353,3 +353,33 @@ impl Walk<'_> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn points(query: &str) -> u64 {
+        let document = async_graphql::parser::parse_query(query).expect("a valid query");
+        price(Types::of_schema(), &document, None, &Variables::default()).points
+    }
+
+    // The webhook fields stay on the general rules, which already price them as the other
+    // lists and connections: the endpoints (at most 20) one point and a tenth each, every
+    // endpoint's `deliveries` its own page (one point), its count (one) and a tenth a delivery.
+    #[test]
+    fn webhook_endpoints_and_their_deliveries_are_priced_as_connections() {
+        assert_eq!(points(r#"{ webhookEndpoints(partnerOrganisationId: "x") { id } }"#), 3);
+        assert_eq!(
+            points(
+                r#"{ webhookEndpoints(partnerOrganisationId: "x") { id
+                     deliveries(first: 100) { totalCount nodes { id payload } } } }"#
+            ),
+            // 1 + 20 × (0.1 + 1 + 1 + 100 × 0.1)
+            243
+        );
+        assert_eq!(
+            points(r#"mutation { redeliverWebhook(input: {deliveryId: "x"}) { delivery { id } } }"#),
+            11
+        );
+    }
+}

@@ -91,13 +91,33 @@ impl WebhookEndpoint {
             .collect();
         Ok(Self { model, event_types })
     }
+
+    /// Endpoints with their event types, read in one statement for all of them.
+    pub async fn load_all<C: sea_orm::ConnectionTrait>(
+        db: &C,
+        models: Vec<webhook_endpoint::Model>,
+    ) -> AppResult<Vec<Self>> {
+        let ids: Vec<Uuid> = models.iter().map(|m| m.id).collect();
+        let types = endpoints::event_types_of(db, &ids).await?;
+        Ok(models
+            .into_iter()
+            .map(|model| WebhookEndpoint {
+                event_types: types
+                    .iter()
+                    .filter(|(id, _)| *id == model.id)
+                    .map(|(_, t)| *t)
+                    .collect(),
+                model,
+            })
+            .collect())
+    }
 }
 
 #[Object]
 /// A URL of a partner organisation that events are posted to, signed as Standard Webhooks says.
 impl WebhookEndpoint {
     /// Opaque global identifier.
-    async fn id(&self) -> ID {
+    pub async fn id(&self) -> ID {
         node::encode(ENDPOINT, self.model.id)
     }
     /// Where deliveries are posted.
@@ -170,7 +190,7 @@ pub struct WebhookDelivery(pub webhook_delivery::Model);
 /// One event sent, or to be sent, to one endpoint.
 impl WebhookDelivery {
     /// Opaque global identifier; `redeliverWebhook` takes it.
-    async fn id(&self) -> ID {
+    pub async fn id(&self) -> ID {
         node::encode(DELIVERY, self.0.id)
     }
     /// The `webhook-id` header it is sent with, the same on every attempt and redelivery.
@@ -238,20 +258,7 @@ impl WebhookQuery {
         let actor = policy::signed_in(caller(ctx))?;
         let org = node::decode("partnerOrganisationId", &partner_organisation_id, PARTNER_ORGANISATION)?;
         let models = endpoints::list(db(ctx), actor, org).await?;
-        let ids: Vec<Uuid> = models.iter().map(|m| m.id).collect();
-        // One statement for the event types of the whole list.
-        let types = endpoints::event_types_of(db(ctx), &ids).await?;
-        Ok(models
-            .into_iter()
-            .map(|model| WebhookEndpoint {
-                event_types: types
-                    .iter()
-                    .filter(|(id, _)| *id == model.id)
-                    .map(|(_, t)| *t)
-                    .collect(),
-                model,
-            })
-            .collect())
+        WebhookEndpoint::load_all(db(ctx), models).await
     }
 }
 

@@ -64,6 +64,31 @@ pub async fn count_deliveries<C: ConnectionTrait>(db: &C, endpoint: Uuid) -> App
         .await?)
 }
 
+/// The deliveries among `ids` whose endpoint the caller may manage (a delivery is visible when
+/// its endpoint is); the others are left out as if they did not exist. Two statements a batch.
+pub async fn visible<C: ConnectionTrait>(
+    db: &C,
+    actor: &Principal,
+    ids: &[Uuid],
+) -> AppResult<Vec<webhook_delivery::Model>> {
+    let found = webhook_delivery::Entity::find()
+        .filter(webhook_delivery::Column::Id.is_in(ids.iter().copied()))
+        .all(db)
+        .await?;
+    if found.is_empty() {
+        return Ok(found);
+    }
+    let mut endpoint_ids: Vec<Uuid> = found.iter().map(|d| d.endpoint_id).collect();
+    endpoint_ids.sort_unstable();
+    endpoint_ids.dedup();
+    let managed: Vec<Uuid> = super::endpoint::visible(db, actor, &endpoint_ids)
+        .await?
+        .into_iter()
+        .map(|e| e.id)
+        .collect();
+    Ok(found.into_iter().filter(|d| managed.contains(&d.endpoint_id)).collect())
+}
+
 /// Queues a finished delivery (SENT or FAILED) again, due at once with a fresh count of
 /// attempts. It keeps its `webhook-id`, so a receiver that has it already can drop it.
 pub async fn redeliver<C: TransactionTrait>(db: &C, actor: &Principal, id: Uuid) -> AppResult<webhook_delivery::Model> {

@@ -327,6 +327,23 @@ pub async fn list<C: ConnectionTrait>(
         .await?)
 }
 
+/// The endpoints among `ids` that the caller may manage, as in [`list`]; the others are left
+/// out as if they did not exist (what `node(id:)` reads).
+pub async fn visible<C: ConnectionTrait>(
+    db: &C,
+    actor: &Principal,
+    ids: &[Uuid],
+) -> AppResult<Vec<webhook_endpoint::Model>> {
+    let endpoints = webhook_endpoint::Entity::find()
+        .filter(webhook_endpoint::Column::Id.is_in(ids.iter().copied()))
+        .all(db)
+        .await?;
+    Ok(endpoints
+        .into_iter()
+        .filter(|e| policy::may_manage_webhooks(actor, e.partner_organisation_id).is_ok())
+        .collect())
+}
+
 /// The event types of `endpoints`, by endpoint, in the enum's order.
 pub async fn event_types_of<C: ConnectionTrait>(db: &C, endpoints: &[Uuid]) -> AppResult<Vec<(Uuid, EventType)>> {
     let rows = webhook_endpoint_event_type::Entity::find()

@@ -6,7 +6,7 @@
 use clusterbridge::auth::Role;
 use serde_json::{json, Value};
 
-use crate::support::TestApp;
+use crate::{clusters::new_cluster, support::TestApp};
 
 const NODE: &str = "query($id: ID!) { node(id: $id) { __typename id } }";
 
@@ -136,6 +136,37 @@ fn every_node_type_resolves_for_those_who_may_see_it_and_is_null_for_others() {
         .expect("an audit entry filed under TW")
         .to_owned();
 
+    // An endpoint of CNFI (a public https URL: registration resolves no names), and the
+    // delivery that a Taiwanese cluster's creation queues for it.
+    let endpoint = app.post(
+        Some(&tw_partner),
+        "mutation($i: CreateWebhookEndpointInput!) { createWebhookEndpoint(input: $i) { webhookEndpoint { id } } }",
+        json!({ "i": { "partnerOrganisationId": cnfi, "url": "https://erp.cnfi.example.tw/hooks",
+                       "eventTypes": ["CLUSTER_CREATED"] } }),
+    );
+    let endpoint_id = first_id(endpoint.data(), &["createWebhookEndpoint", "webhookEndpoint", "id"]);
+    let mut taiwanese = new_cluster("Taiwan Webhook Cluster");
+    taiwanese["country"] = json!("TW");
+    let created = app.as_admin(
+        "mutation($i: CreateClusterInput!) { createCluster(input: $i) { cluster { id } } }",
+        json!({ "i": taiwanese }),
+    );
+    first_id(created.data(), &["createCluster", "cluster", "id"]);
+    let hooks = app.post(
+        Some(&tw_partner),
+        "query($o: ID!) { webhookEndpoints(partnerOrganisationId: $o) { deliveries(first: 1) { nodes { id } } } }",
+        json!({ "o": cnfi }),
+    );
+    let delivery_id = first_id(
+        hooks.data(),
+        &["webhookEndpoints", "0", "deliveries", "nodes", "0", "id"],
+    );
+
+    // A partner of another organisation (the demo data has one only; the policy reads the
+    // token's organisations) does not manage CNFI's webhooks.
+    let other_org = uuid::Uuid::now_v7().to_string();
+    let other_partner = TestApp::scoped_token(Role::Partner, &["TW"], &[], &[&other_org]);
+
     let anyone = |type_name, id: String| Case {
         type_name,
         id,
@@ -218,6 +249,18 @@ fn every_node_type_resolves_for_those_who_may_see_it_and_is_null_for_others() {
             sees: admin.clone(),
             stranger: Some(Some(tw_partner.clone())),
         },
+        Case {
+            type_name: "WebhookEndpoint",
+            id: endpoint_id.clone(),
+            sees: Some(tw_partner.clone()),
+            stranger: Some(Some(other_partner.clone())),
+        },
+        Case {
+            type_name: "WebhookDelivery",
+            id: delivery_id.clone(),
+            sees: Some(tw_partner.clone()),
+            stranger: Some(Some(other_partner.clone())),
+        },
     ];
 
     let types = app.query(r#"{ __type(name: "Node") { possibleTypes { name } } }"#, json!({}));
@@ -227,7 +270,7 @@ fn every_node_type_resolves_for_those_who_may_see_it_and_is_null_for_others() {
         .iter()
         .map(|t| t["name"].as_str().unwrap().to_owned())
         .collect();
-    assert!(types.len() >= 17, "{types:?}");
+    assert!(types.len() >= 19, "{types:?}");
     for type_name in &types {
         let case = cases
             .iter()
@@ -256,6 +299,20 @@ fn every_node_type_resolves_for_those_who_may_see_it_and_is_null_for_others() {
             case.type_name
         );
     }
+    // Through `node`, an endpoint carries its event types (read in the loader's batch) and a
+    // delivery its status, as in `webhookEndpoints`.
+    let hook = app.post(
+        Some(&tw_partner),
+        "query($e: ID!, $d: ID!) { e: node(id: $e) { ... on WebhookEndpoint { eventTypes url } } \
+           d: node(id: $d) { ... on WebhookDelivery { eventType status } } }",
+        json!({ "e": endpoint_id, "d": delivery_id }),
+    );
+    assert_eq!(hook.data()["e"]["eventTypes"], json!(["CLUSTER_CREATED"]));
+    assert_eq!(hook.data()["e"]["url"], "https://erp.cnfi.example.tw/hooks");
+    assert_eq!(
+        hook.data()["d"],
+        json!({ "eventType": "CLUSTER_CREATED", "status": "QUEUED" })
+    );
     let all: Vec<Value> = cases.iter().map(|c| json!(c.id)).collect();
     let everything = app.as_admin(
         "query($ids: [ID!]!) { nodes(ids: $ids) { __typename id } }",
