@@ -1,6 +1,7 @@
 //! Issue 18, points 1 and 2: importing a partner's registry by its own ids (GraphQL multipart
 //! upload and `clusterbridge import`), and the streamed open-data export, parsed back with the
-//! csv crate and serde_json.
+//! csv crate and serde_json, and their memory (over 450 lines: the import and export tests share
+//! their helpers and the generated-directory harness).
 
 use clusterbridge::{auth::Role, http::EndpointSettings};
 use serde_json::{json, Value};
