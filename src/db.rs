@@ -60,7 +60,13 @@ pub async fn connect_with(
         .sqlx_logging(false)
         // SQLite's default page cache is 2 MB per connection; searches over a large directory
         // re-read the same pages. A bigger cache and memory-mapped reads keep them at hand.
-        .map_sqlx_sqlite_opts(|opts| opts.pragma("cache_size", "-65536").pragma("mmap_size", "268435456"))
+        // The map covers the file up to SQLite's ceiling (2 GiB less 64 KiB): a page read beyond
+        // the map goes into the connection's own cache on the heap, and a read of the whole
+        // file (an export) then fills every pooled connection's 64 MiB, the heap growing with
+        // the pool (issue 18: 855 MB after three exports of 100,000 clusters under a 256 MiB
+        // map). Mapped pages are the kernel's file cache, shared by the connections and
+        // reclaimable.
+        .map_sqlx_sqlite_opts(|opts| opts.pragma("cache_size", "-65536").pragma("mmap_size", "2147418112"))
         .map_sqlx_postgres_opts(move |opts| {
             opts.options([
                 ("statement_timeout", format!("{}ms", statement_timeout.as_millis())),

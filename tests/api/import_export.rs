@@ -1,13 +1,14 @@
 //! Issue 18, points 1 and 2: importing a partner's registry by its own ids (GraphQL multipart
 //! upload and `clusterbridge import`), and the streamed open-data export, parsed back with the
-//! csv crate and serde_json.
+//! csv crate and serde_json, and their memory (over 450 lines: the import and export tests share
+//! their helpers and the generated-directory harness).
 
 use clusterbridge::{auth::Role, http::EndpointSettings};
 use serde_json::{json, Value};
 
 use crate::{
     cli::clusterbridge,
-    support::{uuid_of, TestApp},
+    support::{uuid_of, Process, TestApp},
 };
 
 const IMPORT: &str = "mutation($file: Upload!, $mode: ImportMode) {
@@ -424,4 +425,94 @@ fn the_command_line_exports_what_the_endpoint_does() {
     let head: Value = serde_json::from_str(text.lines().next().expect("a line")).expect("JSON");
     assert_eq!(head["licence"], "ODbL-1.0");
     assert_eq!(text.lines().count() as u64 - 1, published_total(&app, "{}"));
+}
+
+/// A field of /proc/PID/status in KiB (`RssAnon`: the heap and other anonymous memory; `RssFile`
+/// would add memory-mapped SQLite pages, which the kernel reclaims and the server does not own).
+fn status_kib(pid: u32, field: &str) -> Option<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    status
+        .lines()
+        .find(|l| l.starts_with(field) && l[field.len()..].starts_with(':'))?
+        .split_whitespace()
+        .nth(1)?
+        .parse()
+        .ok()
+}
+
+/// Exports all clusters as JSON Lines from a server process of its own over a generated
+/// directory of `clusters`, reading 16 KiB at a time with a pause between reads (a slow client:
+/// a server that read ahead of it would buffer the export), while a thread polls the server's
+/// RssAnon. Returns the records, the bytes and the RssAnon growth (peak during the export
+/// minus before it, after two warming exports) in KiB.
+fn export_growth(clusters: usize) -> (usize, usize, u64) {
+    use std::io::Read;
+    use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+    let app = TestApp::generated(clusters, Default::default());
+    let server = Process::serve(&app, &[("RATE_LIMIT", "off")]);
+    let pid = server.pid();
+    // Two exports first warm what any export allocates once, however long: the pool's
+    // connections, their statement caches and the pages of the first records.
+    for _ in 0..2 {
+        let (status, _, _) = server.get("/export/clusters.jsonl", None);
+        assert_eq!(status, 200);
+    }
+    let before = status_kib(pid, "RssAnon").expect("RssAnon");
+    let peak = std::sync::Arc::new(AtomicU64::new(before));
+    let done = std::sync::Arc::new(AtomicBool::new(false));
+    let poller = {
+        let (peak, done) = (peak.clone(), done.clone());
+        std::thread::spawn(move || {
+            while !done.load(Ordering::Relaxed) {
+                peak.fetch_max(status_kib(pid, "RssAnon").unwrap_or(0), Ordering::Relaxed);
+                std::thread::sleep(std::time::Duration::from_millis(10));
+            }
+        })
+    };
+    let mut response = server
+        .agent
+        .get(format!("{}/export/clusters.jsonl", server.base))
+        .call()
+        .expect("export");
+    assert_eq!(response.status().as_u16(), 200);
+    let mut reader = response.body_mut().as_reader();
+    let (mut bytes, mut lines, mut buf) = (0, 0, vec![0u8; 16 * 1024]);
+    loop {
+        let n = reader.read(&mut buf).expect("read the export");
+        if n == 0 {
+            break;
+        }
+        bytes += n;
+        lines += buf[..n].iter().filter(|b| **b == b'\n').count();
+        std::thread::sleep(std::time::Duration::from_millis(1));
+    }
+    done.store(true, Ordering::Relaxed);
+    poller.join().expect("poller");
+    // The first line is the licence's.
+    (lines - 1, bytes, peak.load(Ordering::Relaxed).saturating_sub(before))
+}
+
+/// Issue 18 point 2: the export's heap does not grow with the directory. Four times the
+/// clusters (and bytes) must not cost the server noticeably more anonymous memory. A server that
+/// held the rows (models and JSON values take several times their bytes), or read ahead of the
+/// slow client into a buffer, would grow by several times the extra output; the bound allows
+/// twice it, for the noise of a shared machine (a few MiB between runs).
+#[test]
+fn an_export_runs_in_constant_memory_for_a_slow_client() {
+    let (short_records, short_bytes, short_growth) = export_growth(1_000);
+    let (long_records, long_bytes, long_growth) = export_growth(4_000);
+    eprintln!(
+        "RssAnon growth: {short_records} clusters ({short_bytes} bytes) {short_growth} KiB, \
+         {long_records} clusters ({long_bytes} bytes) {long_growth} KiB"
+    );
+    assert!(
+        long_records >= 3 * short_records && short_records > 500,
+        "{short_records} {long_records}"
+    );
+    let extra_kib = ((long_bytes - short_bytes) / 1024) as u64;
+    assert!(
+        long_growth < short_growth + 2 * extra_kib,
+        "the export of {long_records} clusters grew the heap by {long_growth} KiB, of \
+         {short_records} by {short_growth} KiB; the extra {extra_kib} KiB of output were held"
+    );
 }

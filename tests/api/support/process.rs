@@ -109,6 +109,11 @@ impl Process {
             .expect("a JSON answer")
     }
 
+    /// Its process id, to read its memory from /proc.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
     /// Sends SIGTERM, as an orchestrator stopping the process does.
     pub fn terminate(&self) {
         let sent = std::process::Command::new("kill")
