@@ -89,6 +89,12 @@ fn placeholder(backend: DatabaseBackend, n: usize) -> String {
     }
 }
 
+/// A sender's name for its leases: the process and a fresh id, so two senders in one process
+/// (mail and webhooks, or a test's second) never take each other's claimed rows for their own.
+pub fn lease_owner() -> String {
+    format!("{}-{}", std::process::id(), Uuid::now_v7().simple())
+}
+
 /// Takes up to `limit` due rows of `E` for `owner` until `now + lease`: QUEUED ones whose time
 /// has come, and SENDING ones whose sender's lease ran out (it died mid-batch). One statement,
 /// so two senders never hold the same row: PostgreSQL skips the rows another sender is

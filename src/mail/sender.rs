@@ -36,7 +36,7 @@ impl Sender {
         Sender {
             mailer,
             settings,
-            owner: format!("{}-{}", std::process::id(), uuid::Uuid::now_v7().simple()),
+            owner: crate::outbox::lease_owner(),
             shutdown: Shutdown::default(),
         }
     }

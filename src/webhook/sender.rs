@@ -59,7 +59,7 @@ impl WebhookSender {
         Ok(Self {
             client,
             settings,
-            owner: format!("{}-{}", std::process::id(), Uuid::now_v7().simple()),
+            owner: outbox::lease_owner(),
             shutdown: Shutdown::default(),
         })
     }
