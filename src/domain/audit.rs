@@ -67,6 +67,15 @@ pub async fn record<C: ConnectionTrait>(db: &C, actor: &Principal, entry: Entry)
 /// Records an entry by `actor`, or by someone not signed in (a digest subscriber, the holder of
 /// a mailed link) when there is none: then the entry names no person, only the record.
 pub async fn record_by<C: ConnectionTrait>(db: &C, actor: Option<&Principal>, entry: Entry) -> AppResult<()> {
+    record_many_by(db, actor, vec![entry]).await
+}
+
+/// Records the entries of many writes by one actor (an import's batch) in multi-row INSERTs.
+pub async fn record_many<C: ConnectionTrait>(db: &C, actor: &Principal, entries: Vec<Entry>) -> AppResult<()> {
+    record_many_by(db, Some(actor), entries).await
+}
+
+async fn record_many_by<C: ConnectionTrait>(db: &C, actor: Option<&Principal>, entries: Vec<Entry>) -> AppResult<()> {
     let (kind, id) = match actor.map(|a| a.actor) {
         Some(Actor::User(id)) => (AuditActorKind::User, Some(id)),
         Some(Actor::ApiKey(id)) => (AuditActorKind::ApiKey, Some(id)),
@@ -74,26 +83,31 @@ pub async fn record_by<C: ConnectionTrait>(db: &C, actor: Option<&Principal>, en
         Some(Actor::Operator) => (AuditActorKind::Operator, None),
         None => (AuditActorKind::Anonymous, None),
     };
-    let label = actor.map_or_else(|| "anonymous".to_owned(), |a| a.subject.chars().take(254).collect());
-    let row = audit_log::ActiveModel {
-        id: Set(Uuid::now_v7()),
-        actor_kind: Set(kind),
-        actor_id: Set(id),
-        actor_label: Set(label),
-        entity_type: Set(entry.entity_type),
-        entity_id: Set(entry.entity_id),
-        action: Set(entry.action),
-        changed_fields: Set(serde_json::to_string(&entry.changed_fields).unwrap_or_else(|_| "[]".into())),
-        country: Set(entry.country),
-        created_at: Set(Utc::now()),
-    };
-    audit_log::Entity::insert(row).exec(db).await?;
+    let label: String = actor.map_or_else(|| "anonymous".to_owned(), |a| a.subject.chars().take(254).collect());
+    let now = Utc::now();
     // Every write of a record the change feed follows records its audit entry here, in the
     // write's transaction: the one place to hook the feed so that no write path forgets it.
-    if let Some(record_type) = super::change_feed::followed(entry.entity_type) {
-        super::change_feed::record(db, record_type, entry.entity_id, entry.action).await?;
-    }
-    Ok(())
+    let changes: Vec<_> = entries
+        .iter()
+        .filter_map(|e| Some((super::change_feed::followed(e.entity_type)?, e.entity_id, e.action)))
+        .collect();
+    let rows: Vec<audit_log::ActiveModel> = entries
+        .into_iter()
+        .map(|entry| audit_log::ActiveModel {
+            id: Set(Uuid::now_v7()),
+            actor_kind: Set(kind),
+            actor_id: Set(id),
+            actor_label: Set(label.clone()),
+            entity_type: Set(entry.entity_type),
+            entity_id: Set(entry.entity_id),
+            action: Set(entry.action),
+            changed_fields: Set(serde_json::to_string(&entry.changed_fields).unwrap_or_else(|_| "[]".into())),
+            country: Set(entry.country),
+            created_at: Set(now),
+        })
+        .collect();
+    super::bulk::insert_chunks(db, rows).await?;
+    super::change_feed::record_many(db, changes).await
 }
 
 #[derive(Debug, Clone, Default)]

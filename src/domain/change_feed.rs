@@ -44,29 +44,29 @@ pub(crate) fn followed(entity_type: AuditEntityType) -> Option<ChangedRecordType
     }
 }
 
-/// Records a change of a followed record in the caller's (the write's) transaction.
-pub(crate) async fn record<C: ConnectionTrait>(
+/// Records changes of followed records in the caller's (the write's) transaction, in the order
+/// given (one multi-row INSERT a chunk; ids, and so the numbers given later, follow that order).
+pub(crate) async fn record_many<C: ConnectionTrait>(
     db: &C,
-    record_type: ChangedRecordType,
-    record_id: Uuid,
-    action: AuditAction,
+    changes: Vec<(ChangedRecordType, Uuid, AuditAction)>,
 ) -> AppResult<()> {
-    let kind = if action == AuditAction::Delete {
-        ChangeKind::Deleted
-    } else {
-        ChangeKind::Upserted
-    };
-    record_change::Entity::insert(record_change::ActiveModel {
-        seq: Set(None),
-        record_type: Set(record_type),
-        record_id: Set(record_id),
-        kind: Set(kind),
-        changed_at: Set(Utc::now()),
-        ..Default::default()
-    })
-    .exec(db)
-    .await?;
-    Ok(())
+    let now = Utc::now();
+    let rows: Vec<record_change::ActiveModel> = changes
+        .into_iter()
+        .map(|(record_type, record_id, action)| record_change::ActiveModel {
+            seq: Set(None),
+            record_type: Set(record_type),
+            record_id: Set(record_id),
+            kind: Set(if action == AuditAction::Delete {
+                ChangeKind::Deleted
+            } else {
+                ChangeKind::Upserted
+            }),
+            changed_at: Set(now),
+            ..Default::default()
+        })
+        .collect();
+    super::bulk::insert_chunks(db, rows).await
 }
 
 /// Numbers the changes committed so far and not yet numbered, after the highest number given,

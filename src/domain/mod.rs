@@ -3,6 +3,7 @@
 pub mod account;
 pub mod api_key;
 pub mod audit;
+pub mod bulk;
 pub mod change_feed;
 pub mod child_rows;
 pub mod cluster;

@@ -14,12 +14,15 @@ use entity::{
 use rand::{seq::SliceRandom, Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use sea_orm::{
-    ActiveValue::Set, ConnectionTrait, DatabaseBackend, DatabaseConnection, EntityName, EntityTrait, Iterable,
+    ActiveValue::Set, ConnectionTrait, DatabaseBackend, DatabaseConnection, EntityName, Iterable,
     Statement,
 };
 use uuid::Uuid;
 
-use crate::{domain::search, error::AppResult};
+use crate::{
+    domain::{bulk::insert_chunks, search},
+    error::AppResult,
+};
 
 mod vocabulary;
 use vocabulary::{COMPANY_FORMS, COUNTRIES, MEMBER_WORDS, PLACES, SECTORS, SUFFIXES};
@@ -336,23 +339,6 @@ pub async fn generate(db: &DatabaseConnection, count: usize, seed: u64) -> AppRe
         _ => db.execute_unprepared("ANALYZE").await?,
     };
     Ok(report)
-}
-
-/// Multi-row inserts, sized to stay under SQLite's limit of bound parameters.
-async fn insert_chunks<C, A>(db: &C, rows: Vec<A>) -> AppResult<()>
-where
-    C: ConnectionTrait,
-    A: sea_orm::ActiveModelTrait + Send,
-{
-    const PARAMETERS: usize = 30_000;
-    let columns = <A::Entity as EntityTrait>::Column::iter().count().max(1);
-    let per_chunk = (PARAMETERS / columns).max(1);
-    let mut rows = rows.into_iter().peekable();
-    while rows.peek().is_some() {
-        let chunk: Vec<A> = rows.by_ref().take(per_chunk).collect();
-        <A::Entity as EntityTrait>::insert_many(chunk).exec(db).await?;
-    }
-    Ok(())
 }
 
 async fn store_documents<C: ConnectionTrait>(db: &C, documents: Vec<(Uuid, String)>) -> AppResult<()> {

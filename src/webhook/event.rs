@@ -106,71 +106,108 @@ fn joins_event_type() -> RelationDef {
         .into()
 }
 
+/// The enabled endpoints that follow some event types, with what each one's partner
+/// organisation may see: read once for a write of many records (an import reads them once for
+/// the whole file), then [`Subscribers::raise_many`] for each batch of events.
+pub struct Subscribers {
+    endpoints: Vec<(webhook_endpoint::Model, String, policy::WebhookAudience)>,
+}
+
+impl Subscribers {
+    /// The endpoints following any of `event_types` (two statements; one when none follows).
+    pub async fn load(txn: &impl ConnectionTrait, event_types: &[EventType]) -> AppResult<Self> {
+        let followed = webhook_endpoint::Entity::find()
+            .select_also(webhook_endpoint_event_type::Entity)
+            .join_rev(JoinType::InnerJoin, joins_event_type())
+            .filter(webhook_endpoint_event_type::Column::EventType.is_in(event_types.iter().map(|t| t.code())))
+            .filter(webhook_endpoint::Column::Status.eq(EndpointStatus::Enabled))
+            .all(txn)
+            .await?;
+        if followed.is_empty() {
+            return Ok(Self { endpoints: Vec::new() });
+        }
+        let organisations: Vec<Uuid> = followed.iter().map(|(e, _)| e.partner_organisation_id).collect();
+        let countries = partner_organisation_country::Entity::find()
+            .filter(partner_organisation_country::Column::PartnerOrganisationId.is_in(organisations))
+            .all(txn)
+            .await?;
+        let endpoints = followed
+            .into_iter()
+            .filter_map(|(endpoint, event_type)| {
+                let of_owner: Vec<String> = countries
+                    .iter()
+                    .filter(|c| c.partner_organisation_id == endpoint.partner_organisation_id)
+                    .map(|c| c.country.clone())
+                    .collect();
+                let sees = policy::WebhookAudience::of_partner_countries(of_owner);
+                Some((endpoint, event_type?.event_type, sees))
+            })
+            .collect();
+        Ok(Self { endpoints })
+    }
+
+    /// Queues each of `events` for every endpoint here that follows its type and may see it, in
+    /// the caller's transaction (multi-row INSERTs): delivered if and only if the write commits.
+    /// Returns how many deliveries were queued.
+    pub async fn raise_many(&self, txn: &impl ConnectionTrait, events: Vec<Event<'_>>) -> AppResult<usize> {
+        if self.endpoints.is_empty() {
+            return Ok(0);
+        }
+        let now = Utc::now();
+        let mut rows: Vec<webhook_delivery::ActiveModel> = Vec::new();
+        for event in events {
+            let code = event.event_type.code();
+            let mut payload = None;
+            for (endpoint, _, sees) in self.endpoints.iter().filter(|(_, t, _)| t == code) {
+                let seen = match &event.audience {
+                    Audience::SeesCluster(cluster) => sees.sees_cluster(cluster),
+                    Audience::LooksAfter(clusters) => clusters.iter().any(|c| sees.looks_after(c)),
+                };
+                if !seen {
+                    continue;
+                }
+                let payload = payload.get_or_insert_with(|| {
+                    let mut data = event.data.clone();
+                    data.insert("id".into(), Value::String(event.id.clone()));
+                    json!({
+                        "type": event.event_type.name(),
+                        "timestamp": now.to_rfc3339_opts(SecondsFormat::Millis, true),
+                        "data": data,
+                    })
+                    .to_string()
+                });
+                rows.push(webhook_delivery::ActiveModel {
+                    id: Set(Uuid::now_v7()),
+                    endpoint_id: Set(endpoint.id),
+                    event_type: Set(code.to_owned()),
+                    payload: Set(payload.clone()),
+                    status: Set(DeliveryStatus::Queued),
+                    attempts: Set(0),
+                    next_attempt_at: Set(now),
+                    lease_until: Set(None),
+                    lease_owner: Set(None),
+                    last_error: Set(None),
+                    response_code: Set(None),
+                    sent_at: Set(None),
+                    version: Set(1),
+                    created_at: Set(now),
+                    updated_at: Set(now),
+                });
+            }
+        }
+        let queued = rows.len();
+        crate::domain::bulk::insert_chunks(txn, rows).await?;
+        Ok(queued)
+    }
+}
+
 /// Queues `event` for every enabled endpoint that follows it and may see it, in the caller's
 /// transaction: delivered if and only if the write commits. Returns how many were queued.
 pub async fn raise(txn: &impl ConnectionTrait, event: Event<'_>) -> AppResult<usize> {
-    let endpoints = webhook_endpoint::Entity::find()
-        .join_rev(JoinType::InnerJoin, joins_event_type())
-        .filter(webhook_endpoint_event_type::Column::EventType.eq(event.event_type.code()))
-        .filter(webhook_endpoint::Column::Status.eq(EndpointStatus::Enabled))
-        .all(txn)
-        .await?;
-    if endpoints.is_empty() {
-        return Ok(0);
-    }
-    let organisations: Vec<Uuid> = endpoints.iter().map(|e| e.partner_organisation_id).collect();
-    let countries = partner_organisation_country::Entity::find()
-        .filter(partner_organisation_country::Column::PartnerOrganisationId.is_in(organisations))
-        .all(txn)
-        .await?;
-    let now = Utc::now();
-    let mut data = event.data;
-    data.insert("id".into(), Value::String(event.id));
-    let payload = json!({
-        "type": event.event_type.name(),
-        "timestamp": now.to_rfc3339_opts(SecondsFormat::Millis, true),
-        "data": data,
-    })
-    .to_string();
-    let rows: Vec<webhook_delivery::ActiveModel> = endpoints
-        .iter()
-        .filter(|endpoint| {
-            let of_owner: Vec<String> = countries
-                .iter()
-                .filter(|c| c.partner_organisation_id == endpoint.partner_organisation_id)
-                .map(|c| c.country.clone())
-                .collect();
-            let sees = policy::WebhookAudience::of_partner_countries(of_owner);
-            match &event.audience {
-                Audience::SeesCluster(cluster) => sees.sees_cluster(cluster),
-                Audience::LooksAfter(clusters) => clusters.iter().any(|c| sees.looks_after(c)),
-            }
-        })
-        .map(|endpoint| webhook_delivery::ActiveModel {
-            id: Set(Uuid::now_v7()),
-            endpoint_id: Set(endpoint.id),
-            event_type: Set(event.event_type.code().to_owned()),
-            payload: Set(payload.clone()),
-            status: Set(DeliveryStatus::Queued),
-            attempts: Set(0),
-            next_attempt_at: Set(now),
-            lease_until: Set(None),
-            lease_owner: Set(None),
-            last_error: Set(None),
-            response_code: Set(None),
-            sent_at: Set(None),
-            version: Set(1),
-            created_at: Set(now),
-            updated_at: Set(now),
-        })
-        .collect();
-    let queued = rows.len();
-    if queued > 0 {
-        webhook_delivery::Entity::insert_many(rows)
-            .exec_without_returning(txn)
-            .await?;
-    }
-    Ok(queued)
+    Subscribers::load(txn, &[event.event_type])
+        .await?
+        .raise_many(txn, vec![event])
+        .await
 }
 
 /// The `data` of a cluster event, beyond its id.
@@ -183,23 +220,22 @@ pub fn cluster_data(cluster: &cluster::Model) -> Map<String, Value> {
     data
 }
 
-/// Raises a cluster event: the cluster's profile is its audience.
-pub async fn cluster_event(
-    txn: &impl ConnectionTrait,
-    event_type: EventType,
-    cluster: &cluster::Model,
-) -> AppResult<usize> {
-    raise(
-        txn,
-        Event {
-            event_type,
-            id: global_id("Cluster", cluster.id),
-            data: cluster_data(cluster),
-            audience: Audience::SeesCluster(cluster),
-        },
-    )
-    .await
+/// A cluster event: the cluster's profile is its audience.
+pub fn cluster_event(event_type: EventType, cluster: &cluster::Model) -> Event<'_> {
+    Event {
+        event_type,
+        id: global_id("Cluster", cluster.id),
+        data: cluster_data(cluster),
+        audience: Audience::SeesCluster(cluster),
+    }
 }
+
+/// The event types a cluster's write raises, for [`Subscribers::load`].
+pub const CLUSTER_EVENTS: [EventType; 3] = [
+    EventType::ClusterCreated,
+    EventType::ClusterUpdated,
+    EventType::ClusterPublished,
+];
 
 /// Raises PARTNERSHIP_JOINED: `cluster` took its seat in the partnership. A taken seat is as
 /// public as the cluster's profile.

@@ -1,6 +1,7 @@
 //! Profiles a partner organisation keeps in its own registry, found by the partner's own id of
-//! each (its external id, unique per partner): what an import writes, row by row, with the same
-//! checks as `createCluster` and `updateCluster`.
+//! each (its external id, unique per partner): what an import writes, with the same
+//! checks as `createCluster` and `updateCluster`: every row of a batch checked first, the new
+//! profiles then written together, the changed ones one by one.
 
 use std::collections::HashMap;
 
@@ -13,23 +14,15 @@ use uuid::Uuid;
 
 use super::{
     lists::{self, ClusterLists},
-    storage::{authorize_profile, insert, rewrite},
+    storage::{authorize_profile, insert_many, rewrite},
     ClusterProfile,
 };
 use crate::{
     auth::Principal,
     domain::policy,
     error::{AppError, AppResult},
+    webhook::event::Subscribers,
 };
-
-/// What writing one row did.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Written {
-    Created(Uuid),
-    Updated(Uuid),
-    /// The stored profile already says what the row says.
-    Unchanged(Uuid),
-}
 
 /// A stored profile of the partner's, as the row's changes start from.
 #[derive(Debug, Clone)]
@@ -38,7 +31,8 @@ pub struct Stored {
     pub profile: ClusterProfile,
 }
 
-/// The stored profiles of `partner` with these external ids (five statements, however many).
+/// The stored profiles of `partner` with these external ids: one statement for the profiles and
+/// one for each of their four lists (none when no profile matches), however many ids.
 pub async fn matching<C: ConnectionTrait>(
     db: &C,
     partner: Uuid,
@@ -73,19 +67,28 @@ pub async fn matching<C: ConnectionTrait>(
         .collect())
 }
 
-/// Writes one row of `partner`'s registry: a new profile represented by the partner when
-/// nothing is `stored` under its external id, else the row's changes onto the stored one.
-/// `change` writes the row onto the profile it starts from (an empty one for a new profile),
-/// or refuses it.
-/// The caller owns the transaction (a savepoint, so a refused row leaves nothing behind).
-pub async fn write<C: ConnectionTrait>(
-    txn: &C,
+/// What a row of `partner`'s registry asks for, checked as `createCluster` / `updateCluster`
+/// check (validation, the caller's rights) without touching the database, so that a batch of
+/// rows is checked first and its new profiles written together.
+#[derive(Debug, Clone)]
+pub enum Plan {
+    /// A new profile represented by the partner, checked and ready for [`create_many`].
+    Create(ClusterProfile),
+    /// The row's changes onto the stored profile, checked, for [`update`].
+    Update(ClusterProfile),
+    /// The stored profile already says what the row says: nothing to write.
+    Unchanged(Uuid),
+}
+
+/// Checks one row: a new profile when nothing is `stored` under its external id, else the
+/// row's changes onto the stored one. `change` writes the row onto the profile it starts from
+/// (an empty one for a new profile), or refuses it.
+pub fn plan(
     actor: &Principal,
     partner: Uuid,
-    external_id: &str,
     stored: Option<&Stored>,
     change: impl FnOnce(&mut ClusterProfile) -> AppResult<()>,
-) -> AppResult<Written> {
+) -> AppResult<Plan> {
     match stored {
         None => {
             let mut profile = ClusterProfile::new(String::new(), ClusterKind::ClusterOrganisation, String::new());
@@ -93,8 +96,7 @@ pub async fn write<C: ConnectionTrait>(
             profile.represented_by_id = Some(partner);
             profile.validate()?;
             authorize_profile(actor, None, &mut profile)?;
-            let model = insert(txn, actor, &profile, Some(external_id)).await?;
-            Ok(Written::Created(model.id))
+            Ok(Plan::Create(profile))
         }
         Some(stored) => {
             policy::may_edit_cluster(actor, &stored.model)?;
@@ -108,12 +110,40 @@ pub async fn write<C: ConnectionTrait>(
             }
             profile.validate()?;
             if unchanged(&stored.profile, &profile) {
-                return Ok(Written::Unchanged(stored.model.id));
+                return Ok(Plan::Unchanged(stored.model.id));
             }
-            let model = rewrite(txn, actor, &stored.model, &stored.profile, profile).await?;
-            Ok(Written::Updated(model.id))
+            Ok(Plan::Update(profile))
         }
     }
+}
+
+/// Writes the new profiles of [`Plan::Create`], each under its external id, in a fixed number
+/// of statements however many (`storage::insert_many`). Returns their ids in the order given.
+/// The caller owns the transaction; any failure fails them all (a savepoint lets the caller
+/// write them one by one then, to find the row at fault).
+pub async fn create_many<C: ConnectionTrait>(
+    txn: &C,
+    actor: &Principal,
+    profiles: &[(&str, &ClusterProfile)],
+    subscribers: &Subscribers,
+) -> AppResult<Vec<Uuid>> {
+    let rows: Vec<(&ClusterProfile, Option<&str>)> = profiles.iter().map(|(id, p)| (*p, Some(*id))).collect();
+    let models = insert_many(txn, actor, &rows, subscribers).await?;
+    Ok(models.into_iter().map(|m| m.id).collect())
+}
+
+/// Writes a [`Plan::Update`] over its stored profile, one row at a time (the profile's version
+/// checked, its lists, search document, audit entry and events rewritten). The caller owns the
+/// transaction (a savepoint, so a refused row leaves nothing behind).
+pub async fn update<C: ConnectionTrait>(
+    txn: &C,
+    actor: &Principal,
+    stored: &Stored,
+    profile: ClusterProfile,
+    subscribers: &Subscribers,
+) -> AppResult<Uuid> {
+    let model = rewrite(txn, actor, &stored.model, &stored.profile, profile, subscribers).await?;
+    Ok(model.id)
 }
 
 /// Whether `new` says what `old` does. The join tables keep no order (they read back in the

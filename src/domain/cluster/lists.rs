@@ -96,6 +96,9 @@ impl ListTable for cluster_target_country::Entity {
 /// The list in `T` of each cluster in `ids`, ordered by value; a cluster with an empty list has
 /// no entry.
 pub async fn read<T: ListTable, C: ConnectionTrait>(db: &C, ids: &[Uuid]) -> AppResult<HashMap<Uuid, Vec<T::Value>>> {
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
     let rows = T::find()
         .filter(T::CLUSTER_ID.is_in(ids.iter().copied()))
         .order_by_asc(T::VALUE)
@@ -146,4 +149,18 @@ pub(super) async fn replace<T: ListTable, C: ConnectionTrait>(
         values.into_iter().map(|v| T::row(cluster_id, v)),
     )
     .await
+}
+
+/// Writes the lists in `T` of clusters that have none yet (just inserted), in multi-row INSERTs.
+pub(super) async fn insert_new<T, C>(db: &C, lists: impl IntoIterator<Item = (Uuid, Vec<T::Value>)>) -> AppResult<()>
+where
+    T: ListTable,
+    T::ActiveModel: Send,
+    C: ConnectionTrait,
+{
+    let rows: Vec<T::ActiveModel> = lists
+        .into_iter()
+        .flat_map(|(id, values)| values.into_iter().map(move |v| T::row(id, v)))
+        .collect();
+    crate::domain::bulk::insert_chunks(db, rows).await
 }

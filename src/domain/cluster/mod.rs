@@ -18,5 +18,5 @@ pub use self::{
     profile::{ClusterProfile, Contact, MemberCounts},
     review::{review, Review},
     storage::{create, delete, find, find_by_slug, register_many, update},
-    translation::{remove_translation, set_translation, translate_new, translations_of},
+    translation::{remove_translation, set_translation, translate_new, translations_of, translations_of_many},
 };

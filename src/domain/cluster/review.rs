@@ -99,7 +99,8 @@ pub async fn review<C: TransactionTrait>(
     );
     audit::record(&txn, actor, entry).await?;
     if to == ClusterStatus::Published {
-        crate::webhook::event::cluster_event(&txn, crate::webhook::EventType::ClusterPublished, &model).await?;
+        use crate::webhook::{event, EventType};
+        event::raise(&txn, event::cluster_event(EventType::ClusterPublished, &model)).await?;
     }
     txn.commit().await?;
     Ok(model)

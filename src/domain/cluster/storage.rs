@@ -2,13 +2,16 @@
 //! in bulk, update, delete) that keep the profile, its lists, its search document and its audit
 //! entry in one transaction.
 
+use std::collections::{HashMap, HashSet};
+
 use chrono::Utc;
 use entity::{
     cluster, cluster_ecosystem, cluster_emerging_industry, cluster_target_country, cluster_technology,
     partner_organisation, taxonomy::ClusterStatus,
 };
 use sea_orm::{
-    sea_query::Expr, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, Select,
+    sea_query::Expr, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QuerySelect,
+    Select,
     TransactionSession, TransactionTrait,
 };
 use uuid::Uuid;
@@ -18,11 +21,15 @@ use crate::{
     auth::{Principal, Role},
     domain::{
         audit::{self, AuditAction, AuditEntityType, Entry},
+        bulk,
         policy::{self, Visibility},
         search, version,
     },
     error::{AppError, AppResult, FieldError},
-    webhook,
+    webhook::{
+        event::{self, Subscribers},
+        EventType,
+    },
 };
 
 fn visible(visibility: &Visibility) -> Select<cluster::Entity> {
@@ -94,7 +101,19 @@ async fn replace_lists<C: ConnectionTrait>(db: &C, id: Uuid, p: &ClusterProfile)
     search::reindex(db, id).await
 }
 
-/// Checks references and the slug's uniqueness, returning the slug to store.
+/// The slug a profile asks for (`Some`, which must be free) or, without one, the base that its
+/// name gives, to which `-2`, `-3` … are added until one is free.
+fn wanted_slug(p: &ClusterProfile) -> Result<String, String> {
+    match &p.slug {
+        Some(slug) => Ok(slug.clone()),
+        None => Err(match slug::slugify(&p.name) {
+            s if s.is_empty() => "cluster".to_owned(),
+            s => s.chars().take(100).collect::<String>().trim_end_matches('-').to_owned(),
+        }),
+    }
+}
+
+/// Checks the slug's uniqueness, returning the slug to store.
 async fn resolve_slug<C: ConnectionTrait>(db: &C, p: &ClusterProfile, own_id: Option<Uuid>) -> AppResult<String> {
     let taken = |slug: String| async move {
         let mut q = cluster::Entity::find().filter(cluster::Column::Slug.eq(slug));
@@ -103,36 +122,102 @@ async fn resolve_slug<C: ConnectionTrait>(db: &C, p: &ClusterProfile, own_id: Op
         }
         q.count(db).await.map(|n| n > 0)
     };
-    if let Some(slug) = &p.slug {
-        if taken(slug.clone()).await? {
-            return Err(AppError::Conflict(format!(
-                "slug: another cluster already uses the slug {slug}"
-            )));
+    match wanted_slug(p) {
+        Ok(slug) => {
+            if taken(slug.clone()).await? {
+                return Err(slug_taken(&slug));
+            }
+            Ok(slug)
         }
-        return Ok(slug.clone());
+        Err(base) => {
+            let mut candidate = base.clone();
+            let mut n = 1;
+            while taken(candidate.clone()).await? {
+                n += 1;
+                candidate = format!("{base}-{n}");
+            }
+            Ok(candidate)
+        }
     }
-    let base = match slug::slugify(&p.name) {
-        s if s.is_empty() => "cluster".to_owned(),
-        s => s.chars().take(100).collect::<String>().trim_end_matches('-').to_owned(),
-    };
-    let mut candidate = base.clone();
-    let mut n = 1;
-    while taken(candidate.clone()).await? {
-        n += 1;
-        candidate = format!("{base}-{n}");
-    }
-    Ok(candidate)
 }
 
-async fn check_references<C: ConnectionTrait>(db: &C, p: &ClusterProfile) -> AppResult<()> {
-    if let Some(partner) = p.represented_by_id {
-        if partner_organisation::Entity::find_by_id(partner)
-            .one(db)
-            .await?
-            .is_none()
-        {
-            return Err(AppError::NotFound("representedById: partner organisation".into()));
+fn slug_taken(slug: &str) -> AppError {
+    AppError::Conflict(format!("slug: another cluster already uses the slug {slug}"))
+}
+
+/// The slugs of new profiles, chosen as [`resolve_slug`] would one by one (and distinct among
+/// themselves, the earlier profile first), but looked up together: one statement for the
+/// profiles whose first choice is free, one more for each round of further candidates (16,
+/// then 64 a profile) for those whose choice is taken.
+async fn resolve_new_slugs<C: ConnectionTrait>(db: &C, profiles: &[&ClusterProfile]) -> AppResult<Vec<String>> {
+    let wanted: Vec<Result<String, String>> = profiles.iter().map(|p| wanted_slug(p)).collect();
+    let candidate = |i: usize, n: u32| match &wanted[i] {
+        Ok(slug) => slug.clone(),
+        Err(base) if n == 1 => base.clone(),
+        Err(base) => format!("{base}-{n}"),
+    };
+    let mut chosen: Vec<Option<String>> = vec![None; profiles.len()];
+    let mut given: HashSet<String> = HashSet::new();
+    let mut next = vec![1u32; profiles.len()];
+    let mut window = 1u32;
+    loop {
+        let pending: Vec<usize> = (0..profiles.len()).filter(|&i| chosen[i].is_none()).collect();
+        if pending.is_empty() {
+            break;
         }
+        let candidates: Vec<String> = pending
+            .iter()
+            .flat_map(|&i| {
+                let last = if wanted[i].is_ok() { 1 } else { next[i] + window - 1 };
+                (next[i]..=last).map(move |n| (i, n))
+            })
+            .map(|(i, n)| candidate(i, n))
+            .collect();
+        let mut taken: HashSet<String> = HashSet::new();
+        for chunk in candidates.chunks(super::super::bulk::PARAMETERS / 2) {
+            taken.extend(
+                cluster::Entity::find()
+                    .select_only()
+                    .column(cluster::Column::Slug)
+                    .filter(cluster::Column::Slug.is_in(chunk.iter().cloned()))
+                    .into_tuple::<String>()
+                    .all(db)
+                    .await?,
+            );
+        }
+        for i in pending {
+            let last = if wanted[i].is_ok() { 1 } else { next[i] + window - 1 };
+            let free = (next[i]..=last)
+                .map(|n| candidate(i, n))
+                .find(|c| !taken.contains(c) && !given.contains(c));
+            match free {
+                Some(slug) => {
+                    given.insert(slug.clone());
+                    chosen[i] = Some(slug);
+                }
+                None if wanted[i].is_ok() => return Err(slug_taken(&candidate(i, 1))),
+                None => next[i] = last + 1,
+            }
+        }
+        window = if window == 1 { 16 } else { 64 };
+    }
+    Ok(chosen.into_iter().flatten().collect())
+}
+
+/// Checks that the partners the profiles name exist (one statement for any number of profiles).
+async fn check_references<C: ConnectionTrait>(db: &C, profiles: &[&ClusterProfile]) -> AppResult<()> {
+    let mut named: Vec<Uuid> = profiles.iter().filter_map(|p| p.represented_by_id).collect();
+    named.sort();
+    named.dedup();
+    if named.is_empty() {
+        return Ok(());
+    }
+    let found = partner_organisation::Entity::find()
+        .filter(partner_organisation::Column::Id.is_in(named.iter().copied()))
+        .count(db)
+        .await?;
+    if found != named.len() as u64 {
+        return Err(AppError::NotFound("representedById: partner organisation".into()));
     }
     Ok(())
 }
@@ -176,31 +261,92 @@ pub(super) async fn insert<C: ConnectionTrait>(
     profile: &ClusterProfile,
     external_id: Option<&str>,
 ) -> AppResult<cluster::Model> {
-    check_references(db, profile).await?;
-    let slug = resolve_slug(db, profile, None).await?;
-    let now = Utc::now();
-    let id = Uuid::now_v7();
-    let mut row = profile_columns(profile, slug);
-    row.id = Set(id);
-    row.version = Set(1);
-    row.created_at = Set(now);
-    row.updated_at = Set(now);
-    row.external_id = Set(external_id.map(str::to_owned));
-    let model = cluster::Entity::insert(row).exec_with_returning(db).await?;
-    replace_lists(db, id, profile).await?;
-    let entry = Entry::about(
-        AuditEntityType::Cluster,
-        id,
-        AuditAction::Create,
-        profile.filled_fields(),
-        std::slice::from_ref(&model),
-    );
-    audit::record(db, actor, entry).await?;
-    webhook::event::cluster_event(db, webhook::EventType::ClusterCreated, &model).await?;
-    if model.status == ClusterStatus::Published {
-        webhook::event::cluster_event(db, webhook::EventType::ClusterPublished, &model).await?;
+    let subscribers = Subscribers::load(db, &event::CLUSTER_EVENTS).await?;
+    let mut models = insert_many(db, actor, &[(profile, external_id)], &subscribers).await?;
+    models
+        .pop()
+        .ok_or_else(|| AppError::internal("an insert returned no row"))
+}
+
+/// Inserts checked profiles (each with the representing partner's own id of it, if it has
+/// one), with their lists, search documents, audit entries, change-feed rows and webhook
+/// events, in a fixed number of statements for any number of profiles (multi-row INSERTs).
+/// Returns the rows in the order of `profiles`. The caller owns the transaction: any failure
+/// (a slug asked for and taken, a unique key) fails them all.
+pub(super) async fn insert_many<C: ConnectionTrait>(
+    db: &C,
+    actor: &Principal,
+    profiles: &[(&ClusterProfile, Option<&str>)],
+    subscribers: &Subscribers,
+) -> AppResult<Vec<cluster::Model>> {
+    if profiles.is_empty() {
+        return Ok(Vec::new());
     }
-    Ok(model)
+    let only: Vec<&ClusterProfile> = profiles.iter().map(|(p, _)| *p).collect();
+    check_references(db, &only).await?;
+    let slugs = resolve_new_slugs(db, &only).await?;
+    let now = Utc::now();
+    let ids: Vec<Uuid> = profiles.iter().map(|_| Uuid::now_v7()).collect();
+    let rows: Vec<cluster::ActiveModel> = profiles
+        .iter()
+        .zip(slugs)
+        .zip(&ids)
+        .map(|(((profile, external_id), slug), id)| {
+            let mut row = profile_columns(profile, slug);
+            row.id = Set(*id);
+            row.version = Set(1);
+            row.created_at = Set(now);
+            row.updated_at = Set(now);
+            row.external_id = Set(external_id.map(str::to_owned));
+            row
+        })
+        .collect();
+    let mut stored: HashMap<Uuid, cluster::Model> = HashMap::with_capacity(rows.len());
+    let mut rows = rows.into_iter().peekable();
+    while rows.peek().is_some() {
+        let chunk: Vec<_> = rows.by_ref().take(bulk::rows_per_statement::<cluster::Entity>()).collect();
+        for model in cluster::Entity::insert_many(chunk).exec_with_returning(db).await? {
+            stored.insert(model.id, model);
+        }
+    }
+    // RETURNING promises no order: the rows go back in the order of `profiles`.
+    let models: Vec<cluster::Model> = ids
+        .iter()
+        .map(|id| stored.remove(id).ok_or_else(|| AppError::internal("an insert returned too few rows")))
+        .collect::<AppResult<_>>()?;
+    let ids_and = || ids.iter().copied().zip(only.iter());
+    lists::insert_new::<cluster_ecosystem::Entity, C>(db, ids_and().map(|(id, p)| (id, p.ecosystems.clone()))).await?;
+    let industries = ids_and().map(|(id, p)| (id, p.emerging_industries.clone()));
+    lists::insert_new::<cluster_emerging_industry::Entity, C>(db, industries).await?;
+    let technologies = ids_and().map(|(id, p)| (id, p.technologies.clone()));
+    lists::insert_new::<cluster_technology::Entity, C>(db, technologies).await?;
+    let targets = ids_and().map(|(id, p)| (id, p.target_countries.clone()));
+    lists::insert_new::<cluster_target_country::Entity, C>(db, targets).await?;
+    search::reindex_many(db, &ids).await?;
+    let entries = models
+        .iter()
+        .zip(&only)
+        .map(|(model, profile)| {
+            Entry::about(
+                AuditEntityType::Cluster,
+                model.id,
+                AuditAction::Create,
+                profile.filled_fields(),
+                std::slice::from_ref(model),
+            )
+        })
+        .collect();
+    audit::record_many(db, actor, entries).await?;
+    let events = models
+        .iter()
+        .flat_map(|model| {
+            let published = (model.status == ClusterStatus::Published)
+                .then(|| event::cluster_event(EventType::ClusterPublished, model));
+            std::iter::once(event::cluster_event(EventType::ClusterCreated, model)).chain(published)
+        })
+        .collect();
+    subscribers.raise_many(db, events).await?;
+    Ok(models)
 }
 
 pub async fn create<C: TransactionTrait>(
@@ -290,7 +436,8 @@ pub async fn update<C: TransactionTrait>(
     let mut profile = old.clone();
     change(&mut profile);
     profile.validate()?;
-    let model = rewrite(&txn, actor, &current, &old, profile).await?;
+    let subscribers = Subscribers::load(&txn, &event::CLUSTER_EVENTS).await?;
+    let model = rewrite(&txn, actor, &current, &old, profile, &subscribers).await?;
     txn.commit().await?;
     Ok(model)
 }
@@ -303,13 +450,14 @@ pub(super) async fn rewrite<C: ConnectionTrait>(
     current: &cluster::Model,
     old: &ClusterProfile,
     mut profile: ClusterProfile,
+    subscribers: &Subscribers,
 ) -> AppResult<cluster::Model> {
     let id = current.id;
     if profile.language != old.language {
         super::translation::free_for_primary(txn, id, &profile.language).await?;
     }
     authorize_profile(actor, Some(old), &mut profile)?;
-    check_references(txn, &profile).await?;
+    check_references(txn, &[&profile]).await?;
     let slug = resolve_slug(txn, &profile, Some(id)).await?;
     let model = version::save::<cluster::Entity, _>(txn, id, current.version, profile_columns(&profile, slug)).await?;
     replace_lists(txn, id, &profile).await?;
@@ -321,10 +469,11 @@ pub(super) async fn rewrite<C: ConnectionTrait>(
         std::slice::from_ref(&model),
     );
     audit::record(txn, actor, entry).await?;
-    webhook::event::cluster_event(txn, webhook::EventType::ClusterUpdated, &model).await?;
+    let mut events = vec![event::cluster_event(EventType::ClusterUpdated, &model)];
     if model.status == ClusterStatus::Published && current.status != ClusterStatus::Published {
-        webhook::event::cluster_event(txn, webhook::EventType::ClusterPublished, &model).await?;
+        events.push(event::cluster_event(EventType::ClusterPublished, &model));
     }
+    subscribers.raise_many(txn, events).await?;
     Ok(model)
 }
 

@@ -24,8 +24,13 @@ use crate::{
 
 /// A cluster's translations, by language.
 pub async fn translations_of<C: ConnectionTrait>(db: &C, cluster_id: Uuid) -> AppResult<Vec<translation::Model>> {
+    translations_of_many(db, &[cluster_id]).await
+}
+
+/// The translations of every cluster in `ids`, in one statement, ordered by language.
+pub async fn translations_of_many<C: ConnectionTrait>(db: &C, ids: &[Uuid]) -> AppResult<Vec<translation::Model>> {
     Ok(translation::Entity::find()
-        .filter(translation::Column::ClusterId.eq(cluster_id))
+        .filter(translation::Column::ClusterId.is_in(ids.iter().copied()))
         .order_by_asc(translation::Column::Language)
         .all(db)
         .await?)

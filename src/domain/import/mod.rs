@@ -5,8 +5,10 @@
 //! and names the first rejected ones with their reasons.
 //!
 //! `read` parses the file on a blocking thread while this side writes: at most two batches wait
-//! between them, so a file of any length runs in the memory of a few batches. All or nothing
-//! writes everything in one transaction; row by row commits each batch of [`BATCH_ROWS`].
+//! between them, so a file of any length runs in the memory of a few batches. Each batch costs
+//! a fixed number of statements for its new rows (multi-row INSERTs), one savepointed rewrite
+//! per changed row and nothing per unchanged one. All or nothing writes everything in one
+//! transaction; row by row commits each batch of [`BATCH_ROWS`].
 
 mod read;
 mod row;
@@ -26,10 +28,14 @@ pub use self::row::{Column, EXTERNAL_ID_MAX};
 use crate::{
     auth::Principal,
     domain::{
-        cluster::external::{self, Written},
+        cluster::{
+            external::{self, Plan},
+            ClusterProfile,
+        },
         policy,
     },
     error::{AppError, AppResult},
+    webhook::{self, event::Subscribers},
 };
 
 /// Rows written in one transaction in row-by-row mode, and read ahead as one batch.
@@ -129,16 +135,18 @@ pub async fn import<R: Read + Send + 'static>(
     });
     let mut report = Report::default();
     let mut seen = HashSet::new();
+    // Read once for the whole file: an endpoint registered during the import is not told of it.
+    let subscribers = Subscribers::load(db, &webhook::event::CLUSTER_EVENTS).await?;
     let whole = match mode {
         Mode::AllOrNothing => Some(crate::db::begin_write(db).await?),
         Mode::RowByRow => None,
     };
     while let Some(rows) = rx.recv().await {
         match &whole {
-            Some(txn) => write_batch(txn, actor, partner, rows, &mut seen, &mut report).await?,
+            Some(txn) => write_batch(txn, actor, partner, rows, &mut seen, &subscribers, &mut report).await?,
             None => {
                 let txn = crate::db::begin_write(db).await?;
-                write_batch(&txn, actor, partner, rows, &mut seen, &mut report).await?;
+                write_batch(&txn, actor, partner, rows, &mut seen, &subscribers, &mut report).await?;
                 txn.commit().await?;
                 report.committed = true;
             }
@@ -162,14 +170,20 @@ pub async fn import<R: Read + Send + 'static>(
     Ok(report)
 }
 
-/// Writes one batch of rows, each under a savepoint, so a refused row leaves nothing behind
-/// and the transaction goes on (PostgreSQL aborts a transaction at its first failed statement).
+/// Writes one batch of rows: the batch's stored profiles read together, every row checked in
+/// Rust (rejections reported as they are found), the new profiles then written in multi-row
+/// INSERTs under one savepoint, the changed ones one by one under a savepoint each, unchanged
+/// ones not at all. When the batch's INSERTs fail (a slug or external id that another writer
+/// took meanwhile), its new profiles are written again one by one, each under a savepoint, so
+/// a bad row never loses the good ones and PostgreSQL's transaction, aborted at a failed
+/// statement otherwise, goes on.
 async fn write_batch(
     txn: &DatabaseTransaction,
     actor: &Principal,
     partner: Uuid,
     rows: Vec<Row>,
     seen: &mut HashSet<u64>,
+    subscribers: &Subscribers,
     report: &mut Report,
 ) -> AppResult<()> {
     let ids: Vec<String> = rows
@@ -177,6 +191,9 @@ async fn write_batch(
         .filter_map(|r| r.read.as_ref().ok().map(|c| c.external_id.clone()))
         .collect();
     let stored = external::matching(txn, partner, &ids).await?;
+    let listed_before = report.rejections.len();
+    let mut creates: Vec<(u64, String, ClusterProfile)> = Vec::new();
+    let mut updates: Vec<(u64, String, ClusterProfile)> = Vec::new();
     for row in rows {
         report.rows += 1;
         let cells = match row.read {
@@ -195,38 +212,67 @@ async fn write_batch(
             report.reject(row.number, Some(cells.external_id), reason);
             continue;
         }
-        let savepoint = crate::db::savepoint(txn).await?;
-        let written = external::write(
-            &savepoint,
-            actor,
-            partner,
-            &cells.external_id,
-            stored.get(&cells.external_id),
-            |profile| match cells.apply(profile) {
+        let planned = external::plan(actor, partner, stored.get(&cells.external_id), |profile| {
+            match cells.apply(profile) {
                 bad if bad.is_empty() => Ok(()),
                 fields => Err(AppError::BadUserInput {
                     message: "cells of the wrong type".into(),
                     fields,
                 }),
-            },
-        )
-        .await;
-        match written {
-            Ok(written) => {
+            }
+        });
+        match planned {
+            Ok(Plan::Create(profile)) => creates.push((row.number, cells.external_id, profile)),
+            Ok(Plan::Update(profile)) => updates.push((row.number, cells.external_id, profile)),
+            Ok(Plan::Unchanged(_)) => report.unchanged += 1,
+            Err(err) => report.reject(row.number, Some(cells.external_id), reason(err)?),
+        }
+    }
+    if !creates.is_empty() {
+        let all: Vec<(&str, &ClusterProfile)> = creates.iter().map(|(_, id, p)| (id.as_str(), p)).collect();
+        let savepoint = crate::db::savepoint(txn).await?;
+        match external::create_many(&savepoint, actor, &all, subscribers).await {
+            Ok(created) => {
                 savepoint.commit().await?;
-                match written {
-                    Written::Created(_) => report.created += 1,
-                    Written::Updated(_) => report.updated += 1,
-                    Written::Unchanged(_) => report.unchanged += 1,
-                }
+                report.created += created.len() as u64;
             }
             Err(err) => {
                 savepoint.rollback().await?;
-                let reason = reason(err)?;
-                report.reject(row.number, Some(cells.external_id), reason);
+                tracing::info!(%err, rows = creates.len(), "an import batch's inserts failed; writing its rows one by one");
+                for (number, external_id, profile) in &creates {
+                    let savepoint = crate::db::savepoint(txn).await?;
+                    match external::create_many(&savepoint, actor, &[(external_id, profile)], subscribers).await {
+                        Ok(_) => {
+                            savepoint.commit().await?;
+                            report.created += 1;
+                        }
+                        Err(err) => {
+                            savepoint.rollback().await?;
+                            report.reject(*number, Some(external_id.clone()), reason(err)?);
+                        }
+                    }
+                }
             }
         }
     }
+    for (number, external_id, profile) in updates {
+        let Some(stored) = stored.get(&external_id) else {
+            continue;
+        };
+        let savepoint = crate::db::savepoint(txn).await?;
+        match external::update(&savepoint, actor, stored, profile, subscribers).await {
+            Ok(_) => {
+                savepoint.commit().await?;
+                report.updated += 1;
+            }
+            Err(err) => {
+                savepoint.rollback().await?;
+                report.reject(number, Some(external_id), reason(err)?);
+            }
+        }
+    }
+    // Rejections found while writing come after those found while checking: list them by row.
+    report.rejections[listed_before..].sort_by_key(|r| r.row);
     Ok(())
 }
 

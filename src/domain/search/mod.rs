@@ -14,6 +14,8 @@ mod sqlite;
 
 pub(crate) use sqlite::like_pattern;
 
+use std::collections::HashMap;
+
 use entity::{cluster, cluster_search, cluster_technology, member, search_term};
 use sea_orm::{
     sea_query::{Expr, ExprTrait, SelectStatement, SimpleExpr},
@@ -53,43 +55,74 @@ pub fn document(
 
 /// Rebuilds a cluster's search document; call it in the transaction of the write that changed it.
 pub async fn reindex<C: ConnectionTrait>(db: &C, cluster_id: Uuid) -> AppResult<()> {
-    let Some(cluster) = cluster::Entity::find_by_id(cluster_id).one(db).await? else {
+    reindex_many(db, &[cluster_id]).await
+}
+
+/// Rebuilds the search documents of `cluster_ids` (one statement per source, however many
+/// clusters; the ids of one import batch, say), in the caller's transaction.
+pub async fn reindex_many<C: ConnectionTrait>(db: &C, cluster_ids: &[Uuid]) -> AppResult<()> {
+    if cluster_ids.is_empty() {
         return Ok(());
-    };
-    let technologies = lists::read_one::<cluster_technology::Entity, C>(db, cluster_id).await?;
-    let members: Vec<String> = member::Entity::find()
-        .filter(member::Column::ClusterId.eq(cluster_id))
+    }
+    let clusters = cluster::Entity::find()
+        .filter(cluster::Column::Id.is_in(cluster_ids.iter().copied()))
+        .all(db)
+        .await?;
+    let mut technologies = lists::read::<cluster_technology::Entity, C>(db, cluster_ids).await?;
+    let mut members: HashMap<Uuid, Vec<String>> = HashMap::new();
+    for m in member::Entity::find()
+        .filter(member::Column::ClusterId.is_in(cluster_ids.iter().copied()))
         .order_by_asc(member::Column::Name)
         .all(db)
         .await?
-        .into_iter()
-        .map(|m| m.name)
+    {
+        members.entry(m.cluster_id).or_default().push(m.name);
+    }
+    let mut translations: HashMap<Uuid, Vec<String>> = HashMap::new();
+    for t in super::cluster::translations_of_many(db, cluster_ids).await? {
+        translations.entry(t.cluster_id).or_default().push(t.description);
+    }
+    let documents = clusters
+        .iter()
+        .map(|c| {
+            let of = |map: &mut HashMap<Uuid, Vec<String>>| map.remove(&c.id).unwrap_or_default();
+            (
+                c.id,
+                document(c, &of(&mut translations), &of(&mut technologies), &of(&mut members)),
+            )
+        })
         .collect();
-    let translations: Vec<String> = super::cluster::translations_of(db, cluster_id)
-        .await?
-        .into_iter()
-        .map(|t| t.description)
-        .collect();
-    store(
-        db,
-        cluster_id,
-        document(&cluster, &translations, &technologies, &members),
-    )
-    .await
+    store_many(db, documents).await
 }
 
 /// Writes a search document (and, on SQLite, its FTS5 row).
 pub async fn store<C: ConnectionTrait>(db: &C, cluster_id: Uuid, document: String) -> AppResult<()> {
-    cluster_search::Entity::delete_by_id(cluster_id).exec(db).await?;
-    cluster_search::Entity::insert(cluster_search::ActiveModel {
-        cluster_id: Set(cluster_id),
-        document: Set(document.clone()),
-    })
-    .exec(db)
-    .await?;
-    remember_terms(db, terms(&document)).await?;
+    store_many(db, vec![(cluster_id, document)]).await
+}
+
+/// Writes the search documents of many clusters, replacing the ones they had: a fixed number of
+/// statements for a batch (the ids in one IN list each, the rows in multi-row INSERTs).
+pub async fn store_many<C: ConnectionTrait>(db: &C, documents: Vec<(Uuid, String)>) -> AppResult<()> {
+    if documents.is_empty() {
+        return Ok(());
+    }
+    let ids: Vec<Uuid> = documents.iter().map(|(id, _)| *id).collect();
+    cluster_search::Entity::delete_many()
+        .filter(cluster_search::Column::ClusterId.is_in(ids.iter().copied()))
+        .exec(db)
+        .await?;
+    let vocabulary: std::collections::BTreeSet<String> = documents.iter().flat_map(|(_, d)| terms(d)).collect();
+    let rows = documents
+        .into_iter()
+        .map(|(cluster_id, document)| cluster_search::ActiveModel {
+            cluster_id: Set(cluster_id),
+            document: Set(document),
+        })
+        .collect();
+    super::bulk::insert_chunks(db, rows).await?;
+    remember_terms(db, vocabulary).await?;
     if db.get_database_backend() == DatabaseBackend::Sqlite {
-        sqlite::store_fts(db, cluster_id, document).await?;
+        sqlite::store_fts(db, &ids).await?;
     }
     Ok(())
 }

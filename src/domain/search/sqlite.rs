@@ -11,20 +11,28 @@ use uuid::Uuid;
 use super::TextQuery;
 use crate::error::AppResult;
 
-/// Writes a cluster's FTS5 row, replacing the one it had.
-pub(super) async fn store_fts<C: ConnectionTrait>(db: &C, cluster_id: Uuid, document: String) -> AppResult<()> {
-    forget_fts(db, cluster_id).await?;
+/// Writes the FTS5 rows of `cluster_ids` from their `cluster_search` documents (written just
+/// before), replacing the ones they had: a key for each, then the index rows, three statements
+/// past the removal however many clusters.
+pub(super) async fn store_fts<C: ConnectionTrait>(db: &C, cluster_ids: &[Uuid]) -> AppResult<()> {
+    forget_fts_many(db, cluster_ids).await?;
+    let marks = vec!["(?)"; cluster_ids.len()].join(", ");
+    let values: Vec<sea_orm::Value> = cluster_ids.iter().map(|id| (*id).into()).collect();
     db.execute_raw(Statement::from_sql_and_values(
         DatabaseBackend::Sqlite,
-        "INSERT INTO cluster_search_fts_key (cluster_id) VALUES (?)",
-        [cluster_id.into()],
+        format!("INSERT INTO cluster_search_fts_key (cluster_id) VALUES {marks}"),
+        values.clone(),
     ))
     .await?;
+    let marks = vec!["?"; cluster_ids.len()].join(", ");
     db.execute_raw(Statement::from_sql_and_values(
         DatabaseBackend::Sqlite,
-        "INSERT INTO cluster_search_fts (rowid, document) \
-         SELECT fts_rowid, ? FROM cluster_search_fts_key WHERE cluster_id = ?",
-        [document.into(), cluster_id.into()],
+        format!(
+            "INSERT INTO cluster_search_fts (rowid, document) SELECT k.fts_rowid, s.document \
+             FROM cluster_search_fts_key k JOIN cluster_search s ON s.cluster_id = k.cluster_id \
+             WHERE k.cluster_id IN ({marks})"
+        ),
+        values,
     ))
     .await?;
     Ok(())
@@ -32,19 +40,28 @@ pub(super) async fn store_fts<C: ConnectionTrait>(db: &C, cluster_id: Uuid, docu
 
 /// Removes a cluster's row from the SQLite FTS5 index, which foreign keys do not reach.
 pub async fn forget_fts<C: ConnectionTrait>(db: &C, cluster_id: Uuid) -> AppResult<()> {
-    if db.get_database_backend() == DatabaseBackend::Sqlite {
-        for sql in [
+    forget_fts_many(db, &[cluster_id]).await
+}
+
+async fn forget_fts_many<C: ConnectionTrait>(db: &C, cluster_ids: &[Uuid]) -> AppResult<()> {
+    if db.get_database_backend() != DatabaseBackend::Sqlite || cluster_ids.is_empty() {
+        return Ok(());
+    }
+    let marks = vec!["?"; cluster_ids.len()].join(", ");
+    let values: Vec<sea_orm::Value> = cluster_ids.iter().map(|id| (*id).into()).collect();
+    for sql in [
+        format!(
             "DELETE FROM cluster_search_fts WHERE rowid IN \
-             (SELECT fts_rowid FROM cluster_search_fts_key WHERE cluster_id = ?)",
-            "DELETE FROM cluster_search_fts_key WHERE cluster_id = ?",
-        ] {
-            db.execute_raw(Statement::from_sql_and_values(
-                DatabaseBackend::Sqlite,
-                sql,
-                [cluster_id.into()],
-            ))
-            .await?;
-        }
+             (SELECT fts_rowid FROM cluster_search_fts_key WHERE cluster_id IN ({marks}))"
+        ),
+        format!("DELETE FROM cluster_search_fts_key WHERE cluster_id IN ({marks})"),
+    ] {
+        db.execute_raw(Statement::from_sql_and_values(
+            DatabaseBackend::Sqlite,
+            sql,
+            values.clone(),
+        ))
+        .await?;
     }
     Ok(())
 }
