@@ -14,8 +14,7 @@ use entity::{
 use rand::{seq::SliceRandom, Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use sea_orm::{
-    ActiveValue::Set, ConnectionTrait, DatabaseBackend, DatabaseConnection, EntityName, Iterable,
-    Statement,
+    ActiveValue::Set, ConnectionTrait, DatabaseBackend, DatabaseConnection, EntityName, Iterable, Statement,
 };
 use uuid::Uuid;
 

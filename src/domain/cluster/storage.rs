@@ -10,9 +10,8 @@ use entity::{
     partner_organisation, taxonomy::ClusterStatus,
 };
 use sea_orm::{
-    sea_query::Expr, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QuerySelect,
-    Select,
-    TransactionSession, TransactionTrait,
+    sea_query::Expr, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
+    QuerySelect, Select, TransactionSession, TransactionTrait,
 };
 use uuid::Uuid;
 
@@ -304,7 +303,10 @@ pub(super) async fn insert_many<C: ConnectionTrait>(
     let mut stored: HashMap<Uuid, cluster::Model> = HashMap::with_capacity(rows.len());
     let mut rows = rows.into_iter().peekable();
     while rows.peek().is_some() {
-        let chunk: Vec<_> = rows.by_ref().take(bulk::rows_per_statement::<cluster::Entity>()).collect();
+        let chunk: Vec<_> = rows
+            .by_ref()
+            .take(bulk::rows_per_statement::<cluster::Entity>())
+            .collect();
         for model in cluster::Entity::insert_many(chunk).exec_with_returning(db).await? {
             stored.insert(model.id, model);
         }
@@ -312,7 +314,11 @@ pub(super) async fn insert_many<C: ConnectionTrait>(
     // RETURNING promises no order: the rows go back in the order of `profiles`.
     let models: Vec<cluster::Model> = ids
         .iter()
-        .map(|id| stored.remove(id).ok_or_else(|| AppError::internal("an insert returned too few rows")))
+        .map(|id| {
+            stored
+                .remove(id)
+                .ok_or_else(|| AppError::internal("an insert returned too few rows"))
+        })
         .collect::<AppResult<_>>()?;
     let ids_and = || ids.iter().copied().zip(only.iter());
     lists::insert_new::<cluster_ecosystem::Entity, C>(db, ids_and().map(|(id, p)| (id, p.ecosystems.clone()))).await?;
