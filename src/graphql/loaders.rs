@@ -610,12 +610,15 @@ impl Loader<PageOf> for Loaders {
 
 fn item(list: NestedList, row: &ListRow) -> AppResult<NestedItem> {
     Ok(match list {
-        NestedList::Members => NestedItem::Member(row.model(0)?),
-        NestedList::Partnerships => NestedItem::Partnership(row.model(0)?),
-        NestedList::PartnershipMembers => NestedItem::Seat(row.model(0)?, row.model(1)?),
-        NestedList::SuccessStories => NestedItem::SuccessStory(row.model(0)?),
-        NestedList::SuccessStoryClusters => NestedItem::Cluster(row.model(0)?),
-        NestedList::Posts => NestedItem::Post(row.model(0)?),
+        NestedList::Members => NestedItem::Member(row.model::<member::Entity>(0)?),
+        NestedList::Partnerships => NestedItem::Partnership(row.model::<partnership::Entity>(0)?),
+        NestedList::PartnershipMembers => NestedItem::Seat(
+            row.model::<partnership_member::Entity>(0)?,
+            row.model::<cluster::Entity>(1)?,
+        ),
+        NestedList::SuccessStories => NestedItem::SuccessStory(row.model::<success_story::Entity>(0)?),
+        NestedList::SuccessStoryClusters => NestedItem::Cluster(row.model::<cluster::Entity>(0)?),
+        NestedList::Posts => NestedItem::Post(row.model::<post::Entity>(0)?),
     })
 }
 
