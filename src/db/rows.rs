@@ -10,7 +10,8 @@
 
 use sea_orm::{
     sea_query::{ArrayType, Value},
-    ActiveModelTrait, DbErr, EntityTrait, Iterable, ModelTrait, QueryResult, TryIntoModel,
+    ActiveModelTrait, ConnectionTrait, DbErr, EntityTrait, Iterable, ModelTrait, QueryResult, QueryTrait, Select,
+    TryIntoModel,
 };
 
 /// The model of `E` whose columns start at `start` in `row`, in the order of `E::Column`.
@@ -46,4 +47,19 @@ fn value_at(row: &QueryResult, index: usize, kind: ArrayType) -> Result<Value, D
         // A field type no entity of the project has yet: say so rather than guess its decoding.
         other => return Err(DbErr::Type(format!("no positional reading of a {other:?} column"))),
     })
+}
+
+/// The models `select` finds, read by position: `find()` selects `E`'s columns in their order.
+pub async fn all<E, C>(db: &C, select: Select<E>) -> Result<Vec<E::Model>, DbErr>
+where
+    E: EntityTrait,
+    E::ActiveModel: TryIntoModel<E::Model>,
+    C: ConnectionTrait,
+{
+    let statement = select.build(db.get_database_backend());
+    db.query_all_raw(statement)
+        .await?
+        .iter()
+        .map(|row| model_at::<E>(row, 0))
+        .collect()
 }

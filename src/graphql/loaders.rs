@@ -26,6 +26,7 @@ use sea_orm::{
 use uuid::Uuid;
 
 use crate::{
+    db::rows,
     domain::{
         cluster::lists::{self as cluster_lists, ListTable},
         nested_pages::{self, ItemTable, ListQuery, ListRow},
@@ -139,7 +140,7 @@ impl Loader<ClusterById> for Loaders {
     type Error = AppError;
 
     async fn load(&self, keys: &[ClusterById]) -> Result<HashMap<ClusterById, Self::Value>, Self::Error> {
-        let rows = self.visible_clusters(keys.iter().map(|k| k.0)).all(&self.db).await?;
+        let rows = rows::all(&self.db, self.visible_clusters(keys.iter().map(|k| k.0))).await?;
         Ok(rows.into_iter().map(|m| (ClusterById(m.id), m)).collect())
     }
 }
