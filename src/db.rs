@@ -1,6 +1,7 @@
 //! Connecting to the database and bringing its schema up to date.
 
 pub mod replicas;
+pub mod rows;
 pub mod schema;
 
 use std::time::Duration;

@@ -9,15 +9,24 @@
 //! `NULL` in two branches becomes `text`, which a `uuid` in a third does not match: there the
 //! padding is the column's own type, `(NULL::"member")."name"` (the table's row type's field). The
 //! same statement otherwise runs on SQLite and PostgreSQL.
+//!
+//! Every branch lays its columns out alike (`list, owner, number, length`, then each list's
+//! tables' columns in the entities' order), so rows are read back by position
+//! (`db::rows::model_at`), not by the aliases' names.
+
+use std::sync::Arc;
 
 use sea_orm::{
     sea_query::{Alias, ColumnRef, Expr, Order, Query, SelectStatement, UnionType, WindowStatement},
-    ConnectionTrait, DatabaseBackend, EntityTrait, FromQueryResult, IdenStatic, Iterable, QueryResult,
+    ConnectionTrait, DatabaseBackend, EntityTrait, IdenStatic, Iterable, QueryResult, TryIntoModel,
 };
 use uuid::Uuid;
 
 use super::pagination::OffsetRequest;
-use crate::error::AppResult;
+use crate::{db::rows, error::AppResult};
+
+/// `list, owner, number, length` come first in every row.
+const LEADING: usize = 4;
 
 /// One list of a batch: its rows for all the owners, how they are ordered, which page to keep.
 pub struct ListQuery {
@@ -57,12 +66,19 @@ pub struct ListRow {
     /// Length of the owner's whole list.
     pub length: usize,
     row: QueryResult,
+    /// Where each of the list's tables' columns start in the row.
+    starts: Arc<[usize]>,
 }
 
 impl ListRow {
-    /// The row's part from the list's `table`-th table.
-    pub fn model<M: FromQueryResult>(&self, table: usize) -> AppResult<M> {
-        Ok(M::from_query_result(&self.row, &prefix(self.list, table))?)
+    /// The row's part from the list's `table`-th table, which is `E`'s.
+    pub fn model<E>(&self, table: usize) -> AppResult<E::Model>
+    where
+        E: EntityTrait,
+        E::ActiveModel: TryIntoModel<E::Model>,
+    {
+        let start = self.starts.get(table).copied().unwrap_or(usize::MAX);
+        Ok(rows::model_at::<E>(&self.row, start)?)
     }
 }
 
@@ -77,21 +93,43 @@ pub async fn read<C: ConnectionTrait>(db: &C, lists: &[ListQuery]) -> AppResult<
     let Some(statement) = statement(backend, lists) else {
         return Ok(Vec::new());
     };
-    let mut rows = Vec::new();
-    for row in db.query_all_raw(backend.build(&statement)).await? {
-        let list: i32 = row.try_get("", "list")?;
-        let owner: Uuid = row.try_get("", "owner")?;
-        let number: i64 = row.try_get("", "number")?;
-        let length: i64 = row.try_get("", "length")?;
+    let starts = starts(lists);
+    let found = db.query_all_raw(backend.build(&statement)).await?;
+    let mut rows = Vec::with_capacity(found.len());
+    for row in found {
+        let list: i32 = row.try_get_by_index(0)?;
+        let owner: Uuid = row.try_get_by_index(1)?;
+        let number: i64 = row.try_get_by_index(2)?;
+        let length: i64 = row.try_get_by_index(3)?;
+        let list = usize::try_from(list).unwrap_or(usize::MAX);
         rows.push(ListRow {
-            list: usize::try_from(list).unwrap_or(usize::MAX),
+            list,
             owner,
             position: usize::try_from(number.saturating_sub(1)).unwrap_or(0),
             length: usize::try_from(length).unwrap_or(0),
+            starts: starts.get(list).cloned().unwrap_or_else(|| Arc::from([])),
             row,
         });
     }
     Ok(rows)
+}
+
+/// Where each list's tables' columns start in a row, in the order [`page`] lays them out.
+fn starts(lists: &[ListQuery]) -> Vec<Arc<[usize]>> {
+    let mut next = LEADING;
+    lists
+        .iter()
+        .map(|list| {
+            list.tables
+                .iter()
+                .map(|table| {
+                    let start = next;
+                    next += table.columns.len();
+                    start
+                })
+                .collect()
+        })
+        .collect()
 }
 
 fn statement(backend: DatabaseBackend, lists: &[ListQuery]) -> Option<SelectStatement> {

@@ -5,8 +5,8 @@ use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
 use chrono::{DateTime, Utc};
 use sea_orm::{
     sea_query::{Condition, Expr, ExprTrait, IntoCondition},
-    ColumnTrait, ColumnType, ConnectionTrait, EntityTrait, FromQueryResult, Order, QueryFilter, QueryOrder,
-    QuerySelect, Select,
+    ColumnTrait, ColumnType, ConnectionTrait, EntityTrait, Order, QueryFilter, QueryOrder, QuerySelect, Select,
+    TryIntoModel,
 };
 use serde::{de::DeserializeOwned, Deserialize, Serialize};
 
@@ -311,7 +311,7 @@ pub async fn keyset_page<E, C>(
 ) -> AppResult<Page<E::Model>>
 where
     E: EntityTrait,
-    E::Model: FromQueryResult + Sized + Send + Sync,
+    E::ActiveModel: TryIntoModel<E::Model>,
     C: ConnectionTrait,
 {
     let ascending = keyset.ascending == (window.direction == Direction::Forward);
@@ -348,12 +348,11 @@ where
                 .into_condition(),
         );
     }
-    let mut rows = select
+    let select = select
         .order_by(keyset.column, order.clone())
         .order_by(keyset.id, order)
-        .limit(window.size + 1)
-        .all(db)
-        .await?;
+        .limit(window.size + 1);
+    let mut rows = crate::db::rows::all(db, select).await?;
     let more = rows.len() as u64 > window.size;
     rows.truncate(window.size as usize);
     if window.direction == Direction::Backward {

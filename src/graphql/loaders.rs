@@ -26,6 +26,7 @@ use sea_orm::{
 use uuid::Uuid;
 
 use crate::{
+    db::rows,
     domain::{
         cluster::lists::{self as cluster_lists, ListTable},
         nested_pages::{self, ItemTable, ListQuery, ListRow},
@@ -139,7 +140,7 @@ impl Loader<ClusterById> for Loaders {
     type Error = AppError;
 
     async fn load(&self, keys: &[ClusterById]) -> Result<HashMap<ClusterById, Self::Value>, Self::Error> {
-        let rows = self.visible_clusters(keys.iter().map(|k| k.0)).all(&self.db).await?;
+        let rows = rows::all(&self.db, self.visible_clusters(keys.iter().map(|k| k.0))).await?;
         Ok(rows.into_iter().map(|m| (ClusterById(m.id), m)).collect())
     }
 }
@@ -610,12 +611,15 @@ impl Loader<PageOf> for Loaders {
 
 fn item(list: NestedList, row: &ListRow) -> AppResult<NestedItem> {
     Ok(match list {
-        NestedList::Members => NestedItem::Member(row.model(0)?),
-        NestedList::Partnerships => NestedItem::Partnership(row.model(0)?),
-        NestedList::PartnershipMembers => NestedItem::Seat(row.model(0)?, row.model(1)?),
-        NestedList::SuccessStories => NestedItem::SuccessStory(row.model(0)?),
-        NestedList::SuccessStoryClusters => NestedItem::Cluster(row.model(0)?),
-        NestedList::Posts => NestedItem::Post(row.model(0)?),
+        NestedList::Members => NestedItem::Member(row.model::<member::Entity>(0)?),
+        NestedList::Partnerships => NestedItem::Partnership(row.model::<partnership::Entity>(0)?),
+        NestedList::PartnershipMembers => NestedItem::Seat(
+            row.model::<partnership_member::Entity>(0)?,
+            row.model::<cluster::Entity>(1)?,
+        ),
+        NestedList::SuccessStories => NestedItem::SuccessStory(row.model::<success_story::Entity>(0)?),
+        NestedList::SuccessStoryClusters => NestedItem::Cluster(row.model::<cluster::Entity>(0)?),
+        NestedList::Posts => NestedItem::Post(row.model::<post::Entity>(0)?),
     })
 }
 
