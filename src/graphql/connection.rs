@@ -2,7 +2,7 @@
 
 use std::{collections::HashMap, future::Future};
 
-use async_graphql::{Context, SimpleObject};
+use async_graphql::{Context, Object, SimpleObject};
 use chrono::{DateTime, Utc};
 use entity::{cluster, partnership_member};
 use uuid::Uuid;
@@ -119,86 +119,147 @@ pub async fn total_count_if_selected(ctx: &Context<'_>, count: impl Future<Outpu
     }
 }
 
+// A connection holds its page and builds what the document selects when it is resolved: `nodes`
+// borrows the page's items, `edges` pairs them with their cursors; nothing is cloned, and a
+// connection asked for `nodes` only builds no edge.
 macro_rules! connection {
     ($connection:ident, $edge:ident, $node:ty) => {
+        pub struct $edge<'a> {
+            cursor: &'a str,
+            node: &'a $node,
+        }
+
         #[doc = concat!("One `", stringify!($node), "` of a connection, with its cursor.")]
-        #[derive(SimpleObject)]
-        pub struct $edge {
+        #[Object]
+        impl<'a> $edge<'a> {
             /// Where to continue from with `after` or `before`.
-            pub cursor: String,
+            async fn cursor(&self) -> &str {
+                self.cursor
+            }
+
             #[doc = concat!("The `", stringify!($node), "`.")]
-            pub node: $node,
+            async fn node(&self) -> &$node {
+                self.node
+            }
+        }
+
+        pub struct $connection {
+            page: Page<$node>,
+            total_count: u64,
         }
 
         #[doc = concat!("A page of `", stringify!($node), "` items, paged with `first`/`after` or `last`/`before`.")]
-        #[derive(SimpleObject)]
-        pub struct $connection {
+        #[Object]
+        impl $connection {
             #[doc = concat!("The `", stringify!($node), "` items of this page, each with its cursor.")]
-            pub edges: Vec<$edge>,
+            async fn edges(&self) -> Vec<$edge<'_>> {
+                self.page
+                    .items
+                    .iter()
+                    .map(|(cursor, node)| $edge { cursor, node })
+                    .collect()
+            }
+
             /// The nodes of `edges`, for clients that need no cursors.
-            pub nodes: Vec<$node>,
+            async fn nodes(&self) -> Vec<&$node> {
+                self.page.items.iter().map(|(_, node)| node).collect()
+            }
+
             /// Where this page lies in the whole list.
-            pub page_info: PageInfo,
+            async fn page_info(&self) -> PageInfo {
+                PageInfo::of(&self.page)
+            }
+
             /// How many items the whole list holds under the given filter.
-            pub total_count: u64,
+            async fn total_count(&self) -> u64 {
+                self.total_count
+            }
         }
 
         impl Connection for $connection {
             type Item = $node;
 
             fn new(page: Page<$node>, total_count: u64) -> Self {
-                let (edges, nodes, page_info) = parts(page, Clone::clone, |cursor, node| $edge { cursor, node });
-                Self {
-                    edges,
-                    nodes,
-                    page_info,
-                    total_count,
-                }
+                Self { page, total_count }
             }
         }
     };
 }
 
+pub struct ClusterEdge<'a> {
+    cursor: &'a str,
+    node: &'a Cluster,
+    highlight: Option<&'a str>,
+}
+
 /// One `Cluster` of a connection, with its cursor and, in the results of a text search, the
 /// extract that matched.
-#[derive(SimpleObject)]
-pub struct ClusterEdge {
+#[Object]
+impl<'a> ClusterEdge<'a> {
     /// Where to continue from with `after` or `before`.
-    pub cursor: String,
+    async fn cursor(&self) -> &str {
+        self.cursor
+    }
+
     /// The `Cluster`.
-    pub node: Cluster,
+    async fn node(&self) -> &Cluster {
+        self.node
+    }
+
     /// With a text search (`clusters(filter: {query})`): the extract of the profile that matched,
     /// the match in [brackets]; null otherwise.
-    pub highlight: Option<String>,
+    async fn highlight(&self) -> Option<&str> {
+        self.highlight
+    }
+}
+
+pub struct ClusterConnection {
+    page: Page<Cluster>,
+    total_count: u64,
+    /// A text search's extract of each hit, by cluster.
+    highlights: HashMap<Uuid, String>,
 }
 
 /// A page of `Cluster` items, paged with `first`/`after` or `last`/`before`.
-#[derive(SimpleObject)]
-pub struct ClusterConnection {
+#[Object]
+impl ClusterConnection {
     /// The `Cluster` items of this page, each with its cursor (and its highlight in a text search).
-    pub edges: Vec<ClusterEdge>,
+    async fn edges(&self) -> Vec<ClusterEdge<'_>> {
+        self.page
+            .items
+            .iter()
+            .map(|(cursor, node)| ClusterEdge {
+                cursor,
+                node,
+                highlight: self.highlights.get(&node.0.id).map(String::as_str),
+            })
+            .collect()
+    }
+
     /// The nodes of `edges`, for clients that need no cursors.
-    pub nodes: Vec<Cluster>,
+    async fn nodes(&self) -> Vec<&Cluster> {
+        self.page.items.iter().map(|(_, node)| node).collect()
+    }
+
     /// Where this page lies in the whole list.
-    pub page_info: PageInfo,
+    async fn page_info(&self) -> PageInfo {
+        PageInfo::of(&self.page)
+    }
+
     /// How many items the whole list holds under the given filter.
-    pub total_count: u64,
+    async fn total_count(&self) -> u64 {
+        self.total_count
+    }
 }
 
 impl Connection for ClusterConnection {
     type Item = Cluster;
 
     fn new(page: Page<Cluster>, total_count: u64) -> Self {
-        let (edges, nodes, page_info) = parts(page, Clone::clone, |cursor, node| ClusterEdge {
-            cursor,
-            node,
-            highlight: None,
-        });
         Self {
-            edges,
-            nodes,
-            page_info,
+            page,
             total_count,
+            highlights: HashMap::new(),
         }
     }
 }
@@ -206,11 +267,8 @@ impl Connection for ClusterConnection {
 impl ClusterConnection {
     /// The page with each hit's highlight on its edge: the highlight belongs to the hit, not to
     /// the cluster, which other lists of the same request may show too.
-    pub fn with_highlights(mut self, mut highlights: HashMap<Uuid, String>) -> Self {
-        for edge in &mut self.edges {
-            edge.highlight = highlights.remove(&edge.node.0.id);
-        }
-        self
+    pub fn with_highlights(self, highlights: HashMap<Uuid, String>) -> Self {
+        Self { highlights, ..self }
     }
 }
 connection!(MemberConnection, MemberEdge, Member);
@@ -222,53 +280,80 @@ connection!(
     PartnerOrganisation
 );
 
+pub struct PartnershipMemberEdge<'a> {
+    cursor: &'a str,
+    seat: &'a partnership_member::Model,
+    node: &'a Cluster,
+}
+
 /// A cluster's seat in a partnership, on the edge that leads to the cluster.
-#[derive(SimpleObject)]
-pub struct PartnershipMemberEdge {
+#[Object]
+impl<'a> PartnershipMemberEdge<'a> {
     /// Where to continue from with `after` or `before`.
-    pub cursor: String,
+    async fn cursor(&self) -> &str {
+        self.cursor
+    }
+
     /// The member cluster.
-    pub node: Cluster,
+    async fn node(&self) -> &Cluster {
+        self.node
+    }
+
     /// The cluster's role in the partnership.
-    pub role: PartnershipRole,
+    async fn role(&self) -> PartnershipRole {
+        self.seat.role.into()
+    }
+
     /// Whether the cluster accepted its seat.
-    pub invitation_state: InvitationState,
+    async fn invitation_state(&self) -> InvitationState {
+        self.seat.invitation_state.into()
+    }
+
     /// When the cluster took its seat or was invited.
-    pub joined_at: DateTime<Utc>,
+    async fn joined_at(&self) -> DateTime<Utc> {
+        self.seat.joined_at
+    }
+}
+
+pub struct PartnershipMemberConnection {
+    page: Page<(partnership_member::Model, Cluster)>,
+    total_count: u64,
 }
 
 /// The member clusters of a partnership.
-#[derive(SimpleObject)]
-pub struct PartnershipMemberConnection {
+#[Object]
+impl PartnershipMemberConnection {
     /// The member clusters of this page, each with its seat.
-    pub edges: Vec<PartnershipMemberEdge>,
+    async fn edges(&self) -> Vec<PartnershipMemberEdge<'_>> {
+        self.page
+            .items
+            .iter()
+            .map(|(cursor, (seat, node))| PartnershipMemberEdge { cursor, seat, node })
+            .collect()
+    }
+
     /// The clusters of `edges`, for clients that need no cursors or seats.
-    pub nodes: Vec<Cluster>,
+    async fn nodes(&self) -> Vec<&Cluster> {
+        self.page.items.iter().map(|(_, (_, node))| node).collect()
+    }
+
     /// Where this page lies in the whole list.
-    pub page_info: PageInfo,
+    async fn page_info(&self) -> PageInfo {
+        PageInfo::of(&self.page)
+    }
+
     /// How many member clusters you may see.
-    pub total_count: u64,
+    async fn total_count(&self) -> u64 {
+        self.total_count
+    }
 }
 
 impl Connection for PartnershipMemberConnection {
     type Item = (partnership_member::Model, cluster::Model);
 
     fn new(page: Page<Self::Item>, total_count: u64) -> Self {
-        let (edges, nodes, page_info) = parts(
-            page,
-            |(_, c)| Cluster(c.clone()),
-            |cursor, (seat, c)| PartnershipMemberEdge {
-                cursor,
-                node: Cluster(c),
-                role: seat.role.into(),
-                invitation_state: seat.invitation_state.into(),
-                joined_at: seat.joined_at,
-            },
-        );
         Self {
-            edges,
-            nodes,
-            page_info,
+            page: page.map(|(seat, cluster)| (seat, Cluster(cluster))),
             total_count,
         }
     }

@@ -134,7 +134,6 @@ pub fn build_schema(
     .data(subscription)
     .data(webhooks)
     .data(crate::domain::recommendation::PartnerIndex::default())
-    .extension(cost::CostGuard)
     .limit_depth(MAX_DEPTH)
     .limit_directives(MAX_DIRECTIVES_PER_FIELD);
     // "Did you mean …?" hints map the schema for someone who may not read it.

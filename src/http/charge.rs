@@ -1,8 +1,8 @@
 //! Step 5b, charge a batch once: its operations are priced first (from their documents, as
 //! prepared; nothing validated or run), the request's budget is granted in order, and the
 //! caller's rate limits are charged once, for the sum; each operation then runs on what it was
-//! granted. A single operation needs none of this: its cost guard charges the [`Meter`]
-//! directly.
+//! granted. A single operation needs none of this: `execute` charges the [`Meter`] its price
+//! directly, before it runs.
 
 use std::sync::{Arc, Mutex};
 
@@ -34,8 +34,8 @@ pub async fn grant_batch(meter: &Arc<Meter>, operations: &[Result<Prepared, Serv
 }
 
 /// What an operation costs, points for the request's budget and for storing its document: the
-/// price its cost guard will charge, read from the document as prepared. An operation that then
-/// fails validation has paid it, as it would have paid for validating its copy twice.
+/// price read from the document as prepared. An operation that then fails validation has paid
+/// it, as a single operation does.
 fn price(prepared: &Prepared) -> (usize, u64) {
     let fee = if prepared.persist {
         persisted_document::storage_fee(prepared.request.query.len())
@@ -60,10 +60,7 @@ impl CostMeter for Granted {
             .map_err(|_| AppError::internal("a batch grant's lock is poisoned"))?
             .take();
         match verdict {
-            Some(Ok(())) => {
-                self.meter.note_paid();
-                Ok(())
-            }
+            Some(Ok(())) => Ok(()),
             Some(Err(err)) => Err(err),
             // Not priced: the operation did not prepare, so it never gets here; were it to, it
             // would pay on its own.

@@ -1,9 +1,15 @@
-//! Step 6, execute: runs one prepared operation against the schema, as the caller, within the
-//! request's budget and time limit.
+//! Step 6, execute: charges one prepared operation's price to its meter, then runs it against
+//! the schema, as the caller, within the request's time limit.
+//!
+//! The charge comes before async-graphql validates the document, as a batch's does (see
+//! `charge.rs`): an operation that then fails validation has paid its price. Charging here
+//! rather than in a schema extension keeps the schema free of extensions, and async-graphql
+//! resolves a field directly only in a schema without any (otherwise every field and list item
+//! goes through a registry lookup and a boxed extension future).
 
 use std::sync::Arc;
 
-use async_graphql::{parser::types::OperationType, Response};
+use async_graphql::{parser::types::OperationType, Response, Value};
 
 use super::{prepare::Prepared, state::AppState};
 use crate::{
@@ -14,6 +20,13 @@ use crate::{
     graphql::{self, cost::CostMeter},
 };
 
+/// One operation's answer, and whether it began to execute (its document validated and it was
+/// paid for): one that did not answers without `data` and stores no persisted document.
+pub struct Executed {
+    pub response: Response,
+    pub ran: bool,
+}
+
 pub async fn execute(
     state: &AppState,
     prepared: Prepared,
@@ -21,7 +34,12 @@ pub async fn execute(
     address: &str,
     meter: Arc<dyn CostMeter>,
     languages: &Preference,
-) -> Response {
+) -> Executed {
+    let refused = |response| Executed { response, ran: false };
+    if state.settings.production && !caller.is_admin() && prepared.introspects {
+        let error = ErrorCode::Forbidden.server_error("introspection is for administrators");
+        return refused(Response::from_errors(vec![error]));
+    }
     // Password checks count against the client address as well as the account.
     let guard = PasswordGuard {
         limits: state.settings.password_throttle,
@@ -34,26 +52,50 @@ pub async fn execute(
     } else {
         state.db.clone()
     };
+    let cost = usize::try_from(prepared.price.points).unwrap_or(usize::MAX);
     let (request, batches) = graphql::request_data(prepared.request, &db, caller.clone());
     // Request data comes before the schema's: resolvers that read `db` read this one.
-    let mut request = request.data(db).data(meter).data(guard).data(languages.clone());
+    let mut request = request.data(db).data(meter.clone()).data(guard).data(languages.clone());
     if state.settings.production && !caller.is_admin() {
-        if prepared.introspects {
-            let error = ErrorCode::Forbidden.server_error("introspection is for administrators");
-            return Response::from_errors(vec![error]);
-        }
         request = request.disable_introspection();
     }
-    match tokio::time::timeout(
-        state.settings.request_timeout,
-        batches.run(state.schema.execute(request)),
-    )
-    .await
-    {
-        Ok(response) => response,
+    let points = prepared.price.points;
+    let run = async {
+        // What it cost goes on every answer that got past validation, or was refused by the
+        // charge itself; not on one that failed validation.
+        if let Err(err) = meter.charge(cost).await {
+            return refused(with_cost(Response::from_errors(vec![err.to_server_error()]), points));
+        }
+        let response = batches.run(state.schema.execute(request)).await;
+        match began(&response) {
+            true => Executed {
+                response: with_cost(response, points),
+                ran: true,
+            },
+            false => refused(response),
+        }
+    };
+    match tokio::time::timeout(state.settings.request_timeout, run).await {
+        Ok(executed) => executed,
         Err(_) => {
             tracing::warn!("request timed out");
-            Response::from_errors(vec![AppError::Timeout.to_server_error()])
+            Executed {
+                response: Response::from_errors(vec![AppError::Timeout.to_server_error()]),
+                ran: true,
+            }
         }
     }
+}
+
+fn with_cost(mut response: Response, points: u64) -> Response {
+    response.extensions.insert("cost".into(), Value::from(points));
+    response
+}
+
+/// Whether async-graphql began to execute the operation: a document it refused (parse, depth,
+/// directives, validation, variables) answers null `data` and errors without a path; an
+/// execution answers an object, or null `data` when an error of a non-null root field (which
+/// has that field's path) nulled it.
+fn began(response: &Response) -> bool {
+    response.data != Value::Null || response.errors.iter().any(|e| !e.path.is_empty())
 }

@@ -116,7 +116,7 @@ async fn run(
         let refusal = Refusal::new(ErrorCode::MethodNotAllowed, "mutations must be sent with POST");
         return Err(refusal.with_header(header::ALLOW, "POST"));
     }
-    // A batch is priced and charged once; a single operation pays as its cost guard prices it.
+    // A batch is priced and charged once; a single operation pays as it executes.
     let meters: Vec<Arc<dyn CostMeter>> = if prepared.len() > 1 {
         grant_batch(&meter, &prepared).await
     } else {
@@ -168,12 +168,10 @@ async fn run(
                 .as_deref()
                 .map_or(0, |d| persisted_document::storage_fee(d.len())),
         );
-        let paid_before = meter.paid();
         let mutation = prepared.is_mutation();
-        let response = execute(state, prepared, &who.caller, &address, charged, &languages).await;
+        let executed = execute(state, prepared, &who.caller, &address, charged, &languages).await;
         meter.set_storage_fee(0);
-        // An operation that was never paid for did not validate or was refused: it never ran.
-        let executed = meter.paid() > paid_before;
+        let (response, executed) = (executed.response, executed.ran);
         if let Some(document) = persist.filter(|_| executed) {
             remember(state, &document).await;
         }

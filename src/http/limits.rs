@@ -3,7 +3,7 @@
 //! [`Meter`] here decides whether that price is affordable.
 
 use std::sync::{
-    atomic::{AtomicU64, AtomicUsize, Ordering},
+    atomic::{AtomicU64, Ordering},
     Arc, Mutex,
 };
 
@@ -49,14 +49,12 @@ pub struct Meter {
     clock: Clock,
     /// Rate-limit points the next operation adds for storing its document (APQ).
     storage_fee: AtomicU64,
-    /// Operations whose document validated and was paid for, so they run.
-    paid: AtomicUsize,
     /// The buckets as the last charge left them.
     standing: Mutex<Vec<BucketStanding>>,
 }
 
 impl Meter {
-    /// The meter of one HTTP request, as the schema's cost guard reads it.
+    /// The meter of one HTTP request.
     pub fn for_request(budgets: &Budgets, caller: &Caller, address: String, db: DatabaseConnection) -> Arc<Self> {
         let budget = if caller.principal().is_some() {
             budgets.signed_in
@@ -72,7 +70,6 @@ impl Meter {
             rate_limits: budgets.rate_limits,
             clock: budgets.clock.clone(),
             storage_fee: AtomicU64::new(0),
-            paid: AtomicUsize::new(0),
             standing: Mutex::new(Vec::new()),
         })
     }
@@ -81,17 +78,6 @@ impl Meter {
     /// is work an anonymous caller could otherwise ask for without limit.
     pub fn set_storage_fee(&self, points: u64) {
         self.storage_fee.store(points, Ordering::SeqCst);
-    }
-
-    /// How many operations have validated and been paid for so far: an operation that did not
-    /// raise it never began to execute.
-    pub fn paid(&self) -> usize {
-        self.paid.load(Ordering::SeqCst)
-    }
-
-    /// Counts an operation paid for elsewhere (a batch's grant).
-    pub fn note_paid(&self) {
-        self.paid.fetch_add(1, Ordering::SeqCst);
     }
 
     /// Takes `cost` out of what is left of the request's budget.
@@ -203,7 +189,6 @@ impl CostMeter for Meter {
         let fee = self.storage_fee.swap(0, Ordering::SeqCst);
         self.spend(cost)?;
         self.pay(cost as u64 + fee).await?;
-        self.paid.fetch_add(1, Ordering::SeqCst);
         Ok(())
     }
 

@@ -23,7 +23,7 @@ pub struct Prepared {
     pub operation: Option<OperationType>,
     /// Whether the document asks for the schema itself at its root.
     pub introspects: bool,
-    /// What it costs; the schema's cost guard charges it after validation.
+    /// What it costs; `execute` charges it before the schema validates and runs it.
     pub price: Price,
     /// An automatic persisted query not yet stored: [`remember`] it once it has validated.
     pub persist: bool,
@@ -137,7 +137,7 @@ fn parse(state: &AppState, mut request: Request) -> Result<Prepared, ServerError
         };
         return Err(ErrorCode::GraphqlValidationFailed.server_error(message));
     };
-    // Priced here, where the document is known to be small, and charged by the cost guard.
+    // Priced here, where the document is known to be small, and charged before it runs.
     let price = cost::price(
         Types::of_schema(),
         document,

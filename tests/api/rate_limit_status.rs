@@ -201,9 +201,17 @@ fn a_request_that_never_ran_runs_no_sql_and_says_only_the_policy() {
     let (_, _, headers) = send(&app, None, STATUS);
     let before = list(&headers, "RateLimit")[0].get("r");
     app.take_statement_count();
-    let (status, body, headers) = send(&app, None, "{ noSuchField }");
+    // Over the alias limit: refused while the document is prepared, before its charge.
+    let aliases = format!(
+        "{{ {} }}",
+        (0..31)
+            .map(|i| format!("a{i}: __typename"))
+            .collect::<Vec<_>>()
+            .join(" ")
+    );
+    let (status, body, headers) = send(&app, None, &aliases);
     assert_eq!(
-        body["errors"][0]["extensions"]["code"], "GRAPHQL_VALIDATION_FAILED",
+        body["errors"][0]["extensions"]["code"], "QUERY_TOO_LARGE",
         "{status} {body}"
     );
     assert_eq!(app.take_statement_count(), 0, "a refused document reads no bucket");
@@ -217,6 +225,32 @@ fn a_request_that_never_ran_runs_no_sql_and_says_only_the_policy() {
         list(&headers, "RateLimit")[0].get("r"),
         before - 1,
         "the refused document was free: the next status query costs its 1 point from where the first left it"
+    );
+}
+
+#[test]
+fn a_document_that_does_not_validate_has_paid_its_price() {
+    let app = stopped_clock(RateLimits::default());
+    let (_, _, headers) = send(&app, None, STATUS);
+    let before = list(&headers, "RateLimit")[0].get("r");
+    app.take_statement_count();
+    // Priced from the document and charged before async-graphql validates it, as each
+    // operation of a batch is.
+    let (status, body, headers) = send(&app, None, "{ noSuchField }");
+    assert_eq!(
+        body["errors"][0]["extensions"]["code"], "GRAPHQL_VALIDATION_FAILED",
+        "{status} {body}"
+    );
+    assert!(body.get("data").is_none(), "a request error has no data: {body}");
+    assert_eq!(
+        app.take_statement_count(),
+        1,
+        "the charge to its bucket, and nothing else"
+    );
+    assert_eq!(
+        list(&headers, "RateLimit")[0].get("r"),
+        before - 1,
+        "the least a document costs, 1 point"
     );
 }
 

@@ -97,9 +97,14 @@ impl LiveExecutor {
         if prepared.operation != Some(OperationType::Subscription) {
             return refuse(over_http());
         }
-        // The subscribe is charged once, like a query of the same document.
+        // The subscribe is charged once, like a query of the same document: before it
+        // validates, as a query is.
         let meter: Arc<dyn CostMeter> =
             Meter::for_request(&state.settings.budgets, &caller, self.address, state.db.clone());
+        let cost = usize::try_from(prepared.price.points).unwrap_or(usize::MAX);
+        if let Err(err) = meter.charge(cost).await {
+            return refuse(err.to_server_error());
+        }
         let request = graphql::subscription_data(prepared.request, &state.db, caller).data(meter);
         let request = if state.settings.production {
             request.disable_introspection()
