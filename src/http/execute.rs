@@ -60,11 +60,17 @@ pub async fn execute(
         request = request.disable_introspection();
     }
     let points = prepared.price.points;
+    let deadline = tokio::time::Instant::now() + state.settings.request_timeout;
     let run = async {
         // What it cost goes on every answer that got past validation, or was refused by the
         // charge itself; not on one that failed validation.
         if let Err(err) = meter.charge(cost).await {
             return refused(with_cost(Response::from_errors(vec![err.to_server_error()]), points));
+        }
+        // A charge that used up the time limit (a slow bucket check) leaves none to run in; the
+        // timer alone would let an operation finish that answers within its first tick.
+        if tokio::time::Instant::now() >= deadline {
+            return timed_out();
         }
         let response = batches.run(state.schema.execute(request)).await;
         match began(&response) {
@@ -75,15 +81,16 @@ pub async fn execute(
             false => refused(response),
         }
     };
-    match tokio::time::timeout(state.settings.request_timeout, run).await {
-        Ok(executed) => executed,
-        Err(_) => {
-            tracing::warn!("request timed out");
-            Executed {
-                response: Response::from_errors(vec![AppError::Timeout.to_server_error()]),
-                ran: true,
-            }
-        }
+    tokio::time::timeout_at(deadline, run)
+        .await
+        .unwrap_or_else(|_| timed_out())
+}
+
+fn timed_out() -> Executed {
+    tracing::warn!("request timed out");
+    Executed {
+        response: Response::from_errors(vec![AppError::Timeout.to_server_error()]),
+        ran: true,
     }
 }
 
